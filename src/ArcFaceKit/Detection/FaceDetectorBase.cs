@@ -1,0 +1,69 @@
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Models;
+
+namespace ArcFaceKit.Detection;
+
+/// <summary>What every detector does after its network: threshold, NMS, minimum size, selection.</summary>
+public abstract class FaceDetectorBase : IFaceDetector
+{
+    protected FaceDetectorBase(ModelManifest manifest, DetectorOptions options, float defaultScore, float defaultNms)
+    {
+        Manifest = manifest;
+        Options = options;
+        ScoreThreshold = options.ScoreThreshold ?? defaultScore;
+        NmsThreshold = options.NmsThreshold ?? defaultNms;
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public DetectorOptions Options { get; }
+
+    public abstract TimeSpan InferenceTime { get; }
+
+    protected float ScoreThreshold { get; }
+
+    protected float NmsThreshold { get; }
+
+    public IReadOnlyList<DetectedFace> Detect(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var faces = Nms.Apply(FindCandidates(image), NmsThreshold)
+            .Where(f => Math.Min(f.Box.Width, f.Box.Height) >= Options.MinFaceSize)
+            .ToList();
+        faces = AddLandmarks(image, faces);
+        if (faces.Count <= 1 || Options.Selection == FaceSelection.All)
+        {
+            return faces;
+        }
+
+        float cx = image.Width / 2f, cy = image.Height / 2f;
+        var chosen = Options.Selection == FaceSelection.Largest
+            ? faces.MaxBy(f => f.Box.Area)!
+            : faces.MinBy(f => Square((f.Box.X + (f.Box.Width / 2)) - cx) + Square((f.Box.Y + (f.Box.Height / 2)) - cy))!;
+        return [chosen];
+    }
+
+    public abstract void Dispose();
+
+    /// <summary>Faces over the score threshold, in original image coordinates, before NMS.</summary>
+    protected abstract IEnumerable<DetectedFace> FindCandidates(RgbImage image);
+
+    /// <summary>For detectors whose landmarks come from a second model, run after NMS; others return the faces as they are.</summary>
+    protected virtual List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces) => faces;
+
+    /// <summary>Scales an image to fit a canvas (keeping its aspect) and pads bottom/right with black.</summary>
+    protected static (RgbImage Canvas, float ScaleX, float ScaleY) Letterbox(RgbImage image, int width, int height, bool allowUpscale)
+    {
+        float scale = Math.Min((float)width / image.Width, (float)height / image.Height);
+        if (!allowUpscale)
+        {
+            scale = Math.Min(scale, 1f);
+        }
+
+        int w = Math.Clamp((int)MathF.Round(image.Width * scale), 1, width);
+        int h = Math.Clamp((int)MathF.Round(image.Height * scale), 1, height);
+        return (image.Resize(w, h).PadTo(width, height), (float)w / image.Width, (float)h / image.Height);
+    }
+
+    private static float Square(float v) => v * v;
+}

@@ -1,0 +1,78 @@
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Models;
+
+namespace ArcFaceKit.Detection;
+
+/// <summary>
+/// YuNet (libfacedetection) raw export: per stride 8/16/32 one prediction a grid cell, cls and obj already
+/// sigmoided, score = sqrt(cls * obj); landmarks come out in the template's order.
+/// </summary>
+public sealed class YuNetDetector : FaceDetectorBase
+{
+    private static readonly int[] Strides = [8, 16, 32];
+    private readonly OnnxModel _model;
+
+    public YuNetDetector(ResolvedModel model, DetectorOptions? options = null, InferenceOptions? inference = null)
+        : base(model.Manifest, options ?? DetectorOptions.Default, defaultScore: 0.9f, defaultNms: 0.3f)
+    {
+        var entry = model.Manifest.File("model");
+        _model = new OnnxModel(model.PathOf("model"), entry, inference);
+    }
+
+    public override TimeSpan InferenceTime => _model.InferenceTime;
+
+    public override void Dispose() => _model.Dispose();
+
+    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
+    {
+        var contract = _model.Entry.Input;
+        RgbImage canvas;
+        float sx, sy;
+        if (contract.Width > 0)
+        {
+            (canvas, sx, sy) = Letterbox(image, contract.Width, contract.Height, allowUpscale: true);
+        }
+        else
+        {
+            // Dynamic input: scale the longest side down to InputSize, then pad to multiples of 32 (as OpenCV's FaceDetectorYN).
+            float scale = Math.Min(1f, (float)Options.InputSize / Math.Max(image.Width, image.Height));
+            int w = Math.Max(1, (int)MathF.Round(image.Width * scale)), h = Math.Max(1, (int)MathF.Round(image.Height * scale));
+            canvas = image.Resize(w, h).PadTo(RoundUp32(w), RoundUp32(h));
+            (sx, sy) = ((float)w / image.Width, (float)h / image.Height);
+        }
+
+        var input = new float[3 * canvas.Width * canvas.Height];
+        contract.Fill(canvas, input);
+        var outputs = _model.Run(input, [1, 3, canvas.Height, canvas.Width]);
+        var byName = _model.OutputNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => outputs[p.i]);
+        var faces = new List<DetectedFace>();
+        foreach (int s in Strides)
+        {
+            float[] cls = byName[$"cls_{s}"], obj = byName[$"obj_{s}"], box = byName[$"bbox_{s}"], kps = byName[$"kps_{s}"];
+            int cols = canvas.Width / s;
+            for (int i = 0; i < cls.Length; i++)
+            {
+                float score = MathF.Sqrt(Math.Clamp(cls[i], 0f, 1f) * Math.Clamp(obj[i], 0f, 1f));
+                if (score < ScoreThreshold)
+                {
+                    continue;
+                }
+
+                int row = i / cols, col = i % cols;
+                float cx = (col + box[i * 4]) * s, cy = (row + box[(i * 4) + 1]) * s;
+                float bw = MathF.Exp(box[(i * 4) + 2]) * s, bh = MathF.Exp(box[(i * 4) + 3]) * s;
+                var points = new FacePoint[DetectedFace.LandmarkCount];
+                for (int k = 0; k < points.Length; k++)
+                {
+                    points[k] = new FacePoint((kps[(i * 10) + (2 * k)] + col) * s / sx, (kps[(i * 10) + (2 * k) + 1] + row) * s / sy);
+                }
+
+                faces.Add(new DetectedFace(new FaceBox((cx - (bw / 2)) / sx, (cy - (bh / 2)) / sy, bw / sx, bh / sy), points, score));
+            }
+        }
+
+        return faces;
+    }
+
+    private static int RoundUp32(int v) => (v + 31) / 32 * 32;
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace ArcFaceKit.Models;
+
+/// <summary>
+/// One ONNX Runtime session over a file whose SHA-256 was checked against its manifest entry, with subnormal
+/// weights zeroed (they make CPU kernels several times slower), and the time spent inside Run counted.
+/// </summary>
+public sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private long _inferenceTicks;
+
+    public OnnxModel(string path, ModelFileEntry entry, InferenceOptions? options = null)
+    {
+        options ??= InferenceOptions.Default;
+        Entry = entry;
+        byte[] bytes = File.ReadAllBytes(path);
+        string sha = Sha256File.Of(bytes);
+        if (!string.Equals(sha, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelContractException(
+                $"{path} has SHA-256 {sha}, but the manifest names {entry.Sha256} for its {entry.Role} file {entry.File}: wrong or corrupted model file.");
+        }
+
+        bytes = SubnormalWeights.FlushToZero(bytes);
+        using var sessionOptions = options.CreateSessionOptions();
+        try
+        {
+            _session = new InferenceSession(bytes, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelContractException($"{path}: ONNX Runtime cannot load it ({e.Message}).", e);
+        }
+
+        InputName = _session.InputMetadata.Keys.First();
+        InputShape = _session.InputMetadata[InputName].Dimensions;
+        OutputNames = [.. _session.OutputMetadata.Keys];
+        CheckInputShape(path);
+    }
+
+    public ModelFileEntry Entry { get; }
+
+    public string InputName { get; }
+
+    /// <summary>The input's declared shape; -1 marks a free dimension.</summary>
+    public IReadOnlyList<int> InputShape { get; }
+
+    public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>Time spent inside ONNX Runtime since load (for the share of time outside inference).</summary>
+    public TimeSpan InferenceTime => TimeSpan.FromTicks(Interlocked.Read(ref _inferenceTicks));
+
+    /// <summary>Runs the model on one NCHW float tensor and returns every output, in declared order.</summary>
+    public float[][] Run(float[] input, int[] shape)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var tensor = OrtValue.CreateTensorValueFromMemory(input, Array.ConvertAll(shape, d => (long)d));
+        using var outputs = _session.Run(new RunOptions(), [InputName], [tensor], OutputNames);
+        var result = new float[outputs.Count][];
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            result[i] = outputs[i].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        Interlocked.Add(ref _inferenceTicks, Stopwatch.GetElapsedTime(start).Ticks);
+        return result;
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private void CheckInputShape(string path)
+    {
+        var c = Entry.Input;
+        bool Fits(int declared, int wanted) => declared < 0 || wanted == 0 || declared == wanted;
+        if (InputShape.Count != 4 || !Fits(InputShape[1], c.ChannelCount) || !Fits(InputShape[2], c.Height) || !Fits(InputShape[3], c.Width))
+        {
+            throw new ModelContractException(
+                $"{path}: input shape [{string.Join(',', InputShape)}] does not fit the manifest's {c.ChannelCount}x{c.Height}x{c.Width}.");
+        }
+    }
+}

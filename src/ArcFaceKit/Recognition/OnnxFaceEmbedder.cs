@@ -1,0 +1,110 @@
+using System.Numerics.Tensors;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Models;
+
+namespace ArcFaceKit.Recognition;
+
+/// <summary>An ArcFace-style embedder over ONNX Runtime, fed exactly as its manifest says.</summary>
+public sealed class OnnxFaceEmbedder : IFaceEmbedder
+{
+    private readonly OnnxModel _model;
+    private readonly EmbedderOptions _options;
+
+    public OnnxFaceEmbedder(ResolvedModel model, EmbedderOptions? options = null, InferenceOptions? inference = null)
+    {
+        Manifest = model.Manifest;
+        if (Manifest.Architecture != "arcface")
+        {
+            throw new ModelContractException($"Embedder architecture '{Manifest.Architecture}' is not supported (arcface).");
+        }
+
+        _options = options ?? EmbedderOptions.Default;
+        var entry = Manifest.File("model");
+        _model = new OnnxModel(model.PathOf("model"), entry, inference);
+        Dimension = Manifest.EmbeddingDimension;
+        InputSize = entry.Input.Width;
+        Identity = new ModelIdentity(Manifest.Name, entry.Sha256, Manifest.PreprocessingVersion, Dimension);
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public ModelIdentity Identity { get; }
+
+    public int Dimension { get; }
+
+    public int InputSize { get; }
+
+    public TimeSpan InferenceTime => _model.InferenceTime;
+
+    public static OnnxFaceEmbedder Open(string path, EmbedderOptions? options = null, InferenceOptions? inference = null) =>
+        new(ModelResolver.Resolve(path, "embedder"), options, inference);
+
+    public float[][] Embed(IReadOnlyList<RgbImage> alignedFaces)
+    {
+        ArgumentNullException.ThrowIfNull(alignedFaces);
+        var result = Raw(alignedFaces);
+        if (_options.FlipTest)
+        {
+            var flipped = Raw([.. alignedFaces.Select(f => f.FlipHorizontal())]);
+            for (int i = 0; i < result.Length; i++)
+            {
+                TensorPrimitives.Add(result[i], flipped[i], result[i]);
+            }
+        }
+
+        foreach (var e in result)
+        {
+            Normalize(e);
+        }
+
+        return result;
+    }
+
+    public void Dispose() => _model.Dispose();
+
+    /// <summary>Scales a vector to unit length in place (zero stays zero).</summary>
+    public static void Normalize(Span<float> vector)
+    {
+        float norm = TensorPrimitives.Norm(vector);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, vector);
+        }
+    }
+
+    private float[][] Raw(IReadOnlyList<RgbImage> faces)
+    {
+        var contract = _model.Entry.Input;
+        int batch = contract.DynamicBatch ? Math.Max(1, _options.BatchSize) : 1;
+        int plane = InputSize * InputSize * contract.ChannelCount;
+        var output = new float[faces.Count][];
+        for (int start = 0; start < faces.Count; start += batch)
+        {
+            int n = Math.Min(batch, faces.Count - start);
+            var input = new float[n * plane];
+            for (int i = 0; i < n; i++)
+            {
+                var face = faces[start + i];
+                if (face.Width != InputSize || face.Height != InputSize)
+                {
+                    throw new ArgumentException($"{Manifest.Name} takes {InputSize}x{InputSize} crops, got {face.Width}x{face.Height}.", nameof(faces));
+                }
+
+                contract.Fill(face, input.AsSpan(i * plane, plane));
+            }
+
+            float[] flat = _model.Run(input, [n, contract.ChannelCount, InputSize, InputSize])[0];
+            if (flat.Length != n * Dimension)
+            {
+                throw new ModelContractException($"{Manifest.Name} gave {flat.Length / n} values a face; its manifest says {Dimension}.");
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                output[start + i] = flat.AsSpan(i * Dimension, Dimension).ToArray();
+            }
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,44 @@
+using ArcFaceKit.Detection;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>Paths into ../shared (read-only) and models opened once for the whole run.</summary>
+public static class Shared
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Models => Path.Combine(Root, "models");
+
+    public static string Model(string file) => Path.Combine(Models, file);
+
+    public static string Fixture(string relative) => Path.Combine(Root, "fixtures", relative);
+
+    public static string Lfw => Path.Combine(Root, "datasets", "lfw-view2");
+
+    public static string LfwImage(string name) => Path.Combine(Lfw, "images", name);
+
+    private static readonly Lazy<IFaceDetector> LazyYuNet = new(() => FaceDetectors.Open(Model("yunet_s_dynamic.onnx")));
+    private static readonly Lazy<IFaceEmbedder> LazyMobileFaceNet = new(() => OnnxFaceEmbedder.Open(Model("mobilefacenet_a.onnx")));
+
+    public static IFaceDetector YuNet => LazyYuNet.Value;
+
+    public static IFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null)
+        {
+            string candidate = Path.Combine(dir.FullName, "..", "shared");
+            if (Directory.Exists(Path.Combine(candidate, "models")) && File.Exists(Path.Combine(dir.FullName, "ArcFaceKit.slnx")))
+            {
+                return Path.GetFullPath(candidate);
+            }
+
+            dir = dir.Parent;
+        }
+
+        throw new InvalidOperationException("../shared (models, datasets, fixtures) not found beside the repository.");
+    }
+}
