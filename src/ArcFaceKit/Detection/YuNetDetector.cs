@@ -30,12 +30,12 @@ public sealed class YuNetDetector : FaceDetectorBase
         float sx, sy;
         if (contract.Width > 0)
         {
-            (canvas, sx, sy) = Letterbox(image, contract.Width, contract.Height, allowUpscale: true);
+            (canvas, sx, sy) = Letterbox(image, contract.Width, contract.Height);
         }
         else
         {
-            // Dynamic input: scale the longest side down to InputSize, then pad to multiples of 32 (as OpenCV's FaceDetectorYN).
-            float scale = Math.Min(1f, (float)Options.InputSize / Math.Max(image.Width, image.Height));
+            // Dynamic input: scale the longest side to InputSize, then pad to multiples of 32 (as OpenCV's FaceDetectorYN).
+            float scale = (float)Options.InputSize / Math.Max(image.Width, image.Height);
             int w = Math.Max(1, (int)MathF.Round(image.Width * scale)), h = Math.Max(1, (int)MathF.Round(image.Height * scale));
             canvas = image.Resize(w, h).PadTo(RoundUp32(w), RoundUp32(h));
             (sx, sy) = ((float)w / image.Width, (float)h / image.Height);

@@ -46,7 +46,7 @@ public static class ModelResolver
 
         if (manifest.Kind != expectedKind)
         {
-            throw new ModelContractException($"{path} is a {manifest.Kind} ('{manifest.Name}'), not a {expectedKind}.");
+            throw new ModelContractException($"{path} is '{manifest.Name}' (kind: {manifest.Kind}); a {expectedKind} is needed here.");
         }
 
         var paths = new Dictionary<string, string>();

@@ -10,6 +10,12 @@ namespace ArcFaceKit.Models;
 public sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
+
+    // Native options and run options live as long as the session: a RunOptions made per call could be
+    // finalized while its handle was still in use by Run, which crashed ONNX Runtime under GC pressure.
+    private readonly SessionOptions _sessionOptions;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _outputNames;
     private long _inferenceTicks;
 
     public OnnxModel(string path, ModelFileEntry entry, InferenceOptions? options = null)
@@ -25,19 +31,20 @@ public sealed class OnnxModel : IDisposable
         }
 
         bytes = SubnormalWeights.FlushToZero(bytes);
-        using var sessionOptions = options.CreateSessionOptions();
+        _sessionOptions = options.CreateSessionOptions();
         try
         {
-            _session = new InferenceSession(bytes, sessionOptions);
+            _session = new InferenceSession(bytes, _sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
+            _sessionOptions.Dispose();
             throw new ModelContractException($"{path}: ONNX Runtime cannot load it ({e.Message}).", e);
         }
 
         InputName = _session.InputMetadata.Keys.First();
         InputShape = _session.InputMetadata[InputName].Dimensions;
-        OutputNames = [.. _session.OutputMetadata.Keys];
+        _outputNames = [.. _session.OutputMetadata.Keys];
         CheckInputShape(path);
     }
 
@@ -48,7 +55,7 @@ public sealed class OnnxModel : IDisposable
     /// <summary>The input's declared shape; -1 marks a free dimension.</summary>
     public IReadOnlyList<int> InputShape { get; }
 
-    public IReadOnlyList<string> OutputNames { get; }
+    public IReadOnlyList<string> OutputNames => _outputNames;
 
     /// <summary>Time spent inside ONNX Runtime since load (for the share of time outside inference).</summary>
     public TimeSpan InferenceTime => TimeSpan.FromTicks(Interlocked.Read(ref _inferenceTicks));
@@ -58,7 +65,7 @@ public sealed class OnnxModel : IDisposable
     {
         var start = Stopwatch.GetTimestamp();
         using var tensor = OrtValue.CreateTensorValueFromMemory(input, Array.ConvertAll(shape, d => (long)d));
-        using var outputs = _session.Run(new RunOptions(), [InputName], [tensor], OutputNames);
+        using var outputs = _session.Run(_runOptions, new[] { InputName }, new[] { tensor }, _outputNames);
         var result = new float[outputs.Count][];
         for (int i = 0; i < outputs.Count; i++)
         {
@@ -69,7 +76,12 @@ public sealed class OnnxModel : IDisposable
         return result;
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _sessionOptions.Dispose();
+        _runOptions.Dispose();
+    }
 
     private void CheckInputShape(string path)
     {

@@ -1,0 +1,108 @@
+using System.ComponentModel;
+using System.Globalization;
+using ArcFaceKit.Detection;
+using ArcFaceKit.Evaluation;
+using ArcFaceKit.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ArcFaceKit.Cli.Commands;
+
+public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
+{
+    public sealed class Settings : ModelSettings
+    {
+        [CommandOption("--images <DIR>")]
+        [Description("Folder of LFW images (Name_NNNN.jpg).")]
+        public string Images { get; init; } = "";
+
+        [CommandOption("--pairs <FILE>")]
+        [Description("pairs.txt of View 2 (10 folds of 300 matched + 300 mismatched pairs).")]
+        public string Pairs { get; init; } = "";
+
+        [CommandOption("--roc <PNG>")]
+        [Description("Write the ROC curve here. Default: lfw-roc.png.")]
+        public string Roc { get; init; } = "lfw-roc.png";
+
+        [CommandOption("--write-manifest <FILE>")]
+        [Description("Write the embedder's manifest with the two measured thresholds (best accuracy, FAR 1e-3) to FILE.")]
+        public string? WriteManifest { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Images.Length == 0 || settings.Pairs.Length == 0)
+        {
+            throw new UsageException("--images DIR and --pairs FILE are required.");
+        }
+
+        var pairs = LfwPairs.Load(settings.Pairs);
+        using var pipeline = settings.OpenPipeline(FaceSelection.MostCentral);
+        int images = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().Count();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        LfwResult result = null!;
+        if (settings.Json)
+        {
+            result = LfwEvaluation.Run(pipeline, settings.Images, pairs);
+        }
+        else
+        {
+            AnsiConsole.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask("LFW images", maxValue: images);
+                result = LfwEvaluation.Run(pipeline, settings.Images, pairs, new Progress<int>(done => task.Value = done));
+            });
+        }
+
+        var r = result.Report;
+        string detector = pipeline.Detector.Manifest.Name, embedder = pipeline.Embedder.Manifest.Name;
+        string setup = $"detector {detector} (score {(settings.Score?.ToString(CultureInfo.InvariantCulture) ?? "default")}, input {settings.InputSize}), embedder {embedder}, flip test {(settings.Flip ? "on" : "off")}";
+        string source = $"LFW View 2, 10-fold, {setup}; arcface eval lfw";
+        RocPlot.WritePng(settings.Roc, r.Roc, $"LFW ROC: {detector} + {embedder}{(settings.Flip ? " (flip)" : "")}, acc {r.MeanAccuracy * 100:F2}%");
+        if (settings.WriteManifest is not null)
+        {
+            var manifest = pipeline.Embedder.Manifest with
+            {
+                Thresholds =
+                [
+                    new ThresholdEntry { Name = ModelManifest.BestAccuracyThreshold, Cosine = MathF.Round(r.BestThreshold, 4), Source = $"best accuracy ({r.BestThresholdAccuracy * 100:F2}%) over all pairs, {source}" },
+                    new ThresholdEntry { Name = ModelManifest.FarThreshold, Cosine = MathF.Round(r.FarThreshold, 4), Source = $"FAR {r.FarAchieved:G3} (TAR {r.TarAtFar * 100:F2}%) pooled over all pairs, {source}" },
+                ],
+            };
+            File.WriteAllText(settings.WriteManifest, manifest.ToJson());
+        }
+
+        if (settings.Json)
+        {
+            Output.Json(new
+            {
+                pairs = r.Pairs,
+                images = result.Images,
+                setup,
+                meanAccuracy = r.MeanAccuracy,
+                stdAccuracy = r.StdAccuracy,
+                foldAccuracies = r.FoldAccuracies,
+                foldThresholds = r.FoldThresholds,
+                bestThreshold = r.BestThreshold,
+                farTarget = r.FarTarget,
+                farThreshold = r.FarThreshold,
+                tarAtFar = r.TarAtFar,
+                farAchieved = r.FarAchieved,
+                imagesWithoutFace = result.ImagesWithoutFace,
+                pairsWithoutFace = result.PairsWithoutFace,
+                missingFacePolicy = "pairs with an image without a detected face score -1 (decided 'different'); all pairs counted",
+                seconds = watch.Elapsed.TotalSeconds,
+                roc = settings.Roc,
+            });
+            return 0;
+        }
+
+        AnsiConsole.MarkupLine($"[bold]LFW View 2[/]: {r.Pairs} pairs, {result.Images} images, {Markup.Escape(setup)}");
+        AnsiConsole.MarkupLine($"accuracy (10-fold): [bold]{r.MeanAccuracy * 100:F2}% ± {r.StdAccuracy * 100:F2}%[/]");
+        AnsiConsole.MarkupLine($"best threshold (all pairs): cosine {r.BestThreshold:F4} ({r.BestThresholdAccuracy * 100:F2}%); fold thresholds {string.Join(" ", r.FoldThresholds.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}");
+        AnsiConsole.MarkupLine($"TAR at FAR {r.FarTarget:G} (pooled): [bold]{r.TarAtFar * 100:F2}%[/] at cosine {r.FarThreshold:F4} (FAR reached {r.FarAchieved:G3})");
+        AnsiConsole.MarkupLine($"no face found in {result.ImagesWithoutFace.Count} image(s) ({Markup.Escape(string.Join(", ", result.ImagesWithoutFace))}); {result.PairsWithoutFace} pair(s) scored -1 and counted");
+        AnsiConsole.MarkupLine($"ROC curve: {Markup.Escape(settings.Roc)}; {watch.Elapsed.TotalSeconds:F0} s");
+        return 0;
+    }
+}

@@ -1,0 +1,30 @@
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Models;
+using ArcFaceKit.Search;
+using Spectre.Console.Cli;
+
+namespace ArcFaceKit.Cli;
+
+/// <summary>Turns failures into one clear line on standard error and an exit code, never a stack trace.</summary>
+internal static class Errors
+{
+    public const int BadInput = 2;
+    public const int Internal = 70;
+
+    public static int Report(Exception e)
+    {
+        var (code, message) = e switch
+        {
+            CommandAppException or CommandParseException or CommandRuntimeException => (BadInput, e.Message),
+            ImageDecodeException or ModelContractException or GalleryException or UsageException => (BadInput, e.Message),
+            FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (BadInput, e.Message),
+            ArgumentException => (BadInput, e.Message),
+            _ => (Internal, $"internal error: {e.GetType().Name}: {e.Message}"),
+        };
+        Console.Error.WriteLine($"error: {message}");
+        return code;
+    }
+}
+
+/// <summary>A request the command cannot honour (no face, several faces, a missing option).</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,41 @@
+using SkiaSharp;
+
+namespace ArcFaceKit.Imaging;
+
+/// <summary>Writes RGB images as PNG, and converts to and from Skia bitmaps for drawing.</summary>
+public static class ImageEncoder
+{
+    public static void WritePng(RgbImage image, string path)
+    {
+        using var bitmap = ToBitmap(image);
+        WritePng(bitmap, path);
+    }
+
+    public static void WritePng(SKBitmap bitmap, string path)
+    {
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        string temp = path + ".partial";
+        using (var file = File.Create(temp))
+        {
+            data.SaveTo(file);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static SKBitmap ToBitmap(RgbImage image)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var rgba = new byte[image.Width * image.Height * 4];
+        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
+        {
+            rgba[j] = image.Pixels[i];
+            rgba[j + 1] = image.Pixels[i + 1];
+            rgba[j + 2] = image.Pixels[i + 2];
+            rgba[j + 3] = 255;
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        return bitmap;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Numerics.Tensors;
+
+namespace ArcFaceKit.Search;
+
+/// <summary>Exact search: every stored vector is scored (SIMD dot products over one contiguous array). Not thread-safe for writes.</summary>
+public sealed class ExactFaceIndex(int dimension) : IFaceIndex
+{
+    private readonly Dictionary<long, int> _slotOf = [];
+    private readonly List<long> _ids = [];
+    private float[] _vectors = new float[dimension * 16];
+
+    public int Dimension { get; } = dimension;
+
+    public int Count => _ids.Count;
+
+    public void Upsert(long id, ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != Dimension)
+        {
+            throw new ArgumentException($"This index holds {Dimension}-d vectors; got {vector.Length}-d.", nameof(vector));
+        }
+
+        if (!_slotOf.TryGetValue(id, out int slot))
+        {
+            slot = _ids.Count;
+            if ((slot + 1) * Dimension > _vectors.Length)
+            {
+                Array.Resize(ref _vectors, _vectors.Length * 2);
+            }
+
+            _ids.Add(id);
+            _slotOf[id] = slot;
+        }
+
+        vector.CopyTo(_vectors.AsSpan(slot * Dimension, Dimension));
+    }
+
+    public bool Remove(long id)
+    {
+        if (!_slotOf.Remove(id, out int slot))
+        {
+            return false;
+        }
+
+        // Move the last vector into the hole so storage stays contiguous.
+        int last = _ids.Count - 1;
+        if (slot != last)
+        {
+            _vectors.AsSpan(last * Dimension, Dimension).CopyTo(_vectors.AsSpan(slot * Dimension, Dimension));
+            _ids[slot] = _ids[last];
+            _slotOf[_ids[slot]] = slot;
+        }
+
+        _ids.RemoveAt(last);
+        return true;
+    }
+
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
+    {
+        if (query.Length != Dimension)
+        {
+            throw new ArgumentException($"This index holds {Dimension}-d vectors; the query is {query.Length}-d.", nameof(query));
+        }
+
+        k = Math.Min(k, Count);
+        if (k <= 0)
+        {
+            return [];
+        }
+
+        // Min-heap of the best k so far.
+        var heap = new PriorityQueue<int, float>(k + 1);
+        var vectors = _vectors.AsSpan();
+        for (int slot = 0; slot < _ids.Count; slot++)
+        {
+            float s = TensorPrimitives.Dot(vectors.Slice(slot * Dimension, Dimension), query);
+            if (heap.Count < k)
+            {
+                heap.Enqueue(slot, s);
+            }
+            else if (heap.TryPeek(out _, out float worst) && s > worst)
+            {
+                heap.DequeueEnqueue(slot, s);
+            }
+        }
+
+        var hits = new SearchHit[heap.Count];
+        for (int i = hits.Length - 1; i >= 0; i--)
+        {
+            heap.TryDequeue(out int slot, out float s);
+            hits[i] = new SearchHit(_ids[slot], s);
+        }
+
+        return hits;
+    }
+}

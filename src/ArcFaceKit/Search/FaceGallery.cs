@@ -1,0 +1,273 @@
+using System.Runtime.InteropServices;
+using ArcFaceKit.Matching;
+using ArcFaceKit.Recognition;
+using Microsoft.Data.Sqlite;
+
+namespace ArcFaceKit.Search;
+
+/// <summary>
+/// 1:N identity search over a SQLite file (the source of truth) with an exact in-memory index of identity
+/// templates (normalised mean of each identity's face embeddings). Pinned to the model that made its embeddings.
+/// Every write is one transaction: a killed process leaves either the whole enrolment or none of it.
+/// </summary>
+public sealed class FaceGallery : IDisposable
+{
+    private const int SchemaVersion = 1;
+    private readonly SqliteConnection _db;
+    private readonly Lock _lock = new();
+    private readonly ExactFaceIndex _index;
+    private readonly Dictionary<long, string> _names = [];
+    private long _dataVersion;
+
+    private FaceGallery(SqliteConnection db, ModelIdentity model)
+    {
+        _db = db;
+        Model = model;
+        _index = new ExactFaceIndex(model.Dimension);
+    }
+
+    public ModelIdentity Model { get; }
+
+    public string Path => _db.DataSource;
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                RefreshIfChanged();
+                return _index.Count;
+            }
+        }
+    }
+
+    /// <summary>Opens (or creates) a gallery file for embeddings of <paramref name="model"/>; refuses a gallery made with another model.</summary>
+    public static FaceGallery Open(string path, ModelIdentity model)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
+        try
+        {
+            db.Open();
+            Execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;");
+            var gallery = new FaceGallery(db, model);
+            gallery.InitializeOrCheck();
+            gallery.Reload();
+            return gallery;
+        }
+        catch (SqliteException e)
+        {
+            db.Dispose();
+            throw new GalleryException($"{path}: not a usable gallery database ({e.Message}).", e);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds faces to an identity (created if new) and recomputes its template, all in one transaction.</summary>
+    public Identity Enroll(string name, IReadOnlyList<float[]> embeddings, IReadOnlyList<string>? sources = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (embeddings.Count == 0)
+        {
+            throw new GalleryException($"No face embeddings to enroll for '{name}'.");
+        }
+
+        foreach (var e in embeddings)
+        {
+            CheckDimension(e);
+        }
+
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            RefreshIfChanged(tx);
+            long id = Scalar<long?>(tx, "SELECT id FROM identities WHERE name = $n", ("$n", name))
+                ?? Scalar<long>(tx, "INSERT INTO identities(name, created_utc, template) VALUES ($n, $t, x'') RETURNING id", ("$n", name), ("$t", DateTimeOffset.UtcNow.ToString("O")));
+            for (int i = 0; i < embeddings.Count; i++)
+            {
+                Execute(tx, "INSERT INTO faces(identity_id, source, embedding) VALUES ($i, $s, $e)", ("$i", id), ("$s", sources?[i] ?? ""), ("$e", ToBlob(embeddings[i])));
+            }
+
+            var template = TemplateOf(tx, id);
+            Execute(tx, "UPDATE identities SET template = $t WHERE id = $i", ("$t", ToBlob(template)), ("$i", id));
+            tx.Commit();
+            _index.Upsert(id, template);
+            _names[id] = name;
+            return Get(name)!;
+        }
+    }
+
+    /// <summary>Deletes an identity with all its embeddings. Returns false when there is none of that name.</summary>
+    public bool Remove(string name)
+    {
+        lock (_lock)
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            RefreshIfChanged(tx);
+            long? id = Scalar<long?>(tx, "SELECT id FROM identities WHERE name = $n", ("$n", name));
+            if (id is null)
+            {
+                return false;
+            }
+
+            Execute(tx, "DELETE FROM identities WHERE id = $i", ("$i", id.Value));
+            tx.Commit();
+            _index.Remove(id.Value);
+            _names.Remove(id.Value);
+            return true;
+        }
+    }
+
+    public IReadOnlyList<Identity> List()
+    {
+        lock (_lock)
+        {
+            using var cmd = Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id GROUP BY i.id ORDER BY i.name");
+            using var reader = cmd.ExecuteReader();
+            var list = new List<Identity>();
+            while (reader.Read())
+            {
+                list.Add(new Identity(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(3), DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            return list;
+        }
+    }
+
+    public Identity? Get(string name) => List().FirstOrDefault(i => i.Name == name);
+
+    /// <summary>The k identities whose templates are most similar to the probe; Accepted is false below the threshold (open-set rejection).</summary>
+    public IReadOnlyList<IdentityMatch> Identify(ReadOnlySpan<float> probe, int k, SimilarityThreshold threshold)
+    {
+        CheckDimension(probe);
+        lock (_lock)
+        {
+            RefreshIfChanged();
+            var hits = _index.Search(probe, k);
+            return [.. hits.Select(h => new IdentityMatch(_names[h.Id], h.Similarity, h.Similarity >= threshold.Cosine))];
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private void CheckDimension(ReadOnlySpan<float> embedding)
+    {
+        if (embedding.Length != Model.Dimension)
+        {
+            throw new GalleryException($"This gallery holds {Model.Dimension}-d embeddings of {Model}; got a {embedding.Length}-d one.");
+        }
+    }
+
+    private void InitializeOrCheck()
+    {
+        using var tx = _db.BeginTransaction(deferred: false);
+        Execute(tx, """
+            CREATE TABLE IF NOT EXISTS gallery_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS identities(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_utc TEXT NOT NULL, template BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS faces(id INTEGER PRIMARY KEY, identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE, source TEXT NOT NULL, embedding BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS faces_identity ON faces(identity_id);
+            """);
+        string? key = Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_key'");
+        if (key is null)
+        {
+            Execute(tx, "INSERT INTO gallery_meta VALUES ('schema', $v), ('model_key', $k), ('model_name', $n), ('dimension', $d)",
+                ("$v", SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("$k", Model.Key), ("$n", Model.Name), ("$d", Model.Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        else if (key != Model.Key)
+        {
+            string name = Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_name'") ?? "?";
+            throw new GalleryException($"{_db.DataSource} holds embeddings of {name} ({key}); it cannot be used with {Model} ({Model.Key}). Use the same embedder or a new gallery.");
+        }
+
+        tx.Commit();
+    }
+
+    /// <summary>
+    /// Reloads the index when another connection (another process) has committed since we last read: data_version
+    /// moves only for others' commits. Writers call it inside their write transaction, so nobody can slip in between.
+    /// </summary>
+    private void RefreshIfChanged(SqliteTransaction? tx = null)
+    {
+        if (Scalar<long>(tx, "PRAGMA data_version") != _dataVersion)
+        {
+            Reload(tx);
+        }
+    }
+
+    private void Reload(SqliteTransaction? tx = null)
+    {
+        foreach (var id in _names.Keys.ToList())
+        {
+            _index.Remove(id);
+        }
+
+        _names.Clear();
+        using (var cmd = Command(tx, "SELECT id, name, template FROM identities"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                long id = reader.GetInt64(0);
+                _index.Upsert(id, FromBlob((byte[])reader.GetValue(2)));
+                _names[id] = reader.GetString(1);
+            }
+        }
+
+        _dataVersion = Scalar<long>(tx, "PRAGMA data_version");
+    }
+
+    private float[] TemplateOf(SqliteTransaction tx, long id)
+    {
+        var sum = new float[Model.Dimension];
+        using var cmd = Command(tx, "SELECT embedding FROM faces WHERE identity_id = $i", ("$i", id));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, FromBlob((byte[])reader.GetValue(0)), sum);
+        }
+
+        OnnxFaceEmbedder.Normalize(sum);
+        return sum;
+    }
+
+    private static byte[] ToBlob(ReadOnlySpan<float> v) => MemoryMarshal.AsBytes(v).ToArray();
+
+    private static float[] FromBlob(byte[] blob) => MemoryMarshal.Cast<byte, float>(blob).ToArray();
+
+    private SqliteCommand Command(SqliteTransaction? tx, string sql, params (string Name, object Value)[] args)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (n, v) in args)
+        {
+            cmd.Parameters.AddWithValue(n, v);
+        }
+
+        return cmd;
+    }
+
+    private void Execute(SqliteTransaction? tx, string sql, params (string Name, object Value)[] args)
+    {
+        using var cmd = Command(tx, sql, args);
+        cmd.ExecuteNonQuery();
+    }
+
+    private T Scalar<T>(SqliteTransaction? tx, string sql, params (string Name, object Value)[] args)
+    {
+        using var cmd = Command(tx, sql, args);
+        object? value = cmd.ExecuteScalar();
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(SqliteConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,113 @@
+using ArcFaceKit.Alignment;
+using ArcFaceKit.Detection;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Matching;
+using ArcFaceKit.Models;
+using ArcFaceKit.Pipeline;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>Embeddings on real LFW faces: normalised, same person clearly above different people, for each embedder.</summary>
+public class RecognitionTests
+{
+    // Genuine and impostor pairs from pairs.txt, fold 1.
+    private static readonly (string A, string B)[] Same = [("Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg"), ("Akhmed_Zakayev_0001.jpg", "Akhmed_Zakayev_0003.jpg"), ("Amber_Tamblyn_0001.jpg", "Amber_Tamblyn_0002.jpg")];
+    private static readonly (string A, string B)[] Different = [("Abdel_Madi_Shabneh_0001.jpg", "Dean_Barker_0001.jpg"), ("Abdel_Madi_Shabneh_0001.jpg", "Giancarlo_Fisichella_0001.jpg"), ("Abdul_Rahman_0001.jpg", "Portia_de_Rossi_0001.jpg")];
+
+    public static TheoryData<string> Embedders() => new("mobilefacenet_a.onnx", "faceplugin_fr_feature.onnx", "mobilefacenet_b.onnx");
+
+    [Theory]
+    [MemberData(nameof(Embedders))]
+    public void Same_person_scores_clearly_higher_than_different_people(string model)
+    {
+        using var embedder = OnnxFaceEmbedder.Open(Shared.Model(model));
+        float[] Emb(string name) => embedder.Embed([Crop(name)])[0];
+        var genuine = Same.Select(p => CosineSimilarity.Between(Emb(p.A), Emb(p.B))).ToList();
+        var impostor = Different.Select(p => CosineSimilarity.Between(Emb(p.A), Emb(p.B))).ToList();
+        Assert.True(genuine.Min() > impostor.Max() + 0.15f, $"{model}: genuine {string.Join(", ", genuine)}; impostor {string.Join(", ", impostor)}");
+        Assert.Equal(1f, System.Numerics.Tensors.TensorPrimitives.Norm(Emb(Same[0].A)), 4);
+    }
+
+    [Fact]
+    public void Batched_and_single_runs_give_the_same_embeddings()
+    {
+        var crops = Same.Select(p => Crop(p.A)).ToList();
+        using var batched = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"), new EmbedderOptions { BatchSize = 16 });
+        using var single = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"), new EmbedderOptions { BatchSize = 1 });
+        var a = batched.Embed(crops);
+        var b = single.Embed(crops);
+        for (int i = 0; i < crops.Count; i++)
+        {
+            Assert.True(CosineSimilarity.Between(a[i], b[i]) > 0.99999f);
+        }
+    }
+
+    [Fact]
+    public void Flip_test_averages_the_mirror_image()
+    {
+        var crop = Crop(Same[0].A);
+        using var plain = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"));
+        using var flip = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"), new EmbedderOptions { FlipTest = true });
+        var expected = plain.Embed([crop])[0].Zip(plain.Embed([crop.FlipHorizontal()])[0], (x, y) => x + y).ToArray();
+        OnnxFaceEmbedder.Normalize(expected);
+        var actual = flip.Embed([crop])[0];
+        Assert.True(CosineSimilarity.Between(expected, actual) > 0.99999f);
+        Assert.True(CosineSimilarity.Between(plain.Embed([crop])[0], actual) < 0.9999f);
+    }
+
+    [Fact]
+    public void Subnormal_weights_are_zeroed_without_changing_outputs()
+    {
+        byte[] original = File.ReadAllBytes(Shared.Model("faceplugin_fr_feature.onnx"));
+        byte[] flushed = SubnormalWeights.FlushToZero(original);
+        Assert.NotSame(original, flushed);
+        Assert.Same(flushed, SubnormalWeights.FlushToZero(flushed));
+        var model = Onnx.ModelProto.Parser.ParseFrom(flushed);
+        int subnormals = model.Graph.Initializer.Where(t => t.DataType == (int)Onnx.TensorProto.Types.DataType.Float)
+            .Sum(t => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.RawData.ToByteArray()).ToArray().Count(float.IsSubnormal) + t.FloatData.Count(float.IsSubnormal));
+        Assert.Equal(0, subnormals);
+
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(original);
+        using var embedder = OnnxFaceEmbedder.Open(Shared.Model("faceplugin_fr_feature.onnx"));
+        var crop = Crop(Same[0].A);
+        var input = new float[3 * 112 * 112];
+        embedder.Manifest.PrimaryFile.Input.Fill(crop, input);
+        using var tensor = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, [1, 3, 112, 112]);
+        using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+        using var outputs = session.Run(runOptions, ["input"], [tensor], ["output"]);
+        var reference = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        OnnxFaceEmbedder.Normalize(reference);
+        Assert.True(CosineSimilarity.Between(reference, embedder.Embed([crop])[0]) > 0.999999f);
+    }
+
+    [Fact]
+    public void Wrong_crop_size_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Shared.MobileFaceNet.Embed([new RgbImage(100, 100)]));
+        Assert.Contains("takes 112x112 crops", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_finds_embeds_and_verifies_with_the_manifest_threshold()
+    {
+        using var pipeline = new FacePipeline(
+            FaceDetectors.Open(Shared.Model("yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f }),
+            OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx")));
+        var a = Assert.Single(pipeline.Analyze(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].A))));
+        var b = Assert.Single(pipeline.Analyze(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].B))));
+        var c = Assert.Single(pipeline.Analyze(ImageDecoder.DecodeFile(Shared.LfwImage(Different[0].B))));
+        var threshold = SimilarityThreshold.FromManifest(pipeline.Embedder.Manifest);
+        Assert.Contains("LFW", threshold.Source, StringComparison.Ordinal);
+        Assert.True(Verification.Of(a.Embedding, b.Embedding, threshold).IsSamePerson);
+        Assert.False(Verification.Of(a.Embedding, c.Embedding, threshold).IsSamePerson);
+        Assert.True(pipeline.InferenceTime > TimeSpan.Zero);
+    }
+
+    internal static RgbImage Crop(string lfwImage)
+    {
+        var image = ImageDecoder.DecodeFile(Shared.LfwImage(lfwImage));
+        var face = Shared.YuNet.Detect(image).MinBy(f => Math.Abs(f.Box.X + (f.Box.Width / 2) - (image.Width / 2f)))!;
+        return new FaceAligner().Align(image, face.Landmarks);
+    }
+}
