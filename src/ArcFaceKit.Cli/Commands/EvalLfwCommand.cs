@@ -24,6 +24,10 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
         [Description("Write the ROC curve here. Default: lfw-roc.png.")]
         public string Roc { get; init; } = "lfw-roc.png";
 
+        [CommandOption("--scores <CSV>")]
+        [Description("Write every pair's similarity: image1,image2,same,fold,similarity.")]
+        public string? Scores { get; init; }
+
         [CommandOption("--write-manifest <FILE>")]
         [Description("Write the embedder's manifest with the two measured thresholds (best accuracy, FAR 1e-3) to FILE.")]
         public string? WriteManifest { get; init; }
@@ -56,9 +60,16 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
 
         var r = result.Report;
         string detector = pipeline.Detector.Manifest.Name, embedder = pipeline.Embedder.Manifest.Name;
-        string setup = $"detector {detector} (score {(settings.Score?.ToString(CultureInfo.InvariantCulture) ?? "default")}, input {settings.InputSize}), embedder {embedder}, flip test {(settings.Flip ? "on" : "off")}";
+        var detectorInput = pipeline.Detector.Manifest.PrimaryFile.Input;
+        string inputSize = detectorInput.Width > 0 ? $"{detectorInput.Width}x{detectorInput.Height}" : $"{settings.InputSize}";
+        string setup = $"detector {detector} (score {(settings.Score?.ToString(CultureInfo.InvariantCulture) ?? "default")}, input {inputSize}), embedder {embedder}, flip test {(settings.Flip ? "on" : "off")}";
         string source = $"LFW View 2, 10-fold, {setup}; arcface eval lfw";
         RocPlot.WritePng(settings.Roc, r.Roc, $"LFW ROC: {detector} + {embedder}{(settings.Flip ? " (flip)" : "")}, acc {r.MeanAccuracy * 100:F2}%");
+        if (settings.Scores is not null)
+        {
+            File.WriteAllLines(settings.Scores, pairs.Select((p, i) => string.Join(',', p.Image1, p.Image2, p.Same ? "1" : "0", p.Fold.ToString(CultureInfo.InvariantCulture), result.Similarities[i].ToString("R", CultureInfo.InvariantCulture))).Prepend("image1,image2,same,fold,similarity"));
+        }
+
         if (settings.WriteManifest is not null)
         {
             var manifest = pipeline.Embedder.Manifest with

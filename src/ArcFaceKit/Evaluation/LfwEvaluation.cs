@@ -5,7 +5,7 @@ using ArcFaceKit.Pipeline;
 namespace ArcFaceKit.Evaluation;
 
 /// <summary>The outcome of an LFW run: the protocol report plus how images without a detected face were handled.</summary>
-public sealed record LfwResult(VerificationReport Report, IReadOnlyList<string> ImagesWithoutFace, int PairsWithoutFace, int Images);
+public sealed record LfwResult(VerificationReport Report, IReadOnlyList<float> Similarities, IReadOnlyList<string> ImagesWithoutFace, int PairsWithoutFace, int Images);
 
 /// <summary>
 /// Runs a pipeline over the images that LFW View 2 pairs use, one embedding per image (the face nearest the centre:
@@ -39,6 +39,6 @@ public static class LfwEvaluation
         var report = VerificationProtocol.Evaluate(scores, [.. pairs.Select(p => p.Same)], [.. pairs.Select(p => p.Fold)]);
         var missing = embeddings.Where(kv => kv.Value is null).Select(kv => kv.Key).Order().ToList();
         int missingPairs = pairs.Count(p => embeddings[p.Image1] is null || embeddings[p.Image2] is null);
-        return new LfwResult(report, missing, missingPairs, names.Count);
+        return new LfwResult(report, scores, missing, missingPairs, names.Count);
     }
 }

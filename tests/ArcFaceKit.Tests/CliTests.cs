@@ -1,0 +1,143 @@
+using System.Text.Json;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>The CLI end to end on real models and faces: outputs, errors with clear messages and exit codes, no partial writes.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("arcfacekit-cli-").FullName;
+
+    private static string[] Models => ["--detector", Shared.Model("yunet_s_dynamic.onnx"), "--embedder", Shared.Model("mobilefacenet_a.onnx"), "--input-size", "320", "--score", "0.5"];
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Detect_writes_json_and_an_annotated_png()
+    {
+        string png = Path.Combine(_dir, "annotated.png");
+        var (code, stdout, _) = CliRunner.Run(["detect", Shared.Fixture("images/two_faces.jpg"), "--detector", Shared.Model("yunet_s_dynamic.onnx"), "--json", "--annotate", png]);
+        Assert.Equal(0, code);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(2, json.GetProperty("faces").GetArrayLength());
+        Assert.Equal(5, json.GetProperty("faces")[0].GetProperty("landmarks").GetArrayLength());
+        Assert.Equal(300, Imaging.ImageDecoder.DecodeFile(png).Width);
+    }
+
+    [Fact]
+    public void Verify_says_same_and_different_with_the_threshold_and_its_source()
+    {
+        var same = Verify("Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg");
+        Assert.True(same.GetProperty("samePerson").GetBoolean());
+        Assert.Contains("far-1e-3", same.GetProperty("threshold").GetProperty("source").GetString(), StringComparison.Ordinal);
+        var different = Verify("Abdel_Madi_Shabneh_0001.jpg", "Dean_Barker_0001.jpg");
+        Assert.False(different.GetProperty("samePerson").GetBoolean());
+        Assert.True(different.GetProperty("similarity").GetSingle() < same.GetProperty("similarity").GetSingle());
+    }
+
+    [Fact]
+    public void Enroll_identify_list_remove_through_a_gallery_file()
+    {
+        string gallery = Path.Combine(_dir, "g.db");
+        Assert.Equal(0, CliRunner.Run(["enroll", "Abel", Shared.LfwImage("Abel_Pacheco_0001.jpg"), "--gallery", gallery, .. Models]).ExitCode);
+        Assert.Equal(0, CliRunner.Run(["enroll", "Amber", Shared.LfwImage("Amber_Tamblyn_0001.jpg"), "--gallery", gallery, .. Models]).ExitCode);
+        var (code, stdout, _) = CliRunner.Run(["identify", Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--gallery", gallery, "--json", .. Models]);
+        Assert.Equal(0, code);
+        var face = JsonDocument.Parse(stdout).RootElement.GetProperty("faces")[0];
+        Assert.Equal("Abel", face.GetProperty("identity").GetString());
+        Assert.Equal(0, CliRunner.Run(["gallery", "remove", "Abel", "--gallery", gallery, .. Models]).ExitCode);
+        var list = JsonDocument.Parse(CliRunner.Run(["gallery", "list", "--gallery", gallery, "--json", .. Models]).Stdout).RootElement;
+        Assert.Equal(["Amber"], list.GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public void Enroll_with_a_bad_image_writes_nothing()
+    {
+        string gallery = Path.Combine(_dir, "g.db");
+        var (code, _, stderr) = CliRunner.Run(["enroll", "Abel", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.Fixture("images/no_face.jpg"), "--gallery", gallery, .. Models]);
+        Assert.Equal(2, code);
+        Assert.Contains("no face found", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(gallery));
+    }
+
+    [Fact]
+    public void Enroll_refuses_an_image_with_two_faces_unless_told_to_take_the_largest()
+    {
+        string gallery = Path.Combine(_dir, "g.db");
+        var (code, _, stderr) = CliRunner.Run(["enroll", "X", Shared.Fixture("images/two_faces.jpg"), "--gallery", gallery, .. Models]);
+        Assert.Equal(2, code);
+        Assert.Contains("2 faces found", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run(["enroll", "X", Shared.Fixture("images/two_faces.jpg"), "--largest", "--gallery", gallery, .. Models]).ExitCode);
+    }
+
+    [Fact]
+    public void A_gallery_made_with_another_embedder_is_refused()
+    {
+        string gallery = Path.Combine(_dir, "g.db");
+        Assert.Equal(0, CliRunner.Run(["enroll", "Abel", Shared.LfwImage("Abel_Pacheco_0001.jpg"), "--gallery", gallery, .. Models]).ExitCode);
+        var (code, _, stderr) = CliRunner.Run(["identify", Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--gallery", gallery, "--detector", Shared.Model("yunet_s_dynamic.onnx"), "--embedder", Shared.Model("faceplugin_fr_feature.onnx"), "--threshold", "0.3"]);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot be used with faceplugin_fr_feature", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("empty.jpg", "empty")]
+    [InlineData("truncated.jpg", "truncated")]
+    [InlineData("not_an_image.jpg", "not an image")]
+    [InlineData("pixel_bomb.png", "over the limit")]
+    public void Bad_images_exit_2_with_one_clear_line_and_no_trace(string file, string expected)
+    {
+        var (code, _, stderr) = CliRunner.Run(["detect", Shared.Fixture($"images/{file}"), "--detector", Shared.Model("yunet_s_dynamic.onnx")]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_that_is_not_a_model_is_refused_clearly()
+    {
+        var (code, _, stderr) = CliRunner.Run(["detect", Shared.Fixture("images/face.bmp"), "--detector", Shared.Fixture("images/face.bmp")]);
+        Assert.Equal(2, code);
+        Assert.Contains("has no manifest", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embed_writes_json_lines_and_npy_for_a_folder()
+    {
+        string images = Path.Combine(_dir, "images");
+        Directory.CreateDirectory(images);
+        File.Copy(Shared.Fixture("images/two_faces.jpg"), Path.Combine(images, "two.jpg"));
+        File.Copy(Shared.Fixture("images/face.webp"), Path.Combine(images, "one.webp"));
+        File.Copy(Shared.Fixture("images/not_an_image.jpg"), Path.Combine(images, "bad.jpg"));
+        string output = Path.Combine(_dir, "faces.jsonl");
+        var (code, _, _) = CliRunner.Run(["embed", images, "--out", output, "--npy", Path.Combine(_dir, "faces"), "--json", .. Models]);
+        Assert.Equal(0, code);
+        var lines = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Equal(["one.webp", "two.jpg", "two.jpg"], lines.Select(l => l.GetProperty("file").GetString()));
+        Assert.Equal(128, lines[0].GetProperty("embedding").GetArrayLength());
+        byte[] npy = File.ReadAllBytes(Path.Combine(_dir, "faces.npy"));
+        Assert.Equal("NUMPY", System.Text.Encoding.ASCII.GetString(npy, 1, 5));
+        Assert.Contains("'shape': (3, 128)", System.Text.Encoding.ASCII.GetString(npy, 10, 100), StringComparison.Ordinal);
+        Assert.Equal(0, (npy.Length - 10 - BitConverter.ToUInt16(npy, 8)) % (128 * 4));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(_dir, "faces.names.txt")).Length);
+    }
+
+    [Fact]
+    public void Every_command_documents_itself()
+    {
+        foreach (var command in new[] { "detect", "align", "embed", "verify", "enroll", "identify", "gallery list", "gallery remove", "eval lfw", "models fetch" })
+        {
+            var (code, stdout, _) = CliRunner.Run([.. command.Split(' '), "--help"]);
+            Assert.Equal(0, code);
+            Assert.Contains("USAGE", stdout, StringComparison.Ordinal);
+        }
+    }
+
+    private static JsonElement Verify(string a, string b)
+    {
+        var (code, stdout, stderr) = CliRunner.Run(["verify", Shared.LfwImage(a), Shared.LfwImage(b), "--json", .. Models]);
+        Assert.True(code == 0, stderr);
+        return JsonDocument.Parse(stdout).RootElement;
+    }
+}

