@@ -61,4 +61,34 @@ public class ProtocolTests
         Assert.True(r.Roc.Count > 100);
         Assert.Equal(1.0, r.Roc[^1].Far);
     }
+
+    [Fact]
+    public void Roc_plot_is_a_png_with_its_curve_and_labels_drawn()
+    {
+        var scores = Enumerable.Range(0, 600).Select(i => (i % 2 == 0 ? 0.5f : 0.1f) + (i % 13 * 0.02f)).ToList();
+        var r = VerificationProtocol.Evaluate(scores, [.. scores.Select((_, i) => i % 2 == 0)], [.. scores.Select((_, i) => i % 10)]);
+        string path = Path.Combine(Path.GetTempPath(), $"roc-{Guid.NewGuid():N}.png");
+        try
+        {
+            RocPlot.WritePng(path, r.Roc, "TITLE");
+            var image = Imaging.ImageDecoder.DecodeFile(path);
+            Assert.Equal((800, 600), (image.Width, image.Height));
+
+            // The title band (above the plot frame) holds dark text pixels only if a font was found and used.
+            int dark = 0;
+            for (int y = 20; y < 50; y++)
+            {
+                for (int x = 80; x < 200; x++)
+                {
+                    dark += image.Pixels[((y * 800) + x) * 3] < 100 ? 1 : 0;
+                }
+            }
+
+            Assert.True(dark > 50, $"only {dark} dark pixels where the title should be");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -17,7 +17,7 @@ public static class FaceAnnotator
             using var box = new SKPaint { Color = SKColors.Lime, Style = SKPaintStyle.Stroke, StrokeWidth = stroke, IsAntialias = true };
             using var dot = new SKPaint { Style = SKPaintStyle.Fill, IsAntialias = true };
             using var label = new SKPaint { Color = SKColors.Yellow, IsAntialias = true };
-            using var font = new SKFont(SKTypeface.Default, Math.Max(12f, stroke * 6));
+            using var font = new SKFont(Fonts.Sans, Math.Max(12f, stroke * 6));
             foreach (var face in faces)
             {
                 canvas.DrawRect(face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height, box);

@@ -1,3 +1,4 @@
+using ArcFaceKit.Imaging;
 using SkiaSharp;
 
 namespace ArcFaceKit.Evaluation;
@@ -15,10 +16,11 @@ public static class RocPlot
         using var grid = new SKPaint { Color = new SKColor(220, 220, 220), StrokeWidth = 1, Style = SKPaintStyle.Stroke };
         using var curve = new SKPaint { Color = new SKColor(31, 119, 180), StrokeWidth = 2.5f, IsAntialias = true, Style = SKPaintStyle.Stroke };
         using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        using var font = new SKFont(SKTypeface.Default, 15);
-        using var titleFont = new SKFont(SKTypeface.Default, 18);
+        using var font = new SKFont(Fonts.Sans, 15);
+        using var titleFont = new SKFont(Fonts.Sans, 18);
         float X(double far) => L + (float)((Math.Log10(Math.Max(far, minFar)) - Math.Log10(minFar)) / -Math.Log10(minFar) * (W - L - R));
-        double yMin = Math.Floor(roc.Where(p => p.Far >= minFar).Select(p => p.Tar).DefaultIfEmpty(0).Min() * 10) / 10;
+        // At least the top tenth is shown, so a perfect curve still has an axis (and the grid loop a step).
+        double yMin = Math.Min(0.9, Math.Floor(roc.Where(p => p.Far >= minFar).Select(p => p.Tar).DefaultIfEmpty(0).Min() * 10) / 10);
         float Y(double tar) => T + (float)((1 - ((tar - yMin) / (1 - yMin))) * (H - T - B));
         for (double far = minFar; far <= 1.0001; far *= 10)
         {

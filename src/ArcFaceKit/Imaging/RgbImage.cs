@@ -51,7 +51,10 @@ public sealed class RgbImage
         return result;
     }
 
-    /// <summary>Bilinear resize with pixel centres aligned (OpenCV INTER_LINEAR convention).</summary>
+    /// <summary>
+    /// Bilinear resize bit-exact with OpenCV's cv2.resize INTER_LINEAR on 8-bit images (11-bit fixed-point weights,
+    /// its rounding), so detectors see the pixels their reference pipelines fed them.
+    /// </summary>
     public RgbImage Resize(int width, int height)
     {
         if (width == Width && height == Height)
@@ -59,44 +62,97 @@ public sealed class RgbImage
             return this;
         }
 
+        var (xofs, alpha) = LinearTaps(Width, width);
+        var (yofs, beta) = LinearTaps(Height, height);
         var result = new RgbImage(width, height);
-        float sx = (float)Width / width;
-        float sy = (float)Height / height;
-        var x0s = new int[width];
-        var x1s = new int[width];
-        var wxs = new float[width];
-        for (int x = 0; x < width; x++)
-        {
-            float fx = Math.Max(((x + 0.5f) * sx) - 0.5f, 0f);
-            int x0 = Math.Min((int)fx, Width - 1);
-            x0s[x] = x0 * 3;
-            x1s[x] = Math.Min(x0 + 1, Width - 1) * 3;
-            wxs[x] = fx - x0;
-        }
-
-        int srcStride = Width * 3;
+        int rowLength = width * 3;
+        int[] r0 = new int[rowLength], r1 = new int[rowLength];
+        int have0 = -1, have1 = -1;
+        int vectorEnd = rowLength - (rowLength % 8);
         for (int y = 0; y < height; y++)
         {
-            float fy = Math.Max(((y + 0.5f) * sy) - 0.5f, 0f);
-            int y0 = Math.Min((int)fy, Height - 1);
-            int y1 = Math.Min(y0 + 1, Height - 1);
-            float wy = fy - y0;
-            int r0 = y0 * srcStride;
-            int r1 = y1 * srcStride;
-            int dst = y * width * 3;
-            for (int x = 0; x < width; x++)
+            // The two source rows, resampled horizontally; reused while consecutive output rows share them.
+            int sy0 = yofs[y], sy1 = Math.Min(sy0 + 1, Height - 1);
+            if (have0 != sy0)
             {
-                float wx = wxs[x];
-                for (int c = 0; c < 3; c++)
+                if (have1 == sy0)
                 {
-                    float top = Pixels[r0 + x0s[x] + c] + ((Pixels[r0 + x1s[x] + c] - Pixels[r0 + x0s[x] + c]) * wx);
-                    float bottom = Pixels[r1 + x0s[x] + c] + ((Pixels[r1 + x1s[x] + c] - Pixels[r1 + x0s[x] + c]) * wx);
-                    result.Pixels[dst++] = (byte)Math.Clamp((int)MathF.Round(top + ((bottom - top) * wy)), 0, 255);
+                    (r0, r1, have0, have1) = (r1, r0, have1, have0);
                 }
+                else
+                {
+                    HorizontalRow(sy0, xofs, alpha, r0);
+                    have0 = sy0;
+                }
+            }
+
+            if (have1 != sy1)
+            {
+                HorizontalRow(sy1, xofs, alpha, r1);
+                have1 = sy1;
+            }
+
+            int b0 = beta[2 * y], b1 = beta[(2 * y) + 1];
+            int dst = y * rowLength;
+            for (int x = 0; x < rowLength; x++)
+            {
+                // OpenCV's SIMD path (all but the last few values of a row) and its scalar tail round differently.
+                int v = x < vectorEnd
+                    ? ((((r0[x] >> 4) * b0) >> 16) + (((r1[x] >> 4) * b1) >> 16) + 2) >> 2
+                    : ((b0 * r0[x]) + (b1 * r1[x]) + (1 << 21)) >> 22;
+                result.Pixels[dst + x] = (byte)Math.Clamp(v, 0, 255);
             }
         }
 
         return result;
+    }
+
+    private const int CoefficientScale = 2048;
+
+    /// <summary>Source index and the two 11-bit weights of each destination column or row (OpenCV resize.cpp).</summary>
+    private static (int[] Offsets, int[] Weights) LinearTaps(int source, int destination)
+    {
+        double scale = (double)source / destination;
+        var offsets = new int[destination];
+        var weights = new int[destination * 2];
+        for (int d = 0; d < destination; d++)
+        {
+            float f = (float)(((d + 0.5) * scale) - 0.5);
+            int s = (int)MathF.Floor(f);
+            f -= s;
+            if (s < 0)
+            {
+                f = 0;
+                s = 0;
+            }
+
+            if (s >= source - 1)
+            {
+                f = 0;
+                s = source - 1;
+            }
+
+            offsets[d] = s;
+            weights[2 * d] = (int)MathF.Round((1f - f) * CoefficientScale, MidpointRounding.ToEven);
+            weights[(2 * d) + 1] = (int)MathF.Round(f * CoefficientScale, MidpointRounding.ToEven);
+        }
+
+        return (offsets, weights);
+    }
+
+    /// <summary>One source row resampled horizontally, values scaled by 2048.</summary>
+    private void HorizontalRow(int sourceRow, int[] xofs, int[] alpha, int[] row)
+    {
+        int src = sourceRow * Width * 3;
+        for (int x = 0; x < xofs.Length; x++)
+        {
+            int s0 = src + (xofs[x] * 3), s1 = src + (Math.Min(xofs[x] + 1, Width - 1) * 3);
+            int a0 = alpha[2 * x], a1 = alpha[(2 * x) + 1];
+            for (int c = 0; c < 3; c++)
+            {
+                row[(x * 3) + c] = (Pixels[s0 + c] * a0) + (Pixels[s1 + c] * a1);
+            }
+        }
     }
 
     /// <summary>This image at the top-left of a black canvas (letterbox padding to the bottom and right).</summary>
