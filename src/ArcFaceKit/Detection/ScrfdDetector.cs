@@ -32,9 +32,7 @@ public sealed class ScrfdDetector : FaceDetectorBase
         var contract = _model.Entry.Input;
         int side = contract.Width > 0 ? contract.Width : (Options.InputSize + 31) / 32 * 32;
         var (canvas, sx, sy) = Letterbox(image, side, side);
-        var input = new float[3 * side * side];
-        contract.Fill(canvas, input);
-        var outputs = _model.Run(input, [1, 3, side, side]);
+        var outputs = _model.Run([canvas]);
         var faces = new List<DetectedFace>();
         for (int level = 0; level < Strides.Length; level++)
         {

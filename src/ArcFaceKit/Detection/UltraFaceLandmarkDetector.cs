@@ -42,10 +42,7 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
     protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
     {
         var contract = _detector.Entry.Input;
-        var resized = image.Resize(contract.Width, contract.Height);
-        var input = new float[3 * contract.Width * contract.Height];
-        contract.Fill(resized, input);
-        var outputs = _detector.Run(input, [1, 3, contract.Height, contract.Width]);
+        var outputs = _detector.Run([image.Resize(contract.Width, contract.Height)]);
         int scoresAt = _detector.OutputNames.ToList().IndexOf("scores"), boxesAt = _detector.OutputNames.ToList().IndexOf("boxes");
         float[] scores = outputs[scoresAt], boxes = outputs[boxesAt];
         var faces = new List<DetectedFace>();
@@ -74,10 +71,7 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
             int x1 = Math.Clamp((int)face.Box.X, 0, image.Width - 1), y1 = Math.Clamp((int)face.Box.Y, 0, image.Height - 1);
             int x2 = Math.Clamp((int)face.Box.Right, x1 + 1, image.Width), y2 = Math.Clamp((int)face.Box.Bottom, y1 + 1, image.Height);
             int w = x2 - x1, h = y2 - y1;
-            var crop = image.Crop(x1, y1, w, h).Resize(contract.Width, contract.Height);
-            var input = new float[contract.Width * contract.Height];
-            contract.Fill(crop, input);
-            float[] p = _landmarks.Run(input, [1, 1, contract.Height, contract.Width])[0];
+            float[] p = _landmarks.Run([image.Crop(x1, y1, w, h).Resize(contract.Width, contract.Height)])[0];
             FacePoint At(int k) => new(x1 + (p[2 * k] * w), y1 + (p[(2 * k) + 1] * h));
             FacePoint Mean(params int[] ks) => new(ks.Average(k => At(k).X), ks.Average(k => At(k).Y));
             result.Add(face with { Landmarks = [Mean(LeftEye), Mean(RightEye), At(30), Mean(48, 60), Mean(54, 64)] });

@@ -41,9 +41,7 @@ public sealed class YuNetDetector : FaceDetectorBase
             (sx, sy) = ((float)w / image.Width, (float)h / image.Height);
         }
 
-        var input = new float[3 * canvas.Width * canvas.Height];
-        contract.Fill(canvas, input);
-        var outputs = _model.Run(input, [1, 3, canvas.Height, canvas.Width]);
+        var outputs = _model.Run([canvas]);
         var byName = _model.OutputNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => outputs[p.i]);
         var faces = new List<DetectedFace>();
         foreach (int s in Strides)

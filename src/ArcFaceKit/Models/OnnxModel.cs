@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using ArcFaceKit.Imaging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ArcFaceKit.Models;
@@ -60,11 +62,40 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Time spent inside ONNX Runtime since load (for the share of time outside inference).</summary>
     public TimeSpan InferenceTime => TimeSpan.FromTicks(Interlocked.Read(ref _inferenceTicks));
 
-    /// <summary>Runs the model on one NCHW float tensor and returns every output, in declared order.</summary>
-    public float[][] Run(float[] input, int[] shape)
+    /// <summary>
+    /// Runs the model on a batch of images of one size, fed as the manifest's input contract says (NCHW, channel order,
+    /// mean, std), and returns every output in declared order. The input buffer is pooled: no large allocation a call.
+    /// </summary>
+    public float[][] Run(IReadOnlyList<RgbImage> images)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(images.Count);
+        var contract = Entry.Input;
+        int width = images[0].Width, height = images[0].Height, plane = contract.ChannelCount * width * height;
+        float[] buffer = ArrayPool<float>.Shared.Rent(plane * images.Count);
+        try
+        {
+            for (int i = 0; i < images.Count; i++)
+            {
+                if (images[i].Width != width || images[i].Height != height)
+                {
+                    throw new ArgumentException("Every image of a batch must have the same size.", nameof(images));
+                }
+
+                contract.Fill(images[i], buffer.AsSpan(i * plane, plane));
+            }
+
+            return Run(new Memory<float>(buffer, 0, plane * images.Count), [images.Count, contract.ChannelCount, height, width]);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private float[][] Run(Memory<float> input, long[] shape)
     {
         var start = Stopwatch.GetTimestamp();
-        using var tensor = OrtValue.CreateTensorValueFromMemory(input, Array.ConvertAll(shape, d => (long)d));
+        using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
         using var outputs = _session.Run(_runOptions, new[] { InputName }, new[] { tensor }, _outputNames);
         var result = new float[outputs.Count][];
         for (int i = 0; i < outputs.Count; i++)

@@ -74,26 +74,20 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
 
     private float[][] Raw(IReadOnlyList<RgbImage> faces)
     {
-        var contract = _model.Entry.Input;
-        int batch = contract.DynamicBatch ? Math.Max(1, _options.BatchSize) : 1;
-        int plane = InputSize * InputSize * contract.ChannelCount;
+        foreach (var face in faces)
+        {
+            if (face.Width != InputSize || face.Height != InputSize)
+            {
+                throw new ArgumentException($"{Manifest.Name} takes {InputSize}x{InputSize} crops, got {face.Width}x{face.Height}.", nameof(faces));
+            }
+        }
+
+        int batch = _model.Entry.Input.DynamicBatch ? Math.Max(1, _options.BatchSize) : 1;
         var output = new float[faces.Count][];
         for (int start = 0; start < faces.Count; start += batch)
         {
             int n = Math.Min(batch, faces.Count - start);
-            var input = new float[n * plane];
-            for (int i = 0; i < n; i++)
-            {
-                var face = faces[start + i];
-                if (face.Width != InputSize || face.Height != InputSize)
-                {
-                    throw new ArgumentException($"{Manifest.Name} takes {InputSize}x{InputSize} crops, got {face.Width}x{face.Height}.", nameof(faces));
-                }
-
-                contract.Fill(face, input.AsSpan(i * plane, plane));
-            }
-
-            float[] flat = _model.Run(input, [n, contract.ChannelCount, InputSize, InputSize])[0];
+            float[] flat = _model.Run([.. Enumerable.Range(start, n).Select(i => faces[i])])[0];
             if (flat.Length != n * Dimension)
             {
                 throw new ModelContractException($"{Manifest.Name} gave {flat.Length / n} values a face; its manifest says {Dimension}.");
