@@ -82,6 +82,26 @@ public class RecognitionTests
     }
 
     [Fact]
+    public void A_manifest_whose_input_size_does_not_fit_the_model_is_refused()
+    {
+        string dir = Directory.CreateTempSubdirectory("arcfacekit-test-").FullName;
+        try
+        {
+            string model = Path.Combine(dir, "m.onnx");
+            File.Copy(Shared.Model("mobilefacenet_a.onnx"), model);
+            var manifest = ModelResolver.KnownManifests.Single(m => m.Name == "mobilefacenet_a");
+            var entry = manifest.PrimaryFile with { File = "m.onnx", Input = manifest.PrimaryFile.Input with { Width = 128, Height = 128 } };
+            File.WriteAllText(Path.Combine(dir, "m.manifest.json"), (manifest with { Files = [entry] }).ToJson());
+            var e = Assert.Throws<ModelContractException>(() => OnnxFaceEmbedder.Open(model));
+            Assert.Contains("does not fit the manifest's 3x128x128", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Wrong_crop_size_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => Shared.MobileFaceNet.Embed([new RgbImage(100, 100)]));
