@@ -8,7 +8,7 @@ namespace ArcFaceKit.Training.Tests;
 /// <summary>Each head's logits, loss and gradients against ../shared/fixtures/margin_losses.json (float64 PyTorch autograd).</summary>
 public class MarginOracleTests
 {
-    private static readonly JsonElement Oracle = JsonDocument.Parse(File.ReadAllText(FindFixture())).RootElement;
+    private static readonly JsonElement Oracle = JsonDocument.Parse(File.ReadAllText(SharedPaths.Fixture("margin_losses.json"))).RootElement;
 
     public static TheoryData<string> Heads() => new("softmax", "norm_softmax", "cosface", "arcface", "combined", "sphereface");
 
@@ -78,19 +78,5 @@ public class MarginOracleTests
         }
 
         return m;
-    }
-
-    private static string FindFixture()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "..", "shared", "fixtures", "margin_losses.json");
-            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "ArcFaceKit.slnx")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("../shared/fixtures/margin_losses.json not found beside the repository.");
     }
 }
