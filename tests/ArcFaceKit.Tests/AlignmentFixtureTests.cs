@@ -68,7 +68,8 @@ public class AlignmentFixtureTests
     {
         Assert.Equal(38.2946f * 2, ArcFaceTemplate.For(224)[0].X, 3);
         Assert.Equal((38.2946f + 8f) * 1, ArcFaceTemplate.For(128)[0].X, 3);
-        Assert.Throws<ArgumentException>(() => ArcFaceTemplate.For(100));
+        Assert.Equal(38.2946f * 64 / 112, ArcFaceTemplate.For(64)[0].X, 3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ArcFaceTemplate.For(8));
     }
 
     [Fact]

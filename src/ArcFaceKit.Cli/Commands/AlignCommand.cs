@@ -19,7 +19,7 @@ public sealed class AlignCommand : Command<AlignCommand.Settings>
         public string Out { get; init; } = ".";
 
         [CommandOption("--size <PIXELS>")]
-        [Description("Crop side: a multiple of 112 or 128. Default 112.")]
+        [Description("Crop side: 112 (default), a multiple of 112 or 128 (InsightFace rule), or any other size (the 112 template scaled).")]
         public int Size { get; init; } = ArcFaceTemplate.BaseSize;
     }
 

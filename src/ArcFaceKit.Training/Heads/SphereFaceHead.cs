@@ -16,6 +16,9 @@ public sealed class SphereFaceHead(int embeddingSize, int classes, int margin = 
     /// <summary>Annealing weight of plain cos theta in the target logit; the trainer lowers it step by step.</summary>
     public double Lambda { get; set; } = lambda;
 
+    /// <summary>SphereFace's annealing: lambda = max(5, 1000 / (1 + 0.12 step)), set by the trainer before each step.</summary>
+    public void Anneal(long step) => Lambda = Math.Max(5.0, 1000.0 / (1 + (0.12 * step)));
+
     /// <summary>psi(theta) = (-1)^k cos(m theta) - 2k: decreasing from 1 to -(2m - 1) over 0..pi.</summary>
     public static Tensor Psi(Tensor theta, int margin)
     {

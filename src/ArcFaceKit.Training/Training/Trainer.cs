@@ -85,6 +85,11 @@ public sealed class Trainer<TBackbone>
             p.grad?.zero_();
         }
 
+        if (_head is SphereFaceHead sphere)
+        {
+            sphere.Anneal(Step);
+        }
+
         var embeddings = _backbone.forward(input);
         var loss = _head.Loss(embeddings, labels);
         loss.backward();

@@ -1,0 +1,18 @@
+using ArcFaceKit.Training.Cli;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("arcface-train");
+    config.SetExceptionHandler((e, _) =>
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
+    });
+    config.AddCommand<PrepareCommand>("prepare").WithDescription("Detect and align labelled photos into identity/crop.png folders.");
+    config.AddCommand<CurvesCommand>("curves").WithDescription("Plot each head's target logit against the angle theta (PNG + Markdown table).");
+    config.AddCommand<TrainCommand>("train").WithDescription("Train a backbone with a margin head; checkpoints, resume, periodic LFW check, ONNX export.");
+});
+return app.Run(args);

@@ -1,0 +1,196 @@
+using System.ComponentModel;
+using System.Globalization;
+using ArcFaceKit.Detection;
+using ArcFaceKit.Evaluation;
+using ArcFaceKit.Pipeline;
+using ArcFaceKit.Recognition;
+using ArcFaceKit.Training.Backbones;
+using ArcFaceKit.Training.Data;
+using ArcFaceKit.Training.Export;
+using ArcFaceKit.Training.Heads;
+using ArcFaceKit.Training.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TorchSharp;
+
+namespace ArcFaceKit.Training.Cli;
+
+public sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--data <DIR>")]
+        [Description("Prepared crops (identity/crop.png), from 'prepare'.")]
+        public string Data { get; init; } = "";
+
+        [CommandOption("--backbone <NAME>")]
+        [Description("mobilefacenet (default), iresnet18, iresnet34, iresnet50.")]
+        public string Backbone { get; init; } = "mobilefacenet";
+
+        [CommandOption("--input-size <PIXELS>")]
+        [Description("Input side, a multiple of 16: 112 (default) or e.g. 64 for the small variant.")]
+        public int InputSize { get; init; } = 112;
+
+        [CommandOption("--embedding <N>")]
+        public int Embedding { get; init; } = 128;
+
+        [CommandOption("--loss <HEAD>")]
+        [Description("softmax, norm-softmax, center, sphereface, cosface, arcface (default), combined.")]
+        public string Loss { get; init; } = "arcface";
+
+        [CommandOption("--scale <S>")]
+        public double Scale { get; init; } = 64;
+
+        [CommandOption("--margin <M>")]
+        [Description("Margin of cosface (default 0.35), arcface (0.5), sphereface (integer, 4).")]
+        public double? Margin { get; init; }
+
+        [CommandOption("--epochs <N>")]
+        public int Epochs { get; init; } = 10;
+
+        [CommandOption("--batch <N>")]
+        public int Batch { get; init; } = 64;
+
+        [CommandOption("--lr <RATE>")]
+        public double LearningRate { get; init; } = 0.1;
+
+        [CommandOption("--warmup <STEPS>")]
+        public int Warmup { get; init; } = 100;
+
+        [CommandOption("--seed <N>")]
+        public int Seed { get; init; }
+
+        [CommandOption("--device <DEVICE>")]
+        [Description("cpu (default) or cuda where TorchSharp's CUDA packages are installed.")]
+        public string Device { get; init; } = "cpu";
+
+        [CommandOption("--checkpoint <FILE>")]
+        [Description("Checkpoint file, written every --checkpoint-every steps and at the end.")]
+        public string Checkpoint { get; init; } = "train.ckpt";
+
+        [CommandOption("--checkpoint-every <STEPS>")]
+        public int CheckpointEvery { get; init; } = 200;
+
+        [CommandOption("--resume")]
+        [Description("Continue from --checkpoint.")]
+        public bool Resume { get; init; }
+
+        [CommandOption("--export <DIR>")]
+        [Description("Write the trained backbone as ONNX with its manifest here at the end.")]
+        public string Export { get; init; } = "trained";
+
+        [CommandOption("--name <NAME>")]
+        public string Name { get; init; } = "trained";
+
+        [CommandOption("--lfw-images <DIR>")]
+        [Description("LFW images for the periodic verification check (with --lfw-pairs and --detector).")]
+        public string? LfwImages { get; init; }
+
+        [CommandOption("--lfw-pairs <FILE>")]
+        public string? LfwPairs { get; init; }
+
+        [CommandOption("--lfw-folds <N>")]
+        [Description("Folds of pairs.txt used by the periodic check (all 10 at the end). Default 2.")]
+        public int LfwFolds { get; init; } = 2;
+
+        [CommandOption("--detector <FILE>")]
+        public string? Detector { get; init; }
+
+        [CommandOption("--eval-every <STEPS>")]
+        public int EvalEvery { get; init; } = 500;
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        torch.manual_seed(settings.Seed);
+        var (train, held) = FaceDataset.Load(settings.Data, settings.InputSize, seed: settings.Seed);
+        int classes = train.Identities.Count;
+        AnsiConsole.MarkupLine($"{train.Count} training crops ({held.Count} held out) of {classes} identities; {settings.Backbone} {settings.InputSize}px, {settings.Loss}");
+        return settings.Backbone == "mobilefacenet"
+            ? Run(new MobileFaceNet(settings.Embedding, settings.InputSize), settings, train, classes)
+            : Run(new IResNet(int.Parse(settings.Backbone["iresnet".Length..], CultureInfo.InvariantCulture), settings.Embedding, settings.InputSize), settings, train, classes);
+    }
+
+    private static int Run<TBackbone>(TBackbone backbone, Settings s, FaceDataset train, int classes)
+        where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
+    {
+        var trainer = new Trainer<TBackbone>(backbone, MakeHead(s, classes), new TrainerOptions
+        {
+            Epochs = s.Epochs, BatchSize = s.Batch, LearningRate = s.LearningRate, WarmupSteps = s.Warmup, Seed = s.Seed, Device = s.Device,
+        });
+        if (s.Resume)
+        {
+            trainer.LoadCheckpoint(s.Checkpoint);
+            AnsiConsole.MarkupLine($"resumed at step {trainer.Step}");
+        }
+
+        var pairs = s.LfwPairs is null ? null : LfwPairs.Load(s.LfwPairs);
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+        {
+            var task = ctx.AddTask("training", maxValue: (double)train.BatchesPerEpoch(s.Batch) * s.Epochs);
+            task.Value = trainer.Step;
+            trainer.Run(train, r =>
+            {
+                task.Value = r.Step + 1;
+                task.Description = $"epoch {r.Epoch} loss {r.Loss:F3} acc {r.Accuracy:P0} lr {r.LearningRate:G3} {r.ImagesPerSecond:F0} img/s";
+                if ((r.Step + 1) % s.CheckpointEvery == 0)
+                {
+                    trainer.SaveCheckpoint(s.Checkpoint);
+                }
+
+                if (pairs is not null && (r.Step + 1) % s.EvalEvery == 0)
+                {
+                    var report = Verify(backbone, s, pairs.Where(p => p.Fold < s.LfwFolds).ToList());
+                    AnsiConsole.MarkupLine($"step {r.Step + 1}: LFW ({s.LfwFolds} folds) {report.MeanAccuracy:P2}");
+                }
+            });
+        });
+        trainer.SaveCheckpoint(s.Checkpoint);
+        string path = BackboneExporter.Export(backbone, s.Export, s.Name, $"{s.Loss} on {s.Data}, {s.Epochs} epochs, seed {s.Seed}");
+        AnsiConsole.MarkupLine($"exported {Markup.Escape(path)} with its manifest");
+        if (pairs is not null)
+        {
+            var final = Verify(backbone, s, pairs);
+            AnsiConsole.MarkupLine($"LFW 10-fold: {final.MeanAccuracy:P2} ± {final.StdAccuracy:P2}; TAR at FAR 1e-3 {final.TarAtFar:P2}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>LFW through the pipeline's own evaluation: the backbone as exported, read back by the ONNX embedder.</summary>
+    private static VerificationReport Verify<TBackbone>(TBackbone backbone, Settings s, IReadOnlyList<LfwPair> pairs)
+        where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
+    {
+        if (s.LfwImages is null || s.Detector is null)
+        {
+            throw new ArgumentException("--lfw-pairs needs --lfw-images and --detector too.");
+        }
+
+        string dir = Directory.CreateTempSubdirectory("arcface-train-eval-").FullName;
+        try
+        {
+            string model = BackboneExporter.Export(backbone, dir, "snapshot", "periodic check");
+            backbone.train();
+            using var pipeline = new FacePipeline(
+                FaceDetectors.Open(s.Detector, new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral }),
+                OnnxFaceEmbedder.Open(model));
+            return LfwEvaluation.Run(pipeline, s.LfwImages, pairs).Report;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static MarginHead MakeHead(Settings s, int classes) => s.Loss switch
+    {
+        "softmax" => new SoftmaxHead(s.Embedding, classes),
+        "norm-softmax" => new NormSoftmaxHead(s.Embedding, classes, s.Scale),
+        "center" => new CenterLossHead(s.Embedding, classes),
+        "sphereface" => new SphereFaceHead(s.Embedding, classes, (int)(s.Margin ?? 4)),
+        "cosface" => new CosFaceHead(s.Embedding, classes, s.Scale, s.Margin ?? 0.35),
+        "arcface" => new ArcFaceHead(s.Embedding, classes, s.Scale, s.Margin ?? 0.5),
+        "combined" => new CombinedMarginHead(s.Embedding, classes, s.Scale),
+        var other => throw new ArgumentException($"--loss {other} is not one of softmax, norm-softmax, center, sphereface, cosface, arcface, combined."),
+    };
+}
