@@ -13,6 +13,7 @@ app.Configure(config =>
     });
     config.AddCommand<PrepareCommand>("prepare").WithDescription("Detect and align labelled photos into identity/crop.png folders.");
     config.AddCommand<CurvesCommand>("curves").WithDescription("Plot each head's target logit against the angle theta (PNG + Markdown table).");
+    config.AddCommand<EightCommand>("eight").WithDescription("The 8-identity experiment: 2-D features with Softmax and ArcFace, plotted, angular separation measured.");
     config.AddCommand<TrainCommand>("train").WithDescription("Train a backbone with a margin head; checkpoints, resume, periodic LFW check, ONNX export.");
 });
 return app.Run(args);

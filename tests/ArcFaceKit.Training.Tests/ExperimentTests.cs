@@ -22,4 +22,17 @@ public class ExperimentTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void Angular_separation_is_measured_in_degrees_on_the_circle()
+    {
+        // Two classes: around 0 degrees (one point wraps to 355) and around 90 degrees, each 5 degrees from its centre.
+        double Rad(double d) => d * Math.PI / 180;
+        var angles = new[] { Rad(355), Rad(5), Rad(85), Rad(95) };
+        var labels = new[] { 0, 0, 1, 1 };
+        var s = EightIdentities.Measure(angles, labels);
+        Assert.Equal(90, s.MinBetweenCentres, 6);
+        Assert.Equal(80, s.MinBetweenClasses, 6);
+        Assert.Equal(5, s.MeanIntraClass, 6);
+    }
 }

@@ -26,12 +26,20 @@ public sealed class FaceDataset
 
     public int Count => _items.Count;
 
-    /// <summary>Loads a prepared folder (identity/crop.png) and splits it: of each identity with enough images, a share is held out.</summary>
-    public static (FaceDataset Train, FaceDataset HeldOut) Load(string preparedDirectory, int inputSize, double heldOutShare = 0.1, int seed = 0, int minImagesPerIdentity = 2)
+    /// <summary>
+    /// Loads a prepared folder (identity/crop.png) and splits it: of each identity with enough images, a share is held
+    /// out. <paramref name="largestIdentities"/> keeps only that many identities, those with the most images.
+    /// </summary>
+    public static (FaceDataset Train, FaceDataset HeldOut) Load(string preparedDirectory, int inputSize, double heldOutShare = 0.1, int seed = 0, int minImagesPerIdentity = 2, int? largestIdentities = null)
     {
         var identities = Directory.EnumerateDirectories(preparedDirectory).Order(StringComparer.Ordinal)
             .Select(d => (Name: Path.GetFileName(d), Files: Directory.GetFiles(d, "*.png").Order(StringComparer.Ordinal).ToList()))
             .Where(d => d.Files.Count >= minImagesPerIdentity).ToList();
+        if (largestIdentities is { } n)
+        {
+            // The n identities with the most images (ties by name), in name order.
+            identities = [.. identities.OrderByDescending(i => i.Files.Count).ThenBy(i => i.Name, StringComparer.Ordinal).Take(n).OrderBy(i => i.Name, StringComparer.Ordinal)];
+        }
         var names = identities.Select(i => i.Name).ToList();
         var train = new List<(RgbImage, int)>();
         var held = new List<(RgbImage, int)>();
