@@ -119,8 +119,6 @@ public static class EightIdentities
         }
 
         canvas.DrawText(title, 20, 28, SKTextAlign.Left, font, ink);
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        ImageEncoder.WritePng(SKBitmap.Decode(data), path);
+        ImageEncoder.WritePng(surface, path);
     }
 }

@@ -92,8 +92,6 @@ public static class TargetLogitCurves
         }
 
         canvas.DrawText("target logit / s against θ (angle to the class weight)", L, T - 18, SKTextAlign.Left, font, ink);
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        ImageEncoder.WritePng(SKBitmap.Decode(data), path);
+        ImageEncoder.WritePng(surface, path);
     }
 }

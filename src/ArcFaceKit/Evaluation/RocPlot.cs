@@ -43,9 +43,6 @@ public static class RocPlot
         canvas.RotateDegrees(-90);
         canvas.DrawText("true accept rate", -(H / 2) - 50, 22, SKTextAlign.Left, font, text);
         canvas.Restore();
-        using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        data.SaveTo(file);
+        ImageEncoder.WritePng(surface, path);
     }
 }

@@ -11,6 +11,14 @@ public static class ImageEncoder
         WritePng(bitmap, path);
     }
 
+    /// <summary>Writes what was drawn on a surface (plots) as PNG.</summary>
+    public static void WritePng(SKSurface surface, string path)
+    {
+        using var image = surface.Snapshot();
+        using var bitmap = SKBitmap.FromImage(image);
+        WritePng(bitmap, path);
+    }
+
     public static void WritePng(SKBitmap bitmap, string path)
     {
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
