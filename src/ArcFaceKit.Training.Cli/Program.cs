@@ -2,6 +2,11 @@ using ArcFaceKit.Training.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
+if (Jemalloc.RunPreloaded(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var app = new CommandApp();
 app.Configure(config =>
 {
@@ -14,6 +19,7 @@ app.Configure(config =>
     config.AddCommand<PrepareCommand>("prepare").WithDescription("Detect and align labelled photos into identity/crop.png folders.");
     config.AddCommand<CurvesCommand>("curves").WithDescription("Plot each head's target logit against the angle theta (PNG + Markdown table).");
     config.AddCommand<EightCommand>("eight").WithDescription("The 8-identity experiment: 2-D features with Softmax and ArcFace, plotted, angular separation measured.");
+    config.AddCommand<BenchCommand>("bench").WithDescription("Time MobileFaceNet + ArcFace training steps: images/s and peak memory.");
     config.AddCommand<TrainCommand>("train").WithDescription("Train a backbone with a margin head; checkpoints, resume, periodic LFW check, ONNX export.");
 });
 return app.Run(args);
