@@ -20,6 +20,7 @@ app.Configure(config =>
     config.AddCommand<CurvesCommand>("curves").WithDescription("Plot each head's target logit against the angle theta (PNG + Markdown table).");
     config.AddCommand<EightCommand>("eight").WithDescription("The 8-identity experiment: 2-D features with Softmax and ArcFace, plotted, angular separation measured.");
     config.AddCommand<BenchCommand>("bench").WithDescription("Time MobileFaceNet + ArcFace training steps: images/s and peak memory.");
+    config.AddCommand<CompareCommand>("compare").WithDescription("Train the same backbone with each loss and seed, evaluate each on LFW, write a Markdown table.");
     config.AddCommand<TrainCommand>("train").WithDescription("Train a backbone with a margin head; checkpoints, resume, periodic LFW check, ONNX export.");
 });
 return app.Run(args);

@@ -1,11 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using ArcFaceKit.Detection;
 using ArcFaceKit.Evaluation;
-using ArcFaceKit.Pipeline;
-using ArcFaceKit.Recognition;
 using ArcFaceKit.Training.Backbones;
 using ArcFaceKit.Training.Data;
+using ArcFaceKit.Training.Experiments;
 using ArcFaceKit.Training.Export;
 using ArcFaceKit.Training.Heads;
 using ArcFaceKit.Training.Training;
@@ -114,7 +112,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     private static int Run<TBackbone>(TBackbone backbone, Settings s, FaceDataset train, int classes)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
     {
-        var trainer = new Trainer<TBackbone>(backbone, MakeHead(s, classes), new TrainerOptions
+        var trainer = new Trainer<TBackbone>(backbone, HeadFactory.Create(s.Loss, s.Embedding, classes, s.Scale, s.Margin), new TrainerOptions
         {
             Epochs = s.Epochs, BatchSize = s.Batch, LearningRate = s.LearningRate, WarmupSteps = s.Warmup, Seed = s.Seed, Device = s.Device,
         });
@@ -140,7 +138,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
 
                 if (pairs is not null && (r.Step + 1) % s.EvalEvery == 0)
                 {
-                    var report = Verify(backbone, s, pairs.Where(p => p.Fold < s.LfwFolds).ToList());
+                    var report = Verify(backbone, s, [.. pairs.Where(p => p.Fold < s.LfwFolds)]);
                     AnsiConsole.MarkupLine($"step {r.Step + 1}: LFW ({s.LfwFolds} folds) {report.MeanAccuracy:P2}");
                 }
             });
@@ -157,40 +155,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         return 0;
     }
 
-    /// <summary>LFW through the pipeline's own evaluation: the backbone as exported, read back by the ONNX embedder.</summary>
     private static VerificationReport Verify<TBackbone>(TBackbone backbone, Settings s, IReadOnlyList<LfwPair> pairs)
-        where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
-    {
-        if (s.LfwImages is null || s.Detector is null)
-        {
-            throw new ArgumentException("--lfw-pairs needs --lfw-images and --detector too.");
-        }
-
-        string dir = Directory.CreateTempSubdirectory("arcface-train-eval-").FullName;
-        try
-        {
-            string model = BackboneExporter.Export(backbone, dir, "snapshot", "periodic check");
-            backbone.train();
-            using var pipeline = new FacePipeline(
-                FaceDetectors.Open(s.Detector, new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral }),
-                OnnxFaceEmbedder.Open(model));
-            return LfwEvaluation.Run(pipeline, s.LfwImages, pairs).Report;
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static MarginHead MakeHead(Settings s, int classes) => s.Loss switch
-    {
-        "softmax" => new SoftmaxHead(s.Embedding, classes),
-        "norm-softmax" => new NormSoftmaxHead(s.Embedding, classes, s.Scale),
-        "center" => new CenterLossHead(s.Embedding, classes),
-        "sphereface" => new SphereFaceHead(s.Embedding, classes, (int)(s.Margin ?? 4)),
-        "cosface" => new CosFaceHead(s.Embedding, classes, s.Scale, s.Margin ?? 0.35),
-        "arcface" => new ArcFaceHead(s.Embedding, classes, s.Scale, s.Margin ?? 0.5),
-        "combined" => new CombinedMarginHead(s.Embedding, classes, s.Scale),
-        var other => throw new ArgumentException($"--loss {other} is not one of softmax, norm-softmax, center, sphereface, cosface, arcface, combined."),
-    };
+        where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone =>
+        s.LfwImages is null || s.Detector is null
+            ? throw new ArgumentException("--lfw-pairs needs --lfw-images and --detector too.")
+            : LfwCheck.Evaluate(backbone, s.Detector, s.LfwImages, pairs);
 }

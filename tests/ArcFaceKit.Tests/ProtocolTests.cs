@@ -37,6 +37,13 @@ public class ProtocolTests
     }
 
     [Fact]
+    public void One_fold_is_refused_clearly()
+    {
+        var e = Assert.Throws<ArgumentException>(() => VerificationProtocol.Evaluate([0.1f, 0.9f], [false, true], [0, 0]));
+        Assert.Contains("at least two folds", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Best_threshold_matches_brute_force()
     {
         var rng = new Random(7);

@@ -35,4 +35,14 @@ public class ExperimentTests
         Assert.Equal(80, s.MinBetweenClasses, 6);
         Assert.Equal(5, s.MeanIntraClass, 6);
     }
+
+    [Fact]
+    public void Loss_comparison_table_gives_mean_and_sample_sd_per_loss()
+    {
+        var options = new LossComparison.Options { Data = "d", Detector = "m", LfwImages = "i", LfwPairs = "p", Seeds = [0, 1], Epochs = 3 };
+        string table = LossComparison.Table([new("arcface", 0, 0.90, 0.50, 1), new("arcface", 1, 0.92, 0.60, 1), new("softmax", 0, 0.80, 0.30, 1), new("softmax", 1, 0.80, 0.30, 1)], options);
+        Assert.Contains("| arcface | 91.00 ± 1.41 | 55.00 ± 7.07 |", table, StringComparison.Ordinal);
+        Assert.Contains("| softmax | 80.00 ± 0.00 | 30.00 ± 0.00 |", table, StringComparison.Ordinal);
+        Assert.Contains("3 epochs", table, StringComparison.Ordinal);
+    }
 }

@@ -16,6 +16,11 @@ public static class VerificationProtocol
         }
 
         var foldIds = folds.Distinct().Order().ToArray();
+        if (foldIds.Length < 2)
+        {
+            throw new ArgumentException("The protocol needs pairs from at least two folds: each fold's threshold is chosen on the others.");
+        }
+
         var accuracies = new List<double>();
         var thresholds = new List<float>();
         foreach (int fold in foldIds)
