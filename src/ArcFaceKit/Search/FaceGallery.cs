@@ -122,11 +122,18 @@ public sealed class FaceGallery : IDisposable
         }
     }
 
-    public IReadOnlyList<Identity> List()
+    public IReadOnlyList<Identity> List() => Identities(null);
+
+    /// <summary>One identity by name, or null.</summary>
+    public Identity? Get(string name) => Identities(name).SingleOrDefault();
+
+    private List<Identity> Identities(string? name)
     {
         lock (_lock)
         {
-            using var cmd = Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id GROUP BY i.id ORDER BY i.name");
+            using var cmd = name is null
+                ? Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id GROUP BY i.id ORDER BY i.name")
+                : Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id WHERE i.name = $n GROUP BY i.id", ("$n", name));
             using var reader = cmd.ExecuteReader();
             var list = new List<Identity>();
             while (reader.Read())
@@ -137,8 +144,6 @@ public sealed class FaceGallery : IDisposable
             return list;
         }
     }
-
-    public Identity? Get(string name) => List().FirstOrDefault(i => i.Name == name);
 
     /// <summary>The k identities whose templates are most similar to the probe; Accepted is false below the threshold (open-set rejection).</summary>
     public IReadOnlyList<IdentityMatch> Identify(ReadOnlySpan<float> probe, int k, SimilarityThreshold threshold)
