@@ -32,8 +32,7 @@ public static class DatasetPreparer
                     continue;
                 }
 
-                float cx = image.Width / 2f, cy = image.Height / 2f;
-                var face = faces.MinBy(f => Math.Pow(f.Box.X + (f.Box.Width / 2) - cx, 2) + Math.Pow(f.Box.Y + (f.Box.Height / 2) - cy, 2))!;
+                var face = FaceSelector.Apply(faces, FaceSelection.MostCentral, image.Width, image.Height)[0];
                 string dir = Path.Combine(outputDirectory, source.Identity);
                 Directory.CreateDirectory(dir);
                 ImageEncoder.WritePng(aligner.Align(image, face.Landmarks), Path.Combine(dir, Path.GetFileNameWithoutExtension(source.Path) + ".png"));

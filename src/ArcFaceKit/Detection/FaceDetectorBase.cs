@@ -30,17 +30,7 @@ public abstract class FaceDetectorBase : IFaceDetector
         var faces = Nms.Apply(FindCandidates(image), NmsThreshold)
             .Where(f => Math.Min(f.Box.Width, f.Box.Height) >= Options.MinFaceSize)
             .ToList();
-        faces = AddLandmarks(image, faces);
-        if (faces.Count <= 1 || Options.Selection == FaceSelection.All)
-        {
-            return faces;
-        }
-
-        float cx = image.Width / 2f, cy = image.Height / 2f;
-        var chosen = Options.Selection == FaceSelection.Largest
-            ? faces.MaxBy(f => f.Box.Area)!
-            : faces.MinBy(f => Square((f.Box.X + (f.Box.Width / 2)) - cx) + Square((f.Box.Y + (f.Box.Height / 2)) - cy))!;
-        return [chosen];
+        return FaceSelector.Apply(AddLandmarks(image, faces), Options.Selection, image.Width, image.Height);
     }
 
     public abstract void Dispose();
@@ -59,6 +49,4 @@ public abstract class FaceDetectorBase : IFaceDetector
         int h = Math.Clamp((int)MathF.Round(image.Height * scale), 1, height);
         return (image.Resize(w, h).PadTo(width, height), (float)w / image.Width, (float)h / image.Height);
     }
-
-    private static float Square(float v) => v * v;
 }
