@@ -19,6 +19,14 @@ public static class ImageEncoder
         WritePng(bitmap, path);
     }
 
+    /// <summary>PNG bytes of an image (stored face crops).</summary>
+    public static byte[] EncodePng(RgbImage image)
+    {
+        using var bitmap = ToBitmap(image);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
     public static void WritePng(SKBitmap bitmap, string path)
     {
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);

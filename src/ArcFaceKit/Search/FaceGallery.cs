@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Recognition;
 using Microsoft.Data.Sqlite;
@@ -49,7 +48,7 @@ public sealed class FaceGallery : IDisposable
         try
         {
             db.Open();
-            Execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;");
+            db.Execute(null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;");
             var gallery = new FaceGallery(db, model);
             gallery.InitializeOrCheck();
             gallery.Reload();
@@ -85,15 +84,15 @@ public sealed class FaceGallery : IDisposable
         {
             using var tx = _db.BeginTransaction(deferred: false);
             RefreshIfChanged(tx);
-            long id = Scalar<long?>(tx, "SELECT id FROM identities WHERE name = $n", ("$n", name))
-                ?? Scalar<long>(tx, "INSERT INTO identities(name, created_utc, template) VALUES ($n, $t, x'') RETURNING id", ("$n", name), ("$t", DateTimeOffset.UtcNow.ToString("O")));
+            long id = _db.Scalar<long?>(tx, "SELECT id FROM identities WHERE name = $n", ("$n", name))
+                ?? _db.Scalar<long>(tx, "INSERT INTO identities(name, created_utc, template) VALUES ($n, $t, x'') RETURNING id", ("$n", name), ("$t", DateTimeOffset.UtcNow.ToString("O")));
             for (int i = 0; i < embeddings.Count; i++)
             {
-                Execute(tx, "INSERT INTO faces(identity_id, source, embedding) VALUES ($i, $s, $e)", ("$i", id), ("$s", sources?[i] ?? ""), ("$e", ToBlob(embeddings[i])));
+                _db.Execute(tx, "INSERT INTO faces(identity_id, source, embedding) VALUES ($i, $s, $e)", ("$i", id), ("$s", sources?[i] ?? ""), ("$e", SqliteCommands.ToBlob(embeddings[i])));
             }
 
             var template = TemplateOf(tx, id);
-            Execute(tx, "UPDATE identities SET template = $t WHERE id = $i", ("$t", ToBlob(template)), ("$i", id));
+            _db.Execute(tx, "UPDATE identities SET template = $t WHERE id = $i", ("$t", SqliteCommands.ToBlob(template)), ("$i", id));
             tx.Commit();
             _index.Upsert(id, template);
             _names[id] = name;
@@ -108,13 +107,13 @@ public sealed class FaceGallery : IDisposable
         {
             using var tx = _db.BeginTransaction(deferred: false);
             RefreshIfChanged(tx);
-            long? id = Scalar<long?>(tx, "SELECT id FROM identities WHERE name = $n", ("$n", name));
+            long? id = _db.Scalar<long?>(tx, "SELECT id FROM identities WHERE name = $n", ("$n", name));
             if (id is null)
             {
                 return false;
             }
 
-            Execute(tx, "DELETE FROM identities WHERE id = $i", ("$i", id.Value));
+            _db.Execute(tx, "DELETE FROM identities WHERE id = $i", ("$i", id.Value));
             tx.Commit();
             _index.Remove(id.Value);
             _names.Remove(id.Value);
@@ -132,8 +131,8 @@ public sealed class FaceGallery : IDisposable
         lock (_lock)
         {
             using var cmd = name is null
-                ? Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id GROUP BY i.id ORDER BY i.name")
-                : Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id WHERE i.name = $n GROUP BY i.id", ("$n", name));
+                ? _db.Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id GROUP BY i.id ORDER BY i.name")
+                : _db.Command(null, "SELECT i.id, i.name, i.created_utc, COUNT(f.id) FROM identities i LEFT JOIN faces f ON f.identity_id = i.id WHERE i.name = $n GROUP BY i.id", ("$n", name));
             using var reader = cmd.ExecuteReader();
             var list = new List<Identity>();
             while (reader.Read())
@@ -170,21 +169,21 @@ public sealed class FaceGallery : IDisposable
     private void InitializeOrCheck()
     {
         using var tx = _db.BeginTransaction(deferred: false);
-        Execute(tx, """
+        _db.Execute(tx, """
             CREATE TABLE IF NOT EXISTS gallery_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS identities(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_utc TEXT NOT NULL, template BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS faces(id INTEGER PRIMARY KEY, identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE, source TEXT NOT NULL, embedding BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS faces_identity ON faces(identity_id);
             """);
-        string? key = Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_key'");
+        string? key = _db.Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_key'");
         if (key is null)
         {
-            Execute(tx, "INSERT INTO gallery_meta VALUES ('schema', $v), ('model_key', $k), ('model_name', $n), ('dimension', $d)",
+            _db.Execute(tx, "INSERT INTO gallery_meta VALUES ('schema', $v), ('model_key', $k), ('model_name', $n), ('dimension', $d)",
                 ("$v", SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("$k", Model.Key), ("$n", Model.Name), ("$d", Model.Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         else if (key != Model.Key)
         {
-            string name = Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_name'") ?? "?";
+            string name = _db.Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_name'") ?? "?";
             throw new GalleryException($"{_db.DataSource} holds embeddings of {name} ({key}); it cannot be used with {Model} ({Model.Key}). Use the same embedder or a new gallery.");
         }
 
@@ -197,7 +196,7 @@ public sealed class FaceGallery : IDisposable
     /// </summary>
     private void RefreshIfChanged(SqliteTransaction? tx = null)
     {
-        if (Scalar<long>(tx, "PRAGMA data_version") != _dataVersion)
+        if (_db.Scalar<long>(tx, "PRAGMA data_version") != _dataVersion)
         {
             Reload(tx);
         }
@@ -211,68 +210,31 @@ public sealed class FaceGallery : IDisposable
         }
 
         _names.Clear();
-        using (var cmd = Command(tx, "SELECT id, name, template FROM identities"))
+        using (var cmd = _db.Command(tx, "SELECT id, name, template FROM identities"))
         using (var reader = cmd.ExecuteReader())
         {
             while (reader.Read())
             {
                 long id = reader.GetInt64(0);
-                _index.Upsert(id, FromBlob((byte[])reader.GetValue(2)));
+                _index.Upsert(id, SqliteCommands.FromBlob((byte[])reader.GetValue(2)));
                 _names[id] = reader.GetString(1);
             }
         }
 
-        _dataVersion = Scalar<long>(tx, "PRAGMA data_version");
+        _dataVersion = _db.Scalar<long>(tx, "PRAGMA data_version");
     }
 
     private float[] TemplateOf(SqliteTransaction tx, long id)
     {
         var sum = new float[Model.Dimension];
-        using var cmd = Command(tx, "SELECT embedding FROM faces WHERE identity_id = $i", ("$i", id));
+        using var cmd = _db.Command(tx, "SELECT embedding FROM faces WHERE identity_id = $i", ("$i", id));
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, FromBlob((byte[])reader.GetValue(0)), sum);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, SqliteCommands.FromBlob((byte[])reader.GetValue(0)), sum);
         }
 
         OnnxFaceEmbedder.Normalize(sum);
         return sum;
-    }
-
-    private static byte[] ToBlob(ReadOnlySpan<float> v) => MemoryMarshal.AsBytes(v).ToArray();
-
-    private static float[] FromBlob(byte[] blob) => MemoryMarshal.Cast<byte, float>(blob).ToArray();
-
-    private SqliteCommand Command(SqliteTransaction? tx, string sql, params (string Name, object Value)[] args)
-    {
-        var cmd = _db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (n, v) in args)
-        {
-            cmd.Parameters.AddWithValue(n, v);
-        }
-
-        return cmd;
-    }
-
-    private void Execute(SqliteTransaction? tx, string sql, params (string Name, object Value)[] args)
-    {
-        using var cmd = Command(tx, sql, args);
-        cmd.ExecuteNonQuery();
-    }
-
-    private T Scalar<T>(SqliteTransaction? tx, string sql, params (string Name, object Value)[] args)
-    {
-        using var cmd = Command(tx, sql, args);
-        object? value = cmd.ExecuteScalar();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void Execute(SqliteConnection db, string sql)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
     }
 }

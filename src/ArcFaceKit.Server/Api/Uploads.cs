@@ -1,0 +1,53 @@
+namespace ArcFaceKit.Server.Api;
+
+/// <summary>Reads uploaded images from multipart/form-data requests; the size limit is enforced by Kestrel and the form reader.</summary>
+internal static class Uploads
+{
+    public static async Task<IFormCollection> FormAsync(HttpRequest request, CancellationToken cancel)
+    {
+        if (!request.HasFormContentType)
+        {
+            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send the image as multipart/form-data with a file field (e.g. curl -F image=@photo.jpg).");
+        }
+
+        return await request.ReadFormAsync(cancel);
+    }
+
+    public static async Task<byte[]> ImageAsync(IFormCollection form, string field, CancellationToken cancel)
+    {
+        var file = form.Files.GetFile(field)
+            ?? throw new ApiProblem(StatusCodes.Status400BadRequest, "Missing image", $"The form has no file field '{field}'.");
+        if (file.Length == 0)
+        {
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Unusable image", $"The file in '{field}' is empty.");
+        }
+
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, cancel);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Every file field of the form named <paramref name="field"/> (bulk enrolment of several photos).</summary>
+    public static async Task<List<(string Name, byte[] Bytes)>> ImagesAsync(IFormCollection form, string field, CancellationToken cancel)
+    {
+        var files = form.Files.GetFiles(field);
+        if (files.Count == 0)
+        {
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Missing image", $"The form has no file field '{field}'.");
+        }
+
+        var list = new List<(string, byte[])>(files.Count);
+        foreach (var file in files)
+        {
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, cancel);
+            list.Add((file.FileName, buffer.ToArray()));
+        }
+
+        return list;
+    }
+
+    public static bool Flag(IFormCollection form, HttpRequest request, string name) =>
+        string.Equals(form[name].FirstOrDefault() ?? request.Query[name].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel;
+using ArcFaceKit.Server.Security;
+using ArcFaceKit.Server.Storage;
+using Spectre.Console.Cli;
+
+namespace ArcFaceKit.Server.Commands;
+
+/// <summary>`keys create`: issues a key and prints its token once.</summary>
+public sealed class KeyCreateCommand : Command<KeyCreateCommand.Settings>
+{
+    public sealed class Settings : StoreSettings
+    {
+        [CommandArgument(0, "<NAME>")]
+        [Description("Who or what the key is for.")]
+        public string Name { get; init; } = "";
+
+        [CommandOption("--scope <SCOPES>")]
+        [Description("read, write or read,write. Default: read.")]
+        public string Scope { get; init; } = "read";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var store = Stores.Open(settings.ToOptions(), null);
+        var (key, token) = ApiKeys.Create(Stores.Keys(store), settings.Name, ApiKeys.ParseScopes(settings.Scope));
+        Console.Error.WriteLine($"key {key.Id} ({key.Name}, {key.Scopes}); the token below is shown once, store it now:");
+        Console.WriteLine(token);
+        return 0;
+    }
+}
+
+/// <summary>`keys revoke`: a revoked key is refused from the next request on.</summary>
+public sealed class KeyRevokeCommand : Command<KeyRevokeCommand.Settings>
+{
+    public sealed class Settings : StoreSettings
+    {
+        [CommandArgument(0, "<ID>")]
+        [Description("The key's id (the part after afk_, as `keys list` shows).")]
+        public string Id { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var store = Stores.Open(settings.ToOptions(), null);
+        if (!Stores.Keys(store).RevokeKey(settings.Id))
+        {
+            Console.Error.WriteLine($"error: no active key with id '{settings.Id}'.");
+            return 2;
+        }
+
+        Console.WriteLine($"revoked {settings.Id}");
+        return 0;
+    }
+}
+
+/// <summary>`keys list`: ids, names, scopes and state; never secrets.</summary>
+public sealed class KeyListCommand : Command<StoreSettings>
+{
+    public override int Execute(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
+    {
+        using var store = Stores.Open(settings.ToOptions(), null);
+        foreach (var key in Stores.Keys(store).ListKeys())
+        {
+            Console.WriteLine($"{key.Id}\t{key.Name}\t{key.Scopes}\t{key.CreatedUtc:u}\t{(key.IsActive ? "active" : $"revoked {key.RevokedUtc:u}")}");
+        }
+
+        return 0;
+    }
+}

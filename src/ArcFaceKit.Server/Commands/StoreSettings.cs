@@ -1,0 +1,32 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace ArcFaceKit.Server.Commands;
+
+/// <summary>Which store a command works on (the server and the key commands share it).</summary>
+public class StoreSettings : CommandSettings
+{
+    [CommandOption("--store <KIND>")]
+    [Description("sqlite (default) or postgres.")]
+    public string Store { get; init; } = "sqlite";
+
+    [CommandOption("--sqlite <FILE>")]
+    [Description("SQLite store file. Default: arcface-server.db in the current folder.")]
+    public string SqlitePath { get; init; } = "arcface-server.db";
+
+    [CommandOption("--postgres <CONNECTION>")]
+    [Description("PostgreSQL connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=arcface;Database=arcface\". Default: $ARCFACE_POSTGRES.")]
+    public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("ARCFACE_POSTGRES");
+
+    [CommandOption("--schema <NAME>")]
+    [Description("PostgreSQL schema of this gallery. Default: arcface.")]
+    public string Schema { get; init; } = "arcface";
+
+    public ServerOptions ToOptions() => new()
+    {
+        Store = Store,
+        SqlitePath = SqlitePath,
+        PostgresConnection = Postgres,
+        PostgresSchema = Schema,
+    };
+}

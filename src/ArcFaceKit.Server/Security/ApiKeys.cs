@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+using ArcFaceKit.Server.Storage;
+
+namespace ArcFaceKit.Server.Security;
+
+/// <summary>
+/// Issues and checks API keys. A token is "afk_{id}_{secret}" with a 256-bit random secret; the store keeps only the
+/// SHA-256 of the token (a salt adds nothing to a secret of that entropy), so a leaked database gives no usable key.
+/// </summary>
+public static class ApiKeys
+{
+    public const string Header = "X-Api-Key";
+    private const string Prefix = "afk_";
+
+    /// <summary>Creates a key; the returned token is shown once and never stored.</summary>
+    public static (StoredKey Key, string Token) Create(IKeyStore store, string name, ApiScopes scopes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (scopes == ApiScopes.None)
+        {
+            throw new ArgumentException("A key needs at least one scope (read, write).", nameof(scopes));
+        }
+
+        string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        string token = $"{Prefix}{id}_{System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";
+        var key = new StoredKey(id, name, scopes, Hash(token), DateTimeOffset.UtcNow, null);
+        store.AddKey(key);
+        return (key, token);
+    }
+
+    /// <summary>The active key a token belongs to, or null for a malformed, unknown, wrong or revoked token.</summary>
+    public static StoredKey? Authenticate(IKeyStore store, string? token)
+    {
+        if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 100)
+        {
+            return null;
+        }
+
+        int end = token.IndexOf('_', Prefix.Length);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var key = store.FindKey(token[Prefix.Length..end]);
+        if (key is null || !key.IsActive)
+        {
+            return null;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(token)), Encoding.ASCII.GetBytes(key.SecretHash)) ? key : null;
+    }
+
+    public static ApiScopes ParseScopes(string text)
+    {
+        var scopes = ApiScopes.None;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            scopes |= part.ToLowerInvariant() switch
+            {
+                "read" => ApiScopes.Read,
+                "write" => ApiScopes.Write,
+                _ => throw new ArgumentException($"Unknown scope '{part}'; use read, write or read,write."),
+            };
+        }
+
+        return scopes;
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+}
