@@ -6,7 +6,7 @@ namespace ArcFaceKit.Tests;
 /// <summary>Paths into ../shared (read-only) and models opened once for the whole run.</summary>
 public static class Shared
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => SharedRoot.Path;
 
     public static string Models => Path.Combine(Root, "models");
 
@@ -24,21 +24,4 @@ public static class Shared
     public static IFaceDetector YuNet => LazyYuNet.Value;
 
     public static IFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null)
-        {
-            string candidate = Path.Combine(dir.FullName, "..", "shared");
-            if (Directory.Exists(Path.Combine(candidate, "models")) && File.Exists(Path.Combine(dir.FullName, "ArcFaceKit.slnx")))
-            {
-                return Path.GetFullPath(candidate);
-            }
-
-            dir = dir.Parent;
-        }
-
-        throw new InvalidOperationException("../shared (models, datasets, fixtures) not found beside the repository.");
-    }
 }

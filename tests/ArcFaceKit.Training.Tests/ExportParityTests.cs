@@ -103,7 +103,7 @@ public sealed class ExportParityTests : IDisposable
 
     private static RgbImage Crop(string lfwImage)
     {
-        string shared = SharedPaths.Root;
+        string shared = SharedRoot.Path;
         var image = ImageDecoder.DecodeFile(Path.Combine(shared, "datasets", "lfw-view2", "images", lfwImage));
         using var detector = FaceDetectors.Open(Path.Combine(shared, "models", "yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral });
         return new FaceAligner().Align(image, detector.Detect(image)[0].Landmarks);

@@ -8,7 +8,7 @@ namespace ArcFaceKit.Training.Tests;
 /// <summary>Each head's logits, loss and gradients against ../shared/fixtures/margin_losses.json (float64 PyTorch autograd).</summary>
 public class MarginOracleTests
 {
-    private static readonly JsonElement Oracle = JsonDocument.Parse(File.ReadAllText(SharedPaths.Fixture("margin_losses.json"))).RootElement;
+    private static readonly JsonElement Oracle = JsonDocument.Parse(File.ReadAllText(SharedRoot.Fixture("margin_losses.json"))).RootElement;
 
     public static TheoryData<string> Heads() => new("softmax", "norm_softmax", "cosface", "arcface", "combined", "sphereface");
 

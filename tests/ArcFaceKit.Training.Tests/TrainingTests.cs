@@ -13,10 +13,10 @@ public sealed class CelebaCrops : IDisposable
     public CelebaCrops()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("arcfacekit-celeba-").FullName;
-        string celeba = Path.Combine(SharedPaths.Root, "datasets", "celeba-299");
+        string celeba = Path.Combine(SharedRoot.Path, "datasets", "celeba-299");
         var all = SourceList.FromList(Path.Combine(celeba, "identities.txt"), Path.Combine(celeba, "images"));
         var eight = all.GroupBy(s => s.Identity).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(8).SelectMany(g => g).ToList();
-        using var detector = FaceDetectors.Open(Path.Combine(SharedPaths.Root, "models", "yunet_s_dynamic.onnx"), new DetectorOptions { ScoreThreshold = 0.5f });
+        using var detector = FaceDetectors.Open(Path.Combine(SharedRoot.Path, "models", "yunet_s_dynamic.onnx"), new DetectorOptions { ScoreThreshold = 0.5f });
         Report = DatasetPreparer.Prepare(eight, detector, Directory);
         Sources = eight.Count;
     }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace ArcFaceKit.Server.Tests.Support;
+
+/// <summary>
+/// A private PostgreSQL 15 (with pgvector) for the test run: initdb into a temporary folder, listening on 127.0.0.1
+/// on a free port, stopped and deleted at the end. initdb refuses root, so as root it runs as the postgres user.
+/// `.ci/install-pgvector.sh` installs what it needs.
+/// </summary>
+public sealed class PostgresServer : IDisposable
+{
+    private const string Bin = "/usr/lib/postgresql/15/bin";
+    private readonly string _folder;
+    private readonly bool _asPostgresUser = Environment.UserName == "root";
+
+    public PostgresServer()
+    {
+        if (!File.Exists(Path.Combine(Bin, "initdb")) || !File.Exists("/usr/share/postgresql/15/extension/vector.control"))
+        {
+            throw new InvalidOperationException("PostgreSQL 15 with pgvector is not installed; run .ci/install-pgvector.sh (as root) first.");
+        }
+
+        _folder = Directory.CreateTempSubdirectory("arcface-pg-").FullName;
+        if (_asPostgresUser)
+        {
+            Run("chown", ["postgres:postgres", _folder]);
+        }
+
+        Port = FreePort();
+        string data = Path.Combine(_folder, "data");
+        Run(Path.Combine(Bin, "initdb"), ["-D", data, "-U", "arcface", "--auth=trust", "-E", "UTF8", "--no-sync"], asPostgres: true);
+        Run(Path.Combine(Bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(_folder, "log"), "-w", "-o", $"-k {_folder} -p {Port} -c listen_addresses=127.0.0.1 -c fsync=on", "start"], asPostgres: true);
+        ConnectionString = $"Host=127.0.0.1;Port={Port};Username=arcface;Database=postgres;Pooling=true;Maximum Pool Size=50";
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>A new schema name, so every test has a gallery of its own.</summary>
+    public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N")[..16];
+
+    public void Dispose()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            Run(Path.Combine(Bin, "pg_ctl"), ["-D", Path.Combine(_folder, "data"), "-m", "immediate", "stop"], asPostgres: true);
+        }
+        finally
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private void Run(string file, string[] args, bool asPostgres = false)
+    {
+        var start = asPostgres && _asPostgresUser ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", file, .. args]) : new ProcessStartInfo(file, args);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = _folder;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(120_000) || process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed: {stdout}{stderr.Result}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "postgres";
+}
