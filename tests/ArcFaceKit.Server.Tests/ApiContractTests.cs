@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ArcFaceKit.Server.Security;
+using ArcFaceKit.Server.Storage;
+using ArcFaceKit.Server.Tests.Support;
+
+namespace ArcFaceKit.Server.Tests;
+
+/// <summary>Every endpoint and its errors, through HTTP; run on the test server and on Kestrel, against both stores.</summary>
+public abstract class ApiContractTests
+{
+    private static string Abel(int n) => TestModels.Lfw($"Abel_Pacheco_000{n}.jpg");
+
+    private static string Dean => TestModels.Lfw("Dean_Barker_0001.jpg");
+
+    protected abstract bool Kestrel { get; }
+
+    protected abstract void UseStore(ServerOptions options);
+
+    private Task<TestApp> Start(Action<ServerOptions>? more = null) => TestApp.StartAsync(TestModels.Options(o =>
+    {
+        UseStore(o);
+        more?.Invoke(o);
+    }), Kestrel);
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"expected {expected}, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    /// <summary>An RFC 7807 problem with that status whose detail says <paramref name="says"/>.</summary>
+    private static async Task Problem(HttpResponseMessage response, HttpStatusCode status, string says)
+    {
+        var json = await Json(response, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)status, json.GetProperty("status").GetInt32());
+        Assert.Contains(says, json.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Health_and_the_page_need_no_key_everything_else_does()
+    {
+        await using var app = await Start();
+        var health = await Json(await app.Client.GetAsync("/v1/health"), HttpStatusCode.OK);
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Contains("mobilefacenet_a", health.GetProperty("model").GetString(), StringComparison.Ordinal);
+        Assert.Contains("ArcFaceKit", await app.Client.GetStringAsync("/"), StringComparison.Ordinal);
+
+        await Problem(await app.Client.GetAsync("/v1/subjects"), HttpStatusCode.Unauthorized, "X-Api-Key");
+        await Problem(await app.Client.SendAsync(TestApp.With("afk_0123_nope", HttpMethod.Get, "/v1/subjects")), HttpStatusCode.Unauthorized, "unknown or revoked");
+        await Problem(await app.Client.PostAsync("/v1/detect", TestApp.Photos(("image", Dean))), HttpStatusCode.Unauthorized, "X-Api-Key");
+        await Problem(await app.Client.GetAsync("/v1/no-such-thing"), HttpStatusCode.Unauthorized, "X-Api-Key");
+    }
+
+    [Fact]
+    public async Task Scopes_are_enforced_and_revoked_keys_stop_working()
+    {
+        await using var app = await Start();
+        string reader = app.NewKey(ApiScopes.Read, "reader");
+        string writer = app.NewKey(ApiScopes.Write, "writer");
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, "/v1/subjects"))).StatusCode);
+        await Problem(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Post, "/v1/subjects", JsonContent.Create(new { name = "x" }))), HttpStatusCode.Forbidden, "write scope");
+        await Problem(await app.Client.SendAsync(TestApp.With(writer, HttpMethod.Get, "/v1/subjects")), HttpStatusCode.Forbidden, "read scope");
+        Assert.Equal(HttpStatusCode.Created, (await app.Client.SendAsync(TestApp.With(writer, HttpMethod.Post, "/v1/subjects", JsonContent.Create(new { name = "x" })))).StatusCode);
+
+        string id = reader.Split('_')[1];
+        Assert.True(Stores.Keys(app.Store).RevokeKey(id));
+        await Problem(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, "/v1/subjects")), HttpStatusCode.Unauthorized, "revoked");
+    }
+
+    [Fact]
+    public async Task Detect_and_embed_report_every_face()
+    {
+        await using var app = await Start();
+        string key = app.NewKey(ApiScopes.Read);
+        var detect = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Fixture("two_faces.jpg"))))), HttpStatusCode.OK);
+        Assert.Equal(2, detect.GetProperty("faces").GetArrayLength());
+        Assert.Equal(5, detect.GetProperty("faces")[0].GetProperty("landmarks").GetArrayLength());
+        Assert.Equal(300, detect.GetProperty("width").GetInt32());
+
+        var none = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Fixture("no_face.jpg"))))), HttpStatusCode.OK);
+        Assert.Equal(0, none.GetProperty("faces").GetArrayLength());
+
+        var embed = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/embed", TestApp.Photos(("image", Dean)))), HttpStatusCode.OK);
+        var vector = embed.GetProperty("faces")[0].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.Equal(embed.GetProperty("dimension").GetInt32(), vector.Length);
+        Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 3);
+    }
+
+    [Fact]
+    public async Task Verify_compares_two_photos_or_a_photo_and_a_subject()
+    {
+        await using var app = await Start();
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        var same = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/verify", TestApp.Photos(("image1", Abel(1)), ("image2", Abel(4))))), HttpStatusCode.OK);
+        Assert.True(same.GetProperty("match").GetBoolean());
+        Assert.Contains("far-1e-3", same.GetProperty("threshold").GetProperty("source").GetString(), StringComparison.Ordinal);
+        var different = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/verify", TestApp.Photos(("image1", Abel(1)), ("image2", Dean)))), HttpStatusCode.OK);
+        Assert.False(different.GetProperty("match").GetBoolean());
+        Assert.True(different.GetProperty("similarity").GetSingle() < same.GetProperty("similarity").GetSingle());
+
+        await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces", TestApp.Photos(("image", Abel(1)))));
+        var form = TestApp.Photos(("image", Abel(4)));
+        form.Add(new StringContent("abel"), "subject");
+        var bySubject = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/verify", form)), HttpStatusCode.OK);
+        Assert.True(bySubject.GetProperty("match").GetBoolean());
+        Assert.Equal(same.GetProperty("similarity").GetSingle(), bySubject.GetProperty("similarity").GetSingle(), 4);
+
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/verify", TestApp.Photos(("image1", TestModels.Fixture("no_face.jpg")), ("image2", Dean)))), (HttpStatusCode)422, "No face");
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/verify", TestApp.Photos(("image1", TestModels.Fixture("two_faces.jpg")), ("image2", Dean)))), (HttpStatusCode)422, "2 faces");
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/verify?largest=true", TestApp.Photos(("image1", TestModels.Fixture("two_faces.jpg")), ("image2", Dean))))).StatusCode);
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/verify?threshold=7", TestApp.Photos(("image1", Abel(1)), ("image2", Dean)))), HttpStatusCode.BadRequest, "threshold");
+    }
+
+    [Fact]
+    public async Task Enrolled_people_are_recognized_in_every_face_of_a_photo()
+    {
+        await using var app = await Start();
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        var enrolled = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces", TestApp.Photos(("image", Abel(1)), ("image", Abel(2))))), HttpStatusCode.Created);
+        Assert.Equal(2, enrolled.GetArrayLength());
+        await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/dean/faces", TestApp.Photos(("image", Dean)))), HttpStatusCode.Created);
+
+        var result = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/recognize?k=2", TestApp.Photos(("image", Abel(4))))), HttpStatusCode.OK);
+        var matches = result.GetProperty("faces")[0].GetProperty("matches");
+        Assert.Equal("abel", matches[0].GetProperty("subject").GetString());
+        Assert.True(matches[0].GetProperty("accepted").GetBoolean());
+        Assert.Equal("dean", matches[1].GetProperty("subject").GetString());
+        Assert.False(matches[1].GetProperty("accepted").GetBoolean());
+
+        var two = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/recognize", TestApp.Photos(("image", TestModels.Fixture("two_faces.jpg"))))), HttpStatusCode.OK);
+        Assert.Equal(2, two.GetProperty("faces").GetArrayLength());
+        Assert.All(two.GetProperty("faces").EnumerateArray(), f => Assert.Single(f.GetProperty("matches").EnumerateArray()));
+
+        var strict = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/recognize?threshold=0.99", TestApp.Photos(("image", Abel(4))))), HttpStatusCode.OK);
+        Assert.False(strict.GetProperty("faces")[0].GetProperty("matches")[0].GetProperty("accepted").GetBoolean());
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/recognize?k=0", TestApp.Photos(("image", Abel(4))))), HttpStatusCode.BadRequest, "k must be");
+    }
+
+    [Fact]
+    public async Task Subjects_and_faces_are_managed_and_erased_over_http()
+    {
+        await using var app = await Start();
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        Assert.Equal(HttpStatusCode.Created, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects", JsonContent.Create(new { name = "ann" })))).StatusCode);
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects", JsonContent.Create(new { name = "ann" }))), HttpStatusCode.Conflict, "already exists");
+        var renamed = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Patch, "/v1/subjects/ann", JsonContent.Create(new { name = "anna" }))), HttpStatusCode.OK);
+        Assert.Equal("anna", renamed.GetProperty("name").GetString());
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, "/v1/subjects/ann")), HttpStatusCode.NotFound, "No subject named 'ann'");
+
+        var faces = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/anna/faces", TestApp.Photos(("image", Abel(1)), ("image", Abel(2))))), HttpStatusCode.Created);
+        long first = faces[0].GetProperty("id").GetInt64();
+        var listed = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, "/v1/subjects/anna/faces")), HttpStatusCode.OK);
+        Assert.Equal(2, listed.GetArrayLength());
+        var image = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, $"/v1/subjects/anna/faces/{first}/image"));
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Delete, $"/v1/subjects/anna/faces/{first}"))).StatusCode);
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Delete, $"/v1/subjects/anna/faces/{first}")), HttpStatusCode.NotFound, "has no face");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Delete, "/v1/subjects/anna"))).StatusCode);
+        long second = faces[1].GetProperty("id").GetInt64();
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, $"/v1/subjects/anna/faces/{second}/image")), HttpStatusCode.NotFound, "has no face");
+        Assert.Equal(0, app.Store.FaceCount);
+
+        var audit = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, "/v1/audit")), HttpStatusCode.OK);
+        string[] actions = [.. audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()!)];
+        Assert.Equal(["subject.delete", "face.delete", "face.add", "subject.rename", "subject.create"], actions.Take(5));
+        Assert.All(audit.EnumerateArray().Take(5), e => Assert.Equal(key.Split('_')[1], e.GetProperty("keyId").GetString()));
+    }
+
+    [Fact]
+    public async Task Bad_uploads_get_clear_problems_and_store_nothing()
+    {
+        await using var app = await Start(o => o.MaxUploadBytes = 200_000);
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        foreach (var (file, says) in new[] { ("not_an_image.jpg", ""), ("truncated.jpg", "truncated"), ("empty.jpg", "empty"), ("pixel_bomb.png", "pixel") })
+        {
+            await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Fixture(file))))), (HttpStatusCode)422, says);
+        }
+
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("photo", Dean)))), HttpStatusCode.BadRequest, "no file field 'image'");
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", new ByteArrayContent(File.ReadAllBytes(Dean)))), HttpStatusCode.UnsupportedMediaType, "multipart/form-data");
+
+        var big = new MultipartFormDataContent { { new ByteArrayContent(new byte[300_000]), "image", "big.jpg" } };
+        var tooBig = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", big));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+
+        // One photo without a face: the whole enrolment is refused, nothing is stored.
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces", TestApp.Photos(("image", Abel(1)), ("image", TestModels.Fixture("no_face.jpg"))))), (HttpStatusCode)422, "photo 2 of 2");
+        Assert.Equal(0, app.Store.FaceCount);
+        Assert.Null(app.Store.GetSubject("abel"));
+    }
+
+    [Fact]
+    public async Task Each_key_is_rate_limited_on_its_own()
+    {
+        await using var app = await Start(o =>
+        {
+            o.RateLimitPerSecond = 1;
+            o.RateLimitBurst = 3;
+        });
+        string busy = app.NewKey(ApiScopes.Read, "busy");
+        string calm = app.NewKey(ApiScopes.Read, "calm");
+        var codes = new List<HttpStatusCode>();
+        for (int i = 0; i < 6; i++)
+        {
+            codes.Add((await app.Client.SendAsync(TestApp.With(busy, HttpMethod.Get, "/v1/subjects"))).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, codes);
+        Assert.Equal(HttpStatusCode.OK, codes[0]);
+        await Problem(await app.Client.SendAsync(TestApp.With(busy, HttpMethod.Get, "/v1/subjects")), HttpStatusCode.TooManyRequests, "requests a second");
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.SendAsync(TestApp.With(calm, HttpMethod.Get, "/v1/subjects"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/v1/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_endpoint()
+    {
+        await using var app = await Start();
+        var doc = await Json(await app.Client.GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
+        string[] paths = [.. doc.GetProperty("paths").EnumerateObject().Select(p => p.Name)];
+        foreach (var path in new[] { "/v1/health", "/v1/detect", "/v1/embed", "/v1/verify", "/v1/recognize", "/v1/subjects", "/v1/subjects/{name}", "/v1/subjects/{name}/faces", "/v1/subjects/{name}/faces/{id}", "/v1/subjects/{name}/faces/{id}/image", "/v1/audit" })
+        {
+            Assert.Contains(path, paths);
+        }
+    }
+}
+
+public sealed class SqliteApiTests : ApiContractTests, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-api-").FullName;
+
+    protected override bool Kestrel => false;
+
+    protected override void UseStore(ServerOptions options) => options.SqlitePath = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
+
+public sealed class SqliteKestrelApiTests : ApiContractTests, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-api-").FullName;
+
+    protected override bool Kestrel => true;
+
+    protected override void UseStore(ServerOptions options) => options.SqlitePath = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresApiTests(PostgresServer server) : ApiContractTests
+{
+    protected override bool Kestrel => false;
+
+    protected override void UseStore(ServerOptions options)
+    {
+        options.Store = "postgres";
+        options.PostgresConnection = server.ConnectionString;
+        options.PostgresSchema = PostgresServer.NewSchema();
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresKestrelApiTests(PostgresServer server) : ApiContractTests
+{
+    protected override bool Kestrel => true;
+
+    protected override void UseStore(ServerOptions options)
+    {
+        options.Store = "postgres";
+        options.PostgresConnection = server.ConnectionString;
+        options.PostgresSchema = PostgresServer.NewSchema();
+        options.PostgresHnsw = true;
+    }
+}
