@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace ArcFaceKit.Server.Tests.Support;
@@ -29,7 +27,7 @@ public sealed class PostgresServer : IDisposable
             Run("chown", ["postgres:postgres", _folder]);
         }
 
-        Port = FreePort();
+        Port = Ports.Free();
         string data = Path.Combine(_folder, "data");
         Run(Path.Combine(Bin, "initdb"), ["-D", data, "-U", "arcface", "--auth=trust", "-E", "UTF8", "--no-sync"], asPostgres: true);
         Run(Path.Combine(Bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(_folder, "log"), "-w", "-o", $"-k {_folder} -p {Port} -c listen_addresses=127.0.0.1 -c fsync=on", "start"], asPostgres: true);
@@ -69,13 +67,6 @@ public sealed class PostgresServer : IDisposable
         {
             throw new InvalidOperationException($"{Path.GetFileName(file)} failed: {stdout}{stderr.Result}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
