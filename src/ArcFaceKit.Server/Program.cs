@@ -14,6 +14,7 @@ app.Configure(config =>
         keys.AddCommand<KeyListCommand>("list").WithDescription("List keys (no secrets).");
         keys.AddCommand<KeyRevokeCommand>("revoke").WithDescription("Revoke a key.");
     });
+    config.AddCommand<RecallCommand>("recall").WithDescription("PostgreSQL: HNSW recall@k against exact search on real face embeddings.");
     config.AddCommand<LoadTestCommand>("loadtest").WithDescription("N concurrent clients enrolling and recognizing against a loopback server; prints requests/s, p50, p99, errors.");
 });
 

@@ -1,5 +1,5 @@
-using ArcFaceKit.Imaging;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Server.Benchmarks;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Storage;
 using ArcFaceKit.Server.Tests.Support;
@@ -231,22 +231,10 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContractTes
     [Fact]
     public void Hnsw_search_agrees_with_exact_search_at_recall_10()
     {
-        var exact = (PostgresStore)Open();
-        var files = Directory.EnumerateFiles(Path.GetDirectoryName(TestModels.Lfw("x"))!, "*.jpg").Order(StringComparer.Ordinal).Where((_, i) => i % 20 == 0).Take(300).ToList();
-        var faces = files.Select(f => ImageDecoder.DecodeFile(f)).Select(image => (image, found: TestModels.Analyzer.Analyze(image)))
-            .Where(x => x.found.Count > 0).Select(x => TestModels.Analyzer.ToNewFace(x.image, x.found[0])).ToList();
-        for (int i = 0; i < faces.Count; i += 50)
-        {
-            exact.AddFaces($"batch-{i}", faces.Skip(i).Take(50).ToList(), "k1");
-        }
-
-        using var hnsw = PostgresStore.Open(new PostgresOptions(server.ConnectionString) { Schema = _schema, Hnsw = true, EfSearch = 40 }, TestModels.Model);
-        double recall = faces.Take(50).Average(probe =>
-        {
-            var truth = exact.NearestFaces(probe.Embedding, 10, exact: true).Select(h => h.FaceId).ToHashSet();
-            return hnsw.NearestFaces(probe.Embedding, 10, exact: false).Count(h => truth.Contains(h.FaceId)) / 10.0;
-        });
-        Assert.True(recall >= 0.9, $"HNSW recall@10 {recall:P1}");
+        var photos = Directory.EnumerateFiles(Path.GetDirectoryName(TestModels.Lfw("x"))!, "*.jpg").Order(StringComparer.Ordinal).Where((_, i) => i % 20 == 0);
+        var report = HnswRecall.Measure(TestModels.Analyzer, new PostgresOptions(server.ConnectionString) { Schema = _schema, EfSearch = 40 }, photos, 300, 40, 10);
+        Assert.True(report.Faces >= 300, report.ToString());
+        Assert.True(report.Recall >= 0.9, report.ToString());
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using ArcFaceKit.Server.LoadTest;
+using ArcFaceKit.Server.Benchmarks;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Storage;
 using Spectre.Console.Cli;

@@ -312,6 +312,9 @@ public sealed class PostgresStore : IFaceStore, IKeyStore
         }
 
         tx.Commit();
+
+        // The vector type may have just been created: connections that loaded type info before it must reload.
+        conn.ReloadTypes();
         return dimension;
     }
 

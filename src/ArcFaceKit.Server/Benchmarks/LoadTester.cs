@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace ArcFaceKit.Server.LoadTest;
+namespace ArcFaceKit.Server.Benchmarks;
 
 /// <summary>The figures of one load test run.</summary>
 public sealed record LoadTestReport(int Clients, double Seconds, int Requests, int Enrolls, int Recognizes, int Errors, double P50Ms, double P99Ms, string? FirstError)
