@@ -218,10 +218,11 @@ public abstract class ApiContractTests
     }
 
     [Fact]
-    public async Task The_openapi_document_lists_every_endpoint()
+    public async Task The_openapi_document_needs_a_key_and_lists_every_endpoint()
     {
         await using var app = await Start();
-        var doc = await Json(await app.Client.GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
+        await Problem(await app.Client.GetAsync("/openapi/v1.json"), HttpStatusCode.Unauthorized, "X-Api-Key");
+        var doc = await Json(await app.Client.SendAsync(TestApp.With(app.NewKey(ApiScopes.Read), HttpMethod.Get, "/openapi/v1.json")), HttpStatusCode.OK);
         string[] paths = [.. doc.GetProperty("paths").EnumerateObject().Select(p => p.Name)];
         foreach (var path in new[] { "/v1/health", "/v1/detect", "/v1/embed", "/v1/verify", "/v1/recognize", "/v1/subjects", "/v1/subjects/{name}", "/v1/subjects/{name}/faces", "/v1/subjects/{name}/faces/{id}", "/v1/subjects/{name}/faces/{id}/image", "/v1/audit" })
         {

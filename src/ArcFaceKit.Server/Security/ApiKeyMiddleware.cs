@@ -3,8 +3,9 @@ using ArcFaceKit.Server.Storage;
 namespace ArcFaceKit.Server.Security;
 
 /// <summary>
-/// Every /v1 request except health must carry a valid, active key in the X-Api-Key header; the key found is kept
-/// on the request for scope checks, rate limiting and the audit log.
+/// Every /v1 request except health, and the OpenAPI document, must carry a valid, active key in the X-Api-Key header;
+/// the key found is kept on the request for scope checks, rate limiting and the audit log. Only the page's static
+/// files and health are served without one.
 /// </summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, IKeyStore keys, IProblemDetailsService problems)
 {
@@ -18,7 +19,8 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IKeyStore keys, IPr
     public async Task InvokeAsync(HttpContext http)
     {
         var path = http.Request.Path;
-        if (!path.StartsWithSegments("/v1") || path.StartsWithSegments("/v1/health"))
+        bool guarded = path.StartsWithSegments("/v1") || path.StartsWithSegments("/openapi");
+        if (!guarded || path.StartsWithSegments("/v1/health"))
         {
             await next(http);
             return;
