@@ -83,6 +83,16 @@ public abstract class StoreContractTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_store_finds_nobody()
+    {
+        var store = Open();
+        Assert.Empty(store.Search(Face("Abel_Pacheco_0004.jpg").Embedding, 3));
+        store.CreateSubject("empty", "k1");
+        Assert.Empty(store.Search(Face("Abel_Pacheco_0004.jpg").Embedding, 3));
+        Assert.Null(store.BestFaceOf("empty", Face("Abel_Pacheco_0004.jpg").Embedding));
+    }
+
+    [Fact]
     public void Faces_are_listed_served_as_png_and_deleted_one_by_one()
     {
         var store = Open();

@@ -47,7 +47,7 @@ internal static class SubjectEndpoints
             var found = new List<(NewFace Face, FaceJson Detection)>(photos.Count);
             for (int i = 0; i < photos.Count; i++)
             {
-                var image = faces.Decode(photos[i].Bytes);
+                var image = faces.Decode(photos[i]);
                 var face = faces.SingleFace(image, largest, $"photo {i + 1} of {photos.Count}");
                 found.Add((faces.ToNewFace(image, face), FaceJson.From(face.Face)));
             }

@@ -29,7 +29,7 @@ internal static class Uploads
     }
 
     /// <summary>Every file field of the form named <paramref name="field"/> (bulk enrolment of several photos).</summary>
-    public static async Task<List<(string Name, byte[] Bytes)>> ImagesAsync(IFormCollection form, string field, CancellationToken cancel)
+    public static async Task<List<byte[]>> ImagesAsync(IFormCollection form, string field, CancellationToken cancel)
     {
         var files = form.Files.GetFiles(field);
         if (files.Count == 0)
@@ -37,12 +37,12 @@ internal static class Uploads
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Missing image", $"The form has no file field '{field}'.");
         }
 
-        var list = new List<(string, byte[])>(files.Count);
+        var list = new List<byte[]>(files.Count);
         foreach (var file in files)
         {
             using var buffer = new MemoryStream((int)file.Length);
             await file.CopyToAsync(buffer, cancel);
-            list.Add((file.FileName, buffer.ToArray()));
+            list.Add(buffer.ToArray());
         }
 
         return list;

@@ -172,7 +172,8 @@ public sealed class PostgresStore : IFaceStore, IKeyStore
     public IReadOnlyList<SubjectHit> Search(float[] probe, int k)
     {
         ModelPin.CheckDimension(probe, _dimension);
-        return TopSubjects.Collect(n => NearestFaces(probe, n, exact: !_options.Hnsw), k, FaceCount);
+        // No count(*) per query: Collect stops when the database returns fewer faces than asked.
+        return TopSubjects.Collect(n => NearestFaces(probe, n, exact: !_options.Hnsw), k, int.MaxValue);
     }
 
     /// <summary>The n faces nearest the probe, best first: exact (a scan, index scans off) or through the HNSW index when there is one.</summary>
