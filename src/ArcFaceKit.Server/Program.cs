@@ -20,6 +20,15 @@ app.Configure(config =>
 
 try
 {
+    // No command, or only settings: serve, configured ASP.NET Core style (--ArcFace:Store=postgres, ArcFace__Store, appsettings.json,
+    // --urls). This is also how WebApplicationFactory starts the app.
+    if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version")))
+    {
+        using var web = ArcFaceKit.Server.ServerApp.Create(args);
+        web.Run();
+        return 0;
+    }
+
     return app.Run(args);
 }
 catch (Exception e) when (e is CommandAppException or CommandParseException or CommandRuntimeException or ArcFaceKit.Server.Storage.StoreException
@@ -28,3 +37,6 @@ catch (Exception e) when (e is CommandAppException or CommandParseException or C
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
+
+/// <summary>The entry point, public for WebApplicationFactory.</summary>
+public partial class Program;

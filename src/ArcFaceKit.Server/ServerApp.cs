@@ -8,63 +8,38 @@ using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ArcFaceKit.Server;
 
 /// <summary>Builds the web application: the pipeline, the store, keys, limits, the /v1 API, OpenAPI and the page.</summary>
 public static class ServerApp
 {
-    public static WebApplication Create(ServerOptions options, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the app. Settings come from <paramref name="options"/> when given, else from configuration section
+    /// "ArcFace" (command line --ArcFace:Store=postgres, environment ArcFace__Store, appsettings.json): everything that
+    /// depends on them is resolved through DI, so a host that adds configuration late (WebApplicationFactory) works too.
+    /// The models and the store are opened before this returns, so a bad model or store fails here with a clear error.
+    /// </summary>
+    public static WebApplication Create(string[] args, ServerOptions? options = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
-        var analyzer = OpenAnalyzer(options);
-        IFaceStore store;
-        try
-        {
-            store = Stores.Open(options, analyzer.Pipeline.Embedder.Identity);
-        }
-        catch
-        {
-            analyzer.Dispose();
-            throw;
-        }
-
-        builder.Services.AddSingleton(options);
-        // Factories, so the container disposes the models and the store when the app stops.
-        builder.Services.AddSingleton(_ => analyzer);
-        builder.Services.AddSingleton(_ => store);
-        builder.Services.AddSingleton(_ => Stores.Keys(store));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ProblemMapping>();
-        builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
-        builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxUploadBytes);
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                ApiKeyMiddleware.CallerOrNull(http) is { } key
-                    ? RateLimitPartition.GetTokenBucketLimiter(key.Id, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = options.RateLimitBurst,
-                        TokensPerPeriod = options.RateLimitPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter("unauthenticated"));
-            limiter.OnRejected = async (context, cancel) =>
-            {
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = 429, Title = "Too many requests", Detail = $"This key may make {options.RateLimitPerSecond} requests a second (bursts of {options.RateLimitBurst}); retry shortly." },
-                });
-            };
-        });
+        bool contentRootGiven = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRootGiven ? null : AppContext.BaseDirectory });
+        AddServices(builder.Services, options);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        try
+        {
+            app.Services.GetRequiredService<IFaceStore>();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
@@ -80,6 +55,55 @@ public static class ServerApp
         FaceEndpoints.Map(v1);
         SubjectEndpoints.Map(v1);
         return app;
+    }
+
+    private static void AddServices(IServiceCollection services, ServerOptions? options)
+    {
+        if (options is not null)
+        {
+            services.AddSingleton(options);
+        }
+        else
+        {
+            services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions());
+        }
+
+        // Singletons from factories: the container disposes the models and the store when the app stops.
+        services.AddSingleton(sp => OpenAnalyzer(sp.GetRequiredService<ServerOptions>()));
+        services.AddSingleton(sp => Stores.Open(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<FaceAnalyzer>().Pipeline.Embedder.Identity));
+        services.AddSingleton(sp => Stores.Keys(sp.GetRequiredService<IFaceStore>()));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemMapping>();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        services.AddOptions<FormOptions>().Configure<ServerOptions>((form, o) => form.MultipartBodyLengthLimit = o.MaxUploadBytes);
+        services.AddOptions<KestrelServerOptions>().Configure<ServerOptions>((kestrel, o) => kestrel.Limits.MaxRequestBodySize = o.MaxUploadBytes);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<ServerOptions>(ConfigureRateLimits);
+    }
+
+    /// <summary>A token bucket per API key; requests without a valid key never get this far.</summary>
+    private static void ConfigureRateLimits(RateLimiterOptions limiter, ServerOptions options)
+    {
+        limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            ApiKeyMiddleware.CallerOrNull(http) is { } key
+                ? RateLimitPartition.GetTokenBucketLimiter(key.Id, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.RateLimitBurst,
+                    TokensPerPeriod = options.RateLimitPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter("unauthenticated"));
+        limiter.OnRejected = async (context, cancel) =>
+        {
+            context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context.HttpContext,
+                ProblemDetails = { Status = 429, Title = "Too many requests", Detail = $"This key may make {options.RateLimitPerSecond} requests a second (bursts of {options.RateLimitBurst}); retry shortly." },
+            });
+        };
     }
 
     private static FaceAnalyzer OpenAnalyzer(ServerOptions options)

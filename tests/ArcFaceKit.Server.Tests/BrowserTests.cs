@@ -33,7 +33,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(dialog.Type == "prompt" ? "renamed" : null);
-        await page.GotoAsync(app.App.Urls.First());
+        await page.GotoAsync(app.Url!.ToString());
         await Assertions.Expect(page.Locator("#health")).ToContainTextAsync("sqlite");
 
         await page.FillAsync("#key", key);

@@ -20,7 +20,7 @@ public sealed class LoadTesterTests : IDisposable
     {
         await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "load.db")), kestrel: true);
         string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
-        var url = new Uri(app.App.Urls.First());
+        var url = app.Url!;
         var photos = await LoadTester.UsablePhotosAsync(url, key,
             [TestModels.Lfw("Abel_Pacheco_0001.jpg"), TestModels.Fixture("no_face.jpg"), TestModels.Lfw("Dean_Barker_0001.jpg")], 10, CancellationToken.None);
         Assert.Equal(["Abel_Pacheco", "Dean_Barker"], photos.Select(p => p.Person));

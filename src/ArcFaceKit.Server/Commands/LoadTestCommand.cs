@@ -72,7 +72,7 @@ public sealed class LoadTestCommand : Command<LoadTestCommand.Settings>
                 RateLimitPerSecond = 100_000,
                 RateLimitBurst = 100_000,
             };
-            await using var app = ServerApp.Create(options, ["--urls", "http://127.0.0.1:0"], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+            await using var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], options, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
             var (_, token) = ApiKeys.Create(app.Services.GetRequiredService<IKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write);
             await app.StartAsync(cancel);
             var url = new Uri(app.Urls.First());

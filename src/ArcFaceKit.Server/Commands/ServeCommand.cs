@@ -47,7 +47,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         options.MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024L;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
-        using var app = ServerApp.Create(options, ["--urls", settings.Urls]);
+        using var app = ServerApp.Create(["--urls", settings.Urls], options);
         app.RunAsync(cancellationToken).GetAwaiter().GetResult();
         return 0;
     }

@@ -1,45 +1,63 @@
+using System.Globalization;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ArcFaceKit.Server.Tests.Support;
 
-/// <summary>The real application in-process: on the test server (no sockets) or on Kestrel at 127.0.0.1, with keys made for the test.</summary>
+/// <summary>
+/// The real application in-process: through WebApplicationFactory (its test server, settings as configuration, the
+/// way an operator's appsettings or environment give them) or on Kestrel at 127.0.0.1 (settings as options).
+/// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
-    private TestApp(WebApplication app, HttpClient client)
+    private readonly IAsyncDisposable _host;
+
+    private TestApp(IAsyncDisposable host, IServiceProvider services, HttpClient client, Uri? url)
     {
-        App = app;
+        _host = host;
+        Services = services;
         Client = client;
+        Url = url;
     }
 
-    public WebApplication App { get; }
+    public IServiceProvider Services { get; }
 
     /// <summary>A client without a key; use <see cref="With"/> to add one.</summary>
     public HttpClient Client { get; }
 
-    public IFaceStore Store => App.Services.GetRequiredService<IFaceStore>();
+    /// <summary>Where Kestrel listens (null on the test server).</summary>
+    public Uri? Url { get; }
+
+    public IFaceStore Store => Services.GetRequiredService<IFaceStore>();
 
     public static async Task<TestApp> StartAsync(ServerOptions options, bool kestrel = false)
     {
-        var app = ServerApp.Create(options, kestrel ? ["--urls", "http://127.0.0.1:0"] : [], builder =>
+        if (!kestrel)
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            if (!kestrel)
+            var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
             {
-                builder.WebHost.UseTestServer();
-            }
-        });
+                foreach (var property in typeof(ServerOptions).GetProperties().Where(p => p.GetValue(options) is not null))
+                {
+                    web.UseSetting($"{ServerOptions.Section}:{property.Name}", Convert.ToString(property.GetValue(options), CultureInfo.InvariantCulture));
+                }
+
+                web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            });
+            return new TestApp(factory, factory.Services, factory.CreateClient(), null);
+        }
+
+        var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], options, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        var client = kestrel ? new HttpClient { BaseAddress = new Uri(app.Urls.First()) } : app.GetTestClient();
-        return new TestApp(app, client);
+        var url = new Uri(app.Urls.First());
+        return new TestApp(app, app.Services, new HttpClient { BaseAddress = url }, url);
     }
 
-    public string NewKey(ApiScopes scopes, string name = "test") => ApiKeys.Create(App.Services.GetRequiredService<IKeyStore>(), name, scopes).Token;
+    public string NewKey(ApiScopes scopes, string name = "test") => ApiKeys.Create(Services.GetRequiredService<IKeyStore>(), name, scopes).Token;
 
     /// <summary>A request message carrying the key.</summary>
     public static HttpRequestMessage With(string key, HttpMethod method, string path, HttpContent? content = null)
@@ -63,7 +81,11 @@ public sealed class TestApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        if (_host is WebApplication app)
+        {
+            await app.StopAsync();
+        }
+
+        await _host.DisposeAsync();
     }
 }
