@@ -52,6 +52,7 @@ public abstract class StoreContractTests : IDisposable
     [InlineData("")]
     [InlineData(" padded ")]
     [InlineData("line\nbreak")]
+    [InlineData("a/b")]
     public void Bad_subject_names_are_refused(string name)
     {
         var store = Open();

@@ -12,9 +12,9 @@ public static class SubjectNames
             throw new StoreException(StoreError.Invalid, "A subject name must not be empty.");
         }
 
-        if (name.Length > MaxLength || name.Any(char.IsControl) || name != name.Trim())
+        if (name.Length > MaxLength || name.Any(char.IsControl) || name.Contains('/', StringComparison.Ordinal) || name != name.Trim())
         {
-            throw new StoreException(StoreError.Invalid, $"A subject name has at most {MaxLength} characters, no control characters and no leading or trailing spaces.");
+            throw new StoreException(StoreError.Invalid, $"A subject name has at most {MaxLength} characters, no control characters, no slash and no leading or trailing spaces (it is part of URLs).");
         }
 
         return name;
