@@ -32,6 +32,10 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         [Description("Largest request body in MiB. Default 10.")]
         public int MaxUploadMb { get; init; } = 10;
 
+        [CommandOption("--max-pixels <N>")]
+        [Description("Largest image accepted, in pixels (checked from the header, before decoding). Default 50,000,000.")]
+        public long MaxPixels { get; init; } = ArcFaceKit.Imaging.DecodeOptions.DefaultMaxPixels;
+
         [CommandOption("--rate <PER_SECOND>")]
         [Description("Requests per second per key (token bucket; bursts of twice that). Default 20.")]
         public int Rate { get; init; } = 20;
@@ -45,6 +49,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         options.Embedder = settings.Embedder;
         options.DetectorInputSize = settings.DetectorSize;
         options.MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024L;
+        options.MaxPixels = settings.MaxPixels;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
         using var app = ServerApp.Create(["--urls", settings.Urls], options);
