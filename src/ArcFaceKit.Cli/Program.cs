@@ -23,6 +23,7 @@ app.Configure(config =>
     {
         e.SetDescription("Measure accuracy the way the field does.");
         e.AddCommand<EvalLfwCommand>("lfw").WithDescription("LFW View 2, 10-fold: accuracy, best threshold, TAR at FAR 1e-3, ROC plot.");
+        e.AddCommand<EvalIdentifyCommand>("identify").WithDescription("Rank-1/rank-5 identification with distractors (people with one photo) on LFW-named photos.");
     });
     config.AddBranch("models", m =>
     {

@@ -124,9 +124,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Eval_identify_reports_rank_1_with_and_without_distractors()
+    {
+        string photos = Directory.CreateDirectory(Path.Combine(_dir, "photos")).FullName;
+        foreach (var name in new[] { "Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg", "Jean_Chretien_0002.jpg", "Jean_Chretien_0006.jpg", "AJ_Lamas_0001.jpg", "Dean_Barker_0001.jpg" })
+        {
+            File.Copy(Shared.LfwImage(name), Path.Combine(photos, name));
+        }
+
+        var (code, stdout, stderr) = CliRunner.Run(["eval", "identify", "--images", photos, "--distractors", "0,2", "--json", .. Models]);
+        Assert.True(code == 0, stderr);
+        var reports = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(2, reports.GetArrayLength());
+        Assert.Equal(2, reports[1].GetProperty("distractors").GetInt32());
+        Assert.Equal(1.0, reports[1].GetProperty("rank1").GetDouble());
+    }
+
+    [Fact]
     public void Every_command_documents_itself()
     {
-        foreach (var command in new[] { "detect", "align", "embed", "verify", "enroll", "identify", "gallery list", "gallery remove", "eval lfw", "models fetch" })
+        foreach (var command in new[] { "detect", "align", "embed", "verify", "enroll", "identify", "gallery list", "gallery remove", "eval lfw", "eval identify", "models fetch" })
         {
             var (code, stdout, _) = CliRunner.Run([.. command.Split(' '), "--help"]);
             Assert.Equal(0, code);

@@ -94,7 +94,7 @@ public static class LoadTester
             using var response = await http.PostAsync("v1/detect", form, cancel);
             if (response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadAsStringAsync(cancel)).Contains("\"box\"", StringComparison.Ordinal))
             {
-                usable.Add((PersonOf(path), bytes));
+                usable.Add((ArcFaceKit.Evaluation.LfwIdentification.PersonOf(path), bytes));
                 if (usable.Count == count)
                 {
                     break;
@@ -104,10 +104,6 @@ public static class LoadTester
 
         return usable;
     }
-
-    /// <summary>The person of an LFW-named photo: "Abel_Pacheco_0004.jpg" is Abel_Pacheco.</summary>
-    private static string PersonOf(string path) =>
-        System.Text.RegularExpressions.Regex.Replace(Path.GetFileNameWithoutExtension(path), "_[0-9]+$", "");
 
     private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 }

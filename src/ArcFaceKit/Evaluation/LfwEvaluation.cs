@@ -1,4 +1,3 @@
-using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Pipeline;
 
@@ -19,19 +18,8 @@ public static class LfwEvaluation
     public static LfwResult Run(FacePipeline pipeline, string imagesDirectory, IReadOnlyList<LfwPair> pairs, IProgress<int>? progress = null, int batchSize = 16)
     {
         var names = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().ToList();
-        var embeddings = new Dictionary<string, float[]?>();
-        for (int start = 0; start < names.Count; start += batchSize)
-        {
-            var chunk = names.Skip(start).Take(batchSize).ToList();
-            var images = chunk.Select(n => ImageDecoder.DecodeFile(Path.Combine(imagesDirectory, n))).ToList();
-            var results = pipeline.AnalyzeBatch(images);
-            for (int i = 0; i < chunk.Count; i++)
-            {
-                embeddings[chunk[i]] = results[i].Count > 0 ? results[i][0].Embedding : null;
-            }
-
-            progress?.Report(Math.Min(start + batchSize, names.Count));
-        }
+        var byPath = ImageEmbeddings.Compute(pipeline, [.. names.Select(n => Path.Combine(imagesDirectory, n))], progress, batchSize);
+        var embeddings = names.ToDictionary(n => n, n => byPath[Path.Combine(imagesDirectory, n)]);
 
         var scores = pairs.Select(p => embeddings[p.Image1] is { } a && embeddings[p.Image2] is { } b
             ? CosineSimilarity.Between(a, b)
