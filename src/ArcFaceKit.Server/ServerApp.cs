@@ -1,9 +1,4 @@
 using System.Threading.RateLimiting;
-using ArcFaceKit.Detection;
-using ArcFaceKit.Imaging;
-using ArcFaceKit.Models;
-using ArcFaceKit.Pipeline;
-using ArcFaceKit.Recognition;
 using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Storage;
@@ -69,7 +64,7 @@ public static class ServerApp
         }
 
         // Singletons from factories: the container disposes the models and the store when the app stops.
-        services.AddSingleton(sp => OpenAnalyzer(sp.GetRequiredService<ServerOptions>()));
+        services.AddSingleton(sp => FaceAnalyzer.Open(sp.GetRequiredService<ServerOptions>()));
         services.AddSingleton(sp => Stores.Open(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<FaceAnalyzer>().Pipeline.Embedder.Identity));
         services.AddSingleton(sp => Stores.Keys(sp.GetRequiredService<IFaceStore>()));
         services.AddProblemDetails();
@@ -104,20 +99,5 @@ public static class ServerApp
                 ProblemDetails = { Status = 429, Title = "Too many requests", Detail = $"This key may make {options.RateLimitPerSecond} requests a second (bursts of {options.RateLimitBurst}); retry shortly." },
             });
         };
-    }
-
-    private static FaceAnalyzer OpenAnalyzer(ServerOptions options)
-    {
-        var detector = FaceDetectors.Open(options.Detector ?? ModelStore.DefaultDetector(), new DetectorOptions { InputSize = options.DetectorInputSize });
-        try
-        {
-            var embedder = OnnxFaceEmbedder.Open(options.Embedder ?? ModelStore.DefaultEmbedder());
-            return new FaceAnalyzer(new FacePipeline(detector, embedder), new DecodeOptions { MaxPixels = options.MaxPixels });
-        }
-        catch
-        {
-            detector.Dispose();
-            throw;
-        }
     }
 }

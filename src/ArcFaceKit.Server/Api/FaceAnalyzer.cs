@@ -1,6 +1,9 @@
+using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
+using ArcFaceKit.Models;
 using ArcFaceKit.Pipeline;
+using ArcFaceKit.Recognition;
 using ArcFaceKit.Server.Storage;
 
 namespace ArcFaceKit.Server.Api;
@@ -9,6 +12,22 @@ namespace ArcFaceKit.Server.Api;
 public sealed class FaceAnalyzer(FacePipeline pipeline, DecodeOptions decode) : IDisposable
 {
     public FacePipeline Pipeline { get; } = pipeline;
+
+    /// <summary>The pipeline the options name (default: the fetched models), with the options' pixel limit.</summary>
+    public static FaceAnalyzer Open(ServerOptions options)
+    {
+        var detector = FaceDetectors.Open(options.Detector ?? ModelStore.DefaultDetector(), new DetectorOptions { InputSize = options.DetectorInputSize });
+        try
+        {
+            var embedder = OnnxFaceEmbedder.Open(options.Embedder ?? ModelStore.DefaultEmbedder());
+            return new FaceAnalyzer(new FacePipeline(detector, embedder), new DecodeOptions { MaxPixels = options.MaxPixels });
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The default decision threshold: the embedder manifest's FAR 1e-3 point measured on LFW.</summary>
     public SimilarityThreshold Threshold { get; } = SimilarityThreshold.FromManifest(pipeline.Embedder.Manifest);

@@ -78,7 +78,7 @@ public static class LoadTester
         await Task.WhenAll(tasks);
         double seconds = clock.Elapsed.TotalSeconds;
         var sorted = latencies.Order().ToArray();
-        return new LoadTestReport(clients, seconds, sorted.Length + 0, enrolls, recognizes, errors, Percentile(sorted, 0.50), Percentile(sorted, 0.99), firstError);
+        return new LoadTestReport(clients, seconds, sorted.Length, enrolls, recognizes, errors, Percentile(sorted, 0.50), Percentile(sorted, 0.99), firstError);
     }
 
     /// <summary>Photos with at least one face (asked of the server's own detect endpoint), so the run measures, not fails.</summary>

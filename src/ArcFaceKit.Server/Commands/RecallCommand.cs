@@ -1,9 +1,4 @@
 using System.ComponentModel;
-using ArcFaceKit.Detection;
-using ArcFaceKit.Imaging;
-using ArcFaceKit.Models;
-using ArcFaceKit.Pipeline;
-using ArcFaceKit.Recognition;
 using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Benchmarks;
 using ArcFaceKit.Server.Storage;
@@ -53,9 +48,7 @@ public sealed class RecallCommand : Command<RecallCommand.Settings>
     {
         string connection = settings.Postgres ?? throw new ArgumentException("--postgres (or $ARCFACE_POSTGRES) is required.");
         string schema = "recall_" + Guid.NewGuid().ToString("N")[..12];
-        using var faces = new FaceAnalyzer(new FacePipeline(
-            FaceDetectors.Open(settings.Detector ?? ModelStore.DefaultDetector(), new DetectorOptions { InputSize = settings.DetectorSize }),
-            OnnxFaceEmbedder.Open(settings.Embedder ?? ModelStore.DefaultEmbedder())), DecodeOptions.Default);
+        using var faces = FaceAnalyzer.Open(new ServerOptions { Detector = settings.Detector, Embedder = settings.Embedder, DetectorInputSize = settings.DetectorSize });
         var photos = Directory.EnumerateFiles(settings.Images, "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
         var report = HnswRecall.Measure(faces, new PostgresOptions(connection) { Schema = schema, EfSearch = settings.EfSearch }, photos, settings.Faces, settings.Probes, settings.K,
             line => Console.Error.Write($"\r{line}   "));

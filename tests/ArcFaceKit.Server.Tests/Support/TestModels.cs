@@ -1,6 +1,4 @@
-using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Pipeline;
 using ArcFaceKit.Recognition;
 using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Storage;
@@ -10,8 +8,7 @@ namespace ArcFaceKit.Server.Tests.Support;
 /// <summary>The real models and faces the server tests use: YuNet (320) + MobileFaceNet from ../shared, LFW photos.</summary>
 internal static class TestModels
 {
-    private static readonly Lazy<FaceAnalyzer> LazyAnalyzer = new(() => new FaceAnalyzer(
-        new FacePipeline(FaceDetectors.Open(Detector, new DetectorOptions { InputSize = 320 }), OnnxFaceEmbedder.Open(Embedder)), DecodeOptions.Default));
+    private static readonly Lazy<FaceAnalyzer> LazyAnalyzer = new(() => FaceAnalyzer.Open(Options(_ => { })));
 
     public static string Detector => Path.Combine(SharedRoot.Path, "models", "yunet_s_dynamic.onnx");
 
