@@ -1,5 +1,6 @@
 using System.Globalization;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Search;
 using ArcFaceKit.Server.Security;
 using Npgsql;
 using NpgsqlTypes;
@@ -118,7 +119,7 @@ public sealed class PostgresStore : IFaceStore, IKeyStore
         SubjectNames.Check(subject);
         foreach (var face in faces)
         {
-            ModelPin.CheckDimension(face.Embedding, _dimension);
+            StoreChecks.Dimension(face.Embedding, _dimension);
         }
 
         return Write(tx =>
@@ -171,7 +172,7 @@ public sealed class PostgresStore : IFaceStore, IKeyStore
 
     public IReadOnlyList<SubjectHit> Search(float[] probe, int k)
     {
-        ModelPin.CheckDimension(probe, _dimension);
+        StoreChecks.Dimension(probe, _dimension);
         // No count(*) per query: Collect stops when the database returns fewer faces than asked.
         return TopSubjects.Collect(n => NearestFaces(probe, n, exact: !_options.Hnsw), k, int.MaxValue);
     }
@@ -205,7 +206,7 @@ public sealed class PostgresStore : IFaceStore, IKeyStore
 
     public SubjectHit? BestFaceOf(string subject, float[] probe)
     {
-        ModelPin.CheckDimension(probe, _dimension);
+        StoreChecks.Dimension(probe, _dimension);
         long id = Scalar<long?>(null, "SELECT id FROM subjects WHERE name = @n", ("n", subject)) ?? throw NotFound(subject);
         using var cmd = Command(null, "SELECT id, (1 - (embedding <=> @p))::real FROM faces WHERE subject_id = @s ORDER BY embedding <=> @p LIMIT 1", ("s", id), ("p", new Vector(probe)));
         using var reader = cmd.ExecuteReader();
@@ -297,7 +298,7 @@ public sealed class PostgresStore : IFaceStore, IKeyStore
             }
             else
             {
-                ModelPin.Check(pinned.Value, model, $"PostgreSQL schema '{options.Schema}'");
+                StoreChecks.SameModel(pinned.Value, model, $"PostgreSQL schema '{options.Schema}'");
             }
 
             dimension = model.Dimension;

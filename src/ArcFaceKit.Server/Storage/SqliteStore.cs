@@ -73,7 +73,7 @@ public sealed class SqliteStore : IFaceStore, IKeyStore
                     }
                     else
                     {
-                        ModelPin.Check(pinned.Value, model, path);
+                        StoreChecks.SameModel(pinned.Value, model, path);
                     }
                 }
 
@@ -163,7 +163,7 @@ public sealed class SqliteStore : IFaceStore, IKeyStore
         SubjectNames.Check(subject);
         foreach (var face in faces)
         {
-            ModelPin.CheckDimension(face.Embedding, Index.Dimension);
+            StoreChecks.Dimension(face.Embedding, Index.Dimension);
         }
 
         var added = new List<StoredFace>(faces.Count);
@@ -241,7 +241,7 @@ public sealed class SqliteStore : IFaceStore, IKeyStore
 
     public IReadOnlyList<SubjectHit> Search(float[] probe, int k)
     {
-        ModelPin.CheckDimension(probe, Index.Dimension);
+        StoreChecks.Dimension(probe, Index.Dimension);
         lock (_lock)
         {
             return TopSubjects.Collect(n => [.. Index.Search(probe, n).Select(h => new SubjectHit(_subjectOfFace[h.Id], h.Id, h.Similarity))], k, Index.Count);
@@ -250,7 +250,7 @@ public sealed class SqliteStore : IFaceStore, IKeyStore
 
     public SubjectHit? BestFaceOf(string subject, float[] probe)
     {
-        ModelPin.CheckDimension(probe, Index.Dimension);
+        StoreChecks.Dimension(probe, Index.Dimension);
         lock (_lock)
         {
             long id = SubjectId(null, subject) ?? throw NotFound(subject);

@@ -175,16 +175,17 @@ public sealed class FaceGallery : IDisposable
             CREATE TABLE IF NOT EXISTS faces(id INTEGER PRIMARY KEY, identity_id INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE, source TEXT NOT NULL, embedding BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS faces_identity ON faces(identity_id);
             """);
-        string? key = _db.Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_key'");
-        if (key is null)
+        var pinned = ModelPin.Read(key => _db.Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = $k", ("$k", key)));
+        if (pinned is null)
         {
-            _db.Execute(tx, "INSERT INTO gallery_meta VALUES ('schema', $v), ('model_key', $k), ('model_name', $n), ('dimension', $d)",
-                ("$v", SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("$k", Model.Key), ("$n", Model.Name), ("$d", Model.Dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            foreach (var (key, value) in ModelPin.Entries(Model).Prepend(("schema", SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            {
+                _db.Execute(tx, "INSERT INTO gallery_meta VALUES ($k, $v)", ("$k", key), ("$v", value));
+            }
         }
-        else if (key != Model.Key)
+        else if (ModelPin.Mismatch(pinned.Value, Model, _db.DataSource) is { } refusal)
         {
-            string name = _db.Scalar<string?>(tx, "SELECT value FROM gallery_meta WHERE key = 'model_name'") ?? "?";
-            throw new GalleryException($"{_db.DataSource} holds embeddings of {name} ({key}); it cannot be used with {Model} ({Model.Key}). Use the same embedder or a new gallery.");
+            throw new GalleryException(refusal);
         }
 
         tx.Commit();
