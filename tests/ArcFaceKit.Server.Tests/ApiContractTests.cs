@@ -231,51 +231,50 @@ public abstract class ApiContractTests
     }
 }
 
-public sealed class SqliteApiTests : ApiContractTests, IDisposable
+/// <summary>The API suite on a fresh SQLite file per test.</summary>
+public abstract class SqliteApiContractTests : ApiContractTests, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("arcface-api-").FullName;
-
-    protected override bool Kestrel => false;
 
     protected override void UseStore(ServerOptions options) => options.SqlitePath = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 }
 
-public sealed class SqliteKestrelApiTests : ApiContractTests, IDisposable
+public sealed class SqliteApiTests : SqliteApiContractTests
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-api-").FullName;
+    protected override bool Kestrel => false;
+}
 
+public sealed class SqliteKestrelApiTests : SqliteApiContractTests
+{
     protected override bool Kestrel => true;
-
-    protected override void UseStore(ServerOptions options) => options.SqlitePath = Path.Combine(_folder, $"{Guid.NewGuid():N}.db");
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
-[Collection(PostgresCollection.Name)]
-public sealed class PostgresApiTests(PostgresServer server) : ApiContractTests
+/// <summary>The API suite on a fresh PostgreSQL schema per test.</summary>
+public abstract class PostgresApiContractTests(PostgresServer server, bool hnsw) : ApiContractTests
 {
-    protected override bool Kestrel => false;
-
     protected override void UseStore(ServerOptions options)
     {
         options.Store = "postgres";
         options.PostgresConnection = server.ConnectionString;
         options.PostgresSchema = PostgresServer.NewSchema();
+        options.PostgresHnsw = hnsw;
     }
 }
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresKestrelApiTests(PostgresServer server) : ApiContractTests
+public sealed class PostgresApiTests(PostgresServer server) : PostgresApiContractTests(server, hnsw: false)
+{
+    protected override bool Kestrel => false;
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresKestrelApiTests(PostgresServer server) : PostgresApiContractTests(server, hnsw: true)
 {
     protected override bool Kestrel => true;
-
-    protected override void UseStore(ServerOptions options)
-    {
-        options.Store = "postgres";
-        options.PostgresConnection = server.ConnectionString;
-        options.PostgresSchema = PostgresServer.NewSchema();
-        options.PostgresHnsw = true;
-    }
 }
