@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace ArcFaceKit.Server.Tests.Support;
@@ -56,16 +55,12 @@ public sealed class PostgresServer : IDisposable
 
     private void Run(string file, string[] args, bool asPostgres = false)
     {
-        var start = asPostgres && _asPostgresUser ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", file, .. args]) : new ProcessStartInfo(file, args);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.WorkingDirectory = _folder;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(120_000) || process.ExitCode != 0)
+        var (code, stdout, stderr) = asPostgres && _asPostgresUser
+            ? ChildProcess.Run("runuser", ["-u", "postgres", "--", file, .. args], _folder)
+            : ChildProcess.Run(file, args, _folder);
+        if (code != 0)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} failed: {stdout}{stderr.Result}");
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed: {stdout}{stderr}");
         }
     }
 }

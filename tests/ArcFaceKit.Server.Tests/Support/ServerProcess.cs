@@ -36,12 +36,8 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Runs `arcface-server keys create` on the store and returns the token.</summary>
     public static string CreateKey(IEnumerable<string> storeArgs)
     {
-        var start = new ProcessStartInfo("dotnet", [Dll, "keys", "create", "test", "--scope", "read,write", .. storeArgs]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        string token = process.StandardOutput.ReadToEnd().Trim();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? token : throw new InvalidOperationException($"keys create failed: {error}");
+        var (code, token, error) = ChildProcess.Run("dotnet", [Dll, "keys", "create", "test", "--scope", "read,write", .. storeArgs]);
+        return code == 0 ? token.Trim() : throw new InvalidOperationException($"keys create failed: {error}");
     }
 
     /// <summary>Starts `serve` on the store with the test models and waits until health answers.</summary>
