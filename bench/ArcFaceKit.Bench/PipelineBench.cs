@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Pipeline;
-using ArcFaceKit.Recognition;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Bench;
 
@@ -26,9 +25,13 @@ internal static class PipelineBench
         Console.WriteLine($"pipeline: {encoded.Count} LFW JPEGs decoded from memory, {options.Repeats} repeats, medians; {Environment.ProcessorCount} cores");
         foreach (var (detectorFile, embedderFile) in setups)
         {
-            using var pipeline = new FacePipeline(
-                FaceDetectors.Open(Path.Combine(options.Models, detectorFile), new DetectorOptions { InputSize = options.InputSize }),
-                OnnxFaceEmbedder.Open(Path.Combine(options.Models, embedderFile)));
+            using var pipeline = FaceService.Open(new FaceServiceOptions
+            {
+                Detector = Path.Combine(options.Models, detectorFile),
+                Embedder = Path.Combine(options.Models, embedderFile),
+                Detection = DetectorOptions.Default with { InputSize = options.InputSize },
+                MaxConcurrentAnalyses = 1,
+            });
             foreach (int batch in new[] { 1, 16 })
             {
                 Measure(pipeline, encoded, batch); // warm-up
@@ -40,7 +43,7 @@ internal static class PipelineBench
         }
     }
 
-    private static (double ImagesPerSecond, double OutsideShare) Measure(FacePipeline pipeline, List<byte[]> encoded, int batch)
+    private static (double ImagesPerSecond, double OutsideShare) Measure(FaceService pipeline, List<byte[]> encoded, int batch)
     {
         var inferenceBefore = pipeline.InferenceTime;
         var watch = Stopwatch.StartNew();
@@ -48,7 +51,7 @@ internal static class PipelineBench
         for (int start = 0; start < encoded.Count; start += batch)
         {
             var images = encoded.Skip(start).Take(batch).Select(b => ImageDecoder.Decode(b)).ToList();
-            faces += pipeline.AnalyzeBatch(images).Sum(r => r.Count);
+            faces += pipeline.AnalyzeBatchAsync(images).GetAwaiter().GetResult().Sum(r => r.Count);
         }
 
         watch.Stop();

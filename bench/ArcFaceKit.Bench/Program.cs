@@ -1,14 +1,44 @@
-using ArcFaceKit.Bench;
+namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|search|all] [--models DIR] [--images DIR] [--repeats N]
-var options = BenchOptions.Parse(args);
-if (options.Suite is "pipeline" or "all")
+// Usage: bench [pipeline|search|loadtest|recall|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+//   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F
+//   recall:   --postgres CONN --faces 5000 --probes 200 --k 10 --ef-search 100
+internal static class BenchProgram
 {
-    PipelineBench.Run(options);
-}
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            var options = BenchOptions.Parse(args);
+            switch (options.Suite)
+            {
+                case "pipeline":
+                    PipelineBench.Run(options);
+                    break;
+                case "search":
+                    SearchBench.Run(options);
+                    break;
+                case "loadtest":
+                    await LoadTestBench.RunAsync(options);
+                    break;
+                case "recall":
+                    await RecallBench.RunAsync(options);
+                    break;
+                case "all":
+                    PipelineBench.Run(options);
+                    SearchBench.Run(options);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, search, loadtest, recall or all.");
+            }
 
-if (options.Suite is "search" or "all")
-{
-    SearchBench.Run(options);
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or ArcFaceKit.Models.ModelContractException or ArcFaceKit.Gallery.GalleryException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
 }

@@ -75,7 +75,7 @@ internal static class SearchBench
     private static float[] RandomUnit(Random rng, int dim)
     {
         var v = Enumerable.Range(0, dim).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        OnnxFaceEmbedder.Normalize(v);
+        Embeddings.Normalize(v);
         return v;
     }
 }

@@ -1,35 +1,42 @@
 using System.ComponentModel;
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Matching;
-using ArcFaceKit.Pipeline;
-using ArcFaceKit.Recognition;
+using ArcFaceKit.Service;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli;
 
-/// <summary>Options of commands that decide "same person": the threshold and, for 1:N, the gallery.</summary>
+/// <summary>Options of commands that decide "same person": the threshold, the gallery and its 1:N scoring.</summary>
 public class DecisionSettings : ModelSettings
 {
+    /// <summary>Who the gallery's audit log names for writes made from the command line.</summary>
+    public const string Actor = "cli";
+
     [CommandOption("--threshold <COSINE>")]
     [Description("Decision threshold in cosine similarity (-1..1). Default: the embedder manifest's FAR 1e-3 threshold measured on LFW.")]
     public float? Threshold { get; init; }
 
     [CommandOption("--gallery <FILE>")]
-    [Description("Gallery database (SQLite). Default: gallery.db in the current folder.")]
+    [Description("Gallery database (SQLite; the server serves the same file with --sqlite). Default: gallery.db in the current folder.")]
     public string Gallery { get; init; } = "gallery.db";
 
-    public SimilarityThreshold ThresholdFor(IFaceEmbedder embedder) =>
-        Threshold is { } t ? new SimilarityThreshold(t, "given with --threshold") : SimilarityThreshold.FromManifest(embedder.Manifest);
+    [CommandOption("--scoring <RULE>")]
+    [Description("1:N scoring of a subject: best-face, mean-template or both. Default: the library's (see README).")]
+    public string? Scoring { get; init; }
 
-    /// <summary>The one face an image is about: the only face, or the largest when <paramref name="largest"/> allows several.</summary>
-    public FaceRecord SingleFace(FacePipeline pipeline, string path, bool largest)
+    public SimilarityThreshold ThresholdFor(FaceService service) =>
+        Threshold is { } t ? new SimilarityThreshold(t, "given with --threshold") : service.DefaultThreshold;
+
+    public SubjectScoring ScoringRule => Scoring is null ? SubjectScorings.Default : SubjectScorings.Parse(Scoring);
+
+    /// <summary>The gallery file, which must exist already (list, remove, identify).</summary>
+    public FaceGallery OpenExistingGallery(FaceService service)
     {
-        var faces = pipeline.Analyze(Decode(path));
-        return faces.Count switch
+        if (!File.Exists(Gallery))
         {
-            0 => throw new UsageException($"{path}: no face found (detector {pipeline.Detector.Manifest.Name})."),
-            1 => faces[0],
-            _ when largest => faces.MaxBy(f => f.Face.Box.Area)!,
-            _ => throw new UsageException($"{path}: {faces.Count} faces found; use --largest to take the largest one."),
-        };
+            throw new UsageException($"Gallery {Gallery} does not exist; enroll someone first.");
+        }
+
+        return SqliteGallery.Open(Gallery, service.Embedder.Identity);
     }
 }

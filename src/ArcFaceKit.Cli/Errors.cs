@@ -1,6 +1,7 @@
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
-using ArcFaceKit.Search;
+using ArcFaceKit.Service;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli;
@@ -16,7 +17,7 @@ internal static class Errors
         var (code, message) = e switch
         {
             CommandAppException or CommandParseException or CommandRuntimeException => (BadInput, e.Message),
-            ImageDecodeException or ModelContractException or GalleryException or UsageException => (BadInput, e.Message),
+            ImageDecodeException or ModelContractException or GalleryException or UsageException or FaceSelectionException => (BadInput, e.Message),
             FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (BadInput, e.Message),
             ArgumentException => (BadInput, e.Message),
             _ => (Internal, $"internal error: {e.GetType().Name}: {e.Message}"),
@@ -26,5 +27,5 @@ internal static class Errors
     }
 }
 
-/// <summary>A request the command cannot honour (no face, several faces, a missing option).</summary>
+/// <summary>A request the command cannot honour (a missing option, a file that is not there).</summary>
 public sealed class UsageException(string message) : Exception(message);

@@ -2,13 +2,13 @@ using System.ComponentModel;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
-using ArcFaceKit.Pipeline;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Service;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli;
 
-/// <summary>Options every model-using command shares: which models, their thresholds, output format.</summary>
+/// <summary>Options every model-using command shares: they map onto the library's <see cref="FaceServiceOptions"/>; unset ones keep its defaults.</summary>
 public class ModelSettings : CommandSettings
 {
     [CommandOption("--detector <FILE>")]
@@ -20,7 +20,7 @@ public class ModelSettings : CommandSettings
     public string? Embedder { get; init; }
 
     [CommandOption("--score <MIN>")]
-    [Description("Minimum detection score 0..1 (default: the detector's own: YuNet 0.9, SCRFD 0.5, UltraFace 0.65).")]
+    [Description("Minimum detection score 0..1 (default: the detector's own, see README).")]
     public float? Score { get; init; }
 
     [CommandOption("--nms <IOU>")]
@@ -32,15 +32,15 @@ public class ModelSettings : CommandSettings
     public float MinFace { get; init; }
 
     [CommandOption("--input-size <PIXELS>")]
-    [Description("Detector input side for models of free size (YuNet dynamic, SCRFD). Default 640.")]
-    public int InputSize { get; init; } = 640;
+    [Description("Detector input side for models of free size (YuNet dynamic, SCRFD). Default: the library's (see README).")]
+    public int? InputSize { get; init; }
 
     [CommandOption("--flip")]
     [Description("Flip test: embedding of the crop plus its mirror image.")]
     public bool Flip { get; init; }
 
     [CommandOption("--threads <N>")]
-    [Description("ONNX Runtime threads per model run (0: all cores).")]
+    [Description("ONNX Runtime threads per model run (default: all cores).")]
     public int Threads { get; init; }
 
     [CommandOption("--max-pixels <N>")]
@@ -51,36 +51,31 @@ public class ModelSettings : CommandSettings
     [Description("Write machine-readable JSON to standard output.")]
     public bool Json { get; init; }
 
-    public DecodeOptions DecodeOptions => new() { MaxPixels = MaxPixels };
-
-    public InferenceOptions Inference => new() { IntraOpThreads = Threads };
-
-    public IFaceDetector OpenDetector(FaceSelection selection = FaceSelection.All) =>
-        FaceDetectors.Open(Detector ?? ModelStore.DefaultDetector(), new DetectorOptions
-        {
-            ScoreThreshold = Score,
-            NmsThreshold = Nms,
-            MinFaceSize = MinFace,
-            InputSize = InputSize,
-            Selection = selection,
-        }, Inference);
-
-    public IFaceEmbedder OpenEmbedder() =>
-        OnnxFaceEmbedder.Open(Embedder ?? ModelStore.DefaultEmbedder(), new EmbedderOptions { FlipTest = Flip }, Inference);
-
-    public FacePipeline OpenPipeline(FaceSelection selection = FaceSelection.All)
+    public DetectorOptions DetectionOptions => DetectorOptions.Default with
     {
-        var embedder = OpenEmbedder();
-        try
-        {
-            return new FacePipeline(OpenDetector(selection), embedder);
-        }
-        catch
-        {
-            embedder.Dispose();
-            throw;
-        }
-    }
+        ScoreThreshold = Score,
+        NmsThreshold = Nms,
+        MinFaceSize = MinFace,
+        InputSize = InputSize ?? DetectorOptions.Default.InputSize,
+    };
 
-    public RgbImage Decode(string path) => ImageDecoder.DecodeFile(path, DecodeOptions);
+    /// <summary>The service these flags describe; a command runs one analysis at a time, so it gets every core.</summary>
+    public FaceServiceOptions ServiceOptions => new()
+    {
+        Detector = Detector ?? ModelStore.DefaultDetector(),
+        Embedder = Embedder ?? ModelStore.DefaultEmbedder(),
+        Detection = DetectionOptions,
+        Embedding = EmbedderOptions.Default with { FlipTest = Flip },
+        MaxPixels = MaxPixels,
+        MaxConcurrentAnalyses = 1,
+        IntraOpThreads = Threads,
+    };
+
+    public FaceService OpenService() => FaceService.Open(ServiceOptions);
+
+    /// <summary>The detector alone (detect, align), opened as the service would open it.</summary>
+    public IFaceDetector OpenDetector() =>
+        FaceDetectors.Open(Detector ?? ModelStore.DefaultDetector(), DetectionOptions, new InferenceOptions { IntraOpThreads = Threads });
+
+    public RgbImage Decode(string path) => ImageDecoder.DecodeFile(path, new DecodeOptions { MaxPixels = MaxPixels });
 }

@@ -14,24 +14,23 @@ app.Configure(config =>
         keys.AddCommand<KeyListCommand>("list").WithDescription("List keys (no secrets).");
         keys.AddCommand<KeyRevokeCommand>("revoke").WithDescription("Revoke a key.");
     });
-    config.AddCommand<RecallCommand>("recall").WithDescription("PostgreSQL: HNSW recall@k against exact search on real face embeddings.");
-    config.AddCommand<LoadTestCommand>("loadtest").WithDescription("N concurrent clients enrolling and recognizing against a loopback server; prints requests/s, p50, p99, errors.");
 });
 
 try
 {
-    // No command, or only settings: serve, configured ASP.NET Core style (--ArcFace:Store=postgres, ArcFace__Store, appsettings.json,
-    // --urls). This is also how WebApplicationFactory starts the app.
-    if (args.Length == 0 || (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version")))
+    // Configuration-style arguments only (--ArcFace:Store=postgres, --urls=..., or none): serve, configured the ASP.NET Core
+    // way (appsettings.json, ArcFace__Store); this is also how WebApplicationFactory starts the app. Flags of `serve`
+    // given without the word (--store postgres ...) run `serve`, so they are honoured or refused, never ignored.
+    if (args.Length == 0 || ArcFaceKit.Server.HostArguments.AreConfiguration(args))
     {
         using var web = ArcFaceKit.Server.ServerApp.Create(args);
         web.Run();
         return 0;
     }
 
-    return app.Run(args);
+    return app.Run(args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "-h" or "--version") ? ["serve", .. args] : args);
 }
-catch (Exception e) when (e is CommandAppException or CommandParseException or CommandRuntimeException or ArcFaceKit.Server.Storage.StoreException
+catch (Exception e) when (e is CommandAppException or CommandParseException or CommandRuntimeException or ArcFaceKit.Gallery.GalleryException
     or ArcFaceKit.Models.ModelContractException or ArgumentException or IOException)
 {
     Console.Error.WriteLine($"error: {e.Message}");

@@ -1,21 +1,26 @@
 using System.Threading.RateLimiting;
+using ArcFaceKit.Contracts;
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Security;
-using ArcFaceKit.Server.Storage;
+using ArcFaceKit.Service;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ArcFaceKit.Server;
 
-/// <summary>Builds the web application: the pipeline, the store, keys, limits, the /v1 API, OpenAPI and the page.</summary>
+/// <summary>
+/// Builds the web application: HTTP mapped onto the library's <see cref="FaceService"/> and <see cref="FaceGallery"/>
+/// (the same ones the CLI uses), with keys, limits, the /v1 API, OpenAPI and the page.
+/// </summary>
 public static class ServerApp
 {
     /// <summary>
     /// Builds the app. Settings come from <paramref name="options"/> when given, else from configuration section
     /// "ArcFace" (command line --ArcFace:Store=postgres, environment ArcFace__Store, appsettings.json): everything that
     /// depends on them is resolved through DI, so a host that adds configuration late (WebApplicationFactory) works too.
-    /// The models and the store are opened before this returns, so a bad model or store fails here with a clear error.
+    /// The models and the gallery are opened before this returns, so a bad model or store fails here with a clear error.
     /// </summary>
     public static WebApplication Create(string[] args, ServerOptions? options = null, Action<WebApplicationBuilder>? configure = null)
     {
@@ -27,7 +32,7 @@ public static class ServerApp
         var app = builder.Build();
         try
         {
-            app.Services.GetRequiredService<IFaceStore>();
+            app.Services.GetRequiredService<IFaceGallery>();
         }
         catch
         {
@@ -44,8 +49,8 @@ public static class ServerApp
         app.MapOpenApi();
 
         var v1 = app.MapGroup("/v1");
-        v1.MapGet("/health", (IFaceStore s, FaceAnalyzer a) =>
-            new HealthResponse("ok", s.Kind, a.Pipeline.Embedder.Identity.ToString(), a.Pipeline.Embedder.Identity.Dimension, s.FaceCount))
+        v1.MapGet("/health", async (IFaceGallery gallery, CancellationToken cancel) =>
+            new HealthResponse("ok", gallery.Kind, gallery.Model.ToString(), gallery.Model.Dimension, await gallery.CountFacesAsync(cancel)))
             .WithSummary("Liveness, the store kind and the model (no key needed).");
         FaceEndpoints.Map(v1);
         SubjectEndpoints.Map(v1);
@@ -63,14 +68,20 @@ public static class ServerApp
             services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions());
         }
 
-        // Singletons from factories: the container disposes the models and the store when the app stops.
-        services.AddSingleton(sp => FaceAnalyzer.Open(sp.GetRequiredService<ServerOptions>()));
-        services.AddSingleton(sp => Stores.Open(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<FaceAnalyzer>().Pipeline.Embedder.Identity));
-        services.AddSingleton(sp => Stores.Keys(sp.GetRequiredService<IFaceStore>()));
+        // Singletons from factories: the container disposes the models and the gallery when the app stops.
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<ServerOptions>();
+            settings.Validate();
+            return FaceService.Open(settings.ToServiceOptions());
+        });
+        services.AddSingleton(sp => Galleries.Open(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<FaceService>().Embedder.Identity));
+        services.AddSingleton<IFaceGallery>(sp => sp.GetRequiredService<FaceGallery>());
+        services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<FaceGallery>());
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        services.ConfigureHttpJsonOptions(json => JsonShapes.Configure(json.SerializerOptions));
         services.AddOptions<FormOptions>().Configure<ServerOptions>((form, o) => form.MultipartBodyLengthLimit = o.MaxUploadBytes);
         services.AddOptions<KestrelServerOptions>().Configure<ServerOptions>((kestrel, o) => kestrel.Limits.MaxRequestBodySize = o.MaxUploadBytes);
         services.AddRateLimiter(_ => { });
@@ -93,6 +104,7 @@ public static class ServerApp
         limiter.OnRejected = async (context, cancel) =>
         {
             context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.HttpContext.Response.Headers.RetryAfter = "1";
             await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context.HttpContext,

@@ -1,8 +1,12 @@
+using ArcFaceKit.Detection;
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
+using ArcFaceKit.Models;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server;
 
-/// <summary>The server's settings (configuration section "ArcFace"; command-line flags of `serve` map onto it).</summary>
+/// <summary>The server's settings (configuration section "ArcFace"; the flags of `serve` map onto it). Defaults are the library's.</summary>
 public sealed class ServerOptions
 {
     public const string Section = "ArcFace";
@@ -10,7 +14,7 @@ public sealed class ServerOptions
     /// <summary>"sqlite" (default) or "postgres".</summary>
     public string Store { get; set; } = "sqlite";
 
-    /// <summary>SQLite store file.</summary>
+    /// <summary>SQLite gallery file (the same format as the CLI's --gallery).</summary>
     public string SqlitePath { get; set; } = "arcface-server.db";
 
     /// <summary>PostgreSQL connection string (Npgsql format) for the postgres store.</summary>
@@ -18,7 +22,7 @@ public sealed class ServerOptions
 
     public string PostgresSchema { get; set; } = "arcface";
 
-    /// <summary>Search PostgreSQL through an HNSW index (approximate) instead of exactly.</summary>
+    /// <summary>Search PostgreSQL through HNSW indexes (approximate) instead of exactly.</summary>
     public bool PostgresHnsw { get; set; }
 
     /// <summary>Detector model; default the fetched faceplugin detector (`arcface models fetch`).</summary>
@@ -27,7 +31,11 @@ public sealed class ServerOptions
     /// <summary>Embedder model; default the fetched faceplugin_fr_feature.</summary>
     public string? Embedder { get; set; }
 
-    public int DetectorInputSize { get; set; } = 640;
+    /// <summary>Detector input side for models of free size; 0: the library's default.</summary>
+    public int DetectorInputSize { get; set; }
+
+    /// <summary>Minimum detection score; null: the detector family's default.</summary>
+    public float? DetectorScore { get; set; }
 
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
 
@@ -40,4 +48,44 @@ public sealed class ServerOptions
 
     /// <summary>Most matches returned per face by recognize.</summary>
     public int MaxTopK { get; set; } = 100;
+
+    /// <summary>Analyses (model work of one request) running at once; 0: the library's default (one per core).</summary>
+    public int MaxConcurrentAnalyses { get; set; }
+
+    /// <summary>Requests that may wait for an analysis slot; beyond that the server answers 503 with Retry-After.</summary>
+    public int MaxQueuedAnalyses { get; set; } = 64;
+
+    /// <summary>1:N scoring: best-face, mean-template or both (default: the library's, chosen by measurement).</summary>
+    public string Scoring { get; set; } = SubjectScorings.Default.Name();
+
+    /// <summary>The face service these settings describe; missing models are the fetched default set.</summary>
+    public FaceServiceOptions ToServiceOptions() => new()
+    {
+        Detector = Detector ?? ModelStore.DefaultDetector(),
+        Embedder = Embedder ?? ModelStore.DefaultEmbedder(),
+        Detection = DetectorOptions.Default with
+        {
+            InputSize = DetectorInputSize > 0 ? DetectorInputSize : DetectorOptions.Default.InputSize,
+            ScoreThreshold = DetectorScore,
+        },
+        MaxPixels = MaxPixels,
+        MaxConcurrentAnalyses = MaxConcurrentAnalyses,
+        MaxQueuedAnalyses = MaxQueuedAnalyses,
+    };
+
+    /// <summary>Refuses settings that cannot work, at start, with a message that says which.</summary>
+    public void Validate()
+    {
+        if (RateLimitPerSecond < 1 || RateLimitBurst < 1)
+        {
+            throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
+        }
+
+        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxTopK < 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
+        {
+            throw new ArgumentException("Upload size, pixel limit, top-k and detector size must be positive; concurrency and queue limits not negative.");
+        }
+
+        SubjectScorings.Parse(Scoring);
+    }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ArcFaceKit.Server.Security;
-using ArcFaceKit.Server.Storage;
 using ArcFaceKit.Server.Tests.Support;
 
 namespace ArcFaceKit.Server.Tests;
@@ -67,7 +66,7 @@ public abstract class ApiContractTests
         Assert.Equal(HttpStatusCode.Created, (await app.Client.SendAsync(TestApp.With(writer, HttpMethod.Post, "/v1/subjects", JsonContent.Create(new { name = "x" })))).StatusCode);
 
         string id = reader.Split('_')[1];
-        Assert.True(Stores.Keys(app.Store).RevokeKey(id));
+        Assert.True(await app.Keys.RevokeKeyAsync(id));
         await Problem(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, "/v1/subjects")), HttpStatusCode.Unauthorized, "revoked");
     }
 
@@ -163,7 +162,7 @@ public abstract class ApiContractTests
         Assert.Equal(HttpStatusCode.NoContent, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Delete, "/v1/subjects/anna"))).StatusCode);
         long second = faces[1].GetProperty("id").GetInt64();
         await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, $"/v1/subjects/anna/faces/{second}/image")), HttpStatusCode.NotFound, "has no face");
-        Assert.Equal(0, app.Store.FaceCount);
+        Assert.Equal(0, await app.Store.CountFacesAsync());
 
         var audit = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, "/v1/audit")), HttpStatusCode.OK);
         string[] actions = [.. audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()!)];
@@ -190,8 +189,8 @@ public abstract class ApiContractTests
 
         // One photo without a face: the whole enrolment is refused, nothing is stored.
         await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces", TestApp.Photos(("image", Abel(1)), ("image", TestModels.Fixture("no_face.jpg"))))), (HttpStatusCode)422, "photo 2 of 2");
-        Assert.Equal(0, app.Store.FaceCount);
-        Assert.Null(app.Store.GetSubject("abel"));
+        Assert.Equal(0, await app.Store.CountFacesAsync());
+        Assert.Null(await app.Store.GetSubjectAsync("abel"));
     }
 
     [Fact]

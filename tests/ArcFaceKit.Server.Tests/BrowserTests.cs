@@ -67,8 +67,8 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         await page.Locator("tr[data-subject='Abel Pacheco'] button", new PageLocatorOptions { HasText = "Faces" }).ClickAsync();
         await Assertions.Expect(page.Locator("#faces img")).ToHaveCountAsync(2);
         await Screenshot(page, "4-erased");
-        Assert.Null(app.Store.GetSubject("Dean Barker"));
-        Assert.Equal(2, app.Store.FaceCount);
+        Assert.Null(await app.Store.GetSubjectAsync("Dean Barker"));
+        Assert.Equal(2, await app.Store.CountFacesAsync());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -27,10 +27,10 @@ public sealed class CliTests : IDisposable
     public void Verify_says_same_and_different_with_the_threshold_and_its_source()
     {
         var same = Verify("Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg");
-        Assert.True(same.GetProperty("samePerson").GetBoolean());
+        Assert.True(same.GetProperty("match").GetBoolean());
         Assert.Contains("far-1e-3", same.GetProperty("threshold").GetProperty("source").GetString(), StringComparison.Ordinal);
         var different = Verify("Abdel_Madi_Shabneh_0001.jpg", "Dean_Barker_0001.jpg");
-        Assert.False(different.GetProperty("samePerson").GetBoolean());
+        Assert.False(different.GetProperty("match").GetBoolean());
         Assert.True(different.GetProperty("similarity").GetSingle() < same.GetProperty("similarity").GetSingle());
     }
 
@@ -46,7 +46,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal("Abel", face.GetProperty("identity").GetString());
         Assert.Equal(0, CliRunner.Run(["gallery", "remove", "Abel", "--gallery", gallery, .. Models]).ExitCode);
         var list = JsonDocument.Parse(CliRunner.Run(["gallery", "list", "--gallery", gallery, "--json", .. Models]).Stdout).RootElement;
-        Assert.Equal(["Amber"], list.GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+        Assert.Equal(["Amber"], list.GetProperty("subjects").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
     }
 
     [Fact]

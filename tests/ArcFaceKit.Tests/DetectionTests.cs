@@ -11,7 +11,8 @@ public class DetectionTests
     public static TheoryData<string> Detectors() => new("yunet_s_dynamic.onnx", "yunet_s_640_640.onnx", "scrfd_2.5g_bnkps.onnx", "faceplugin_fr_detect.onnx");
 
     // LFW frames are tight 150px crops: models of free input size see them at 320 (as the OpenCV reference did), others at their own size.
-    private static readonly DetectorOptions OnLfw = new() { InputSize = 320, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral };
+    // As the reference ran: every image scaled to 320 on its longer side, however small it was.
+    private static readonly DetectorOptions OnLfw = new() { InputSize = 320, MaxUpscale = 100, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral };
 
     [Theory]
     [MemberData(nameof(Detectors))]

@@ -1,6 +1,4 @@
-using ArcFaceKit.Detection;
 using ArcFaceKit.Evaluation;
-using ArcFaceKit.Pipeline;
 using ArcFaceKit.Recognition;
 
 namespace ArcFaceKit.Tests;
@@ -9,7 +7,7 @@ public sealed class IdentificationTests
 {
     private static float[] Unit(params float[] v)
     {
-        OnnxFaceEmbedder.Normalize(v);
+        Embeddings.Normalize(v);
         return v;
     }
 
@@ -38,9 +36,7 @@ public sealed class IdentificationTests
             "Jean_Chretien_0002.jpg", "Jean_Chretien_0006.jpg", "Jean_Chretien_0008.jpg",
             "AJ_Lamas_0001.jpg", "Aaron_Eckhart_0001.jpg", "Dean_Barker_0001.jpg",
         ];
-        using var pipeline = new FacePipeline(
-            FaceDetectors.Open(Shared.Model("yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral }),
-            OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx")));
+        using var pipeline = Shared.OpenService();
         var reports = LfwIdentification.Run(pipeline, files.Select(Shared.LfwImage), [0, 3]);
 
         Assert.Equal((2, 4, 0), (reports[0].GalleryIdentities, reports[0].Probes, reports[0].Distractors));

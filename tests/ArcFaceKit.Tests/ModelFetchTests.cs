@@ -27,7 +27,7 @@ public sealed class ModelFetchTests : IDisposable
         var (verifyCode, stdout, verifyErr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--json"], environment: env);
         Assert.True(verifyCode == 0, verifyErr);
         var result = JsonDocument.Parse(stdout).RootElement;
-        Assert.True(result.GetProperty("samePerson").GetBoolean());
+        Assert.True(result.GetProperty("match").GetBoolean());
         Assert.Contains("faceplugin_fr_feature", result.GetProperty("model").GetString(), StringComparison.Ordinal);
     }
 

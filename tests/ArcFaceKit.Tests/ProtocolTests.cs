@@ -1,4 +1,5 @@
 using ArcFaceKit.Evaluation;
+using ArcFaceKit.Reports;
 
 namespace ArcFaceKit.Tests;
 

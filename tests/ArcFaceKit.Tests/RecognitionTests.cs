@@ -3,8 +3,8 @@ using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Models;
-using ArcFaceKit.Pipeline;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Tests;
 
@@ -50,7 +50,7 @@ public class RecognitionTests
         using var plain = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"));
         using var flip = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"), new EmbedderOptions { FlipTest = true });
         var expected = plain.Embed([crop])[0].Zip(plain.Embed([crop.FlipHorizontal()])[0], (x, y) => x + y).ToArray();
-        OnnxFaceEmbedder.Normalize(expected);
+        Embeddings.Normalize(expected);
         var actual = flip.Embed([crop])[0];
         Assert.True(CosineSimilarity.Between(expected, actual) > 0.99999f);
         Assert.True(CosineSimilarity.Between(plain.Embed([crop])[0], actual) < 0.9999f);
@@ -77,7 +77,7 @@ public class RecognitionTests
         using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
         using var outputs = session.Run(runOptions, ["input"], [tensor], ["output"]);
         var reference = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-        OnnxFaceEmbedder.Normalize(reference);
+        Embeddings.Normalize(reference);
         Assert.True(CosineSimilarity.Between(reference, embedder.Embed([crop])[0]) > 0.999999f);
     }
 
@@ -109,14 +109,12 @@ public class RecognitionTests
     }
 
     [Fact]
-    public void Pipeline_finds_embeds_and_verifies_with_the_manifest_threshold()
+    public async Task Pipeline_finds_embeds_and_verifies_with_the_manifest_threshold()
     {
-        using var pipeline = new FacePipeline(
-            FaceDetectors.Open(Shared.Model("yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f }),
-            OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx")));
-        var a = Assert.Single(pipeline.Analyze(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].A))));
-        var b = Assert.Single(pipeline.Analyze(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].B))));
-        var c = Assert.Single(pipeline.Analyze(ImageDecoder.DecodeFile(Shared.LfwImage(Different[0].B))));
+        using var pipeline = Shared.OpenService();
+        var a = Assert.Single(await pipeline.AnalyzeAsync(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].A))));
+        var b = Assert.Single(await pipeline.AnalyzeAsync(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].B))));
+        var c = Assert.Single(await pipeline.AnalyzeAsync(ImageDecoder.DecodeFile(Shared.LfwImage(Different[0].B))));
         var threshold = SimilarityThreshold.FromManifest(pipeline.Embedder.Manifest);
         Assert.Contains("LFW", threshold.Source, StringComparison.Ordinal);
         Assert.True(Verification.Of(a.Embedding, b.Embedding, threshold).IsSamePerson);

@@ -1,5 +1,6 @@
 using ArcFaceKit.Detection;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Tests;
 
@@ -24,4 +25,14 @@ public static class Shared
     public static IFaceDetector YuNet => LazyYuNet.Value;
 
     public static IFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
+
+    /// <summary>The options of the test setup: YuNet at 320 (score 0.5) + mobilefacenet_a, as the LFW rows of the README.</summary>
+    public static FaceServiceOptions ServiceOptions => new()
+    {
+        Detector = Model("yunet_s_dynamic.onnx"),
+        Embedder = Model("mobilefacenet_a.onnx"),
+        Detection = DetectorOptions.Default with { InputSize = 320, ScoreThreshold = 0.5f },
+    };
+
+    public static FaceService OpenService(FaceServiceOptions? options = null) => FaceService.Open(options ?? ServiceOptions);
 }

@@ -56,7 +56,7 @@ public sealed class ExportParityTests : IDisposable
         for (int i = 0; i < crops.Count; i++)
         {
             var raw = fromTorch[i].ToArray();
-            OnnxFaceEmbedder.Normalize(raw);
+            Embeddings.Normalize(raw);
             float cosine = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(raw, fromOnnx[i]);
             Assert.True(cosine >= 0.99999f, $"{architecture}@{size} face {i}: cosine {cosine}");
             float maxAbs = raw.Max(Math.Abs);

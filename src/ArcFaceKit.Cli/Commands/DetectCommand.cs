@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using ArcFaceKit.Contracts;
 using ArcFaceKit.Detection;
+using ArcFaceKit.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -24,9 +26,16 @@ public sealed class DetectCommand : Command<DetectCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var selection = settings.Select switch
+        {
+            "all" => FaceSelection.All,
+            "largest" => FaceSelection.Largest,
+            "central" => FaceSelection.MostCentral,
+            _ => throw new UsageException($"--select must be all, largest or central, not '{settings.Select}'."),
+        };
         var image = settings.Decode(settings.Image);
-        using var detector = settings.OpenDetector(Selection.Parse(settings.Select));
-        var faces = detector.Detect(image);
+        using var detector = settings.OpenDetector();
+        var faces = FaceSelector.Apply(detector.Detect(image), selection, image.Width, image.Height);
         if (settings.Annotate is not null)
         {
             FaceAnnotator.WritePng(image, faces, settings.Annotate);
@@ -34,7 +43,7 @@ public sealed class DetectCommand : Command<DetectCommand.Settings>
 
         if (settings.Json)
         {
-            Output.Json(new { image = settings.Image, width = image.Width, height = image.Height, detector = detector.Manifest.Name, faces = faces.Select(Output.Face) });
+            Output.Json(new DetectResponse(image.Width, image.Height, [.. faces.Select(FaceJson.From)]));
             return 0;
         }
 

@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
+using ArcFaceKit.Contracts;
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Recognition;
+using ArcFaceKit.IO;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -40,12 +41,12 @@ public sealed class EmbedCommand : Command<EmbedCommand.Settings>
 
         var files = Directory.EnumerateFiles(settings.Folder, "*", SearchOption.AllDirectories)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
-        using var pipeline = settings.OpenPipeline();
+        using var service = settings.OpenService();
         var rows = new List<(string File, int Face, float[] Embedding)>();
         var skipped = new List<string>();
-        string temp = settings.Out + ".partial";
-        using (var writer = new StreamWriter(temp))
+        AtomicFile.Write(settings.Out, stream =>
         {
+            using var writer = new StreamWriter(stream);
             void Work(Action<int> advance)
             {
                 for (int start = 0; start < files.Count; start += settings.Batch)
@@ -57,7 +58,7 @@ public sealed class EmbedCommand : Command<EmbedCommand.Settings>
                     {
                         try
                         {
-                            images.Add(settings.Decode(f));
+                            images.Add(service.DecodeFile(f));
                             names.Add(f);
                         }
                         catch (ImageDecodeException e)
@@ -66,15 +67,14 @@ public sealed class EmbedCommand : Command<EmbedCommand.Settings>
                         }
                     }
 
-                    var results = pipeline.AnalyzeBatch(images);
+                    var results = service.AnalyzeBatchAsync(images, cancel: cancellationToken).GetAwaiter().GetResult();
                     for (int i = 0; i < names.Count; i++)
                     {
                         string rel = Path.GetRelativePath(settings.Folder, names[i]);
                         for (int k = 0; k < results[i].Count; k++)
                         {
                             var r = results[i][k];
-                            var record = Output.Face(r.Face, k);
-                            writer.WriteLine(JsonSerializer.Serialize(new { file = rel, model = pipeline.Embedder.Identity.Key, detection = record, embedding = r.Embedding }, Output.Options));
+                            writer.WriteLine(JsonSerializer.Serialize(new { file = rel, face = k, model = service.Embedder.Identity.Key, detection = FaceJson.From(r.Face), embedding = r.Embedding }, JsonShapes.Options));
                             rows.Add((rel, k, r.Embedding));
                         }
                     }
@@ -95,16 +95,14 @@ public sealed class EmbedCommand : Command<EmbedCommand.Settings>
                     Work(n => task.Increment(n));
                 });
             }
-        }
-
-        File.Move(temp, settings.Out, overwrite: true);
+        });
         if (settings.Npy is not null)
         {
-            NpyWriter.Write(settings.Npy + ".npy", rows.Select(r => r.Embedding).ToList(), pipeline.Embedder.Dimension);
-            File.WriteAllLines(settings.Npy + ".names.txt", rows.Select(r => $"{r.File}\t{r.Face}"));
+            NpyWriter.Write(settings.Npy + ".npy", rows.Select(r => r.Embedding).ToList(), service.Embedder.Dimension);
+            AtomicFile.WriteAllLines(settings.Npy + ".names.txt", rows.Select(r => $"{r.File}\t{r.Face}"));
         }
 
-        var summary = new { images = files.Count, faces = rows.Count, skipped, output = settings.Out, model = pipeline.Embedder.Identity.ToString() };
+        var summary = new { images = files.Count, faces = rows.Count, skipped, output = settings.Out, model = service.Embedder.Identity.ToString() };
         if (settings.Json)
         {
             Output.Json(summary);

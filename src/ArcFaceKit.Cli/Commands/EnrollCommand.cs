@@ -1,11 +1,13 @@
 using System.ComponentModel;
-using ArcFaceKit.Search;
+using ArcFaceKit.Contracts;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Service;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli.Commands;
 
-public sealed class EnrollCommand : Command<EnrollCommand.Settings>
+public sealed class EnrollCommand : AsyncCommand<EnrollCommand.Settings>
 {
     public sealed class Settings : DecisionSettings
     {
@@ -22,21 +24,24 @@ public sealed class EnrollCommand : Command<EnrollCommand.Settings>
         public bool Largest { get; init; }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var pipeline = settings.OpenPipeline();
+        SubjectNames.Check(settings.Name);
+        using var service = settings.OpenService();
+        var photos = settings.Images.Select(i => (service.DecodeFile(i), (string?)Path.GetFileName(i))).ToList();
 
-        // Every image is checked before anything is written: one bad image enrolls nothing.
-        var embeddings = settings.Images.Select(i => settings.SingleFace(pipeline, i, settings.Largest).Embedding).ToList();
-        using var gallery = FaceGallery.Open(settings.Gallery, pipeline.Embedder.Identity);
-        var identity = gallery.Enroll(settings.Name, embeddings, [.. settings.Images.Select(Path.GetFileName).Select(n => n ?? "")]);
+        // Every image is checked before the gallery is opened: one bad image enrolls nothing and creates no file.
+        var faces = await service.FacesToEnrollAsync(photos, settings.Largest ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse, cancellationToken);
+        await using var gallery = SqliteGallery.Open(settings.Gallery, service.Embedder.Identity);
+        var stored = await gallery.AddFacesAsync(settings.Name, [.. faces.Select(f => f.New)], DecisionSettings.Actor, cancellationToken);
+        var subject = (await gallery.GetSubjectAsync(settings.Name, cancellationToken))!;
         if (settings.Json)
         {
-            Output.Json(new { name = identity.Name, faces = identity.FaceCount, added = embeddings.Count, gallery = settings.Gallery });
+            Output.Json(new { subject = SubjectJson.From(subject), added = stored.Select(f => StoredFaceJson.From(f)), gallery = settings.Gallery });
         }
         else
         {
-            AnsiConsole.MarkupLine($"enrolled [bold]{Markup.Escape(identity.Name)}[/]: {embeddings.Count} face(s) added, {identity.FaceCount} in all ({Markup.Escape(settings.Gallery)})");
+            AnsiConsole.MarkupLine($"enrolled [bold]{Markup.Escape(subject.Name)}[/]: {stored.Count} face(s) added, {subject.FaceCount} in all ({Markup.Escape(settings.Gallery)})");
         }
 
         return 0;

@@ -1,23 +1,35 @@
 using System.ComponentModel;
-using ArcFaceKit.Detection;
 using ArcFaceKit.Evaluation;
+using ArcFaceKit.Gallery;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli.Commands;
 
-/// <summary>`eval identify`: rank-1 / rank-5 identification on LFW-named photos, with growing numbers of distractors.</summary>
+/// <summary>`eval identify`: rank-1 / rank-5 identification on labelled photos, with growing numbers of distractors.</summary>
 public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
         [CommandOption("--images <DIR>")]
-        [Description("Folder of LFW-named photos (Person_Name_0001.jpg).")]
+        [Description("Folder of photos: LFW-named (Person_Name_0001.jpg), or any names with --labels.")]
         public string Images { get; init; } = "";
+
+        [CommandOption("--labels <FILE>")]
+        [Description("Lines 'FILE PERSON' (a header line 'image identity' is skipped; CelebA's identities.txt). Default: persons from LFW file names.")]
+        public string? Labels { get; init; }
 
         [CommandOption("--distractors <LIST>")]
         [Description("Distractor counts to report, comma-separated (capped at the people with one photo). Default: 0,100,1000,100000.")]
         public string Distractors { get; init; } = "0,100,1000,100000";
+
+        [CommandOption("--gallery-photos <N>")]
+        [Description("Photos enrolled per gallery identity (people with more than N photos are in the gallery). Default 1.")]
+        public int GalleryPhotos { get; init; } = 1;
+
+        [CommandOption("--scoring <RULES>")]
+        [Description("1:N scoring rules to report, comma-separated: best-face, mean-template, both. Default: the library's.")]
+        public string? Scoring { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -28,26 +40,52 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
         }
 
         int[] counts = [.. settings.Distractors.Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture))];
-        var photos = Directory.EnumerateFiles(settings.Images, "*.jpg").ToList();
-        using var pipeline = settings.OpenPipeline(FaceSelection.MostCentral);
-        IReadOnlyList<IdentificationReport> reports = [];
+        SubjectScoring[] scorings = settings.Scoring is null ? [SubjectScorings.Default] : [.. settings.Scoring.Split(',').Select(SubjectScorings.Parse)];
+        var photos = settings.Labels is null
+            ? [.. Directory.EnumerateFiles(settings.Images, "*.jpg").Select(p => (p, LfwIdentification.PersonOf(p)))]
+            : File.ReadLines(settings.Labels).Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length == 2 && f[0] != "image").Select(f => (Path.Combine(settings.Images, f[0]), f[1])).ToList();
+        using var service = settings.OpenService();
+        var embeddings = new Dictionary<string, float[]?>();
         if (settings.Json)
         {
-            reports = LfwIdentification.Run(pipeline, photos, counts);
-            Output.Json(reports);
+            embeddings = ImageEmbeddings.Compute(service, [.. photos.Select(p => p.Item1)]);
+        }
+        else
+        {
+            AnsiConsole.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask("photos", maxValue: photos.Count);
+                embeddings = ImageEmbeddings.Compute(service, [.. photos.Select(p => p.Item1)], new Progress<int>(done => task.Value = done));
+            });
+        }
+
+        var reports = scorings.Select(s => (Scoring: s, Reports: LfwIdentification.Run(embeddings, photos, counts, settings.GalleryPhotos, s))).ToList();
+        if (settings.Json)
+        {
+            Output.Json(reports.SelectMany(r => r.Reports.Select(x => new
+            {
+                scoring = r.Scoring.Name(),
+                galleryPhotos = settings.GalleryPhotos,
+                x.Probes,
+                x.GalleryIdentities,
+                x.Distractors,
+                x.Rank1,
+                x.Rank5,
+                x.ProbesWithoutFace,
+                x.IdentitiesWithoutGalleryFace,
+            })));
             return 0;
         }
 
-        AnsiConsole.Progress().Start(ctx =>
+        var first = reports[0].Reports[0];
+        AnsiConsole.MarkupLine($"{first.GalleryIdentities} gallery identities ({settings.GalleryPhotos} photo(s) each), {first.Probes} probes; {first.ProbesWithoutFace} probes without a face (misses), {first.IdentitiesWithoutGalleryFace} people left out (no face in their gallery photos)");
+        foreach (var (scoring, list) in reports)
         {
-            var task = ctx.AddTask("photos", maxValue: photos.Count);
-            reports = LfwIdentification.Run(pipeline, photos, counts, new Progress<int>(done => task.Value = done));
-        });
-        var first = reports[0];
-        AnsiConsole.MarkupLine($"{first.GalleryIdentities} gallery identities (one photo each), {first.Probes} probes; {first.ProbesWithoutFace} probes without a face (misses), {first.IdentitiesWithoutGalleryFace} people left out (no face in their gallery photo)");
-        foreach (var r in reports.DistinctBy(r => r.Distractors))
-        {
-            AnsiConsole.MarkupLine($"distractors {r.Distractors,6}: rank-1 [bold]{r.Rank1 * 100:F2}%[/], rank-5 {r.Rank5 * 100:F2}%");
+            foreach (var r in list.DistinctBy(r => r.Distractors))
+            {
+                AnsiConsole.MarkupLine($"{scoring.Name(),-13} distractors {r.Distractors,6}: rank-1 [bold]{r.Rank1 * 100:F2}%[/], rank-5 {r.Rank5 * 100:F2}%");
+            }
         }
 
         return 0;

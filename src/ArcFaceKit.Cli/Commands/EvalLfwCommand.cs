@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using ArcFaceKit.Detection;
 using ArcFaceKit.Evaluation;
+using ArcFaceKit.IO;
 using ArcFaceKit.Models;
+using ArcFaceKit.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -41,38 +42,38 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
         }
 
         var pairs = LfwPairs.Load(settings.Pairs);
-        using var pipeline = settings.OpenPipeline(FaceSelection.MostCentral);
+        using var service = settings.OpenService();
         int images = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().Count();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         LfwResult result = null!;
         if (settings.Json)
         {
-            result = LfwEvaluation.Run(pipeline, settings.Images, pairs);
+            result = LfwEvaluation.Run(service, settings.Images, pairs);
         }
         else
         {
             AnsiConsole.Progress().Start(ctx =>
             {
                 var task = ctx.AddTask("LFW images", maxValue: images);
-                result = LfwEvaluation.Run(pipeline, settings.Images, pairs, new Progress<int>(done => task.Value = done));
+                result = LfwEvaluation.Run(service, settings.Images, pairs, new Progress<int>(done => task.Value = done));
             });
         }
 
         var r = result.Report;
-        string detector = pipeline.Detector.Manifest.Name, embedder = pipeline.Embedder.Manifest.Name;
-        var detectorInput = pipeline.Detector.Manifest.PrimaryFile.Input;
-        string inputSize = detectorInput.Width > 0 ? $"{detectorInput.Width}x{detectorInput.Height}" : $"{settings.InputSize}";
+        string detector = service.Detector.Manifest.Name, embedder = service.Embedder.Manifest.Name;
+        var detectorInput = service.Detector.Manifest.PrimaryFile.Input;
+        string inputSize = detectorInput.Width > 0 ? $"{detectorInput.Width}x{detectorInput.Height}" : $"{service.Options.Detection.InputSize}, upscale at most {service.Options.Detection.MaxUpscale:0.##}x";
         string setup = $"detector {detector} (score {(settings.Score?.ToString(CultureInfo.InvariantCulture) ?? "default")}, input {inputSize}), embedder {embedder}, flip test {(settings.Flip ? "on" : "off")}";
         string source = $"LFW View 2, 10-fold, {setup}; arcface eval lfw";
         RocPlot.WritePng(settings.Roc, r.Roc, $"LFW ROC: {detector} + {embedder}{(settings.Flip ? " (flip)" : "")}, acc {r.MeanAccuracy * 100:F2}%");
         if (settings.Scores is not null)
         {
-            File.WriteAllLines(settings.Scores, pairs.Select((p, i) => string.Join(',', p.Image1, p.Image2, p.Same ? "1" : "0", p.Fold.ToString(CultureInfo.InvariantCulture), result.Similarities[i].ToString("R", CultureInfo.InvariantCulture))).Prepend("image1,image2,same,fold,similarity"));
+            AtomicFile.WriteAllLines(settings.Scores, pairs.Select((p, i) => string.Join(',', p.Image1, p.Image2, p.Same ? "1" : "0", p.Fold.ToString(CultureInfo.InvariantCulture), result.Similarities[i].ToString("R", CultureInfo.InvariantCulture))).Prepend("image1,image2,same,fold,similarity"));
         }
 
         if (settings.WriteManifest is not null)
         {
-            var manifest = pipeline.Embedder.Manifest with
+            var manifest = service.Embedder.Manifest with
             {
                 Thresholds =
                 [
@@ -80,7 +81,7 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
                     new ThresholdEntry { Name = ModelManifest.FarThreshold, Cosine = MathF.Round(r.FarThreshold, 4), Source = $"FAR {r.FarAchieved:G3} (TAR {r.TarAtFar * 100:F2}%) pooled over all pairs, {source}" },
                 ],
             };
-            File.WriteAllText(settings.WriteManifest, manifest.ToJson());
+            AtomicFile.WriteAllText(settings.WriteManifest, manifest.ToJson());
         }
 
         if (settings.Json)

@@ -1,49 +1,51 @@
 using System.ComponentModel;
-using ArcFaceKit.Search;
+using ArcFaceKit.Contracts;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli.Commands;
 
-public sealed class GalleryListCommand : Command<DecisionSettings>
+public sealed class GalleryListCommand : AsyncCommand<DecisionSettings>
 {
-    public override int Execute(CommandContext context, DecisionSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, DecisionSettings settings, CancellationToken cancellationToken)
     {
-        using var gallery = GalleryCommands.OpenExisting(settings);
-        var list = gallery.List();
+        using var service = settings.OpenService();
+        await using var gallery = settings.OpenExistingGallery(service);
+        var list = await gallery.ListSubjectsAsync(cancellationToken);
         if (settings.Json)
         {
-            Output.Json(new { gallery = settings.Gallery, model = gallery.Model.ToString(), identities = list.Select(i => new { name = i.Name, faces = i.FaceCount, created = i.Created }) });
+            Output.Json(new { gallery = settings.Gallery, model = gallery.Model.ToString(), subjects = list.Select(SubjectJson.From) });
             return 0;
         }
 
         var table = new Table().AddColumns("name", "faces", "enrolled (UTC)");
-        foreach (var i in list)
+        foreach (var s in list)
         {
-            table.AddRow(Markup.Escape(i.Name), $"{i.FaceCount}", i.Created.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow(Markup.Escape(s.Name), $"{s.FaceCount}", s.CreatedUtc.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.MarkupLine($"{list.Count} identities in {Markup.Escape(settings.Gallery)} ({Markup.Escape(gallery.Model.ToString())})");
+        AnsiConsole.MarkupLine($"{list.Count} subjects in {Markup.Escape(settings.Gallery)} ({Markup.Escape(gallery.Model.ToString())})");
         AnsiConsole.Write(table);
         return 0;
     }
 }
 
-public sealed class GalleryRemoveCommand : Command<GalleryRemoveCommand.Settings>
+public sealed class GalleryRemoveCommand : AsyncCommand<GalleryRemoveCommand.Settings>
 {
     public sealed class Settings : DecisionSettings
     {
         [CommandArgument(0, "<NAME>")]
-        [Description("Identity to delete with all its embeddings.")]
+        [Description("Subject to erase with all its faces.")]
         public string Name { get; init; } = "";
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var gallery = GalleryCommands.OpenExisting(settings);
-        if (!gallery.Remove(settings.Name))
+        using var service = settings.OpenService();
+        await using var gallery = settings.OpenExistingGallery(service);
+        if (!await gallery.DeleteSubjectAsync(settings.Name, DecisionSettings.Actor, cancellationToken))
         {
-            throw new UsageException($"No identity named '{settings.Name}' in {settings.Gallery}.");
+            throw new UsageException($"No subject named '{settings.Name}' in {settings.Gallery}.");
         }
 
         if (settings.Json)
@@ -56,19 +58,5 @@ public sealed class GalleryRemoveCommand : Command<GalleryRemoveCommand.Settings
         }
 
         return 0;
-    }
-}
-
-internal static class GalleryCommands
-{
-    public static FaceGallery OpenExisting(DecisionSettings settings)
-    {
-        if (!File.Exists(settings.Gallery))
-        {
-            throw new UsageException($"Gallery {settings.Gallery} does not exist.");
-        }
-
-        using var embedder = settings.OpenEmbedder();
-        return FaceGallery.Open(settings.Gallery, embedder.Identity);
     }
 }

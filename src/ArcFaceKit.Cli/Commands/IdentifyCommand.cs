@@ -1,11 +1,13 @@
 using System.ComponentModel;
-using ArcFaceKit.Search;
+using ArcFaceKit.Contracts;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Service;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli.Commands;
 
-public sealed class IdentifyCommand : Command<IdentifyCommand.Settings>
+public sealed class IdentifyCommand : AsyncCommand<IdentifyCommand.Settings>
 {
     public sealed class Settings : DecisionSettings
     {
@@ -17,39 +19,27 @@ public sealed class IdentifyCommand : Command<IdentifyCommand.Settings>
         public int Top { get; init; } = 3;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var pipeline = settings.OpenPipeline();
-        var threshold = settings.ThresholdFor(pipeline.Embedder);
-        if (!File.Exists(settings.Gallery))
-        {
-            throw new UsageException($"Gallery {settings.Gallery} does not exist; enroll someone first.");
-        }
-
-        using var gallery = FaceGallery.Open(settings.Gallery, pipeline.Embedder.Identity);
-        var faces = pipeline.Analyze(settings.Decode(settings.Image));
-        var answers = faces.Select((f, i) =>
-        {
-            var candidates = gallery.Identify(f.Embedding, settings.Top, threshold);
-            return new
-            {
-                face = i,
-                detection = Output.Face(f.Face, i),
-                identity = candidates.Count > 0 && candidates[0].Accepted ? candidates[0].Name : null,
-                candidates = candidates.Select(c => new { name = c.Name, similarity = c.Similarity, accepted = c.Accepted }),
-            };
-        }).ToList();
+        using var service = settings.OpenService();
+        var threshold = settings.ThresholdFor(service);
+        await using var gallery = settings.OpenExistingGallery(service);
+        var image = service.DecodeFile(settings.Image);
+        var options = new IdentifyOptions { K = settings.Top, Threshold = threshold, Scoring = settings.ScoringRule };
+        var faces = await service.IdentifyAsync(gallery, image, options, cancellationToken);
+        var response = new RecognizeResponse(image.Width, image.Height, ThresholdJson.From(threshold), options.Scoring.Name(), [.. faces.Select(RecognizedFaceJson.From)]);
         if (settings.Json)
         {
-            Output.Json(new { image = settings.Image, threshold = new { cosine = threshold.Cosine, source = threshold.Source }, faces = answers });
+            Output.Json(response);
             return 0;
         }
 
-        AnsiConsole.MarkupLine($"{faces.Count} face(s); threshold cosine {threshold.Cosine:F4} [grey]({Markup.Escape(threshold.Source)})[/]");
-        foreach (var a in answers)
+        AnsiConsole.MarkupLine($"{faces.Count} face(s); threshold cosine {threshold.Cosine:F4} [grey]({Markup.Escape(threshold.Source)}); scoring {response.Scoring}[/]");
+        for (int i = 0; i < response.Faces.Count; i++)
         {
-            string who = a.identity is null ? "[yellow]unknown[/]" : $"[green]{Markup.Escape(a.identity)}[/]";
-            AnsiConsole.MarkupLine($"face {a.face}: {who}   " + string.Join(", ", a.candidates.Select(c => $"{Markup.Escape(c.name)} {c.similarity:F3}")));
+            var face = response.Faces[i];
+            string who = face.Identity is null ? "[yellow]unknown[/]" : $"[green]{Markup.Escape(face.Identity)}[/]";
+            AnsiConsole.MarkupLine($"face {i}: {who}   " + string.Join(", ", face.Matches.Select(m => $"{Markup.Escape(m.Subject)} {m.Similarity:F3}")));
         }
 
         return 0;

@@ -10,9 +10,9 @@ internal static class NpyWriter
         string header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows.Count}, {dimension}), }}";
         int total = 10 + header.Length + 1;
         header = header.PadRight(header.Length + ((64 - (total % 64)) % 64)) + "\n";
-        string temp = path + ".partial";
-        using (var stream = new BinaryWriter(File.Create(temp)))
+        ArcFaceKit.IO.AtomicFile.Write(path, file =>
         {
+            using var stream = new BinaryWriter(file);
             stream.Write((byte)0x93);
             stream.Write("NUMPY"u8);
             stream.Write((byte)1);
@@ -26,8 +26,6 @@ internal static class NpyWriter
                     stream.Write(v);
                 }
             }
-        }
-
-        File.Move(temp, path, overwrite: true);
+        });
     }
 }

@@ -1,11 +1,12 @@
 using System.ComponentModel;
-using ArcFaceKit.Matching;
+using ArcFaceKit.Contracts;
+using ArcFaceKit.Service;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli.Commands;
 
-public sealed class VerifyCommand : Command<VerifyCommand.Settings>
+public sealed class VerifyCommand : AsyncCommand<VerifyCommand.Settings>
 {
     public sealed class Settings : DecisionSettings
     {
@@ -16,30 +17,20 @@ public sealed class VerifyCommand : Command<VerifyCommand.Settings>
         public string B { get; init; } = "";
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var pipeline = settings.OpenPipeline();
-        var threshold = settings.ThresholdFor(pipeline.Embedder);
-        var a = settings.SingleFace(pipeline, settings.A, largest: true);
-        var b = settings.SingleFace(pipeline, settings.B, largest: true);
-        var result = Verification.Of(a.Embedding, b.Embedding, threshold);
+        using var service = settings.OpenService();
+        var threshold = settings.ThresholdFor(service);
+        var (result, a, b) = await service.VerifyAsync(service.DecodeFile(settings.A), service.DecodeFile(settings.B), SingleFacePolicy.Largest, threshold, cancellationToken);
         if (settings.Json)
         {
-            Output.Json(new
-            {
-                a = settings.A,
-                b = settings.B,
-                similarity = result.Similarity,
-                threshold = new { cosine = threshold.Cosine, source = threshold.Source },
-                samePerson = result.IsSamePerson,
-                model = pipeline.Embedder.Identity.ToString(),
-            });
+            Output.Json(new VerifyResponse(result.Similarity, result.IsSamePerson, ThresholdJson.From(threshold), FaceJson.From(a.Face), FaceJson.From(b.Face), null, null, null, service.Embedder.Identity.ToString()));
         }
         else
         {
             string verdict = result.IsSamePerson ? "[green]same person[/]" : "[red]different people[/]";
             AnsiConsole.MarkupLine($"cosine similarity {result.Similarity:F4} vs threshold {threshold.Cosine:F4}: {verdict}");
-            AnsiConsole.MarkupLine($"[grey]threshold: {Markup.Escape(threshold.Source)}[/]");
+            AnsiConsole.MarkupLine($"[grey]threshold: {Markup.Escape(threshold.Source)}; model {Markup.Escape(service.Embedder.Identity.ToString())}[/]");
         }
 
         return 0;

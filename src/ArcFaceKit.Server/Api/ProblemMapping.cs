@@ -1,5 +1,6 @@
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Server.Storage;
+using ArcFaceKit.Service;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ArcFaceKit.Server.Api;
@@ -13,18 +14,25 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
         {
             ApiProblem p => (p.Status, p.Title, p.Message),
             ImageDecodeException e => (StatusCodes.Status422UnprocessableEntity, "Unusable image", e.Message),
-            StoreException { Error: StoreError.NotFound } e => (StatusCodes.Status404NotFound, "Not found", e.Message),
-            StoreException { Error: StoreError.Conflict or StoreError.WrongModel } e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
-            StoreException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
+            FaceSelectionException e => (StatusCodes.Status422UnprocessableEntity, e.FacesFound == 0 ? "No face" : "Several faces", e.Message),
+            ServiceBusyException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
+            GalleryException { Error: GalleryError.NotFound } e => (StatusCodes.Status404NotFound, "Not found", e.Message),
+            GalleryException { Error: GalleryError.Conflict or GalleryError.WrongModel } e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
+            GalleryException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
             BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge => (e.StatusCode, "Upload too large", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             InvalidDataException e when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) => (StatusCodes.Status413PayloadTooLarge, "Upload too large", e.Message),
             InvalidDataException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The server failed to handle this request; it is logged."),
         };
-        if (status >= 500)
+        if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
             log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+        }
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "1";
         }
 
         http.Response.StatusCode = status;

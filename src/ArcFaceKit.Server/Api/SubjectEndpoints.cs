@@ -1,5 +1,7 @@
+using ArcFaceKit.Contracts;
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Security;
-using ArcFaceKit.Server.Storage;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server.Api;
 
@@ -11,57 +13,54 @@ internal static class SubjectEndpoints
         var read = v1.MapGroup("/subjects").RequireScope(ApiScopes.Read);
         var write = v1.MapGroup("/subjects").RequireScope(ApiScopes.Write).DisableAntiforgery();
 
-        read.MapGet("", (IFaceStore store) => store.ListSubjects().Select(SubjectJson.From).ToList())
+        read.MapGet("", async (IFaceGallery gallery, CancellationToken cancel) => (await gallery.ListSubjectsAsync(cancel)).Select(SubjectJson.From).ToList())
             .WithSummary("Every subject with its face count.");
 
-        read.MapGet("/{name}", (string name, IFaceStore store) =>
-            SubjectJson.From(store.GetSubject(name) ?? throw new StoreException(StoreError.NotFound, $"No subject named '{name}'.")))
+        read.MapGet("/{name}", async (string name, IFaceGallery gallery, CancellationToken cancel) =>
+            SubjectJson.From(await gallery.GetSubjectAsync(name, cancel) ?? throw new GalleryException(GalleryError.NotFound, $"No subject named '{name}'.")))
             .WithSummary("One subject.");
 
-        write.MapPost("", (SubjectRequest body, IFaceStore store, HttpContext http) =>
+        write.MapPost("", async (SubjectRequest body, IFaceGallery gallery, HttpContext http, CancellationToken cancel) =>
         {
-            var subject = store.CreateSubject(body.Name, Actor(http));
+            var subject = await gallery.CreateSubjectAsync(body.Name, Actor(http), cancel);
             return TypedResults.Created($"/v1/subjects/{Uri.EscapeDataString(subject.Name)}", SubjectJson.From(subject));
         }).WithSummary("Creates an empty subject (409 when the name is taken).");
 
-        write.MapPatch("/{name}", (string name, SubjectRequest body, IFaceStore store, HttpContext http) =>
-            SubjectJson.From(store.RenameSubject(name, body.Name, Actor(http))))
+        write.MapPatch("/{name}", async (string name, SubjectRequest body, IFaceGallery gallery, HttpContext http, CancellationToken cancel) =>
+            SubjectJson.From(await gallery.RenameSubjectAsync(name, body.Name, Actor(http), cancel)))
             .WithSummary("Renames a subject.");
 
-        write.MapDelete("/{name}", (string name, IFaceStore store, HttpContext http) =>
-            store.DeleteSubject(name, Actor(http)) ? Results.NoContent() : throw new StoreException(StoreError.NotFound, $"No subject named '{name}'."))
+        write.MapDelete("/{name}", async (string name, IFaceGallery gallery, HttpContext http, CancellationToken cancel) =>
+            await gallery.DeleteSubjectAsync(name, Actor(http), cancel) ? Results.NoContent() : throw new GalleryException(GalleryError.NotFound, $"No subject named '{name}'."))
             .WithSummary("Erases a subject: every embedding and stored face crop goes with it.");
 
-        read.MapGet("/{name}/faces", (string name, IFaceStore store) => store.ListFaces(name).Select(f => StoredFaceJson.From(f)).ToList())
+        read.MapGet("/{name}/faces", async (string name, IFaceGallery gallery, CancellationToken cancel) =>
+            (await gallery.ListFacesAsync(name, cancel)).Select(f => StoredFaceJson.From(f)).ToList())
             .WithSummary("The faces enrolled for a subject.");
 
-        read.MapGet("/{name}/faces/{id:long}/image", (string name, long id, IFaceStore store) =>
-            store.FaceImage(name, id) is { } png ? Results.File(png, "image/png") : throw new StoreException(StoreError.NotFound, $"Subject '{name}' has no face {id}."))
+        read.MapGet("/{name}/faces/{id:long}/image", async (string name, long id, IFaceGallery gallery, CancellationToken cancel) =>
+            await gallery.GetFaceCropAsync(name, id, cancel) is { } png ? Results.File(png, "image/png") : throw new GalleryException(GalleryError.NotFound, $"Subject '{name}' has no face {id} with a stored crop."))
             .WithSummary("The aligned face crop (PNG) stored for a face.");
 
-        write.MapPost("/{name}/faces", async (string name, HttpRequest request, FaceAnalyzer faces, IFaceStore store, CancellationToken cancel) =>
+        write.MapPost("/{name}/faces", async (string name, HttpRequest request, FaceService faces, IFaceGallery gallery, CancellationToken cancel) =>
         {
+            SubjectNames.Check(name);
             var form = await Uploads.FormAsync(request, cancel);
-            bool largest = Uploads.Flag(form, request, "largest");
+            var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
             var photos = await Uploads.ImagesAsync(form, "image", cancel);
-            var found = new List<(NewFace Face, FaceJson Detection)>(photos.Count);
-            for (int i = 0; i < photos.Count; i++)
-            {
-                var image = faces.Decode(photos[i]);
-                var face = faces.SingleFace(image, largest, $"photo {i + 1} of {photos.Count}");
-                found.Add((faces.ToNewFace(image, face), FaceJson.From(face.Face)));
-            }
+            var images = photos.Select(p => (faces.Decode(p), (string?)null)).ToList();
 
             // All photos are checked before anything is stored: one bad photo enrolls none.
-            var stored = store.AddFaces(name, [.. found.Select(f => f.Face)], Actor(request.HttpContext));
-            return TypedResults.Created($"/v1/subjects/{Uri.EscapeDataString(name)}/faces", stored.Select((f, i) => StoredFaceJson.From(f, found[i].Detection)).ToList());
+            var stored = await faces.EnrollAsync(gallery, name, images, policy, Actor(request.HttpContext), cancel);
+            return TypedResults.Created($"/v1/subjects/{Uri.EscapeDataString(name)}/faces", stored.Select(s => StoredFaceJson.From(s.Stored, FaceJson.From(s.Face.Face))).ToList());
         }).WithSummary("Enrolls one face from each uploaded photo (file fields 'image'); creates the subject when new. All or none.");
 
-        write.MapDelete("/{name}/faces/{id:long}", (string name, long id, IFaceStore store, HttpContext http) =>
-            store.DeleteFace(name, id, Actor(http)) ? Results.NoContent() : throw new StoreException(StoreError.NotFound, $"Subject '{name}' has no face {id}."))
+        write.MapDelete("/{name}/faces/{id:long}", async (string name, long id, IFaceGallery gallery, HttpContext http, CancellationToken cancel) =>
+            await gallery.DeleteFaceAsync(name, id, Actor(http), cancel) ? Results.NoContent() : throw new GalleryException(GalleryError.NotFound, $"Subject '{name}' has no face {id}."))
             .WithSummary("Deletes one face (its embedding and crop).");
 
-        v1.MapGet("/audit", (IFaceStore store, int? limit) => store.Audit(Math.Clamp(limit ?? 100, 1, 1000)).Select(AuditJson.From).ToList())
+        v1.MapGet("/audit", async (IFaceGallery gallery, int? limit, CancellationToken cancel) =>
+            (await gallery.ReadAuditAsync(Math.Clamp(limit ?? 100, 1, 1000), cancel)).Select(AuditJson.From).ToList())
             .RequireScope(ApiScopes.Write)
             .WithSummary("The newest writes: key, time, action, subject (write scope).");
     }

@@ -1,12 +1,11 @@
 using System.ComponentModel;
 using ArcFaceKit.Server.Security;
-using ArcFaceKit.Server.Storage;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Server.Commands;
 
 /// <summary>`keys create`: issues a key and prints its token once.</summary>
-public sealed class KeyCreateCommand : Command<KeyCreateCommand.Settings>
+public sealed class KeyCreateCommand : AsyncCommand<KeyCreateCommand.Settings>
 {
     public sealed class Settings : StoreSettings
     {
@@ -19,18 +18,18 @@ public sealed class KeyCreateCommand : Command<KeyCreateCommand.Settings>
         public string Scope { get; init; } = "read";
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var store = Stores.Open(settings.ToOptions(), null);
-        var (key, token) = ApiKeys.Create(Stores.Keys(store), settings.Name, ApiKeys.ParseScopes(settings.Scope));
-        Console.Error.WriteLine($"key {key.Id} ({key.Name}, {key.Scopes}); the token below is shown once, store it now:");
+        await using var store = Galleries.Open(settings.ToOptions(), null);
+        var (key, token) = await ApiKeys.CreateAsync(store, settings.Name, ApiKeys.ParseScopes(settings.Scope));
+        Console.Error.WriteLine($"key {key.Id} ({key.Name}, {ApiKeys.ScopesOf(key)}); the token below is shown once, store it now:");
         Console.WriteLine(token);
         return 0;
     }
 }
 
 /// <summary>`keys revoke`: a revoked key is refused from the next request on.</summary>
-public sealed class KeyRevokeCommand : Command<KeyRevokeCommand.Settings>
+public sealed class KeyRevokeCommand : AsyncCommand<KeyRevokeCommand.Settings>
 {
     public sealed class Settings : StoreSettings
     {
@@ -39,10 +38,10 @@ public sealed class KeyRevokeCommand : Command<KeyRevokeCommand.Settings>
         public string Id { get; init; } = "";
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var store = Stores.Open(settings.ToOptions(), null);
-        if (!Stores.Keys(store).RevokeKey(settings.Id))
+        await using var store = Galleries.Open(settings.ToOptions(), null);
+        if (!await store.RevokeKeyAsync(settings.Id, cancellationToken))
         {
             Console.Error.WriteLine($"error: no active key with id '{settings.Id}'.");
             return 2;
@@ -54,14 +53,14 @@ public sealed class KeyRevokeCommand : Command<KeyRevokeCommand.Settings>
 }
 
 /// <summary>`keys list`: ids, names, scopes and state; never secrets.</summary>
-public sealed class KeyListCommand : Command<StoreSettings>
+public sealed class KeyListCommand : AsyncCommand<StoreSettings>
 {
-    public override int Execute(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
     {
-        using var store = Stores.Open(settings.ToOptions(), null);
-        foreach (var key in Stores.Keys(store).ListKeys())
+        await using var store = Galleries.Open(settings.ToOptions(), null);
+        foreach (var key in await store.ListKeysAsync(cancellationToken))
         {
-            Console.WriteLine($"{key.Id}\t{key.Name}\t{key.Scopes}\t{key.CreatedUtc:u}\t{(key.IsActive ? "active" : $"revoked {key.RevokedUtc:u}")}");
+            Console.WriteLine($"{key.Id}\t{key.Name}\t{ApiKeys.ScopesOf(key)}\t{key.CreatedUtc:u}\t{(key.IsActive ? "active" : $"revoked {key.RevokedUtc:u}")}");
         }
 
         return 0;

@@ -3,8 +3,8 @@ using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Server.Commands;
 
-/// <summary>Runs the server until stopped.</summary>
-public sealed class ServeCommand : Command<ServeCommand.Settings>
+/// <summary>Runs the server until stopped. Flags map onto <see cref="ServerOptions"/>; unset flags keep the library's defaults.</summary>
+public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 {
     public sealed class Settings : StoreSettings
     {
@@ -13,7 +13,7 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         public string Urls { get; init; } = "http://127.0.0.1:5080";
 
         [CommandOption("--hnsw")]
-        [Description("PostgreSQL: search through an HNSW index (approximate) instead of exactly.")]
+        [Description("PostgreSQL: search through HNSW indexes (approximate) instead of exactly.")]
         public bool Hnsw { get; init; }
 
         [CommandOption("--detector <FILE>")]
@@ -25,8 +25,16 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         public string? Embedder { get; init; }
 
         [CommandOption("--detector-size <PIXELS>")]
-        [Description("Detector input side for models of free size (YuNet, SCRFD): images are scaled so their longest side is this. Default 640.")]
-        public int DetectorSize { get; init; } = 640;
+        [Description("Detector input side for models of free size (YuNet, SCRFD). Default: the library's (see README).")]
+        public int? DetectorSize { get; init; }
+
+        [CommandOption("--score <MIN>")]
+        [Description("Minimum detection score 0..1. Default: the detector's own.")]
+        public float? Score { get; init; }
+
+        [CommandOption("--scoring <RULE>")]
+        [Description("1:N scoring of a subject: best-face, mean-template or both. Default: the library's (see README).")]
+        public string? Scoring { get; init; }
 
         [CommandOption("--max-upload-mb <MB>")]
         [Description("Largest request body in MiB. Default 10.")]
@@ -39,21 +47,34 @@ public sealed class ServeCommand : Command<ServeCommand.Settings>
         [CommandOption("--rate <PER_SECOND>")]
         [Description("Requests per second per key (token bucket; bursts of twice that). Default 20.")]
         public int Rate { get; init; } = 20;
+
+        [CommandOption("--max-concurrency <N>")]
+        [Description("Analyses running at once (the cores are shared out among them). Default: one per core.")]
+        public int MaxConcurrency { get; init; }
+
+        [CommandOption("--max-queue <N>")]
+        [Description("Requests that may wait for an analysis; beyond that 503 with Retry-After. Default 64.")]
+        public int MaxQueue { get; init; } = 64;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions();
         options.PostgresHnsw = settings.Hnsw;
         options.Detector = settings.Detector;
         options.Embedder = settings.Embedder;
-        options.DetectorInputSize = settings.DetectorSize;
+        options.DetectorInputSize = settings.DetectorSize ?? 0;
+        options.DetectorScore = settings.Score;
+        options.Scoring = settings.Scoring ?? options.Scoring;
         options.MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024L;
         options.MaxPixels = settings.MaxPixels;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
-        using var app = ServerApp.Create(["--urls", settings.Urls], options);
-        app.RunAsync(cancellationToken).GetAwaiter().GetResult();
+        options.MaxConcurrentAnalyses = settings.MaxConcurrency;
+        options.MaxQueuedAnalyses = settings.MaxQueue;
+        options.Validate();
+        await using var app = ServerApp.Create(["--urls", settings.Urls], options);
+        await app.RunAsync(cancellationToken);
         return 0;
     }
 }

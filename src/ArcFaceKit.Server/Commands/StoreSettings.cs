@@ -3,7 +3,7 @@ using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Server.Commands;
 
-/// <summary>Which store a command works on (the server and the key commands share it).</summary>
+/// <summary>Which gallery a command works on (the server and the key commands share it).</summary>
 public class StoreSettings : CommandSettings
 {
     [CommandOption("--store <KIND>")]
@@ -11,7 +11,7 @@ public class StoreSettings : CommandSettings
     public string Store { get; init; } = "sqlite";
 
     [CommandOption("--sqlite <FILE>")]
-    [Description("SQLite store file. Default: arcface-server.db in the current folder.")]
+    [Description("SQLite gallery file (a gallery made with `arcface enroll` works as is). Default: arcface-server.db in the current folder.")]
     public string SqlitePath { get; init; } = "arcface-server.db";
 
     [CommandOption("--postgres <CONNECTION>")]

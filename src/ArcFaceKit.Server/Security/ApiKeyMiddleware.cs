@@ -1,4 +1,4 @@
-using ArcFaceKit.Server.Storage;
+using ArcFaceKit.Gallery;
 
 namespace ArcFaceKit.Server.Security;
 
@@ -7,7 +7,7 @@ namespace ArcFaceKit.Server.Security;
 /// the key found is kept on the request for scope checks, rate limiting and the audit log. Only the page's static
 /// files and health are served without one.
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, IKeyStore keys, IProblemDetailsService problems)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, IApiKeyStore keys, IProblemDetailsService problems)
 {
     private static readonly object ItemKey = new();
 
@@ -27,7 +27,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IKeyStore keys, IPr
         }
 
         string? token = http.Request.Headers[ApiKeys.Header].FirstOrDefault();
-        var key = ApiKeys.Authenticate(keys, token);
+        var key = await ApiKeys.AuthenticateAsync(keys, token);
         if (key is null)
         {
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;

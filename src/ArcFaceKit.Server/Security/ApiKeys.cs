@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using ArcFaceKit.Server.Storage;
+using ArcFaceKit.Gallery;
 
 namespace ArcFaceKit.Server.Security;
 
@@ -14,7 +14,7 @@ public static class ApiKeys
     private const string Prefix = "afk_";
 
     /// <summary>Creates a key; the returned token is shown once and never stored.</summary>
-    public static (StoredKey Key, string Token) Create(IKeyStore store, string name, ApiScopes scopes)
+    public static async Task<(StoredKey Key, string Token)> CreateAsync(IApiKeyStore store, string name, ApiScopes scopes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (scopes == ApiScopes.None)
@@ -24,13 +24,13 @@ public static class ApiKeys
 
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         string token = $"{Prefix}{id}_{System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";
-        var key = new StoredKey(id, name, scopes, Hash(token), DateTimeOffset.UtcNow, null);
-        store.AddKey(key);
+        var key = new StoredKey(id, name, (int)scopes, Hash(token), DateTimeOffset.UtcNow, null);
+        await store.AddKeyAsync(key).ConfigureAwait(false);
         return (key, token);
     }
 
     /// <summary>The active key a token belongs to, or null for a malformed, unknown, wrong or revoked token.</summary>
-    public static StoredKey? Authenticate(IKeyStore store, string? token)
+    public static async Task<StoredKey?> AuthenticateAsync(IApiKeyStore store, string? token)
     {
         if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 100)
         {
@@ -43,7 +43,7 @@ public static class ApiKeys
             return null;
         }
 
-        var key = store.FindKey(token[Prefix.Length..end]);
+        var key = await store.FindKeyAsync(token[Prefix.Length..end]).ConfigureAwait(false);
         if (key is null || !key.IsActive)
         {
             return null;
@@ -67,6 +67,9 @@ public static class ApiKeys
 
         return scopes;
     }
+
+    /// <summary>The scopes a stored key carries.</summary>
+    public static ApiScopes ScopesOf(StoredKey key) => (ApiScopes)key.Scopes;
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

@@ -10,7 +10,7 @@ internal static class ScopeFilter
         builder.AddEndpointFilter(async (context, next) =>
         {
             var key = ApiKeyMiddleware.Caller(context.HttpContext);
-            if (!key.Scopes.HasFlag(scope))
+            if (!ApiKeys.ScopesOf(key).HasFlag(scope))
             {
                 throw new ApiProblem(StatusCodes.Status403Forbidden, "Forbidden", $"The key '{key.Name}' lacks the {scope.ToString().ToLowerInvariant()} scope.");
             }

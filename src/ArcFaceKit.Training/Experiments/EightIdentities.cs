@@ -1,3 +1,4 @@
+using ArcFaceKit.Reports;
 using System.Globalization;
 using System.Text;
 using ArcFaceKit.Imaging;

@@ -1,7 +1,6 @@
 using ArcFaceKit.Detection;
 using ArcFaceKit.Evaluation;
-using ArcFaceKit.Pipeline;
-using ArcFaceKit.Recognition;
+using ArcFaceKit.Service;
 using ArcFaceKit.Training.Backbones;
 using ArcFaceKit.Training.Export;
 using TorchSharp;
@@ -10,7 +9,7 @@ namespace ArcFaceKit.Training.Experiments;
 
 /// <summary>
 /// LFW verification of a backbone in training, through the pipeline's own evaluation (one protocol implementation):
-/// the backbone is exported, read back by the ONNX embedder, and run behind YuNet-style detection at 320.
+/// the backbone is exported, read back by the library's face service, and run behind YuNet-style detection at 320.
 /// </summary>
 public static class LfwCheck
 {
@@ -22,10 +21,14 @@ public static class LfwCheck
         try
         {
             string model = BackboneExporter.Export(backbone, dir, "snapshot", "LFW check");
-            using var pipeline = new FacePipeline(
-                FaceDetectors.Open(detector, new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral }),
-                OnnxFaceEmbedder.Open(model));
-            return LfwEvaluation.Run(pipeline, lfwImages, pairs).Report;
+            using var service = FaceService.Open(new FaceServiceOptions
+            {
+                Detector = detector,
+                Embedder = model,
+                Detection = DetectorOptions.Default with { InputSize = 320, ScoreThreshold = 0.5f },
+                MaxConcurrentAnalyses = 1,
+            });
+            return LfwEvaluation.Run(service, lfwImages, pairs).Report;
         }
         finally
         {

@@ -19,6 +19,16 @@ public sealed record DetectorOptions
     /// </summary>
     public int InputSize { get; init; } = 640;
 
+    /// <summary>
+    /// The most a small image is enlarged to reach <see cref="InputSize"/> (YuNet dynamic, SCRFD): enlarging a 150-250 px
+    /// photo to 640 makes its face too large for the detector's anchors and it is missed. The default is measured
+    /// (README: detector defaults).
+    /// </summary>
+    public float MaxUpscale { get; init; } = 2f;
+
+    /// <summary>How much an image of this size is scaled before detection: to fit <see cref="InputSize"/>, enlarged at most <see cref="MaxUpscale"/>.</summary>
+    public float ScaleFor(int width, int height) => Math.Min((float)InputSize / Math.Max(width, height), Math.Max(MaxUpscale, float.Epsilon));
+
     public FaceSelection Selection { get; init; } = FaceSelection.All;
 
     public static DetectorOptions Default { get; } = new();

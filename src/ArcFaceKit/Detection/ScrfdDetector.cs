@@ -30,7 +30,9 @@ public sealed class ScrfdDetector : FaceDetectorBase
     protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
     {
         var contract = _model.Entry.Input;
-        int side = contract.Width > 0 ? contract.Width : (Options.InputSize + 31) / 32 * 32;
+        // Free input size: a square of InputSize, or smaller where the image may not be enlarged that far.
+        int scaled = (int)MathF.Round(Options.ScaleFor(image.Width, image.Height) * Math.Max(image.Width, image.Height));
+        int side = contract.Width > 0 ? contract.Width : (Math.Max(scaled, 1) + 31) / 32 * 32;
         var (canvas, sx, sy) = Letterbox(image, side, side);
         var outputs = _model.Run([canvas]);
         var faces = new List<DetectedFace>();

@@ -34,8 +34,9 @@ public sealed class YuNetDetector : FaceDetectorBase
         }
         else
         {
-            // Dynamic input: scale the longest side to InputSize, then pad to multiples of 32 (as OpenCV's FaceDetectorYN).
-            float scale = (float)Options.InputSize / Math.Max(image.Width, image.Height);
+            // Dynamic input: scale the longest side to InputSize (enlarging at most MaxUpscale), then pad to multiples of 32
+            // (as OpenCV's FaceDetectorYN).
+            float scale = Options.ScaleFor(image.Width, image.Height);
             int w = Math.Max(1, (int)MathF.Round(image.Width * scale)), h = Math.Max(1, (int)MathF.Round(image.Height * scale));
             canvas = image.Resize(w, h).PadTo(RoundUp32(w), RoundUp32(h));
             (sx, sy) = ((float)w / image.Width, (float)h / image.Height);

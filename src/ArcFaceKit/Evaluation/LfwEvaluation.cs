@@ -1,5 +1,5 @@
 using ArcFaceKit.Matching;
-using ArcFaceKit.Pipeline;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Evaluation;
 
@@ -15,10 +15,10 @@ public static class LfwEvaluation
 {
     public const float MissingFaceSimilarity = -1f;
 
-    public static LfwResult Run(FacePipeline pipeline, string imagesDirectory, IReadOnlyList<LfwPair> pairs, IProgress<int>? progress = null, int batchSize = 16)
+    public static LfwResult Run(FaceService service, string imagesDirectory, IReadOnlyList<LfwPair> pairs, IProgress<int>? progress = null, int batchSize = 16)
     {
         var names = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().ToList();
-        var byPath = ImageEmbeddings.Compute(pipeline, [.. names.Select(n => Path.Combine(imagesDirectory, n))], progress, batchSize);
+        var byPath = ImageEmbeddings.Compute(service, [.. names.Select(n => Path.Combine(imagesDirectory, n))], progress, batchSize);
         var embeddings = names.ToDictionary(n => n, n => byPath[Path.Combine(imagesDirectory, n)]);
 
         var scores = pairs.Select(p => embeddings[p.Image1] is { } a && embeddings[p.Image2] is { } b

@@ -1,39 +1,66 @@
 using System.Text.RegularExpressions;
-using ArcFaceKit.Pipeline;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Evaluation;
 
 /// <summary>
-/// Identification on LFW-named photos (Person_Name_0001.jpg): every person with two or more photos is a gallery
-/// identity (their first photo) with the other photos as probes; people with a single photo are the distractors.
-/// One report per distractor count (the first n distractors in name order), from one embedding pass.
+/// Identification on labelled photos (LFW's are labelled by their names, Person_Name_0001.jpg; others by a list):
+/// every person with more than <c>galleryPhotos</c> photos is a gallery identity (their first photos, in name order)
+/// with the other photos as probes; people with a single photo are the distractors. One report per distractor count
+/// (the first n distractors in name order), from one embedding pass.
 /// </summary>
 public static partial class LfwIdentification
 {
-    public static IReadOnlyList<IdentificationReport> Run(FacePipeline pipeline, IEnumerable<string> photos, IReadOnlyList<int> distractorCounts, IProgress<int>? progress = null)
-    {
-        var byPerson = photos.GroupBy(PersonOf).ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToList());
-        var people = byPerson.Where(p => p.Value.Count >= 2).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
-        var distractorPhotos = byPerson.Where(p => p.Value.Count == 1).OrderBy(p => p.Key, StringComparer.Ordinal).Take(distractorCounts.Max()).Select(p => p.Value[0]).ToList();
-        var embeddings = ImageEmbeddings.Compute(pipeline, [.. people.SelectMany(p => p.Value), .. distractorPhotos], progress);
+    public static IReadOnlyList<IdentificationReport> Run(FaceService service, IEnumerable<string> photos, IReadOnlyList<int> distractorCounts, IProgress<int>? progress = null,
+        int galleryPhotos = 1, SubjectScoring scoring = SubjectScorings.Default) =>
+        Run(service, [.. photos.Select(p => (p, PersonOf(p)))], distractorCounts, progress, galleryPhotos, scoring);
 
-        var gallery = new List<(string, float[])>();
+    public static IReadOnlyList<IdentificationReport> Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, IReadOnlyList<int> distractorCounts,
+        IProgress<int>? progress, int galleryPhotos, SubjectScoring scoring)
+    {
+        ArgumentNullException.ThrowIfNull(photos);
+        var (people, distractorPhotos) = Split(photos, distractorCounts, galleryPhotos);
+        var embeddings = ImageEmbeddings.Compute(service, [.. people.SelectMany(p => p.Files), .. distractorPhotos], progress);
+        return Run(embeddings, photos, distractorCounts, galleryPhotos, scoring);
+    }
+
+    /// <summary>The protocol on embeddings already computed (one per photo path, null without a face): several scorings from one pass.</summary>
+    public static IReadOnlyList<IdentificationReport> Run(IReadOnlyDictionary<string, float[]?> embeddings, IReadOnlyList<(string Path, string Person)> photos,
+        IReadOnlyList<int> distractorCounts, int galleryPhotos, SubjectScoring scoring)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        var (people, distractorPhotos) = Split(photos, distractorCounts, galleryPhotos);
+        var gallery = new List<(string, IReadOnlyList<float[]>)>();
         var probes = new List<(string, float[]?)>();
         int noGalleryFace = 0;
         foreach (var (person, files) in people)
         {
-            if (embeddings[files[0]] is not { } first)
+            var faces = files.Take(galleryPhotos).Select(f => embeddings[f]).OfType<float[]>().ToList();
+            if (faces.Count == 0)
             {
-                noGalleryFace++;        // no gallery photo: this person's probes cannot be answered and are left out
+                noGalleryFace++;        // no gallery face: this person's probes cannot be answered and are left out
                 continue;
             }
 
-            gallery.Add((person, first));
-            probes.AddRange(files.Skip(1).Select(f => (person, embeddings[f])));
+            gallery.Add((person, faces));
+            probes.AddRange(files.Skip(galleryPhotos).Select(f => (person, embeddings[f])));
         }
 
         var distractors = distractorPhotos.Select(f => embeddings[f]).OfType<float[]>().ToList();
-        return [.. distractorCounts.Select(n => IdentificationProtocol.Evaluate(gallery, probes, [.. distractors.Take(n)]) with { IdentitiesWithoutGalleryFace = noGalleryFace })];
+        return [.. distractorCounts.Select(n => IdentificationProtocol.Evaluate(gallery, probes, [.. distractors.Take(n)], scoring) with { IdentitiesWithoutGalleryFace = noGalleryFace })];
+    }
+
+    /// <summary>Gallery people (more than N photos, in name order) and the distractor photos (people with one photo, the first max-count of them).</summary>
+    private static (List<(string Person, List<string> Files)> People, List<string> Distractors) Split(IReadOnlyList<(string Path, string Person)> photos, IReadOnlyList<int> distractorCounts, int galleryPhotos)
+    {
+        ArgumentNullException.ThrowIfNull(distractorCounts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(galleryPhotos, 1);
+        var byPerson = photos.GroupBy(p => p.Person).ToDictionary(g => g.Key, g => g.Select(p => p.Path).Order(StringComparer.Ordinal).ToList());
+        var people = byPerson.Where(p => p.Value.Count > galleryPhotos).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)).ToList();
+        var distractors = byPerson.Where(p => p.Value.Count == 1).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Take(distractorCounts.DefaultIfEmpty(0).Max()).Select(p => p.Value[0]).ToList();
+        return (people, distractors);
     }
 
     /// <summary>The person of an LFW-named photo: "Abel_Pacheco_0004.jpg" is Abel_Pacheco.</summary>

@@ -30,13 +30,7 @@ public static class ImageEncoder
     public static void WritePng(SKBitmap bitmap, string path)
     {
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        string temp = path + ".partial";
-        using (var file = File.Create(temp))
-        {
-            data.SaveTo(file);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        IO.AtomicFile.Write(path, data.SaveTo);
     }
 
     public static SKBitmap ToBitmap(RgbImage image)

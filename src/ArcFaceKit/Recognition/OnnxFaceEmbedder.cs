@@ -54,23 +54,13 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
 
         foreach (var e in result)
         {
-            Normalize(e);
+            Embeddings.Normalize(e);
         }
 
         return result;
     }
 
     public void Dispose() => _model.Dispose();
-
-    /// <summary>Scales a vector to unit length in place (zero stays zero).</summary>
-    public static void Normalize(Span<float> vector)
-    {
-        float norm = TensorPrimitives.Norm(vector);
-        if (norm > 0)
-        {
-            TensorPrimitives.Divide(vector, norm, vector);
-        }
-    }
 
     private float[][] Raw(IReadOnlyList<RgbImage> faces)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Security;
-using ArcFaceKit.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -33,7 +33,9 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Where Kestrel listens (null on the test server).</summary>
     public Uri? Url { get; }
 
-    public IFaceStore Store => Services.GetRequiredService<IFaceStore>();
+    public IFaceGallery Store => Services.GetRequiredService<IFaceGallery>();
+
+    public IApiKeyStore Keys => Services.GetRequiredService<IApiKeyStore>();
 
     public static async Task<TestApp> StartAsync(ServerOptions options, bool kestrel = false)
     {
@@ -57,7 +59,7 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, app.Services, new HttpClient { BaseAddress = url }, url);
     }
 
-    public string NewKey(ApiScopes scopes, string name = "test") => ApiKeys.Create(Services.GetRequiredService<IKeyStore>(), name, scopes).Token;
+    public string NewKey(ApiScopes scopes, string name = "test") => ApiKeys.CreateAsync(Keys, name, scopes).GetAwaiter().GetResult().Token;
 
     /// <summary>A request message carrying the key.</summary>
     public static HttpRequestMessage With(string key, HttpMethod method, string path, HttpContent? content = null)

@@ -1,0 +1,59 @@
+using System.Globalization;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Server;
+using ArcFaceKit.Server.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ArcFaceKit.Bench;
+
+/// <summary>
+/// `loadtest`: starts the server in this process on 127.0.0.1 with a fresh SQLite gallery (the default models unless
+/// --detector/--embedder) and a rate limit high enough not to interfere, then runs the load test at each client count.
+/// </summary>
+internal static class LoadTestBench
+{
+    public static async Task RunAsync(BenchOptions options)
+    {
+        int[] clients = [.. (options.Value("--clients") ?? "1,8,32").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
+        int seconds = options.Int("--seconds", 30);
+        string folder = Directory.CreateTempSubdirectory("arcface-loadtest-").FullName;
+        try
+        {
+            var settings = new ServerOptions
+            {
+                SqlitePath = Path.Combine(folder, "load.db"),
+                Detector = options.Value("--detector"),
+                Embedder = options.Value("--embedder"),
+                RateLimitPerSecond = 100_000,
+                RateLimitBurst = 100_000,
+                MaxConcurrentAnalyses = options.Int("--concurrency", 0),
+                MaxQueuedAnalyses = options.Int("--queue", new ServerOptions().MaxQueuedAnalyses),
+            };
+            await using var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], settings, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+            var (_, token) = await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write);
+            await app.StartAsync();
+            var url = new Uri(app.Urls.First());
+            var service = app.Services.GetRequiredService<Service.FaceService>();
+            Console.WriteLine($"loadtest: server {url}, {app.Services.GetRequiredService<IFaceGallery>().Kind}, {Environment.ProcessorCount} cores, " +
+                $"{service.Options.Concurrency} concurrent analyses x {service.Options.ThreadsPerAnalysis} threads, queue {service.Options.MaxQueuedAnalyses}; {service.Embedder.Identity.Name}");
+
+            // Spread the photos over many people: every 7th file of the sorted list.
+            var files = Directory.EnumerateFiles(options.Images, "*.jpg").Order(StringComparer.Ordinal).Where((_, i) => i % 7 == 0);
+            var photos = await LoadTester.UsablePhotosAsync(url, token, files, options.Int("--photos", 200), CancellationToken.None);
+            Console.WriteLine($"photos: {photos.Count} with a face; {seconds} s a run, 20% enroll, 80% recognize (k=3)");
+            foreach (int n in clients)
+            {
+                var report = await LoadTester.RunAsync(url, token, photos, n, TimeSpan.FromSeconds(seconds), 0.2, seed: 1, CancellationToken.None);
+                Console.WriteLine($"  {report}");
+            }
+
+            await app.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using ArcFaceKit.Recognition;
+using Microsoft.Data.Sqlite;
+
+namespace ArcFaceKit.Gallery;
+
+/// <summary>
+/// Opens a gallery in one SQLite file (WAL, synchronous=FULL, secure_delete): the CLI's <c>--gallery</c> file and
+/// the server's default store are the same format, so a gallery made by one is served by the other. Search is exact,
+/// in memory, rebuilt at open and kept in step with commits made by other processes on the same file.
+/// Galleries of earlier schemas (the CLI's and the server's of version 1) are migrated in place, in one transaction.
+/// </summary>
+public static class SqliteGallery
+{
+    /// <summary>Opens or creates the gallery pinned to <paramref name="model"/>; with a null model, for keys and audit only.</summary>
+    public static async Task<FaceGallery> OpenAsync(string path, ModelIdentity? model, CancellationToken cancel = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SqliteDialect dialect;
+        try
+        {
+            dialect = SqliteDialect.Open(path, model?.Dimension);
+        }
+        catch (SqliteException e)
+        {
+            throw new GalleryException(GalleryError.Invalid, $"{path}: not a usable gallery database ({e.Message}).", e);
+        }
+
+        return await FaceGallery.OpenAsync(dialect, model, cancel).ConfigureAwait(false);
+    }
+
+    public static FaceGallery Open(string path, ModelIdentity? model) => OpenAsync(path, model).GetAwaiter().GetResult();
+}

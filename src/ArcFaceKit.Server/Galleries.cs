@@ -1,0 +1,26 @@
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Server;
+
+/// <summary>Opens the gallery the settings name: a SQLite file or a PostgreSQL schema.</summary>
+public static class Galleries
+{
+    /// <summary>Pinned to <paramref name="model"/>, or for keys and audit only when it is null.</summary>
+    public static FaceGallery Open(ServerOptions options, ModelIdentity? model)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Store.ToLowerInvariant() switch
+        {
+            "sqlite" => SqliteGallery.Open(options.SqlitePath, model),
+            "postgres" => PostgresGallery.Open(
+                new PostgresGalleryOptions(options.PostgresConnection ?? throw new GalleryException(GalleryError.Invalid, "The postgres store needs a connection string (--postgres or $ARCFACE_POSTGRES)."))
+                {
+                    Schema = options.PostgresSchema,
+                    Hnsw = options.PostgresHnsw,
+                },
+                model),
+            _ => throw new GalleryException(GalleryError.Invalid, $"Unknown store '{options.Store}'; use sqlite or postgres."),
+        };
+    }
+}

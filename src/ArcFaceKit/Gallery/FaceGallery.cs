@@ -1,0 +1,439 @@
+using System.Data.Common;
+using System.Globalization;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Gallery;
+
+/// <summary>
+/// The gallery over ADO.NET: one implementation of subjects, faces, templates, search, keys and audit, with a
+/// database dialect underneath (SQLite: <c>SqliteGallery.Open</c>; PostgreSQL + pgvector: <c>PostgresGallery.Open</c>).
+/// Schema: meta (schema version, pinned model), subjects (name, template = normalised mean of its faces), faces
+/// (embedding, aligned crop PNG, source), api_keys, audit. Every write is one transaction with its audit entry.
+/// </summary>
+public sealed class FaceGallery : IFaceGallery, IApiKeyStore
+{
+    /// <summary>The schema this code writes; earlier ones are migrated when opened.</summary>
+    public const int SchemaVersion = 2;
+
+    private readonly GalleryDialect _dialect;
+    private readonly ModelIdentity? _model;
+
+    private FaceGallery(GalleryDialect dialect, ModelIdentity? model)
+    {
+        _dialect = dialect;
+        _model = model;
+    }
+
+    public string Kind => _dialect.Kind;
+
+    /// <summary>The pinned model; a gallery opened for keys only has none.</summary>
+    public ModelIdentity Model => _model ?? throw new InvalidOperationException("This gallery was opened for keys and audit only (no model).");
+
+    /// <summary>Creates or migrates the schema and pins (or checks) the model; a null model opens for keys and audit only.</summary>
+    internal static async Task<FaceGallery> OpenAsync(GalleryDialect dialect, ModelIdentity? model, CancellationToken cancel = default)
+    {
+        var gallery = new FaceGallery(dialect, model);
+        try
+        {
+            await using (var lease = await dialect.LeaseAsync(cancel).ConfigureAwait(false))
+            {
+                var db = lease.Connection;
+                await using var tx = await db.BeginTransactionAsync(cancel).ConfigureAwait(false);
+                await dialect.CreateOrMigrateAsync(db, tx, model?.Dimension ?? 0, cancel).ConfigureAwait(false);
+                if (model is not null)
+                {
+                    var values = new Dictionary<string, string>();
+                    await using (var cmd = Command(db, tx, "SELECT key, value FROM meta"))
+                    await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+                        {
+                            values[reader.GetString(0)] = reader.GetString(1);
+                        }
+                    }
+
+                    if (ModelPin.Read(values.GetValueOrDefault) is { } pinned)
+                    {
+                        ModelPin.Check(pinned, model, dialect.Where);
+                    }
+                    else
+                    {
+                        foreach (var (key, value) in ModelPin.Entries(model))
+                        {
+                            await ExecuteAsync(db, tx, cancel, "INSERT INTO meta(key, value) VALUES (@k, @v)", ("k", key), ("v", value)).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                await tx.CommitAsync(cancel).ConfigureAwait(false);
+                await dialect.SchemaCommittedAsync(db, cancel).ConfigureAwait(false);
+                await dialect.SyncAsync(db, null, cancel).ConfigureAwait(false);
+            }
+
+            return gallery;
+        }
+        catch (DbException e)
+        {
+            await dialect.DisposeAsync().ConfigureAwait(false);
+            throw new GalleryException(GalleryError.Invalid, $"{dialect.Where}: not a usable gallery database ({e.Message}).", e);
+        }
+        catch
+        {
+            await dialect.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public Task<int> CountFacesAsync(CancellationToken cancel = default) => ReadAsync((db, c) => _dialect.CountFacesAsync(db, c), cancel);
+
+    public Task<IReadOnlyList<Subject>> ListSubjectsAsync(CancellationToken cancel = default) => ReadAsync((db, c) => SubjectsAsync(db, null, null, c), cancel);
+
+    public async Task<Subject?> GetSubjectAsync(string name, CancellationToken cancel = default) =>
+        (await ReadAsync((db, c) => SubjectsAsync(db, null, name, c), cancel).ConfigureAwait(false)).SingleOrDefault();
+
+    public async Task<Subject> CreateSubjectAsync(string name, string actor, CancellationToken cancel = default)
+    {
+        SubjectNames.Check(name);
+        return await WriteAsync(async (db, tx, c) =>
+        {
+            if (await SubjectIdAsync(db, tx, name, false, c).ConfigureAwait(false) is not null)
+            {
+                throw Conflict(name);
+            }
+
+            await ExecuteAsync(db, tx, c, "INSERT INTO subjects(name, created_utc) VALUES (@n, @t)", ("n", name), ("t", _dialect.TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "subject.create", name, null, c).ConfigureAwait(false);
+            return ((await SubjectsAsync(db, tx, name, c).ConfigureAwait(false))[0], (IReadOnlyCollection<long>)[]);
+        }, cancel, name).ConfigureAwait(false);
+    }
+
+    public async Task<Subject> RenameSubjectAsync(string name, string newName, string actor, CancellationToken cancel = default)
+    {
+        SubjectNames.Check(newName);
+        return await WriteAsync(async (db, tx, c) =>
+        {
+            long id = await SubjectIdAsync(db, tx, name, true, c).ConfigureAwait(false) ?? throw NotFound(name);
+            if (name != newName && await SubjectIdAsync(db, tx, newName, false, c).ConfigureAwait(false) is not null)
+            {
+                throw Conflict(newName);
+            }
+
+            await ExecuteAsync(db, tx, c, "UPDATE subjects SET name = @n WHERE id = @i", ("n", newName), ("i", id)).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "subject.rename", newName, $"from '{name}'", c).ConfigureAwait(false);
+            return ((await SubjectsAsync(db, tx, newName, c).ConfigureAwait(false))[0], (IReadOnlyCollection<long>)[id]);
+        }, cancel, newName).ConfigureAwait(false);
+    }
+
+    public Task<bool> DeleteSubjectAsync(string name, string actor, CancellationToken cancel = default) => WriteAsync(async (db, tx, c) =>
+    {
+        if (await SubjectIdAsync(db, tx, name, true, c).ConfigureAwait(false) is not { } id)
+        {
+            return (false, (IReadOnlyCollection<long>)[]);
+        }
+
+        long faces = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
+        await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
+        await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @s", ("s", id)).ConfigureAwait(false);
+        await AuditAsync(db, tx, actor, "subject.delete", name, $"{faces} faces erased", c).ConfigureAwait(false);
+        return (true, (IReadOnlyCollection<long>)[id]);
+    }, cancel);
+
+    public async Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        SubjectNames.Check(subject);
+        if (faces.Count == 0)
+        {
+            throw new GalleryException(GalleryError.Invalid, $"No faces to add to '{subject}'.");
+        }
+
+        foreach (var face in faces)
+        {
+            CheckDimension(face.Embedding);
+        }
+
+        return await WriteAsync(async (db, tx, c) =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            await ExecuteAsync(db, tx, c, "INSERT INTO subjects(name, created_utc) VALUES (@n, @t) ON CONFLICT (name) DO NOTHING", ("n", subject), ("t", _dialect.TimeValue(now))).ConfigureAwait(false);
+            long id = await SubjectIdAsync(db, tx, subject, true, c).ConfigureAwait(false) ?? throw NotFound(subject);
+            var added = new List<StoredFace>(faces.Count);
+            foreach (var face in faces)
+            {
+                long faceId = await ScalarAsync<long>(db, tx, c, "INSERT INTO faces(subject_id, created_utc, embedding, crop, source) VALUES (@s, @t, @e, @c, @o) RETURNING id",
+                    ("s", id), ("t", _dialect.TimeValue(now)), ("e", _dialect.EmbeddingValue(face.Embedding)), ("c", face.CropPng ?? []), ("o", face.Source)).ConfigureAwait(false);
+                added.Add(new StoredFace(faceId, subject, now, face.Source));
+            }
+
+            await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "face.add", subject, string.Join(",", added.Select(f => f.Id)), c).ConfigureAwait(false);
+            return ((IReadOnlyList<StoredFace>)added, (IReadOnlyCollection<long>)[id]);
+        }, cancel).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<StoredFace>> ListFacesAsync(string subject, CancellationToken cancel = default) => ReadAsync<IReadOnlyList<StoredFace>>(async (db, c) =>
+    {
+        long id = await SubjectIdAsync(db, null, subject, false, c).ConfigureAwait(false) ?? throw NotFound(subject);
+        await using var cmd = Command(db, null, "SELECT id, created_utc, source FROM faces WHERE subject_id = @s ORDER BY id", ("s", id));
+        await using var reader = await cmd.ExecuteReaderAsync(c).ConfigureAwait(false);
+        var list = new List<StoredFace>();
+        while (await reader.ReadAsync(c).ConfigureAwait(false))
+        {
+            list.Add(new StoredFace(reader.GetInt64(0), subject, _dialect.ReadTime(reader, 1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return list;
+    }, cancel);
+
+    public Task<bool> DeleteFaceAsync(string subject, long faceId, string actor, CancellationToken cancel = default) => WriteAsync(async (db, tx, c) =>
+    {
+        long id = await SubjectIdAsync(db, tx, subject, true, c).ConfigureAwait(false) ?? throw NotFound(subject);
+        if (await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE id = @f AND subject_id = @s", ("f", faceId), ("s", id)).ConfigureAwait(false) == 0)
+        {
+            return (false, (IReadOnlyCollection<long>)[]);
+        }
+
+        await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
+        await AuditAsync(db, tx, actor, "face.delete", subject, faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
+        return (true, (IReadOnlyCollection<long>)[id]);
+    }, cancel);
+
+    public Task<byte[]?> GetFaceCropAsync(string subject, long faceId, CancellationToken cancel = default) => ReadAsync(async (db, c) =>
+    {
+        var crop = await ScalarAsync<byte[]?>(db, null, c, "SELECT f.crop FROM faces f JOIN subjects s ON s.id = f.subject_id WHERE f.id = @f AND s.name = @n", ("f", faceId), ("n", subject)).ConfigureAwait(false);
+        return crop is { Length: > 0 } ? crop : null;
+    }, cancel);
+
+    public Task<IReadOnlyList<SubjectMatch>> SearchAsync(float[] probe, int k, SubjectScoring scoring, CancellationToken cancel = default)
+    {
+        CheckDimension(probe);
+        return ReadAsync((db, c) => SubjectRanking.TopAsync(
+            n => _dialect.NearestFacesAsync(db, probe, n, c),
+            n => _dialect.NearestTemplatesAsync(db, probe, n, c),
+            s => _dialect.ScoreAsync(db, probe, s, c),
+            k, scoring), cancel);
+    }
+
+    public Task<SubjectMatch?> ScoreSubjectAsync(string subject, float[] probe, SubjectScoring scoring, CancellationToken cancel = default)
+    {
+        CheckDimension(probe);
+        return ReadAsync(async (db, c) =>
+        {
+            long id = await SubjectIdAsync(db, null, subject, false, c).ConfigureAwait(false) ?? throw NotFound(subject);
+            var match = (await _dialect.ScoreAsync(db, probe, [id], c).ConfigureAwait(false)).SingleOrDefault();
+            return match is null ? null : match with { Similarity = SubjectRanking.Value(match, scoring) };
+        }, cancel);
+    }
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancel = default) => ReadAsync<IReadOnlyList<AuditEntry>>(async (db, c) =>
+    {
+        await using var cmd = Command(db, null, "SELECT id, time_utc, key_id, action, subject, detail FROM audit ORDER BY id DESC LIMIT @l", ("l", limit));
+        await using var reader = await cmd.ExecuteReaderAsync(c).ConfigureAwait(false);
+        var list = new List<AuditEntry>();
+        while (await reader.ReadAsync(c).ConfigureAwait(false))
+        {
+            list.Add(new AuditEntry(reader.GetInt64(0), _dialect.ReadTime(reader, 1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return list;
+    }, cancel);
+
+    public Task AddKeyAsync(StoredKey key, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return WriteAsync(async (db, tx, c) =>
+        {
+            await ExecuteAsync(db, tx, c, "INSERT INTO api_keys(id, name, scopes, secret_hash, created_utc) VALUES (@i, @n, @s, @h, @t)",
+                ("i", key.Id), ("n", key.Name), ("s", key.Scopes), ("h", key.SecretHash), ("t", _dialect.TimeValue(key.CreatedUtc))).ConfigureAwait(false);
+            await AuditAsync(db, tx, "cli", "key.create", null, key.Id, c).ConfigureAwait(false);
+            return (true, (IReadOnlyCollection<long>)[]);
+        }, cancel);
+    }
+
+    public async Task<StoredKey?> FindKeyAsync(string id, CancellationToken cancel = default) =>
+        (await ReadAsync((db, c) => KeysAsync(db, id, c), cancel).ConfigureAwait(false)).SingleOrDefault();
+
+    public Task<bool> RevokeKeyAsync(string id, CancellationToken cancel = default) => WriteAsync(async (db, tx, c) =>
+    {
+        if (await ExecuteAsync(db, tx, c, "UPDATE api_keys SET revoked_utc = @t WHERE id = @i AND revoked_utc IS NULL", ("t", _dialect.TimeValue(DateTimeOffset.UtcNow)), ("i", id)).ConfigureAwait(false) == 0)
+        {
+            return (false, (IReadOnlyCollection<long>)[]);
+        }
+
+        await AuditAsync(db, tx, "cli", "key.revoke", null, id, c).ConfigureAwait(false);
+        return (true, (IReadOnlyCollection<long>)[]);
+    }, cancel);
+
+    public Task<IReadOnlyList<StoredKey>> ListKeysAsync(CancellationToken cancel = default) => ReadAsync((db, c) => KeysAsync(db, null, c), cancel);
+
+    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+
+    public void Dispose() => _dialect.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    internal static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+
+        return cmd;
+    }
+
+    internal static async Task<int> ExecuteAsync(DbConnection db, DbTransaction? tx, CancellationToken cancel, string sql, params (string Name, object? Value)[] args)
+    {
+        await using var cmd = Command(db, tx, sql, args);
+        return await cmd.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
+    }
+
+    internal static async Task<T> ScalarAsync<T>(DbConnection db, DbTransaction? tx, CancellationToken cancel, string sql, params (string Name, object? Value)[] args)
+    {
+        await using var cmd = Command(db, tx, sql, args);
+        object? value = await cmd.ExecuteScalarAsync(cancel).ConfigureAwait(false);
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return value is null or DBNull ? default! : value is T t ? t : (T)Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Recomputes a subject's template from its faces (NULL when it has none), inside the write transaction.</summary>
+    internal static async Task UpdateTemplateAsync(GalleryDialect dialect, DbConnection db, DbTransaction tx, long subjectId, CancellationToken cancel)
+    {
+        var embeddings = new List<float[]>();
+        await using (var cmd = Command(db, tx, "SELECT embedding FROM faces WHERE subject_id = @s", ("s", subjectId)))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+            {
+                embeddings.Add(dialect.ReadEmbedding(reader, 0));
+            }
+        }
+
+        object? template = embeddings.Count == 0 ? null : dialect.EmbeddingValue(Templates.Mean(embeddings, embeddings[0].Length));
+        await ExecuteAsync(db, tx, cancel, "UPDATE subjects SET template = @t WHERE id = @s", ("t", template), ("s", subjectId)).ConfigureAwait(false);
+    }
+
+    /// <summary>Recomputes every subject's template (after a migration from a schema without templates).</summary>
+    internal static async Task RebuildTemplatesAsync(GalleryDialect dialect, DbConnection db, DbTransaction tx, CancellationToken cancel)
+    {
+        var ids = new List<long>();
+        await using (var cmd = Command(db, tx, "SELECT id FROM subjects"))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (long id in ids)
+        {
+            await UpdateTemplateAsync(dialect, db, tx, id, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The schema version recorded in meta (0 when none), refusing a newer one than this code knows.</summary>
+    internal static async Task CheckOrWriteSchemaAsync(GalleryDialect dialect, DbConnection db, DbTransaction tx, CancellationToken cancel)
+    {
+        string? recorded = await ScalarAsync<string?>(db, tx, cancel, "SELECT value FROM meta WHERE key = 'schema'").ConfigureAwait(false);
+        if (recorded is null)
+        {
+            await ExecuteAsync(db, tx, cancel, "INSERT INTO meta(key, value) VALUES ('schema', @v)", ("v", SchemaVersion.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+        }
+        else if (int.Parse(recorded, CultureInfo.InvariantCulture) > SchemaVersion)
+        {
+            throw new GalleryException(GalleryError.Invalid, $"{dialect.Where} has gallery schema {recorded}, newer than this version of ArcFaceKit understands ({SchemaVersion}); upgrade ArcFaceKit.");
+        }
+    }
+
+    private static GalleryException NotFound(string subject) => new(GalleryError.NotFound, $"No subject named '{subject}'.");
+
+    private static GalleryException Conflict(string subject) => new(GalleryError.Conflict, $"Subject '{subject}' already exists.");
+
+    private Task UpdateTemplateAsync(DbConnection db, DbTransaction tx, long subjectId, CancellationToken cancel) =>
+        UpdateTemplateAsync(_dialect, db, tx, subjectId, cancel);
+
+    private void CheckDimension(float[] embedding)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        if (embedding.Length != Model.Dimension)
+        {
+            throw new GalleryException(GalleryError.Invalid, $"This gallery holds {Model.Dimension}-d embeddings of {Model}; got a {embedding.Length}-d one.");
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancel)
+    {
+        await using var lease = await _dialect.LeaseAsync(cancel).ConfigureAwait(false);
+        await _dialect.SyncAsync(lease.Connection, null, cancel).ConfigureAwait(false);
+        return await read(lease.Connection, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One transaction: the write, then commit, then (still holding the lease) the dialect hears which subjects changed,
+    /// so an in-memory index changes only after a commit and no search sees a half-applied write.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, IReadOnlyCollection<long> Changed)>> write, CancellationToken cancel, string? conflictName = null)
+    {
+        await using var lease = await _dialect.LeaseAsync(cancel).ConfigureAwait(false);
+        var db = lease.Connection;
+        (T Result, IReadOnlyCollection<long> Changed) outcome;
+        try
+        {
+            await using var tx = await db.BeginTransactionAsync(cancel).ConfigureAwait(false);
+            await _dialect.SyncAsync(db, tx, cancel).ConfigureAwait(false);
+            outcome = await write(db, tx, cancel).ConfigureAwait(false);
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException e) when (conflictName is not null && _dialect.IsUniqueViolation(e))
+        {
+            throw Conflict(conflictName);
+        }
+
+        await _dialect.CommittedAsync(db, outcome.Changed, CancellationToken.None).ConfigureAwait(false);
+        return outcome.Result;
+    }
+
+    private async Task<long?> SubjectIdAsync(DbConnection db, DbTransaction? tx, string name, bool forWrite, CancellationToken cancel) =>
+        await ScalarAsync<long?>(db, tx, cancel, "SELECT id FROM subjects WHERE name = @n" + (forWrite ? _dialect.LockRow : ""), ("n", name)).ConfigureAwait(false);
+
+    private async Task AuditAsync(DbConnection db, DbTransaction tx, string actor, string action, string? subject, string? detail, CancellationToken cancel) =>
+        await ExecuteAsync(db, tx, cancel, "INSERT INTO audit(time_utc, key_id, action, subject, detail) VALUES (@t, @k, @a, @s, @d)",
+            ("t", _dialect.TimeValue(DateTimeOffset.UtcNow)), ("k", actor), ("a", action), ("s", subject), ("d", detail)).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<Subject>> SubjectsAsync(DbConnection db, DbTransaction? tx, string? name, CancellationToken cancel)
+    {
+        const string Select = "SELECT s.name, COUNT(f.id), s.created_utc FROM subjects s LEFT JOIN faces f ON f.subject_id = s.id";
+        await using var cmd = name is null
+            ? Command(db, tx, Select + " GROUP BY s.id, s.name, s.created_utc ORDER BY s.name")
+            : Command(db, tx, Select + " WHERE s.name = @n GROUP BY s.id, s.name, s.created_utc", ("n", name));
+        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
+        var list = new List<Subject>();
+        while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+        {
+            list.Add(new Subject(reader.GetString(0), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), _dialect.ReadTime(reader, 2)));
+        }
+
+        return list;
+    }
+
+    private async Task<IReadOnlyList<StoredKey>> KeysAsync(DbConnection db, string? id, CancellationToken cancel)
+    {
+        const string Select = "SELECT id, name, scopes, secret_hash, created_utc, revoked_utc FROM api_keys";
+        await using var cmd = id is null ? Command(db, null, Select + " ORDER BY created_utc") : Command(db, null, Select + " WHERE id = @i", ("i", id));
+        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
+        var list = new List<StoredKey>();
+        while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+        {
+            list.Add(new StoredKey(reader.GetString(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture), reader.GetString(3),
+                _dialect.ReadTime(reader, 4), reader.IsDBNull(5) ? null : _dialect.ReadTime(reader, 5)));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Data.Common;
+
+namespace ArcFaceKit.Gallery;
+
+/// <summary>A face found by a nearest-face search.</summary>
+internal readonly record struct FaceHit(long FaceId, long SubjectId, float Similarity);
+
+/// <summary>A subject found by a nearest-template search.</summary>
+internal readonly record struct TemplateHit(long SubjectId, float Similarity);
+
+/// <summary>
+/// What differs between databases under <see cref="FaceGallery"/>: connections, column types, how embeddings and
+/// times are bound and read, migrations from earlier schemas, and how the nearest faces and templates are found
+/// (in memory for SQLite, in the database for PostgreSQL). Everything else (keys, audit, row mapping, model
+/// pinning, templates, ranking) is shared and lives in <see cref="FaceGallery"/>.
+/// </summary>
+internal abstract class GalleryDialect : IAsyncDisposable
+{
+    public abstract string Kind { get; }
+
+    /// <summary>Names the database in messages (a file path, a schema).</summary>
+    public abstract string Where { get; }
+
+    /// <summary>A connection for one operation, with its session settings applied; released by disposing the lease.</summary>
+    public abstract ValueTask<Lease> LeaseAsync(CancellationToken cancel);
+
+    /// <summary>Creates the tables of the current schema, migrating earlier schemas first. Runs inside <paramref name="tx"/>.</summary>
+    public abstract Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancel);
+
+    /// <summary>Called once the schema transaction committed (PostgreSQL reloads its types: the vector type may be new).</summary>
+    public virtual Task SchemaCommittedAsync(DbConnection connection, CancellationToken cancel) => Task.CompletedTask;
+
+    public abstract object EmbeddingValue(float[] embedding);
+
+    public abstract float[] ReadEmbedding(DbDataReader reader, int ordinal);
+
+    public abstract object TimeValue(DateTimeOffset time);
+
+    public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    /// <summary>Appended to the SELECT that reads a subject's row before a write, to lock it where the database needs that.</summary>
+    public abstract string LockRow { get; }
+
+    public abstract bool IsUniqueViolation(DbException e);
+
+    /// <summary>Called inside each write transaction and before each read: picks up commits made by other processes.</summary>
+    public virtual Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel) => Task.CompletedTask;
+
+    /// <summary>Called after a commit (still holding the lease) with the subjects whose rows it changed.</summary>
+    public virtual Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, CancellationToken cancel) => Task.CompletedTask;
+
+    public abstract Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancel);
+
+    /// <summary>The n faces nearest the probe, best first.</summary>
+    public abstract Task<IReadOnlyList<FaceHit>> NearestFacesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel);
+
+    /// <summary>The n subject templates nearest the probe, best first.</summary>
+    public abstract Task<IReadOnlyList<TemplateHit>> NearestTemplatesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel);
+
+    /// <summary>For each subject with faces: its name, its most similar face and the similarity of its template.</summary>
+    public abstract Task<IReadOnlyList<SubjectMatch>> ScoreAsync(DbConnection connection, float[] probe, IReadOnlyCollection<long> subjects, CancellationToken cancel);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>A connection lent for one operation.</summary>
+    internal sealed class Lease(DbConnection connection, Func<ValueTask> release) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = connection;
+
+        public ValueTask DisposeAsync() => release();
+    }
+}

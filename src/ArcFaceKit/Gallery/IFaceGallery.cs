@@ -1,0 +1,66 @@
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Gallery;
+
+/// <summary>
+/// Subjects with their faces (embedding + aligned crop), 1:N search, erasure and an audit log: the one gallery the
+/// CLI, the server and library users share. Every write is one transaction that records its audit entry (who:
+/// <c>actor</c>) with it; a gallery is pinned to the embedding model that filled it and refuses another.
+/// Implementations are safe to call from many threads at once.
+/// </summary>
+public interface IFaceGallery : IAsyncDisposable, IDisposable
+{
+    /// <summary>What backs this gallery, for health output (no paths or secrets).</summary>
+    string Kind { get; }
+
+    ModelIdentity Model { get; }
+
+    Task<int> CountFacesAsync(CancellationToken cancel = default);
+
+    Task<IReadOnlyList<Subject>> ListSubjectsAsync(CancellationToken cancel = default);
+
+    Task<Subject?> GetSubjectAsync(string name, CancellationToken cancel = default);
+
+    /// <summary>Creates an empty subject; Conflict when the name is taken.</summary>
+    Task<Subject> CreateSubjectAsync(string name, string actor, CancellationToken cancel = default);
+
+    /// <summary>Renames a subject; NotFound or Conflict.</summary>
+    Task<Subject> RenameSubjectAsync(string name, string newName, string actor, CancellationToken cancel = default);
+
+    /// <summary>Erases a subject with every embedding and stored crop. False when there is none of that name.</summary>
+    Task<bool> DeleteSubjectAsync(string name, string actor, CancellationToken cancel = default);
+
+    /// <summary>Adds faces to a subject (created when new), all or none.</summary>
+    Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default);
+
+    /// <summary>The faces of a subject; NotFound when there is no such subject.</summary>
+    Task<IReadOnlyList<StoredFace>> ListFacesAsync(string subject, CancellationToken cancel = default);
+
+    /// <summary>Deletes one face of a subject. False when that subject has no such face.</summary>
+    Task<bool> DeleteFaceAsync(string subject, long faceId, string actor, CancellationToken cancel = default);
+
+    /// <summary>The aligned crop (PNG) of one face, or null (no such face, or none was kept).</summary>
+    Task<byte[]?> GetFaceCropAsync(string subject, long faceId, CancellationToken cancel = default);
+
+    /// <summary>The k subjects that score highest against the probe under <paramref name="scoring"/>, best first (exact unless <see cref="Kind"/> says approximate).</summary>
+    Task<IReadOnlyList<SubjectMatch>> SearchAsync(float[] probe, int k, SubjectScoring scoring, CancellationToken cancel = default);
+
+    /// <summary>One subject's score against the probe; null when it has no faces; NotFound without the subject.</summary>
+    Task<SubjectMatch?> ScoreSubjectAsync(string subject, float[] probe, SubjectScoring scoring, CancellationToken cancel = default);
+
+    /// <summary>The newest audit entries, newest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancel = default);
+}
+
+/// <summary>API keys kept beside the gallery (hashes only); issuing and checking tokens is the server's job.</summary>
+public interface IApiKeyStore
+{
+    Task AddKeyAsync(StoredKey key, CancellationToken cancel = default);
+
+    Task<StoredKey?> FindKeyAsync(string id, CancellationToken cancel = default);
+
+    /// <summary>Marks a key revoked. False when there is no active key with that id.</summary>
+    Task<bool> RevokeKeyAsync(string id, CancellationToken cancel = default);
+
+    Task<IReadOnlyList<StoredKey>> ListKeysAsync(CancellationToken cancel = default);
+}

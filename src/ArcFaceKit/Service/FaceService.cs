@@ -1,0 +1,239 @@
+using ArcFaceKit.Alignment;
+using ArcFaceKit.Detection;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Matching;
+using ArcFaceKit.Models;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Service;
+
+/// <summary>
+/// The one composition point: detector, aligner and embedder opened once and shared by every caller (the CLI, the
+/// server, evaluation and training). Thread-safe: any number of threads may call one instance at once (ONNX Runtime
+/// sessions are safe to run concurrently and nothing else here is mutable); at most
+/// <see cref="FaceServiceOptions.Concurrency"/> analyses run at a time, each on
+/// <see cref="FaceServiceOptions.ThreadsPerAnalysis"/> threads, and the rest wait in a bounded line.
+/// Results keep the aligned crop, so nothing is aligned twice.
+/// </summary>
+public sealed class FaceService : IDisposable
+{
+    private readonly AnalysisGate _gate;
+    private readonly DecodeOptions _decode;
+    private readonly Lazy<SimilarityThreshold> _threshold;
+
+    /// <summary>Uses the given stages (a user's own detector, say); the service owns and disposes them.</summary>
+    public FaceService(IFaceDetector detector, IFaceEmbedder embedder, FaceServiceOptions options, IFaceAligner? aligner = null)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(options);
+        Detector = detector;
+        Embedder = embedder;
+        Options = options;
+        Aligner = aligner ?? new FaceAligner(embedder.InputSize);
+        if (Aligner.CropSize != embedder.InputSize)
+        {
+            throw new ArgumentException($"The aligner makes {Aligner.CropSize}px crops; {embedder.Manifest.Name} takes {embedder.InputSize}px.", nameof(aligner));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxQueuedAnalyses);
+        _gate = new AnalysisGate(options.Concurrency, options.MaxQueuedAnalyses);
+        _decode = new DecodeOptions { MaxPixels = options.MaxPixels };
+        _threshold = new(() => SimilarityThreshold.FromManifest(embedder.Manifest));
+    }
+
+    public IFaceDetector Detector { get; }
+
+    public IFaceEmbedder Embedder { get; }
+
+    public IFaceAligner Aligner { get; }
+
+    public FaceServiceOptions Options { get; }
+
+    /// <summary>The default decision threshold: the embedder manifest's FAR 1e-3 point (an error when it has none).</summary>
+    public SimilarityThreshold DefaultThreshold => _threshold.Value;
+
+    /// <summary>Time spent inside ONNX Runtime by both models since they were opened.</summary>
+    public TimeSpan InferenceTime => Detector.InferenceTime + Embedder.InferenceTime;
+
+    /// <summary>Opens the models the options name, with the options' threads.</summary>
+    public static FaceService Open(FaceServiceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var inference = new InferenceOptions { IntraOpThreads = options.ThreadsPerAnalysis, UseCuda = options.UseCuda };
+        var detector = FaceDetectors.Open(options.Detector, options.Detection, inference);
+        try
+        {
+            return new FaceService(detector, OnnxFaceEmbedder.Open(options.Embedder, options.Embedding, inference), options);
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Decodes an upload under the options' pixel limit (EXIF orientation applied).</summary>
+    public RgbImage Decode(ReadOnlySpan<byte> encoded) => ImageDecoder.Decode(encoded, _decode);
+
+    public RgbImage DecodeFile(string path) => ImageDecoder.DecodeFile(path, _decode);
+
+    /// <summary>Faces with box, landmarks and score, best score first (no embedding).</summary>
+    public async Task<IReadOnlyList<DetectedFace>> DetectAsync(RgbImage image, CancellationToken cancel = default)
+    {
+        using var slot = await _gate.EnterAsync(cancel).ConfigureAwait(false);
+        return Detector.Detect(image);
+    }
+
+    /// <summary>Every face of the image, embedded.</summary>
+    public async Task<IReadOnlyList<FaceRecord>> AnalyzeAsync(RgbImage image, CancellationToken cancel = default) =>
+        (await AnalyzeBatchAsync([image], FaceSelection.All, cancel).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Detects in each image, keeps the faces the selection names, then embeds every kept face of the batch in as few
+    /// model runs as the embedder allows. One analysis slot for the whole batch.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> AnalyzeBatchAsync(IReadOnlyList<RgbImage> images, FaceSelection selection = FaceSelection.All, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var slot = await _gate.EnterAsync(cancel).ConfigureAwait(false);
+        var faces = new List<IReadOnlyList<DetectedFace>>(images.Count);
+        foreach (var image in images)
+        {
+            cancel.ThrowIfCancellationRequested();
+            faces.Add(FaceSelector.Apply(Detector.Detect(image), selection, image.Width, image.Height));
+        }
+
+        cancel.ThrowIfCancellationRequested();
+        return Embed(images, faces);
+    }
+
+    /// <summary>
+    /// The one face a photo is about: none is an error, several are an error under <see cref="SingleFacePolicy.Refuse"/>,
+    /// else the largest or the most central is taken. Only that face is aligned and embedded.
+    /// </summary>
+    public async Task<FaceRecord> SingleFaceAsync(RgbImage image, SingleFacePolicy policy, string what = "the photo", CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var slot = await _gate.EnterAsync(cancel).ConfigureAwait(false);
+        var found = Detector.Detect(image);
+        cancel.ThrowIfCancellationRequested();
+        var chosen = Choose(found, policy, image, what);
+        return Embed([image], [[chosen]])[0][0];
+    }
+
+    /// <summary>1:1: the single faces of two photos compared against a threshold (default: <see cref="DefaultThreshold"/>).</summary>
+    public async Task<(Verification Decision, FaceRecord First, FaceRecord Second)> VerifyAsync(
+        RgbImage first, RgbImage second, SingleFacePolicy policy, SimilarityThreshold? threshold = null, CancellationToken cancel = default)
+    {
+        var a = await SingleFaceAsync(first, policy, "the first photo", cancel).ConfigureAwait(false);
+        var b = await SingleFaceAsync(second, policy, "the second photo", cancel).ConfigureAwait(false);
+        return (Verification.Of(a.Embedding, b.Embedding, threshold ?? DefaultThreshold), a, b);
+    }
+
+    /// <summary>
+    /// The face each photo gives for enrolment (its single face under the policy, with its crop). Every photo is
+    /// checked here, before anything is written: one photo without a usable face enrolls none.
+    /// </summary>
+    public async Task<IReadOnlyList<(NewFace New, FaceRecord Face)>> FacesToEnrollAsync(
+        IReadOnlyList<(RgbImage Image, string? Source)> photos, SingleFacePolicy policy, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(photos);
+        var faces = new List<(NewFace, FaceRecord)>(photos.Count);
+        for (int i = 0; i < photos.Count; i++)
+        {
+            string what = photos[i].Source ?? (photos.Count == 1 ? "the photo" : $"photo {i + 1} of {photos.Count}");
+            var face = await SingleFaceAsync(photos[i].Image, policy, what, cancel).ConfigureAwait(false);
+            faces.Add((NewFace.From(face, photos[i].Source), face));
+        }
+
+        return faces;
+    }
+
+    /// <summary>Adds one face from each photo to a subject (created when new), all or none (see <see cref="FacesToEnrollAsync"/>).</summary>
+    public async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> EnrollAsync(
+        IFaceGallery gallery, string subject, IReadOnlyList<(RgbImage Image, string? Source)> photos, SingleFacePolicy policy, string actor, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        CheckModel(gallery);
+        var faces = await FacesToEnrollAsync(photos, policy, cancel).ConfigureAwait(false);
+        cancel.ThrowIfCancellationRequested();
+        var stored = await gallery.AddFacesAsync(subject, [.. faces.Select(f => f.New)], actor, cancel).ConfigureAwait(false);
+        return [.. stored.Select((s, i) => (s, faces[i].Face))];
+    }
+
+    /// <summary>1:N: for every face of the photo, the k best subjects under the scoring rule, accepted at or above the threshold.</summary>
+    public async Task<IReadOnlyList<IdentifiedFace>> IdentifyAsync(IFaceGallery gallery, RgbImage image, IdentifyOptions? options = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        CheckModel(gallery);
+        options ??= IdentifyOptions.Default;
+        var threshold = options.Threshold ?? DefaultThreshold;
+        var faces = await AnalyzeAsync(image, cancel).ConfigureAwait(false);
+        var result = new List<IdentifiedFace>(faces.Count);
+        foreach (var face in faces)
+        {
+            var matches = await gallery.SearchAsync(face.Embedding, options.K, options.Scoring, cancel).ConfigureAwait(false);
+            result.Add(new IdentifiedFace(face, [.. matches.Select(m => new IdentityCandidate(m, m.Similarity >= threshold.Cosine))], threshold));
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        Detector.Dispose();
+        Embedder.Dispose();
+        _gate.Dispose();
+    }
+
+    private DetectedFace Choose(IReadOnlyList<DetectedFace> found, SingleFacePolicy policy, RgbImage image, string what)
+    {
+        if (found.Count == 0)
+        {
+            throw new FaceSelectionException(0, $"{what}: no face found (detector {Detector.Manifest.Name}).");
+        }
+
+        if (found.Count > 1 && policy == SingleFacePolicy.Refuse)
+        {
+            throw new FaceSelectionException(found.Count, $"{what}: {found.Count} faces found; use a photo with one face, or ask for the largest (--largest, largest=true).");
+        }
+
+        var selection = policy == SingleFacePolicy.Central ? FaceSelection.MostCentral : FaceSelection.Largest;
+        return FaceSelector.Apply(found, selection, image.Width, image.Height)[0];
+    }
+
+    private List<IReadOnlyList<FaceRecord>> Embed(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)
+    {
+        var crops = new List<RgbImage>();
+        for (int i = 0; i < images.Count; i++)
+        {
+            crops.AddRange(faces[i].Select(f => Aligner.Align(images[i], f.Landmarks)));
+        }
+
+        var embeddings = crops.Count == 0 ? [] : Embedder.Embed(crops);
+        var result = new List<IReadOnlyList<FaceRecord>>(images.Count);
+        int next = 0;
+        foreach (var list in faces)
+        {
+            var records = new FaceRecord[list.Count];
+            for (int j = 0; j < list.Count; j++, next++)
+            {
+                records[j] = new FaceRecord(list[j], embeddings[next], crops[next]);
+            }
+
+            result.Add(records);
+        }
+
+        return result;
+    }
+
+    private void CheckModel(IFaceGallery gallery)
+    {
+        if (gallery.Model.Key != Embedder.Identity.Key)
+        {
+            throw new GalleryException(GalleryError.WrongModel, $"This gallery holds embeddings of {gallery.Model}; this service embeds with {Embedder.Identity}.");
+        }
+    }
+}

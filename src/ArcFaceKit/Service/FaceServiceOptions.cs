@@ -1,0 +1,51 @@
+using ArcFaceKit.Detection;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Service;
+
+/// <summary>Everything a <see cref="FaceService"/> is built from: the two models, their settings, limits and concurrency.</summary>
+public sealed record FaceServiceOptions
+{
+    /// <summary>Detector model: an .onnx file with a manifest beside it or known by SHA-256, or a .manifest.json.</summary>
+    public required string Detector { get; init; }
+
+    /// <summary>Embedder model, as for <see cref="Detector"/>.</summary>
+    public required string Embedder { get; init; }
+
+    /// <summary>Score, NMS, minimum face size, input size and upscale limit of the detector.</summary>
+    public DetectorOptions Detection { get; init; } = DetectorOptions.Default;
+
+    /// <summary>Flip test and batch size of the embedder.</summary>
+    public EmbedderOptions Embedding { get; init; } = EmbedderOptions.Default;
+
+    /// <summary>Images whose header declares more pixels than this are refused before decoding.</summary>
+    public long MaxPixels { get; init; } = DecodeOptions.DefaultMaxPixels;
+
+    /// <summary>How many analyses (detect + align + embed of one request or batch) run at once; 0: <see cref="DefaultConcurrency"/>.</summary>
+    public int MaxConcurrentAnalyses { get; init; }
+
+    /// <summary>
+    /// ONNX Runtime threads inside one model run; 0: the cores shared out among the concurrent analyses
+    /// (cores / <see cref="MaxConcurrentAnalyses"/>, at least 1), so that full concurrency does not oversubscribe the cores.
+    /// </summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Analyses that may wait for a slot; one more is refused with <see cref="ServiceBusyException"/>.</summary>
+    public int MaxQueuedAnalyses { get; init; } = 64;
+
+    /// <summary>Run the models on CUDA (ONNX Runtime's GPU package in place of the CPU one; untested here).</summary>
+    public bool UseCuda { get; init; }
+
+    /// <summary>
+    /// Concurrent analyses when none is given: one per core. Measured with the server's load test on 2 cores (README):
+    /// one single-threaded analysis per core beat one analysis using both cores at 8 clients and matched it at 1.
+    /// </summary>
+    public static int DefaultConcurrency => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>The concurrency in force: <see cref="MaxConcurrentAnalyses"/> or the default.</summary>
+    public int Concurrency => MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses : DefaultConcurrency;
+
+    /// <summary>The intra-op threads in force: <see cref="IntraOpThreads"/> or the cores shared out among the analyses.</summary>
+    public int ThreadsPerAnalysis => IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, Environment.ProcessorCount / Concurrency);
+}

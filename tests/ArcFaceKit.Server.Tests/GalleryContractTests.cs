@@ -1,0 +1,321 @@
+using ArcFaceKit.Bench;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Recognition;
+using ArcFaceKit.Server.Security;
+using ArcFaceKit.Server.Tests.Support;
+
+namespace ArcFaceKit.Server.Tests;
+
+/// <summary>The behaviour every gallery backend must have; run against SQLite and against PostgreSQL + pgvector.</summary>
+public abstract class GalleryContractTests : IAsyncDisposable
+{
+    private static readonly Lazy<Dictionary<string, NewFace>> Faces = new(() => new[]
+    {
+        "Abel_Pacheco_0001.jpg", "Abel_Pacheco_0002.jpg", "Abel_Pacheco_0004.jpg", "Dean_Barker_0001.jpg",
+        "Aaron_Eckhart_0001.jpg", "AJ_Lamas_0001.jpg", "Aaron_Guiel_0001.jpg",
+    }.ToDictionary(f => f, TestModels.Face));
+
+    private readonly List<FaceGallery> _opened = [];
+
+    /// <summary>Opens the test's gallery (the same one on every call) for <paramref name="model"/>, or keys-only for null.</summary>
+    protected abstract Task<FaceGallery> OpenGalleryAsync(ModelIdentity? model);
+
+    protected async Task<FaceGallery> Open(ModelIdentity? model = null)
+    {
+        var gallery = await OpenGalleryAsync(model ?? TestModels.Model);
+        _opened.Add(gallery);
+        return gallery;
+    }
+
+    protected static NewFace Face(string file) => Faces.Value[file];
+
+    protected static float[] Probe(string file) => Face(file).Embedding;
+
+    private static async Task<GalleryError> Refused(Func<Task> action) => (await Assert.ThrowsAsync<GalleryException>(action)).Error;
+
+    [Fact]
+    public async Task Subjects_are_created_listed_renamed_and_deleted()
+    {
+        var store = await Open();
+        Assert.Equal("alice", (await store.CreateSubjectAsync("alice", "k1")).Name);
+        await store.CreateSubjectAsync("bob", "k1");
+        Assert.Equal(GalleryError.Conflict, await Refused(() => store.CreateSubjectAsync("alice", "k1")));
+        Assert.Equal(["alice", "bob"], (await store.ListSubjectsAsync()).Select(s => s.Name));
+
+        Assert.Equal("carol", (await store.RenameSubjectAsync("alice", "carol", "k1")).Name);
+        Assert.Null(await store.GetSubjectAsync("alice"));
+        Assert.Equal(GalleryError.Conflict, await Refused(() => store.RenameSubjectAsync("carol", "bob", "k1")));
+        Assert.Equal(GalleryError.NotFound, await Refused(() => store.RenameSubjectAsync("nobody", "x", "k1")));
+
+        Assert.True(await store.DeleteSubjectAsync("carol", "k1"));
+        Assert.False(await store.DeleteSubjectAsync("carol", "k1"));
+        Assert.Equal(["bob"], (await store.ListSubjectsAsync()).Select(s => s.Name));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" padded ")]
+    [InlineData("line\nbreak")]
+    [InlineData("a/b")]
+    public async Task Bad_subject_names_are_refused(string name)
+    {
+        var store = await Open();
+        Assert.Equal(GalleryError.Invalid, await Refused(() => store.CreateSubjectAsync(name, "k1")));
+        Assert.Equal(GalleryError.Invalid, await Refused(() => store.AddFacesAsync(name, [Face("Abel_Pacheco_0001.jpg")], "k1")));
+    }
+
+    [Fact]
+    public async Task Enrolled_faces_are_found_by_another_photo_of_the_same_person()
+    {
+        var store = await Open();
+        var added = await store.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
+        Assert.Equal(2, added.Count);
+        await store.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
+        await store.AddFacesAsync("aaron", [Face("Aaron_Eckhart_0001.jpg")], "k1");
+
+        var hits = await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 5, SubjectScoring.BestFace);
+        Assert.Equal("abel", hits[0].Subject);
+        Assert.Contains(hits[0].FaceId, added.Select(f => f.Id));
+        Assert.True(hits[0].Similarity > 0.5f, $"same person scored {hits[0].Similarity}");
+        Assert.Equal(3, hits.Count);                                   // each subject once, by its best face
+        Assert.Equal(hits.Count, hits.Select(h => h.Subject).Distinct().Count());
+        Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Similarity >= p.Second.Similarity));
+
+        var best = (await store.ScoreSubjectAsync("abel", Probe("Abel_Pacheco_0004.jpg"), SubjectScoring.BestFace))!;
+        Assert.Equal(hits[0].FaceId, best.FaceId);
+        Assert.Equal(hits[0].Similarity, best.Similarity, 4);
+        Assert.Equal(GalleryError.NotFound, await Refused(() => store.ScoreSubjectAsync("nobody", Probe("Abel_Pacheco_0004.jpg"), SubjectScoring.BestFace)));
+
+        // Every scoring rule ranks the same person first here, and reports both component scores.
+        foreach (var scoring in Enum.GetValues<SubjectScoring>())
+        {
+            var top = (await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 3, scoring))[0];
+            Assert.Equal("abel", top.Subject);
+            Assert.Equal(hits[0].FaceSimilarity, top.FaceSimilarity, 4);
+            Assert.True(top.TemplateSimilarity > 0.5f);
+        }
+    }
+
+    [Fact]
+    public async Task An_empty_store_finds_nobody()
+    {
+        var store = await Open();
+        Assert.Empty(await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 3, SubjectScoring.BestFace));
+        await store.CreateSubjectAsync("empty", "k1");
+        foreach (var scoring in Enum.GetValues<SubjectScoring>())
+        {
+            Assert.Empty(await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 3, scoring));
+        }
+
+        Assert.Null(await store.ScoreSubjectAsync("empty", Probe("Abel_Pacheco_0004.jpg"), SubjectScoring.BestFace));
+    }
+
+    [Fact]
+    public async Task Faces_are_listed_served_as_png_and_deleted_one_by_one()
+    {
+        var store = await Open();
+        var added = await store.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
+        Assert.Equal(added.Select(f => f.Id), (await store.ListFacesAsync("abel")).Select(f => f.Id));
+        byte[] png = (await store.GetFaceCropAsync("abel", added[0].Id))!;
+        Assert.Equal(Face("Abel_Pacheco_0001.jpg").CropPng, png);
+        Assert.Null(await store.GetFaceCropAsync("dean", added[0].Id));
+
+        Assert.True(await store.DeleteFaceAsync("abel", added[0].Id, "k1"));
+        Assert.False(await store.DeleteFaceAsync("abel", added[0].Id, "k1"));
+        Assert.Equal([added[1].Id], (await store.ListFacesAsync("abel")).Select(f => f.Id));
+        Assert.Equal(1, await store.CountFacesAsync());
+        Assert.DoesNotContain(await store.SearchAsync(Probe("Abel_Pacheco_0001.jpg"), 5, SubjectScoring.BestFace), h => h.FaceId == added[0].Id);
+
+        // The template follows the faces: with one face left, it is that face.
+        var left = (await store.ScoreSubjectAsync("abel", Probe("Abel_Pacheco_0002.jpg"), SubjectScoring.MeanTemplate))!;
+        Assert.Equal(1f, left.Similarity, 4);
+        Assert.Equal(GalleryError.NotFound, await Refused(() => store.ListFacesAsync("nobody")));
+    }
+
+    [Fact]
+    public async Task Deleting_a_subject_erases_every_embedding_and_crop_and_is_audited()
+    {
+        var store = await Open();
+        var abel = await store.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "writer-1");
+        await store.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "writer-1");
+
+        Assert.True(await store.DeleteSubjectAsync("abel", "writer-2"));
+        Assert.Equal(1, await store.CountFacesAsync());
+        foreach (var f in abel)
+        {
+            Assert.Null(await store.GetFaceCropAsync("abel", f.Id));
+        }
+
+        Assert.All(await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 10, SubjectScoring.Both), h => Assert.Equal("dean", h.Subject));
+
+        // Gone for good: a fresh open (index rebuilt from the database) does not bring it back.
+        var reopened = await Open();
+        Assert.Equal(1, await reopened.CountFacesAsync());
+        Assert.Null(await reopened.GetSubjectAsync("abel"));
+
+        var audit = await store.ReadAuditAsync(10);
+        Assert.Equal(("subject.delete", "abel", "writer-2"), (audit[0].Action, audit[0].Subject, audit[0].Actor));
+        Assert.Equal(("face.add", "writer-1"), (audit[1].Action, audit[1].Actor));
+    }
+
+    [Fact]
+    public async Task A_reopened_store_has_every_face_and_searches_the_same()
+    {
+        var store = await Open();
+        await store.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg")], "k1");
+        await store.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
+        var before = await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 2, SubjectScoring.Both);
+
+        var reopened = await Open();
+        Assert.Equal(2, await reopened.CountFacesAsync());
+        var after = await reopened.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 2, SubjectScoring.Both);
+        Assert.Equal(before.Select(h => (h.Subject, h.FaceId)), after.Select(h => (h.Subject, h.FaceId)));
+        Assert.All(before.Zip(after), p => Assert.Equal(p.First.Similarity, p.Second.Similarity, 4));
+    }
+
+    [Fact]
+    public async Task A_store_refuses_another_model_and_embeddings_of_the_wrong_dimension()
+    {
+        var store = await Open();
+        await store.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg")], "k1");
+        var other = TestModels.Model with { Sha256 = new string('0', 64), Name = "other" };
+        Assert.Equal(GalleryError.WrongModel, await Refused(() => Open(other)));
+
+        var wrong = new NewFace(new float[TestModels.Model.Dimension + 1], [1]);
+        Assert.Equal(GalleryError.Invalid, await Refused(() => store.AddFacesAsync("abel", [wrong], "k1")));
+        Assert.Equal(GalleryError.Invalid, await Refused(() => store.SearchAsync(new float[3], 1, SubjectScoring.BestFace)));
+        Assert.Equal(1, await store.CountFacesAsync());
+    }
+
+    [Fact]
+    public async Task Keys_are_stored_as_hashes_checked_and_revoked()
+    {
+        var keys = await Open();
+        var (key, token) = await ApiKeys.CreateAsync(keys, "door", ApiScopes.Read);
+        Assert.DoesNotContain(await keys.ListKeysAsync(), k => k.SecretHash.Contains(token, StringComparison.Ordinal) || token.Contains(k.SecretHash, StringComparison.Ordinal));
+        Assert.Equal(key.Id, (await ApiKeys.AuthenticateAsync(keys, token))?.Id);
+        Assert.Null(await ApiKeys.AuthenticateAsync(keys, token[..^2] + "xx"));
+        Assert.Null(await ApiKeys.AuthenticateAsync(keys, "afk_nothing"));
+        Assert.Null(await ApiKeys.AuthenticateAsync(keys, null));
+
+        // A keys-only open (the server's key commands) sees the same keys.
+        await using (var keysOnly = await OpenGalleryAsync(null))
+        {
+            Assert.True(await keysOnly.RevokeKeyAsync(key.Id));
+        }
+
+        Assert.Null(await ApiKeys.AuthenticateAsync(keys, token));
+        Assert.False(await keys.RevokeKeyAsync(key.Id));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_and_searchers_lose_nothing()
+    {
+        var store = await Open();
+        string[] photos = ["Abel_Pacheco_0001.jpg", "Dean_Barker_0001.jpg", "Aaron_Eckhart_0001.jpg", "AJ_Lamas_0001.jpg"];
+        _ = Faces.Value;
+        var ids = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Parallel.ForAsync(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (worker, cancel) =>
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                foreach (var f in await store.AddFacesAsync($"person-{worker}", [Face(photos[(worker + i) % photos.Length])], $"k{worker}", cancel))
+                {
+                    ids.Add(f.Id);
+                }
+
+                var hits = await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 3, (SubjectScoring)(i % 3), cancel);
+                Assert.NotEmpty(hits);
+                Assert.Equal(hits.Count, hits.Select(h => h.Subject).Distinct().Count());
+            }
+        });
+
+        Assert.Equal(48, ids.Distinct().Count());
+        Assert.Equal(48, await store.CountFacesAsync());
+        Assert.All(await store.ListSubjectsAsync(), s => Assert.Equal(6, s.FaceCount));
+        Assert.Equal(48, await (await Open()).CountFacesAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteGalleryTests : GalleryContractTests
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-store-").FullName;
+
+    protected override Task<FaceGallery> OpenGalleryAsync(ModelIdentity? model) => SqliteGallery.OpenAsync(Path.Combine(_folder, "store.db"), model);
+
+    [Fact]
+    public async Task A_file_that_is_not_a_database_is_refused_clearly()
+    {
+        string path = Path.Combine(_folder, "junk.db");
+        await File.WriteAllTextAsync(path, "not sqlite at all, just text that is long enough to be a header........");
+        var e = await Assert.ThrowsAsync<GalleryException>(() => SqliteGallery.OpenAsync(path, TestModels.Model));
+        Assert.Contains("not a usable gallery database", e.Message, StringComparison.Ordinal);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContractTests
+{
+    private readonly string _schema = PostgresServer.NewSchema();
+
+    protected override Task<FaceGallery> OpenGalleryAsync(ModelIdentity? model) =>
+        PostgresGallery.OpenAsync(new PostgresGalleryOptions(server.ConnectionString) { Schema = _schema }, model);
+
+    [Fact]
+    public async Task Hnsw_search_agrees_with_exact_search_at_recall_10()
+    {
+        var photos = Directory.EnumerateFiles(Path.GetDirectoryName(TestModels.Lfw("x"))!, "*.jpg").Order(StringComparer.Ordinal).Where((_, i) => i % 20 == 0);
+        var report = await HnswRecall.MeasureAsync(TestModels.Service, new PostgresGalleryOptions(server.ConnectionString) { Schema = _schema, EfSearch = 40 }, photos, 300, 40, 10);
+        Assert.True(report.Faces >= 300, report.ToString());
+        Assert.True(report.Recall >= 0.9, report.ToString());
+    }
+
+    [Fact]
+    public async Task A_bad_schema_name_is_refused_before_any_sql()
+    {
+        var e = await Assert.ThrowsAsync<GalleryException>(() => PostgresGallery.OpenAsync(new PostgresGalleryOptions(server.ConnectionString) { Schema = "x\"; DROP TABLE y; --" }, TestModels.Model));
+        Assert.Equal(GalleryError.Invalid, e.Error);
+    }
+
+    [Fact]
+    public async Task A_store_of_the_servers_version_1_schema_opens_migrated()
+    {
+        // The version-1 PostgreSQL tables (no templates, no sources), filled the way that version did.
+        await using (var conn = new Npgsql.NpgsqlConnection(server.ConnectionString))
+        {
+            await conn.OpenAsync();
+            using var setup = new Npgsql.NpgsqlCommand($"""
+                CREATE EXTENSION IF NOT EXISTS vector SCHEMA public;
+                CREATE SCHEMA "{_schema}";
+                SET search_path = "{_schema}", public;
+                CREATE TABLE meta(key text PRIMARY KEY, value text NOT NULL);
+                CREATE TABLE subjects(id bigserial PRIMARY KEY, name text NOT NULL UNIQUE, created_utc timestamptz NOT NULL DEFAULT now());
+                CREATE TABLE api_keys(id text PRIMARY KEY, name text NOT NULL, scopes int NOT NULL, secret_hash text NOT NULL, created_utc timestamptz NOT NULL, revoked_utc timestamptz);
+                CREATE TABLE audit(id bigserial PRIMARY KEY, time_utc timestamptz NOT NULL DEFAULT now(), key_id text NOT NULL, action text NOT NULL, subject text, detail text);
+                CREATE TABLE faces(id bigserial PRIMARY KEY, subject_id bigint NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+                    created_utc timestamptz NOT NULL DEFAULT now(), embedding vector({TestModels.Model.Dimension}) NOT NULL, crop bytea NOT NULL);
+                INSERT INTO meta VALUES ('model_key', '{TestModels.Model.Key}'), ('model_name', 'mobilefacenet_a'), ('dimension', '{TestModels.Model.Dimension}');
+                INSERT INTO subjects(name) VALUES ('abel');
+                INSERT INTO faces(subject_id, embedding, crop) VALUES (1, '[{string.Join(',', Probe("Abel_Pacheco_0001.jpg").Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}]', '\x89');
+                """, conn);
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        var gallery = await Open();
+        Assert.Equal(1, await gallery.CountFacesAsync());
+        var top = (await gallery.SearchAsync(Probe("Abel_Pacheco_0001.jpg"), 1, SubjectScoring.MeanTemplate))[0];
+        Assert.Equal(("abel", 1f), (top.Subject, MathF.Round(top.Similarity, 4)));
+        await gallery.AddFacesAsync("abel", [Face("Abel_Pacheco_0002.jpg")], "k1");
+        Assert.Equal(2, (await gallery.GetSubjectAsync("abel"))!.FaceCount);
+    }
+}

@@ -1,0 +1,130 @@
+using ArcFaceKit.Detection;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Service;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>The face service's contract: thread-safe with results identical to serial, single-face policies, a bounded line.</summary>
+public sealed class FaceServiceTests
+{
+    private static readonly string[] Photos =
+    [
+        "Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg", "Dean_Barker_0001.jpg", "Aaron_Eckhart_0001.jpg",
+        "AJ_Lamas_0001.jpg", "Jean_Chretien_0002.jpg", "Amber_Tamblyn_0001.jpg", "Akhmed_Zakayev_0001.jpg",
+    ];
+
+    [Fact]
+    public async Task Many_threads_on_one_instance_get_exactly_the_serial_results()
+    {
+        using var service = Shared.OpenService(Shared.ServiceOptions with { MaxConcurrentAnalyses = 3, MaxQueuedAnalyses = 1000 });
+        var images = Photos.Select(p => ImageDecoder.DecodeFile(Shared.LfwImage(p))).Append(ImageDecoder.DecodeFile(Shared.Fixture("images/two_faces.jpg"))).ToList();
+        var serial = new List<IReadOnlyList<FaceRecord>>();
+        foreach (var image in images)
+        {
+            serial.Add(await service.AnalyzeAsync(image));
+        }
+
+        // 8 threads x 6 rounds over every image, all at once on the one instance.
+        var parallel = await Task.WhenAll(Enumerable.Range(0, 48).Select(i => Task.Run(() => service.AnalyzeAsync(images[i % images.Count]))));
+        for (int i = 0; i < parallel.Length; i++)
+        {
+            var expected = serial[i % images.Count];
+            Assert.Equal(expected.Count, parallel[i].Count);
+            for (int f = 0; f < expected.Count; f++)
+            {
+                Assert.Equal(Detection(expected[f].Face), Detection(parallel[i][f].Face));
+                Assert.Equal(expected[f].Embedding, parallel[i][f].Embedding);
+                Assert.Equal(expected[f].Crop.Pixels, parallel[i][f].Crop.Pixels);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_single_face_policy_refuses_or_chooses_and_keeps_the_crop()
+    {
+        using var service = Shared.OpenService();
+        var two = ImageDecoder.DecodeFile(Shared.Fixture("images/two_faces.jpg"));
+        var refused = await Assert.ThrowsAsync<FaceSelectionException>(() => service.SingleFaceAsync(two, SingleFacePolicy.Refuse, "two.jpg"));
+        Assert.Equal(2, refused.FacesFound);
+        Assert.Contains("two.jpg: 2 faces found", refused.Message, StringComparison.Ordinal);
+        var none = await Assert.ThrowsAsync<FaceSelectionException>(() => service.SingleFaceAsync(ImageDecoder.DecodeFile(Shared.Fixture("images/no_face.jpg")), SingleFacePolicy.Largest));
+        Assert.Equal(0, none.FacesFound);
+
+        var all = await service.AnalyzeAsync(two);
+        var largest = await service.SingleFaceAsync(two, SingleFacePolicy.Largest);
+        var central = await service.SingleFaceAsync(two, SingleFacePolicy.Central);
+        Assert.Equal(all.MaxBy(f => f.Face.Box.Area)!.Embedding, largest.Embedding);
+        Assert.Equal(Detection(FaceSelector.Apply([.. all.Select(f => f.Face)], FaceSelection.MostCentral, two.Width, two.Height)[0]), Detection(central.Face));
+
+        // The crop kept is the one the embedding was made from.
+        Assert.Equal((112, 112), (largest.Crop.Width, largest.Crop.Height));
+        Assert.Equal(largest.Embedding, service.Embedder.Embed([largest.Crop])[0]);
+    }
+
+    [Fact]
+    public async Task Verify_enroll_and_identify_go_through_one_service_and_one_gallery()
+    {
+        using var service = Shared.OpenService();
+        string dir = Directory.CreateTempSubdirectory("arcfacekit-service-").FullName;
+        try
+        {
+            await using var gallery = await SqliteGallery.OpenAsync(Path.Combine(dir, "g.db"), service.Embedder.Identity);
+            RgbImage Photo(string name) => service.DecodeFile(Shared.LfwImage(name));
+            var (same, _, _) = await service.VerifyAsync(Photo("Abel_Pacheco_0001.jpg"), Photo("Abel_Pacheco_0004.jpg"), SingleFacePolicy.Refuse);
+            Assert.True(same.IsSamePerson);
+
+            await service.EnrollAsync(gallery, "abel", [(Photo("Abel_Pacheco_0001.jpg"), "a1"), (Photo("Abel_Pacheco_0002.jpg"), "a2")], SingleFacePolicy.Refuse, "test");
+            await service.EnrollAsync(gallery, "dean", [(Photo("Dean_Barker_0001.jpg"), null)], SingleFacePolicy.Refuse, "test");
+            Assert.Equal(["a1", "a2"], (await gallery.ListFacesAsync("abel")).Select(f => f.Source));
+            Assert.NotNull(await gallery.GetFaceCropAsync("abel", (await gallery.ListFacesAsync("abel"))[0].Id));
+
+            // One bad photo enrolls none.
+            await Assert.ThrowsAsync<FaceSelectionException>(() => service.EnrollAsync(gallery, "x",
+                [(Photo("AJ_Lamas_0001.jpg"), null), (service.DecodeFile(Shared.Fixture("images/no_face.jpg")), null)], SingleFacePolicy.Refuse, "test"));
+            Assert.Null(await gallery.GetSubjectAsync("x"));
+
+            var found = Assert.Single(await service.IdentifyAsync(gallery, Photo("Abel_Pacheco_0004.jpg"), new IdentifyOptions { K = 2 }));
+            Assert.Equal("abel", found.Identity);
+            Assert.Equal(["abel", "dean"], found.Candidates.Select(c => c.Match.Subject));
+            Assert.False(found.Candidates[1].Accepted);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_full_line_is_refused_at_once_and_the_slots_recover()
+    {
+        using var service = Shared.OpenService(Shared.ServiceOptions with { MaxConcurrentAnalyses = 1, MaxQueuedAnalyses = 1 });
+        var image = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg"));
+        var batch = Enumerable.Repeat(image, 40).ToList();
+
+        // One long analysis holds the slot, one waits; a third finds the line full.
+        var holder = Task.Run(() => service.AnalyzeBatchAsync(batch));
+        while (!holder.IsCompleted && service.InferenceTime == TimeSpan.Zero)
+        {
+            await Task.Delay(5);
+        }
+
+        var waiter = service.AnalyzeAsync(image);
+        await Assert.ThrowsAsync<ServiceBusyException>(() => service.AnalyzeAsync(image));
+        Assert.Equal(40, (await holder).Count);
+        Assert.Single(await waiter);
+        Assert.Single(await service.AnalyzeAsync(image));
+    }
+
+    private static (FaceBox, float, string) Detection(DetectedFace f) => (f.Box, f.Score, string.Join(";", f.Landmarks));
+
+    [Fact]
+    public void The_cores_are_shared_out_among_concurrent_analyses()
+    {
+        var options = Shared.ServiceOptions with { MaxConcurrentAnalyses = Environment.ProcessorCount };
+        Assert.Equal(1, options.ThreadsPerAnalysis);
+        Assert.Equal(Environment.ProcessorCount, (options with { MaxConcurrentAnalyses = 1 }).ThreadsPerAnalysis);
+        Assert.Equal(3, (options with { IntraOpThreads = 3 }).ThreadsPerAnalysis);
+    }
+}
