@@ -1,4 +1,5 @@
 using ArcFaceKit.Evaluation;
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Recognition;
 
 namespace ArcFaceKit.Tests;
@@ -17,11 +18,11 @@ public sealed class IdentificationTests
         (string, float[])[] gallery = [("a", Unit(1, 0, 0)), ("b", Unit(0, 1, 0))];
         (string, float[]?)[] probes = [("a", Unit(1, 0.2f, 0)), ("b", Unit(0.1f, 1, 0)), ("b", null)];
 
-        var clean = IdentificationProtocol.Evaluate(gallery, probes, []);
+        var clean = IdentificationProtocol.Evaluate(gallery, probes, [], SubjectScoring.BestFace);
         Assert.Equal(2.0 / 3, clean.Rank1, 6);                       // the probe without a face is a miss
         Assert.Equal(1, clean.ProbesWithoutFace);
 
-        var crowded = IdentificationProtocol.Evaluate(gallery, probes, [Unit(1, 0.21f, 0)]);
+        var crowded = IdentificationProtocol.Evaluate(gallery, probes, [Unit(1, 0.21f, 0)], SubjectScoring.BestFace);
         Assert.Equal(1.0 / 3, crowded.Rank1, 6);                     // the distractor now beats a's own photo
         Assert.Equal(2.0 / 3, crowded.Rank5, 6);
         Assert.Equal(1, crowded.Distractors);

@@ -12,7 +12,7 @@ public static class IdentificationProtocol
     private const string DistractorPrefix = "\u0001distractor-";
 
     public static IdentificationReport Evaluate(IReadOnlyList<(string Identity, float[] Embedding)> gallery, IReadOnlyList<(string Identity, float[]? Embedding)> probes,
-        IReadOnlyList<float[]> distractors, SubjectScoring scoring = SubjectScorings.Default) =>
+        IReadOnlyList<float[]> distractors, SubjectScoring scoring) =>
         Evaluate([.. gallery.Select(g => (g.Identity, (IReadOnlyList<float[]>)[g.Embedding]))], probes, distractors, scoring);
 
     public static IdentificationReport Evaluate(IReadOnlyList<(string Identity, IReadOnlyList<float[]> Faces)> gallery, IReadOnlyList<(string Identity, float[]? Embedding)> probes,

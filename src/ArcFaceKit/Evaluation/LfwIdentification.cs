@@ -12,12 +12,11 @@ namespace ArcFaceKit.Evaluation;
 /// </summary>
 public static partial class LfwIdentification
 {
-    public static IReadOnlyList<IdentificationReport> Run(FaceService service, IEnumerable<string> photos, IReadOnlyList<int> distractorCounts, IProgress<int>? progress = null,
-        int galleryPhotos = 1, SubjectScoring scoring = SubjectScorings.Default) =>
-        Run(service, [.. photos.Select(p => (p, PersonOf(p)))], distractorCounts, progress, galleryPhotos, scoring);
+    public static IReadOnlyList<IdentificationReport> Run(FaceService service, IEnumerable<string> photos, IReadOnlyList<int> distractorCounts) =>
+        Run(service, [.. photos.Select(p => (p, PersonOf(p)))], distractorCounts);
 
     public static IReadOnlyList<IdentificationReport> Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, IReadOnlyList<int> distractorCounts,
-        IProgress<int>? progress, int galleryPhotos, SubjectScoring scoring)
+        IProgress<int>? progress = null, int galleryPhotos = 1, SubjectScoring scoring = SubjectScorings.Default)
     {
         ArgumentNullException.ThrowIfNull(photos);
         var (people, distractorPhotos) = Split(photos, distractorCounts, galleryPhotos);

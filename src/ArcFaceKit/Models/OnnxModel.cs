@@ -9,7 +9,7 @@ namespace ArcFaceKit.Models;
 /// One ONNX Runtime session over a file whose SHA-256 was checked against its manifest entry, with subnormal
 /// weights zeroed (they make CPU kernels several times slower), and the time spent inside Run counted.
 /// </summary>
-public sealed class OnnxModel : IDisposable
+internal sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
 
