@@ -1,9 +1,10 @@
 namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|search|loadtest|recall|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+// Usage: bench [pipeline|search|loadtest|recall|detector-defaults|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F
 //   recall:   --postgres CONN --faces 5000 --probes 200 --k 10 --ef-search 100
+//   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
 internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
@@ -25,12 +26,15 @@ internal static class BenchProgram
                 case "recall":
                     await RecallBench.RunAsync(options);
                     break;
+                case "detector-defaults":
+                    DetectorDefaultsBench.Run(options);
+                    break;
                 case "all":
                     PipelineBench.Run(options);
                     SearchBench.Run(options);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, search, loadtest, recall or all.");
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, search, loadtest, recall, detector-defaults or all.");
             }
 
             return 0;
