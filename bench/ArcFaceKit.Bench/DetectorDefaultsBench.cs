@@ -26,7 +26,7 @@ internal static class DetectorDefaultsBench
         int inputSize = options.Int("--input-size", 640);
         string model = Path.Combine(options.Models, options.Value("--detector") ?? "yunet_s_dynamic.onnx");
         Console.WriteLine($"detector defaults: {Path.GetFileName(model)}, input {inputSize}; photos without a face (of all), and detections a photo");
-        Console.WriteLine($"| set | max upscale | {string.Join(" | ", Scores.Select(s => $"no face at {s:0.0}"))} | detections a photo at 0.5 / 0.9 |");
+        Console.WriteLine($"| set | max upscale | {string.Join(" | ", Scores.Select(s => $"no face at {s:0.0}"))} | detections a photo at {string.Join(" / ", Scores.Select(s => $"{s:0.0}"))} |");
         Console.WriteLine($"|---|---|{string.Concat(Scores.Select(_ => "---|"))}---|");
         foreach (var (name, files) in sets)
         {
@@ -38,7 +38,7 @@ internal static class DetectorDefaultsBench
                 var missing = Scores.Select(t => scores.Count(s => s.All(v => v < t)));
                 double perPhoto(float t) => scores.Average(s => s.Count(v => v >= t));
                 Console.WriteLine($"| {name} ({images.Count}) | {(upscale >= 100 ? "none" : upscale.ToString("0.##", CultureInfo.InvariantCulture) + "x")} | " +
-                    $"{string.Join(" | ", missing)} | {perPhoto(0.5f):F3} / {perPhoto(0.9f):F3} |");
+                    $"{string.Join(" | ", missing)} | {string.Join(" / ", Scores.Select(s => perPhoto(s).ToString("F3", CultureInfo.InvariantCulture)))} |");
             }
         }
     }

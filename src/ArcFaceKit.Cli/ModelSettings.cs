@@ -35,6 +35,10 @@ public class ModelSettings : CommandSettings
     [Description("Detector input side for models of free size (YuNet dynamic, SCRFD). Default: the library's (see README).")]
     public int? InputSize { get; init; }
 
+    [CommandOption("--max-upscale <FACTOR>")]
+    [Description("Enlarge small images at most this much to reach --input-size. Default: the library's (see README).")]
+    public float? MaxUpscale { get; init; }
+
     [CommandOption("--flip")]
     [Description("Flip test: embedding of the crop plus its mirror image.")]
     public bool Flip { get; init; }
@@ -57,6 +61,7 @@ public class ModelSettings : CommandSettings
         NmsThreshold = Nms,
         MinFaceSize = MinFace,
         InputSize = InputSize ?? DetectorOptions.Default.InputSize,
+        MaxUpscale = MaxUpscale ?? DetectorOptions.Default.MaxUpscale,
     };
 
     /// <summary>The service these flags describe; a command runs one analysis at a time, so it gets every core.</summary>

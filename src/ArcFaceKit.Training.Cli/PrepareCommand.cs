@@ -23,7 +23,8 @@ public sealed class PrepareCommand : Command<PrepareCommand.Settings>
         public string Detector { get; init; } = "";
 
         [CommandOption("--score <MIN>")]
-        public float Score { get; init; } = 0.5f;
+        [Description("Minimum detection score. Default: the detector's own (see README).")]
+        public float? Score { get; init; }
 
         [CommandOption("--size <PIXELS>")]
         [Description("Crop side. Default 112.")]
@@ -36,7 +37,7 @@ public sealed class PrepareCommand : Command<PrepareCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var sources = settings.List is null ? SourceList.FromFolders(settings.Images) : SourceList.FromList(settings.List, settings.Images);
-        using var detector = FaceDetectors.Open(settings.Detector, new DetectorOptions { ScoreThreshold = settings.Score });
+        using var detector = FaceDetectors.Open(settings.Detector, DetectorOptions.Default with { ScoreThreshold = settings.Score });
         PrepareReport report = null!;
         AnsiConsole.Progress().Start(ctx =>
         {

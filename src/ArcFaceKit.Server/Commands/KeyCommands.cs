@@ -20,6 +20,7 @@ public sealed class KeyCreateCommand : AsyncCommand<KeyCreateCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        UnknownOptions.Refuse(context);
         await using var store = Galleries.Open(settings.ToOptions(), null);
         var (key, token) = await ApiKeys.CreateAsync(store, settings.Name, ApiKeys.ParseScopes(settings.Scope));
         Console.Error.WriteLine($"key {key.Id} ({key.Name}, {ApiKeys.ScopesOf(key)}); the token below is shown once, store it now:");
@@ -40,6 +41,7 @@ public sealed class KeyRevokeCommand : AsyncCommand<KeyRevokeCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        UnknownOptions.Refuse(context);
         await using var store = Galleries.Open(settings.ToOptions(), null);
         if (!await store.RevokeKeyAsync(settings.Id, cancellationToken))
         {
@@ -57,6 +59,7 @@ public sealed class KeyListCommand : AsyncCommand<StoreSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
     {
+        UnknownOptions.Refuse(context);
         await using var store = Galleries.Open(settings.ToOptions(), null);
         foreach (var key in await store.ListKeysAsync(cancellationToken))
         {

@@ -59,6 +59,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        UnknownOptions.Refuse(context);
         var options = settings.ToOptions();
         options.PostgresHnsw = settings.Hnsw;
         options.Detector = settings.Detector;

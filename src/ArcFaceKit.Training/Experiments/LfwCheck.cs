@@ -1,4 +1,3 @@
-using ArcFaceKit.Detection;
 using ArcFaceKit.Evaluation;
 using ArcFaceKit.Service;
 using ArcFaceKit.Training.Backbones;
@@ -9,7 +8,7 @@ namespace ArcFaceKit.Training.Experiments;
 
 /// <summary>
 /// LFW verification of a backbone in training, through the pipeline's own evaluation (one protocol implementation):
-/// the backbone is exported, read back by the library's face service, and run behind YuNet-style detection at 320.
+/// the backbone is exported, read back by the library's face service, and run behind the given detector at the library's defaults.
 /// </summary>
 public static class LfwCheck
 {
@@ -25,7 +24,6 @@ public static class LfwCheck
             {
                 Detector = detector,
                 Embedder = model,
-                Detection = DetectorOptions.Default with { InputSize = 320, ScoreThreshold = 0.5f },
                 MaxConcurrentAnalyses = 1,
             });
             return LfwEvaluation.Run(service, lfwImages, pairs).Report;

@@ -16,7 +16,11 @@ public enum SubjectScoring
 /// <summary>The default scoring, chosen by measurement (README: 1:N scoring).</summary>
 public static class SubjectScorings
 {
-    public const SubjectScoring Default = SubjectScoring.BestFace;
+    /// <summary>
+    /// The mean of best face and template: the best rank-1 averaged over LFW (3 gallery photos, 2,700 distractors) and
+    /// the CelebA subset (5 gallery photos) with two model pairs, 96.30% against 96.13% (template) and 95.90% (best face).
+    /// </summary>
+    public const SubjectScoring Default = SubjectScoring.Both;
 
     public static SubjectScoring Parse(string text) => text.ToLowerInvariant() switch
     {

@@ -33,6 +33,9 @@ public sealed class ServerProcess : IDisposable
 
     private static string Dll => Path.Combine(AppContext.BaseDirectory, "arcface-server.dll");
 
+    /// <summary>Runs arcface-server with these arguments to its end.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args) => ChildProcess.Run("dotnet", [Dll, .. args]);
+
     /// <summary>Runs `arcface-server keys create` on the store and returns the token.</summary>
     public static string CreateKey(IEnumerable<string> storeArgs)
     {

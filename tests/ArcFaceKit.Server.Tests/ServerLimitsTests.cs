@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Json;
+using ArcFaceKit.Server.Security;
+using ArcFaceKit.Server.Tests.Support;
+
+namespace ArcFaceKit.Server.Tests;
+
+/// <summary>Bounded work: a full analysis line answers 503 with Retry-After; settings that cannot work are refused at start.</summary>
+public sealed class ServerLimitsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-limits-").FullName;
+
+    [Fact]
+    public async Task When_every_slot_is_busy_and_the_line_is_full_requests_get_503_with_retry_after()
+    {
+        await using var app = await TestApp.StartAsync(TestModels.Options(o =>
+        {
+            o.SqlitePath = Path.Combine(_folder, "busy.db");
+            o.MaxConcurrentAnalyses = 1;
+            o.MaxQueuedAnalyses = 0;
+        }), kestrel: true);
+        string key = app.NewKey(ApiScopes.Read);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => app.Client.SendAsync(
+            TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))))));
+
+        var busy = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal("1", busy[0].Headers.RetryAfter?.ToString());
+        var problem = JsonDocument.Parse(await busy[0].Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("retry", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        // Once the burst is over, the slot serves again.
+        var after = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("--rate", "0", "rate limit")]
+    [InlineData("--max-upload-mb", "0", "must be positive")]
+    [InlineData("--scoring", "median", "Scoring must be")]
+    public void Settings_that_cannot_work_are_refused_at_start(string flag, string value, string says)
+    {
+        var (code, _, stderr) = ServerProcess.Run(["serve", "--sqlite", Path.Combine(_folder, "x.db"), "--detector", TestModels.Detector, "--embedder", TestModels.Embedder, flag, value]);
+        Assert.Equal(2, code);
+        Assert.Contains(says, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_flags_without_the_word_serve_are_honoured_not_ignored()
+    {
+        // A PostgreSQL store named without `serve`: it must try PostgreSQL (and fail clearly here), never serve SQLite.
+        var (code, _, stderr) = ServerProcess.Run(["--store", "postgres", "--postgres", "Host=127.0.0.1;Port=1;Username=x;Database=x;Timeout=2",
+            "--detector", TestModels.Detector, "--embedder", TestModels.Embedder]);
+        Assert.Equal(2, code);
+        Assert.Contains("PostgreSQL", stderr, StringComparison.OrdinalIgnoreCase);
+        var (unknown, _, refused) = ServerProcess.Run(["--no-such-flag", "1"]);
+        Assert.Equal(2, unknown);
+        Assert.Contains("no-such-flag", refused, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
