@@ -12,7 +12,7 @@ namespace ArcFaceKit.Cli;
 public class ModelSettings : CommandSettings
 {
     [CommandOption("--detector <FILE>")]
-    [Description("Detector model (.onnx with a manifest beside it or known by SHA-256, or a .manifest.json). Default: the fetched faceplugin detector.")]
+    [Description("Detector model (.onnx with a manifest beside it or known by SHA-256, or a .manifest.json). Default: YuNet, shipped with the tool (no fetch needed).")]
     public string? Detector { get; init; }
 
     [CommandOption("--embedder <FILE>")]

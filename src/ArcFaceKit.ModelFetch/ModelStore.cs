@@ -6,13 +6,15 @@ using ArcFaceKit.IO;
 namespace ArcFaceKit.Models;
 
 /// <summary>
-/// The default model set and where it lives: the faceplugin detector, landmark and embedder models (MIT) from the
-/// npm registry package faceplugin-face-recognition-js@0.0.1, fetched with the npm client and checked by SHA-256.
+/// The default model set and where it lives: YuNet, shipped inside this package (<see cref="BundledModels"/>), finds
+/// the faces; the faceplugin embedder (MIT) embeds them, fetched from the npm registry package
+/// faceplugin-face-recognition-js@0.0.1 with the npm client and checked by SHA-256 (with the package's own detector
+/// and landmark models, which stay selectable with --detector).
 /// </summary>
 public static class ModelStore
 {
     public const string Package = "faceplugin-face-recognition-js@0.0.1";
-    public const string DefaultDetectorFile = "fr_detect.onnx";
+    public const string DefaultDetectorFile = BundledModels.YuNetFile;
     public const string DefaultEmbedderFile = "fr_feature.onnx";
     private static readonly string[] PackageFiles = ["fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx"];
 
@@ -34,7 +36,8 @@ public static class ModelStore
         }
     }
 
-    public static string DefaultDetector(string? directory = null) => Existing(Path.Combine(directory ?? DefaultDirectory, DefaultDetectorFile));
+    /// <summary>The default detector: the bundled YuNet, written into the model folder on first use (no fetch needed).</summary>
+    public static string DefaultDetector(string? directory = null) => BundledModels.YuNet(directory);
 
     public static string DefaultEmbedder(string? directory = null) => Existing(Path.Combine(directory ?? DefaultDirectory, DefaultEmbedderFile));
 
@@ -73,6 +76,7 @@ public static class ModelStore
                 throw new ModelContractException($"{Package} lacks {string.Join(", ", missing)}.");
             }
 
+            written.Add(BundledModels.YuNet(directory));
             foreach (var manifest in ModelResolver.KnownManifests.Where(m => PackageFiles.Contains(m.PrimaryFile.File)))
             {
                 string path = ModelResolver.ManifestPathFor(Path.Combine(directory, manifest.PrimaryFile.File));

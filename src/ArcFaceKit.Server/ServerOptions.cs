@@ -25,7 +25,7 @@ public sealed class ServerOptions
     /// <summary>Search PostgreSQL through HNSW indexes (approximate) instead of exactly.</summary>
     public bool PostgresHnsw { get; set; }
 
-    /// <summary>Detector model; default the fetched faceplugin detector (`arcface models fetch`).</summary>
+    /// <summary>Detector model; default YuNet, shipped in ArcFaceKit.ModelFetch (no fetch needed).</summary>
     public string? Detector { get; set; }
 
     /// <summary>Embedder model; default the fetched faceplugin_fr_feature.</summary>

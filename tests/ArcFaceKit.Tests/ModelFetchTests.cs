@@ -35,9 +35,31 @@ public sealed class ModelFetchTests : IDisposable
     public void Without_fetched_models_the_cli_says_how_to_get_them()
     {
         var env = new Dictionary<string, string> { ["ARCFACEKIT_MODELS"] = _dir };
-        var (code, _, stderr) = CliRunner.Run(["detect", Shared.Fixture("images/face.bmp")], environment: env);
+        var (code, _, stderr) = CliRunner.Run(["verify", Shared.Fixture("images/face.bmp"), Shared.Fixture("images/face.webp")], environment: env);
         Assert.Equal(2, code);
         Assert.Contains("arcface models fetch", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Detection_needs_no_fetch_the_bundled_yunet_finds_the_faces_with_its_licence_beside_it()
+    {
+        var env = new Dictionary<string, string> { ["ARCFACEKIT_MODELS"] = _dir };
+        var (code, stdout, stderr) = CliRunner.Run(["detect", Shared.Fixture("images/two_faces.jpg"), "--json"], environment: env);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(2, JsonDocument.Parse(stdout).RootElement.GetProperty("faces").GetArrayLength());
+        string model = Path.Combine(_dir, BundledModels.YuNetFile);
+        Assert.Equal(File.ReadAllBytes(Shared.Model("yunet_s_dynamic.onnx")), File.ReadAllBytes(model));
+        Assert.Contains("Apache License", File.ReadAllText(Path.Combine(_dir, "LICENSE-yunet.txt")), StringComparison.Ordinal);
+        Assert.Contains("libfacedetection.train", File.ReadAllText(Path.Combine(_dir, "NOTICE-yunet.txt")), StringComparison.Ordinal);
+
+        // A damaged copy in the cache is replaced from the package; damaged bundled bytes are refused.
+        File.WriteAllBytes(model, [1, 2, 3]);
+        Assert.Equal(model, BundledModels.YuNet(_dir));
+        Assert.Equal(File.ReadAllBytes(Shared.Model("yunet_s_dynamic.onnx")), File.ReadAllBytes(model));
+        var tampered = File.ReadAllBytes(model);
+        tampered[tampered.Length / 2] ^= 0xFF;
+        var e = Assert.Throws<ModelContractException>(() => BundledModels.Install(_dir, BundledModels.YuNetFile, tampered));
+        Assert.Contains("damaged", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

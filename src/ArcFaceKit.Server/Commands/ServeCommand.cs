@@ -17,7 +17,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public bool Hnsw { get; init; }
 
         [CommandOption("--detector <FILE>")]
-        [Description("Detector model. Default: the fetched faceplugin detector (`arcface models fetch`).")]
+        [Description("Detector model. Default: YuNet, shipped with the server (no fetch needed).")]
         public string? Detector { get; init; }
 
         [CommandOption("--embedder <FILE>")]
