@@ -2,6 +2,8 @@ using ArcFaceKit.Cli;
 using ArcFaceKit.Cli.Commands;
 using Spectre.Console.Cli;
 
+System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
 var app = new CommandApp();
 app.Configure(config =>
 {

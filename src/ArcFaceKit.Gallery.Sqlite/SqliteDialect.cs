@@ -35,6 +35,7 @@ internal sealed class SqliteDialect : GalleryDialect
 
     public static SqliteDialect Open(string path, int? dimension)
     {
+        CreateOwnerOnly(path);
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
         try
         {
@@ -48,6 +49,29 @@ internal sealed class SqliteDialect : GalleryDialect
         {
             db.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A new gallery file is readable by its owner only (faces are biometric data); SQLite gives its WAL the same mode.</summary>
+    private static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first.
         }
     }
 

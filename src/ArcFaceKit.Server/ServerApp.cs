@@ -26,6 +26,10 @@ public static class ServerApp
     {
         bool contentRootGiven = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRootGiven ? null : AppContext.BaseDirectory });
+
+        // ASP.NET Core's own request logs carry whole URLs (subject names, keys sent in a query): RequestLog replaces them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         AddServices(builder.Services, options);
         configure?.Invoke(builder);
 
@@ -40,6 +44,8 @@ public static class ServerApp
             throw;
         }
 
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<RequestLog>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();

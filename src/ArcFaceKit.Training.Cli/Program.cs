@@ -7,6 +7,8 @@ if (Jemalloc.RunPreloaded(args) is { } exitCode)
     return exitCode;
 }
 
+System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
 var app = new CommandApp();
 app.Configure(config =>
 {

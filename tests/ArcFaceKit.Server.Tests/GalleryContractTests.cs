@@ -57,11 +57,27 @@ public abstract class GalleryContractTests : IAsyncDisposable
     [InlineData(" padded ")]
     [InlineData("line\nbreak")]
     [InlineData("a/b")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("evil\u202Egnp.exe")]
+    [InlineData("zero\u200Bwidth")]
     public async Task Bad_subject_names_are_refused(string name)
     {
         var store = await Open();
         Assert.Equal(GalleryError.Invalid, await Refused(() => store.CreateSubjectAsync(name, "k1")));
         Assert.Equal(GalleryError.Invalid, await Refused(() => store.AddFacesAsync(name, [Face("Abel_Pacheco_0001.jpg")], "k1")));
+    }
+
+    [Fact]
+    public async Task Look_alike_spellings_are_one_subject_stored_in_nfc()
+    {
+        var store = await Open();
+        await store.AddFacesAsync("Zo\u00E9", [Face("Abel_Pacheco_0001.jpg")], "k1");           // composed
+        await store.AddFacesAsync("Zoe\u0301", [Face("Abel_Pacheco_0002.jpg")], "k1");          // decomposed
+        var subject = Assert.Single(await store.ListSubjectsAsync());
+        Assert.Equal(("Zo\u00E9", 2), (subject.Name, subject.FaceCount));
+        Assert.Equal(GalleryError.Conflict, await Refused(() => store.CreateSubjectAsync("Zoe\u0301", "k1")));
+        Assert.True(await store.DeleteSubjectAsync("Zoe\u0301", "k1"));
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed class FaceServiceTests
     {
         using var service = Shared.OpenService(Shared.ServiceOptions with { MaxConcurrentAnalyses = 1, MaxQueuedAnalyses = 1 });
         var image = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg"));
-        var batch = Enumerable.Repeat(image, 40).ToList();
+        var batch = Enumerable.Repeat(image, 200).ToList();
 
         // One long analysis holds the slot, one waits; a third finds the line full.
         var holder = Task.Run(() => service.AnalyzeBatchAsync(batch));
@@ -112,7 +112,7 @@ public sealed class FaceServiceTests
 
         var waiter = service.AnalyzeAsync(image);
         await Assert.ThrowsAsync<ServiceBusyException>(() => service.AnalyzeAsync(image));
-        Assert.Equal(40, (await holder).Count);
+        Assert.Equal(200, (await holder).Count);
         Assert.Single(await waiter);
         Assert.Single(await service.AnalyzeAsync(image));
     }

@@ -44,7 +44,7 @@ internal static class SubjectEndpoints
 
         write.MapPost("/{name}/faces", async (string name, HttpRequest request, FaceService faces, IFaceGallery gallery, CancellationToken cancel) =>
         {
-            SubjectNames.Check(name);
+            name = SubjectNames.Check(name);
             var form = await Uploads.FormAsync(request, cancel);
             var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
             var photos = await Uploads.ImagesAsync(form, "image", cancel);

@@ -11,7 +11,19 @@ internal static class Uploads
                 "Send the image as multipart/form-data with a file field (e.g. curl -F image=@photo.jpg).");
         }
 
-        return await request.ReadFormAsync(cancel);
+        try
+        {
+            return await request.ReadFormAsync(cancel);
+        }
+        catch (InvalidDataException e) when (!e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Malformed upload", $"The multipart/form-data body is malformed ({e.Message}).");
+        }
+        catch (IOException e) when (e is not BadHttpRequestException)
+        {
+            // A body that ends before its closing boundary: the client's mistake, not the server's.
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Malformed upload", $"The multipart/form-data body ended early or is malformed ({e.Message}).");
+        }
     }
 
     public static async Task<byte[]> ImageAsync(IFormCollection form, string field, CancellationToken cancel)

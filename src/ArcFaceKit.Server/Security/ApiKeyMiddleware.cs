@@ -31,6 +31,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IApiKeyStore keys, 
         if (key is null)
         {
             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            http.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeys.Header}\"";
             await problems.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,

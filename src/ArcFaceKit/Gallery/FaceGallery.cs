@@ -89,11 +89,11 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
     public Task<IReadOnlyList<Subject>> ListSubjectsAsync(CancellationToken cancel = default) => ReadAsync((db, c) => SubjectsAsync(db, null, null, c), cancel);
 
     public async Task<Subject?> GetSubjectAsync(string name, CancellationToken cancel = default) =>
-        (await ReadAsync((db, c) => SubjectsAsync(db, null, name, c), cancel).ConfigureAwait(false)).SingleOrDefault();
+        (await ReadAsync((db, c) => SubjectsAsync(db, null, SubjectNames.Lookup(name), c), cancel).ConfigureAwait(false)).SingleOrDefault();
 
     public async Task<Subject> CreateSubjectAsync(string name, string actor, CancellationToken cancel = default)
     {
-        SubjectNames.Check(name);
+        name = SubjectNames.Check(name);
         return await WriteAsync(async (db, tx, c) =>
         {
             if (await SubjectIdAsync(db, tx, name, false, c).ConfigureAwait(false) is not null)
@@ -109,7 +109,8 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
     public async Task<Subject> RenameSubjectAsync(string name, string newName, string actor, CancellationToken cancel = default)
     {
-        SubjectNames.Check(newName);
+        name = SubjectNames.Lookup(name);
+        newName = SubjectNames.Check(newName);
         return await WriteAsync(async (db, tx, c) =>
         {
             long id = await SubjectIdAsync(db, tx, name, true, c).ConfigureAwait(false) ?? throw NotFound(name);
@@ -126,6 +127,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
     public Task<bool> DeleteSubjectAsync(string name, string actor, CancellationToken cancel = default) => WriteAsync(async (db, tx, c) =>
     {
+        name = SubjectNames.Lookup(name);
         if (await SubjectIdAsync(db, tx, name, true, c).ConfigureAwait(false) is not { } id)
         {
             return (false, (IReadOnlyCollection<long>)[]);
@@ -141,7 +143,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
     public async Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(faces);
-        SubjectNames.Check(subject);
+        subject = SubjectNames.Check(subject);
         if (faces.Count == 0)
         {
             throw new GalleryException(GalleryError.Invalid, $"No faces to add to '{subject}'.");
@@ -173,6 +175,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
     public Task<IReadOnlyList<StoredFace>> ListFacesAsync(string subject, CancellationToken cancel = default) => ReadAsync<IReadOnlyList<StoredFace>>(async (db, c) =>
     {
+        subject = SubjectNames.Lookup(subject);
         long id = await SubjectIdAsync(db, null, subject, false, c).ConfigureAwait(false) ?? throw NotFound(subject);
         await using var cmd = Command(db, null, "SELECT id, created_utc, source FROM faces WHERE subject_id = @s ORDER BY id", ("s", id));
         await using var reader = await cmd.ExecuteReaderAsync(c).ConfigureAwait(false);
@@ -187,6 +190,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
     public Task<bool> DeleteFaceAsync(string subject, long faceId, string actor, CancellationToken cancel = default) => WriteAsync(async (db, tx, c) =>
     {
+        subject = SubjectNames.Lookup(subject);
         long id = await SubjectIdAsync(db, tx, subject, true, c).ConfigureAwait(false) ?? throw NotFound(subject);
         if (await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE id = @f AND subject_id = @s", ("f", faceId), ("s", id)).ConfigureAwait(false) == 0)
         {
@@ -200,7 +204,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
     public Task<byte[]?> GetFaceCropAsync(string subject, long faceId, CancellationToken cancel = default) => ReadAsync(async (db, c) =>
     {
-        var crop = await ScalarAsync<byte[]?>(db, null, c, "SELECT f.crop FROM faces f JOIN subjects s ON s.id = f.subject_id WHERE f.id = @f AND s.name = @n", ("f", faceId), ("n", subject)).ConfigureAwait(false);
+        var crop = await ScalarAsync<byte[]?>(db, null, c, "SELECT f.crop FROM faces f JOIN subjects s ON s.id = f.subject_id WHERE f.id = @f AND s.name = @n", ("f", faceId), ("n", SubjectNames.Lookup(subject))).ConfigureAwait(false);
         return crop is { Length: > 0 } ? crop : null;
     }, cancel);
 
@@ -219,7 +223,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         CheckDimension(probe);
         return ReadAsync(async (db, c) =>
         {
-            long id = await SubjectIdAsync(db, null, subject, false, c).ConfigureAwait(false) ?? throw NotFound(subject);
+            long id = await SubjectIdAsync(db, null, SubjectNames.Lookup(subject), false, c).ConfigureAwait(false) ?? throw NotFound(subject);
             var match = (await _dialect.ScoreAsync(db, probe, [id], c).ConfigureAwait(false)).SingleOrDefault();
             return match is null ? null : match with { Similarity = SubjectRanking.Value(match, scoring) };
         }, cancel);

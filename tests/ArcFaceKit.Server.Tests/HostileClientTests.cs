@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Server.Security;
+using ArcFaceKit.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ArcFaceKit.Server.Tests;
+
+/// <summary>What a careless or hostile client meets: 4xx for its mistakes, headers that protect the page, no names or keys in logs, private files.</summary>
+public sealed class HostileClientTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-hostile-").FullName;
+
+    [Fact]
+    public async Task Malformed_multipart_bodies_are_client_errors_not_server_errors()
+    {
+        await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "m.db")), kestrel: true);
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        const string Boundary = "----arcface";
+        string[] bodies =
+        [
+            $"--{Boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.jpg\"\r\n\r\nnot closed",   // no closing boundary
+            $"--wrong\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nx\r\n--wrong--\r\n",                     // another boundary
+            "",                                                                                                             // empty
+        ];
+        foreach (var body in bodies)
+        {
+            var content = new ByteArrayContent(Encoding.ASCII.GetBytes(body));
+            content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={Boundary}");
+            var response = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/x/faces", content));
+            Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode} for {body.Length} bytes: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.Equal(0, await app.Store.CountFacesAsync());
+    }
+
+    [Fact]
+    public async Task The_page_and_api_carry_protective_headers_and_401_says_how_to_authenticate()
+    {
+        await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "h.db")), kestrel: true);
+        var page = await app.Client.GetAsync("/");
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        var refused = await app.Client.GetAsync("/v1/subjects");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("X-Api-Key", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_logs_name_routes_and_key_ids_never_subjects_or_secrets()
+    {
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "l.db"));
+        await using var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], options, b =>
+        {
+            b.Logging.ClearProviders();
+            b.Logging.SetMinimumLevel(LogLevel.Information);
+            b.Logging.AddProvider(new ListLogger(lines));
+        });
+        await app.StartAsync();
+        string key = (await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "logs", ApiScopes.Read | ApiScopes.Write)).Token;
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        await http.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/Secret%20Person/faces", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))));
+        await http.GetAsync($"/v1/subjects/Secret%20Person?api_key={key}");
+        await app.StopAsync();
+
+        Assert.Contains(lines, l => l.Contains("/v1/subjects/{name}/faces", StringComparison.Ordinal) && l.Contains(key.Split('_')[1], StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Secret", StringComparison.Ordinal) || l.Contains(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_new_gallery_file_is_readable_by_its_owner_only()
+    {
+        string path = Path.Combine(_folder, "private.db");
+        await using (var gallery = await SqliteGallery.OpenAsync(path, TestModels.Model))
+        {
+            await gallery.CreateSubjectAsync("a", "k");
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private sealed class ListLogger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
+
+        public void Dispose()
+        {
+        }
+    }
+}
