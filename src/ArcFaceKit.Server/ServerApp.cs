@@ -88,7 +88,11 @@ public static class ServerApp
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(json => JsonShapes.Configure(json.SerializerOptions));
-        services.AddOptions<FormOptions>().Configure<ServerOptions>((form, o) => form.MultipartBodyLengthLimit = o.MaxUploadBytes);
+        services.AddOptions<FormOptions>().Configure<ServerOptions>((form, o) =>
+        {
+            form.MultipartBodyLengthLimit = o.MaxUploadBytes;
+            form.ValueCountLimit = o.MaxPhotosPerRequest + 32;     // parts beyond the photos and a few fields are refused while parsing
+        });
         services.AddOptions<KestrelServerOptions>().Configure<ServerOptions>((kestrel, o) => kestrel.Limits.MaxRequestBodySize = o.MaxUploadBytes);
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<ServerOptions>(ConfigureRateLimits);

@@ -46,6 +46,9 @@ public sealed class ServerOptions
 
     public int RateLimitBurst { get; set; } = 40;
 
+    /// <summary>Most photos one enrolment request may carry (each is a full analysis).</summary>
+    public int MaxPhotosPerRequest { get; set; } = 10;
+
     /// <summary>Most matches returned per face by recognize.</summary>
     public int MaxTopK { get; set; } = 100;
 
@@ -81,9 +84,9 @@ public sealed class ServerOptions
             throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
         }
 
-        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxTopK < 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
+        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
         {
-            throw new ArgumentException("Upload size, pixel limit, top-k and detector size must be positive; concurrency and queue limits not negative.");
+            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency and queue limits not negative.");
         }
 
         SubjectScorings.Parse(Scoring);

@@ -37,6 +37,23 @@ public sealed class HostileClientTests : IDisposable
     }
 
     [Fact]
+    public async Task An_enrolment_with_more_photos_than_allowed_is_refused_before_any_work()
+    {
+        await using var app = await TestApp.StartAsync(TestModels.Options(o =>
+        {
+            o.SqlitePath = Path.Combine(_folder, "p.db");
+            o.MaxPhotosPerRequest = 3;
+        }), kestrel: true);
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        var photos = TestApp.Photos([.. Enumerable.Repeat(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")), 4)]);
+        var response = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces", photos));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("at most 3", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.Store.CountFacesAsync());
+        Assert.Equal(TimeSpan.Zero, app.Services.GetRequiredService<Service.FaceService>().InferenceTime);
+    }
+
+    [Fact]
     public async Task The_page_and_api_carry_protective_headers_and_401_says_how_to_authenticate()
     {
         await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "h.db")), kestrel: true);

@@ -40,13 +40,19 @@ internal static class Uploads
         return buffer.ToArray();
     }
 
-    /// <summary>Every file field of the form named <paramref name="field"/> (bulk enrolment of several photos).</summary>
-    public static async Task<List<byte[]>> ImagesAsync(IFormCollection form, string field, CancellationToken cancel)
+    /// <summary>Every file field of the form named <paramref name="field"/> (bulk enrolment of several photos), at most <paramref name="max"/>.</summary>
+    public static async Task<List<byte[]>> ImagesAsync(IFormCollection form, string field, int max, CancellationToken cancel)
     {
         var files = form.Files.GetFiles(field);
         if (files.Count == 0)
         {
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Missing image", $"The form has no file field '{field}'.");
+        }
+
+        if (files.Count > max)
+        {
+            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Too many photos",
+                $"{files.Count} photos in one request; at most {max} are accepted (--max-photos): send them in several requests.");
         }
 
         var list = new List<byte[]>(files.Count);

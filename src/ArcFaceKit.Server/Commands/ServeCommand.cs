@@ -40,6 +40,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Largest request body in MiB. Default 10.")]
         public int MaxUploadMb { get; init; } = 10;
 
+        [CommandOption("--max-photos <N>")]
+        [Description("Most photos one enrolment request may carry. Default 10.")]
+        public int MaxPhotos { get; init; } = 10;
+
         [CommandOption("--max-pixels <N>")]
         [Description("Largest image accepted, in pixels (checked from the header, before decoding). Default 50,000,000.")]
         public long MaxPixels { get; init; } = ArcFaceKit.Imaging.DecodeOptions.DefaultMaxPixels;
@@ -69,6 +73,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.Scoring = settings.Scoring ?? options.Scoring;
         options.MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024L;
         options.MaxPixels = settings.MaxPixels;
+        options.MaxPhotosPerRequest = settings.MaxPhotos;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
         options.MaxConcurrentAnalyses = settings.MaxConcurrency;
