@@ -119,3 +119,20 @@ public sealed class HostileClientTests : IDisposable
         }
     }
 }
+
+/// <summary>Secrets stay out of the process list: the PostgreSQL connection string can come from a file.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSecretTests(PostgresServer server) : IDisposable
+{
+    private readonly string _file = Path.GetTempFileName();
+
+    [Fact]
+    public void The_connection_string_is_read_from_a_file()
+    {
+        File.WriteAllText(_file, server.ConnectionString + "\n");
+        var (code, _, stderr) = ServerProcess.Run(["keys", "create", "ops", "--store", "postgres", "--postgres-file", _file, "--schema", PostgresServer.NewSchema()]);
+        Assert.True(code == 0, stderr);
+    }
+
+    public void Dispose() => File.Delete(_file);
+}

@@ -18,6 +18,10 @@ public class StoreSettings : CommandSettings
     [Description("PostgreSQL connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=arcface;Database=arcface\". Default: $ARCFACE_POSTGRES.")]
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("ARCFACE_POSTGRES");
 
+    [CommandOption("--postgres-file <FILE>")]
+    [Description("A file holding the PostgreSQL connection string (keeps its password out of the process list).")]
+    public string? PostgresFile { get; init; }
+
     [CommandOption("--schema <NAME>")]
     [Description("PostgreSQL schema of this gallery. Default: arcface.")]
     public string Schema { get; init; } = "arcface";
@@ -26,7 +30,7 @@ public class StoreSettings : CommandSettings
     {
         Store = Store,
         SqlitePath = SqlitePath,
-        PostgresConnection = Postgres,
+        PostgresConnection = PostgresFile is null ? Postgres : File.ReadAllText(PostgresFile).Trim(),
         PostgresSchema = Schema,
     };
 }
