@@ -12,7 +12,7 @@ internal sealed class MemorySubjectIndex(int dimension)
     private readonly ExactFaceIndex _faces = new(dimension);
     private readonly ExactFaceIndex _templates = new(dimension);
     private readonly Dictionary<long, long> _subjectOfFace = [];
-    private readonly Dictionary<long, (string Name, List<(long Id, float[] Embedding)> Faces)> _subjects = [];
+    private readonly Dictionary<long, (string Name, List<(long Id, float[] Embedding)> Faces, float[]? Template)> _subjects = [];
 
     public int Dimension { get; } = dimension;
 
@@ -30,16 +30,17 @@ internal sealed class MemorySubjectIndex(int dimension)
     public void Set(long subjectId, string name, IReadOnlyList<(long Id, float[] Embedding)> faces)
     {
         Remove(subjectId);
-        _subjects[subjectId] = (name, [.. faces]);
+        var template = faces.Count > 0 ? Templates.Mean(faces.Select(f => f.Embedding), Dimension) : null;
+        _subjects[subjectId] = (name, [.. faces], template);
         foreach (var (id, embedding) in faces)
         {
             _faces.Upsert(id, embedding);
             _subjectOfFace[id] = subjectId;
         }
 
-        if (faces.Count > 0)
+        if (template is not null)
         {
-            _templates.Upsert(subjectId, Templates.Mean(faces.Select(f => f.Embedding), Dimension));
+            _templates.Upsert(subjectId, template);
         }
     }
 
@@ -68,13 +69,13 @@ internal sealed class MemorySubjectIndex(int dimension)
         var result = new List<SubjectMatch>(subjects.Count);
         foreach (long id in subjects)
         {
-            if (!_subjects.TryGetValue(id, out var subject) || subject.Faces.Count == 0)
+            if (!_subjects.TryGetValue(id, out var subject) || subject.Template is null)
             {
                 continue;
             }
 
             var best = subject.Faces.Select(f => (f.Id, Similarity: TensorPrimitives.Dot(f.Embedding, probe))).MaxBy(f => f.Similarity);
-            float template = TensorPrimitives.Dot(Templates.Mean(subject.Faces.Select(f => f.Embedding), Dimension), probe);
+            float template = TensorPrimitives.Dot(subject.Template, probe);
             result.Add(new SubjectMatch(subject.Name, best.Similarity, best.Id, best.Similarity, template));
         }
 

@@ -13,13 +13,12 @@ internal static class SubjectRanking
         int k, SubjectScoring scoring)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        HashSet<long> candidates = scoring switch
+        var scored = scoring switch
         {
-            SubjectScoring.BestFace => await BestFaceCandidatesAsync(nearestFaces, k).ConfigureAwait(false),
-            SubjectScoring.MeanTemplate => [.. (await nearestTemplates(k).ConfigureAwait(false)).Select(t => t.SubjectId)],
-            _ => await BothCandidatesAsync(nearestFaces, nearestTemplates, score, k).ConfigureAwait(false),
+            SubjectScoring.BestFace => await score(await BestFaceCandidatesAsync(nearestFaces, k).ConfigureAwait(false)).ConfigureAwait(false),
+            SubjectScoring.MeanTemplate => await score([.. (await nearestTemplates(k).ConfigureAwait(false)).Select(t => t.SubjectId)]).ConfigureAwait(false),
+            _ => await BothScoredAsync(nearestFaces, nearestTemplates, score, k).ConfigureAwait(false),
         };
-        var scored = await score(candidates).ConfigureAwait(false);
         return [.. scored.Select(m => m with { Similarity = Value(m, scoring) })
             .OrderByDescending(m => m.Similarity).ThenBy(m => m.Subject, StringComparer.Ordinal).Take(k)];
     }
@@ -56,9 +55,9 @@ internal static class SubjectRanking
     /// <summary>
     /// Fagin-style threshold search for the mean of the two scores: a subject in neither list has its best face below the
     /// last face seen and its template below the last template seen, so once the k-th score found is at least the mean
-    /// of those two bounds, no unseen subject can enter the top k.
+    /// of those two bounds, no unseen subject can enter the top k. Returns the candidates scored.
     /// </summary>
-    private static async Task<HashSet<long>> BothCandidatesAsync(
+    private static async Task<IReadOnlyList<SubjectMatch>> BothScoredAsync(
         Func<int, Task<IReadOnlyList<FaceHit>>> nearestFaces, Func<int, Task<IReadOnlyList<TemplateHit>>> nearestTemplates,
         Func<IReadOnlyCollection<long>, Task<IReadOnlyList<SubjectMatch>>> score, int k)
     {
@@ -66,19 +65,18 @@ internal static class SubjectRanking
         {
             var faces = await nearestFaces(n).ConfigureAwait(false);
             var templates = await nearestTemplates(n).ConfigureAwait(false);
-            var seen = new HashSet<long>(faces.Select(f => f.SubjectId).Concat(templates.Select(t => t.SubjectId)));
-            bool exhausted = faces.Count < n && templates.Count < n;
-            if (exhausted)
+            var scored = await score(new HashSet<long>(faces.Select(f => f.SubjectId).Concat(templates.Select(t => t.SubjectId)))).ConfigureAwait(false);
+            if (faces.Count < n && templates.Count < n)
             {
-                return seen;
+                return scored;      // every subject was seen
             }
 
-            var scores = (await score(seen).ConfigureAwait(false)).Select(m => Value(m, SubjectScoring.Both)).OrderDescending().ToList();
+            var scores = scored.Select(m => Value(m, SubjectScoring.Both)).OrderDescending().ToList();
             float faceBound = faces.Count < n ? -1f : faces[^1].Similarity;
             float templateBound = templates.Count < n ? -1f : templates[^1].Similarity;
             if (scores.Count >= k && scores[k - 1] >= (faceBound + templateBound) / 2)
             {
-                return seen;
+                return scored;
             }
         }
     }
