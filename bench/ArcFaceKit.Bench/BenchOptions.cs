@@ -14,6 +14,8 @@ internal sealed class BenchOptions(string suite, Dictionary<string, string> valu
 
     public string Images => Path("--images", System.IO.Path.Combine("datasets", "lfw-view2", "images"));
 
+    public string CelebaImages => Path("--celeba", System.IO.Path.Combine("datasets", "celeba-299", "images"));
+
     public int Repeats => Int("--repeats", 5);
 
     public int InputSize => Int("--input-size", 320);

@@ -16,11 +16,10 @@ internal static class DetectorDefaultsBench
 
     public static void Run(BenchOptions options)
     {
-        string shared = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(options.Images)))!;
         var sets = new (string Name, List<string> Files)[]
         {
             ("LFW View 2", [.. Directory.EnumerateFiles(options.Images, "*.jpg").Order(StringComparer.Ordinal)]),
-            ("CelebA subset", [.. Directory.EnumerateFiles(Path.Combine(shared, "datasets", "celeba-299", "images"), "*.jpg").Order(StringComparer.Ordinal)]),
+            ("CelebA subset", [.. Directory.EnumerateFiles(options.CelebaImages, "*.jpg").Order(StringComparer.Ordinal)]),
         };
         float[] upscales = [.. (options.Value("--upscale") ?? "1,1.5,2,3,100").Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture))];
         int inputSize = options.Int("--input-size", 640);

@@ -43,20 +43,20 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
         SubjectScoring[] scorings = settings.Scoring is null ? [SubjectScorings.Default] : [.. settings.Scoring.Split(',').Select(SubjectScorings.Parse)];
         var photos = settings.Labels is null
             ? [.. Directory.EnumerateFiles(settings.Images, "*.jpg").Select(p => (p, LfwIdentification.PersonOf(p)))]
-            : File.ReadLines(settings.Labels).Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-                .Where(f => f.Length == 2 && f[0] != "image").Select(f => (Path.Combine(settings.Images, f[0]), f[1])).ToList();
+            : LfwIdentification.ReadLabels(settings.Labels, settings.Images);
+        var used = LfwIdentification.PhotosUsed(photos, counts, settings.GalleryPhotos);
         using var service = settings.OpenService();
         var embeddings = new Dictionary<string, float[]?>();
         if (settings.Json)
         {
-            embeddings = ImageEmbeddings.Compute(service, [.. photos.Select(p => p.Item1)]);
+            embeddings = ImageEmbeddings.Compute(service, used);
         }
         else
         {
             AnsiConsole.Progress().Start(ctx =>
             {
-                var task = ctx.AddTask("photos", maxValue: photos.Count);
-                embeddings = ImageEmbeddings.Compute(service, [.. photos.Select(p => p.Item1)], new Progress<int>(done => task.Value = done));
+                var task = ctx.AddTask("photos", maxValue: used.Count);
+                embeddings = ImageEmbeddings.Compute(service, used, new Progress<int>(done => task.Value = done));
             });
         }
 

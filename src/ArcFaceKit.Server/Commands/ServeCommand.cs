@@ -78,7 +78,6 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.RateLimitBurst = settings.Rate * 2;
         options.MaxConcurrentAnalyses = settings.MaxConcurrency;
         options.MaxQueuedAnalyses = settings.MaxQueue;
-        options.Validate();
         await using var app = ServerApp.Create(["--urls", settings.Urls], options);
         await app.RunAsync(cancellationToken);
         return 0;

@@ -18,11 +18,22 @@ public static partial class LfwIdentification
     public static IReadOnlyList<IdentificationReport> Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, IReadOnlyList<int> distractorCounts,
         IProgress<int>? progress = null, int galleryPhotos = 1, SubjectScoring scoring = SubjectScorings.Default)
     {
-        ArgumentNullException.ThrowIfNull(photos);
-        var (people, distractorPhotos) = Split(photos, distractorCounts, galleryPhotos);
-        var embeddings = ImageEmbeddings.Compute(service, [.. people.SelectMany(p => p.Files), .. distractorPhotos], progress);
+        var embeddings = ImageEmbeddings.Compute(service, PhotosUsed(photos, distractorCounts, galleryPhotos), progress);
         return Run(embeddings, photos, distractorCounts, galleryPhotos, scoring);
     }
+
+    /// <summary>The photos the protocol embeds: those of the gallery people and the distractors it can use, no others.</summary>
+    public static IReadOnlyList<string> PhotosUsed(IReadOnlyList<(string Path, string Person)> photos, IReadOnlyList<int> distractorCounts, int galleryPhotos)
+    {
+        ArgumentNullException.ThrowIfNull(photos);
+        var (people, distractorPhotos) = Split(photos, distractorCounts, galleryPhotos);
+        return [.. people.SelectMany(p => p.Files), .. distractorPhotos];
+    }
+
+    /// <summary>Labelled photos from a list of 'FILE PERSON' lines (CelebA's identities.txt; a header 'image identity' is skipped).</summary>
+    public static IReadOnlyList<(string Path, string Person)> ReadLabels(string labelsFile, string imagesDirectory) =>
+        [.. File.ReadLines(labelsFile).Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 2 && f[0] != "image").Select(f => (Path.Combine(imagesDirectory, f[0]), f[1]))];
 
     /// <summary>The protocol on embeddings already computed (one per photo path, null without a face): several scorings from one pass.</summary>
     public static IReadOnlyList<IdentificationReport> Run(IReadOnlyDictionary<string, float[]?> embeddings, IReadOnlyList<(string Path, string Person)> photos,
