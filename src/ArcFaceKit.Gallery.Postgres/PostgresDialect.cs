@@ -46,6 +46,7 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                 created_utc timestamptz NOT NULL, revoked_utc timestamptz);
             CREATE TABLE IF NOT EXISTS audit(id bigserial PRIMARY KEY, time_utc timestamptz NOT NULL DEFAULT now(), key_id text NOT NULL,
                 action text NOT NULL, subject text, detail text);
+            ALTER TABLE audit ADD COLUMN IF NOT EXISTS subject_id bigint;
             """).ConfigureAwait(false);
         if (dimension > 0)
         {

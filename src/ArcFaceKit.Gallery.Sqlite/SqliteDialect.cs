@@ -13,6 +13,7 @@ namespace ArcFaceKit.Gallery;
 /// </summary>
 internal sealed class SqliteDialect : GalleryDialect
 {
+    private const int BusyTimeoutSeconds = 30;
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly MemorySubjectIndex? _index;
@@ -36,12 +37,12 @@ internal sealed class SqliteDialect : GalleryDialect
     public static SqliteDialect Open(string path, int? dimension)
     {
         CreateOwnerOnly(path);
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = BusyTimeoutSeconds }.ToString());
         try
         {
             db.Open();
             using var cmd = db.CreateCommand();
-            cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA busy_timeout=30000;";
+            cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA busy_timeout=" + (BusyTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture) + ";";
             cmd.ExecuteNonQuery();
             return new SqliteDialect(db, path, dimension);
         }
@@ -127,6 +128,21 @@ internal sealed class SqliteDialect : GalleryDialect
         {
             _index.Remove(id);
             await LoadAsync(connection, null, id, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// secure_delete has zeroed the deleted rows in the pages, but the WAL still holds the pages as they were: a TRUNCATE
+    /// checkpoint copies the zeroed pages into the database and empties the WAL (waiting, through busy_timeout, for
+    /// readers in other processes to finish).
+    /// </summary>
+    public override async Task ErasedAsync(DbConnection connection, CancellationToken cancel)
+    {
+        await using var cmd = FaceGallery.Command(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)");
+        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancel).ConfigureAwait(false) && reader.GetInt64(0) != 0)
+        {
+            throw new TimeoutException($"{Where}: the erasure is committed, but another process kept the write-ahead log busy for {BusyTimeoutSeconds} s, so earlier copies of the erased data are still in it; repeat the erasure to clear them.");
         }
     }
 

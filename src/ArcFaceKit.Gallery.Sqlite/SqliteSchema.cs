@@ -17,7 +17,7 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS api_keys(id TEXT PRIMARY KEY, name TEXT NOT NULL, scopes INTEGER NOT NULL, secret_hash TEXT NOT NULL,
             created_utc TEXT NOT NULL, revoked_utc TEXT);
         CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, time_utc TEXT NOT NULL, key_id TEXT NOT NULL, action TEXT NOT NULL,
-            subject TEXT, detail TEXT);
+            subject TEXT, detail TEXT, subject_id INTEGER);
         """;
 
     /// <summary>The CLI's version-1 gallery: identities become subjects (same ids, names, times), faces keep their ids and sources, no crops.</summary>
@@ -64,6 +64,12 @@ internal static class SqliteSchema
         }
 
         await FaceGallery.ExecuteAsync(db, tx, cancel, Tables).ConfigureAwait(false);
+        if (!await HasColumnAsync(db, tx, "audit", "subject_id", cancel).ConfigureAwait(false))
+        {
+            // Audit entries name the subject's id too, so erasing a subject can scrub every name it had from the log.
+            await FaceGallery.ExecuteAsync(db, tx, cancel, "ALTER TABLE audit ADD COLUMN subject_id INTEGER").ConfigureAwait(false);
+        }
+
         if (migration is not null)
         {
             await FaceGallery.RebuildTemplatesAsync(dialect, db, tx, cancel).ConfigureAwait(false);

@@ -170,8 +170,10 @@ public abstract class GalleryContractTests : IAsyncDisposable
         Assert.Null(await reopened.GetSubjectAsync("abel"));
 
         var audit = await store.ReadAuditAsync(10);
-        Assert.Equal(("subject.delete", "abel", "writer-2"), (audit[0].Action, audit[0].Subject, audit[0].Actor));
-        Assert.Equal(("face.add", "writer-1"), (audit[1].Action, audit[1].Actor));
+        Assert.Equal(("subject.delete", "writer-2"), (audit[0].Action, audit[0].Actor));
+        Assert.Equal(audit[0].Subject, audit[2].Subject);
+        Assert.DoesNotContain(audit, a => a.Subject == "abel");
+        Assert.Equal(("face.add", "writer-1", "dean"), (audit[1].Action, audit[1].Actor, audit[1].Subject));
     }
 
     [Fact]
@@ -268,6 +270,34 @@ public sealed class SqliteGalleryTests : GalleryContractTests
     private readonly string _folder = Directory.CreateTempSubdirectory("arcface-store-").FullName;
 
     protected override Task<FaceGallery> OpenGalleryAsync(ModelIdentity? model) => SqliteGallery.OpenAsync(Path.Combine(_folder, "store.db"), model);
+
+    [Fact]
+    public async Task Erased_faces_and_names_are_in_no_file_of_the_store()
+    {
+        var store = await Open();
+        await store.AddFacesAsync("Erasable Zyxwvu", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
+        var kept = await store.AddFacesAsync("kept", [Face("Dean_Barker_0001.jpg"), Face("AJ_Lamas_0001.jpg")], "k1");
+        await store.RenameSubjectAsync("Erasable Zyxwvu", "Renamed Qwvzxy", "k1");
+        string[] files = [.. new[] { "", "-wal", "-shm" }.Select(suffix => Path.Combine(_folder, "store.db" + suffix))];
+        var abel = ErasureScan.Slices(Face("Abel_Pacheco_0001.jpg")).Concat(ErasureScan.Slices(Face("Abel_Pacheco_0002.jpg"))).ToList();
+        var aj = ErasureScan.Slices(Face("AJ_Lamas_0001.jpg"));
+        byte[][] names = [ErasureScan.Text("Erasable Zyxwvu"), ErasureScan.Text("Renamed Qwvzxy")];
+        Assert.Equal(abel.Count, ErasureScan.Found(files, abel));
+        Assert.Equal(names.Length, ErasureScan.Found(files, names));
+
+        Assert.True(await store.DeleteFaceAsync("kept", kept[1].Id, "k2"));
+        Assert.True(await store.DeleteSubjectAsync("Renamed Qwvzxy", "k2"));
+
+        Assert.Equal(0, ErasureScan.Found(files, aj));
+        Assert.Equal(0, ErasureScan.Found(files, abel));
+        Assert.Equal(0, ErasureScan.Found(files, names));
+        var dean = ErasureScan.Slices(Face("Dean_Barker_0001.jpg"));
+        Assert.Equal(dean.Count, ErasureScan.Found(files, dean));
+        var audit = await store.ReadAuditAsync(10);
+        Assert.Equal("subject.delete", audit[0].Action);
+        Assert.StartsWith("(erased subject #", audit[0].Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain(audit, a => a.Subject is "Erasable Zyxwvu" or "Renamed Qwvzxy" || (a.Detail ?? "").Contains("Zyxwvu", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task A_file_that_is_not_a_database_is_refused_clearly()

@@ -101,8 +101,8 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
                 throw Conflict(name);
             }
 
-            await ExecuteAsync(db, tx, c, "INSERT INTO subjects(name, created_utc) VALUES (@n, @t)", ("n", name), ("t", _dialect.TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "subject.create", name, null, c).ConfigureAwait(false);
+            long id = await ScalarAsync<long>(db, tx, c, "INSERT INTO subjects(name, created_utc) VALUES (@n, @t) RETURNING id", ("n", name), ("t", _dialect.TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "subject.create", id, name, null, c).ConfigureAwait(false);
             return ((await SubjectsAsync(db, tx, name, c).ConfigureAwait(false))[0], (IReadOnlyCollection<long>)[]);
         }, cancel, name).ConfigureAwait(false);
     }
@@ -120,7 +120,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             }
 
             await ExecuteAsync(db, tx, c, "UPDATE subjects SET name = @n WHERE id = @i", ("n", newName), ("i", id)).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "subject.rename", newName, $"from '{name}'", c).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "subject.rename", id, newName, $"from '{name}'", c).ConfigureAwait(false);
             return ((await SubjectsAsync(db, tx, newName, c).ConfigureAwait(false))[0], (IReadOnlyCollection<long>)[id]);
         }, cancel, newName).ConfigureAwait(false);
     }
@@ -136,9 +136,14 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         long faces = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
         await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
         await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @s", ("s", id)).ConfigureAwait(false);
-        await AuditAsync(db, tx, actor, "subject.delete", name, $"{faces} faces erased", c).ConfigureAwait(false);
+
+        // The audit keeps who erased what and when, but not the erased person's name (nor names it had before a rename).
+        string pseudonym = ErasedSubject(id);
+        await ExecuteAsync(db, tx, c, "UPDATE audit SET subject = @p, detail = CASE WHEN action = 'subject.rename' THEN NULL ELSE detail END WHERE subject_id = @s OR subject = @n",
+            ("p", pseudonym), ("s", id), ("n", name)).ConfigureAwait(false);
+        await AuditAsync(db, tx, actor, "subject.delete", id, pseudonym, $"{faces} faces erased", c).ConfigureAwait(false);
         return (true, (IReadOnlyCollection<long>)[id]);
-    }, cancel);
+    }, cancel, erases: true);
 
     public async Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default)
     {
@@ -168,7 +173,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             }
 
             await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "face.add", subject, string.Join(",", added.Select(f => f.Id)), c).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "face.add", id, subject, string.Join(",", added.Select(f => f.Id)), c).ConfigureAwait(false);
             return ((IReadOnlyList<StoredFace>)added, (IReadOnlyCollection<long>)[id]);
         }, cancel).ConfigureAwait(false);
     }
@@ -198,9 +203,9 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         }
 
         await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
-        await AuditAsync(db, tx, actor, "face.delete", subject, faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
+        await AuditAsync(db, tx, actor, "face.delete", id, subject, faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
         return (true, (IReadOnlyCollection<long>)[id]);
-    }, cancel);
+    }, cancel, erases: true);
 
     public Task<byte[]?> GetFaceCropAsync(string subject, long faceId, CancellationToken cancel = default) => ReadAsync(async (db, c) =>
     {
@@ -250,7 +255,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         {
             await ExecuteAsync(db, tx, c, "INSERT INTO api_keys(id, name, scopes, secret_hash, created_utc) VALUES (@i, @n, @s, @h, @t)",
                 ("i", key.Id), ("n", key.Name), ("s", key.Scopes), ("h", key.SecretHash), ("t", _dialect.TimeValue(key.CreatedUtc))).ConfigureAwait(false);
-            await AuditAsync(db, tx, "cli", "key.create", null, key.Id, c).ConfigureAwait(false);
+            await AuditAsync(db, tx, "cli", "key.create", null, null, key.Id, c).ConfigureAwait(false);
             return (true, (IReadOnlyCollection<long>)[]);
         }, cancel);
     }
@@ -265,7 +270,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             return (false, (IReadOnlyCollection<long>)[]);
         }
 
-        await AuditAsync(db, tx, "cli", "key.revoke", null, id, c).ConfigureAwait(false);
+        await AuditAsync(db, tx, "cli", "key.revoke", null, null, id, c).ConfigureAwait(false);
         return (true, (IReadOnlyCollection<long>)[]);
     }, cancel);
 
@@ -380,9 +385,10 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
     /// <summary>
     /// One transaction: the write, then commit, then (still holding the lease) the dialect hears which subjects changed,
-    /// so an in-memory index changes only after a commit and no search sees a half-applied write.
+    /// so an in-memory index changes only after a commit and no search sees a half-applied write. After an erasure the
+    /// dialect also clears what the database keeps of deleted rows beside its tables (SQLite: the WAL).
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, IReadOnlyCollection<long> Changed)>> write, CancellationToken cancel, string? conflictName = null)
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, IReadOnlyCollection<long> Changed)>> write, CancellationToken cancel, string? conflictName = null, bool erases = false)
     {
         await using var lease = await _dialect.LeaseAsync(cancel).ConfigureAwait(false);
         var db = lease.Connection;
@@ -400,15 +406,24 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         }
 
         await _dialect.CommittedAsync(db, outcome.Changed, CancellationToken.None).ConfigureAwait(false);
+        if (erases)
+        {
+            // Also when nothing was left to erase: repeating an erasure finishes one whose clean-up did not.
+            await _dialect.ErasedAsync(db, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return outcome.Result;
     }
 
     private async Task<long?> SubjectIdAsync(DbConnection db, DbTransaction? tx, string name, bool forWrite, CancellationToken cancel) =>
         await ScalarAsync<long?>(db, tx, cancel, "SELECT id FROM subjects WHERE name = @n" + (forWrite ? _dialect.LockRow : ""), ("n", name)).ConfigureAwait(false);
 
-    private async Task AuditAsync(DbConnection db, DbTransaction tx, string actor, string action, string? subject, string? detail, CancellationToken cancel) =>
-        await ExecuteAsync(db, tx, cancel, "INSERT INTO audit(time_utc, key_id, action, subject, detail) VALUES (@t, @k, @a, @s, @d)",
-            ("t", _dialect.TimeValue(DateTimeOffset.UtcNow)), ("k", actor), ("a", action), ("s", subject), ("d", detail)).ConfigureAwait(false);
+    private async Task AuditAsync(DbConnection db, DbTransaction tx, string actor, string action, long? subjectId, string? subject, string? detail, CancellationToken cancel) =>
+        await ExecuteAsync(db, tx, cancel, "INSERT INTO audit(time_utc, key_id, action, subject_id, subject, detail) VALUES (@t, @k, @a, @i, @s, @d)",
+            ("t", _dialect.TimeValue(DateTimeOffset.UtcNow)), ("k", actor), ("a", action), ("i", subjectId), ("s", subject), ("d", detail)).ConfigureAwait(false);
+
+    /// <summary>How the audit names a subject once it is erased.</summary>
+    private static string ErasedSubject(long id) => $"(erased subject #{id.ToString(CultureInfo.InvariantCulture)})";
 
     private async Task<IReadOnlyList<Subject>> SubjectsAsync(DbConnection db, DbTransaction? tx, string? name, CancellationToken cancel)
     {

@@ -49,6 +49,12 @@ internal abstract class GalleryDialect : IAsyncDisposable
     /// <summary>Called after a commit (still holding the lease) with the subjects whose rows it changed.</summary>
     public virtual Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, CancellationToken cancel) => Task.CompletedTask;
 
+    /// <summary>
+    /// Called after a committed erasure (still holding the lease): removes the copies of deleted rows the database keeps
+    /// outside its live pages where it can (SQLite: checkpoints and truncates the WAL; secure_delete zeroes the pages).
+    /// </summary>
+    public virtual Task ErasedAsync(DbConnection connection, CancellationToken cancel) => Task.CompletedTask;
+
     public abstract Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancel);
 
     /// <summary>The n faces nearest the probe, best first.</summary>
