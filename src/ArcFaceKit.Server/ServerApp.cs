@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using ArcFaceKit.Contracts;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Api;
@@ -94,23 +93,15 @@ public static class ServerApp
             form.ValueCountLimit = o.MaxPhotosPerRequest + 32;     // parts beyond the photos and a few fields are refused while parsing
         });
         services.AddOptions<KestrelServerOptions>().Configure<ServerOptions>((kestrel, o) => kestrel.Limits.MaxRequestBodySize = o.MaxUploadBytes);
+        services.AddSingleton<RateLimits>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<ServerOptions>(ConfigureRateLimits);
+        services.AddOptions<RateLimiterOptions>().Configure<RateLimits>(ConfigureRateLimits);
     }
 
-    /// <summary>A token bucket per API key; requests without a valid key never get this far.</summary>
-    private static void ConfigureRateLimits(RateLimiterOptions limiter, ServerOptions options)
+    /// <summary>The per-key token buckets guard every request; a refusal is a 429 problem with Retry-After.</summary>
+    private static void ConfigureRateLimits(RateLimiterOptions limiter, RateLimits limits)
     {
-        limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            ApiKeyMiddleware.CallerOrNull(http) is { } key
-                ? RateLimitPartition.GetTokenBucketLimiter(key.Id, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.RateLimitBurst,
-                    TokensPerPeriod = options.RateLimitPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                })
-                : RateLimitPartition.GetNoLimiter("unauthenticated"));
+        limiter.GlobalLimiter = limits.Limiter;
         limiter.OnRejected = async (context, cancel) =>
         {
             context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -118,7 +109,7 @@ public static class ServerApp
             await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context.HttpContext,
-                ProblemDetails = { Status = 429, Title = "Too many requests", Detail = $"This key may make {options.RateLimitPerSecond} requests a second (bursts of {options.RateLimitBurst}); retry shortly." },
+                ProblemDetails = { Status = 429, Title = "Too many requests", Detail = limits.Refusal },
             });
         };
     }

@@ -89,6 +89,11 @@ public sealed class ServerOptions
             throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency and queue limits not negative.");
         }
 
+        if (MaxPhotosPerRequest > RateLimitBurst)
+        {
+            throw new ArgumentException($"--max-photos ({MaxPhotosPerRequest}) is above the rate limit's burst ({RateLimitBurst}, twice --rate): each photo costs one request, so such an enrolment could never pass.");
+        }
+
         SubjectScorings.Parse(Scoring);
     }
 }

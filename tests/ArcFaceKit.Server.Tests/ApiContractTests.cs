@@ -200,6 +200,7 @@ public abstract class ApiContractTests
         {
             o.RateLimitPerSecond = 1;
             o.RateLimitBurst = 3;
+            o.MaxPhotosPerRequest = 3;
         });
         string busy = app.NewKey(ApiScopes.Read, "busy");
         string calm = app.NewKey(ApiScopes.Read, "calm");

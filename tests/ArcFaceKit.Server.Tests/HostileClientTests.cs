@@ -54,6 +54,28 @@ public sealed class HostileClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_photo_of_an_enrolment_costs_one_request_of_the_rate_limit()
+    {
+        await using var app = await TestApp.StartAsync(TestModels.Options(o =>
+        {
+            o.SqlitePath = Path.Combine(_folder, "r.db");
+            o.RateLimitPerSecond = 1;
+            o.RateLimitBurst = 4;
+            o.MaxPhotosPerRequest = 3;
+        }), kestrel: true);
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        HttpRequestMessage ThreePhotos() => TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces",
+            TestApp.Photos([.. new[] { 1, 2, 4 }.Select(i => ("image", TestModels.Lfw($"Abel_Pacheco_000{i}.jpg")))]));
+
+        Assert.Equal(HttpStatusCode.Created, (await app.Client.SendAsync(ThreePhotos())).StatusCode);
+        var refused = await app.Client.SendAsync(ThreePhotos());
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
+        Assert.Contains("each photo", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, await app.Store.CountFacesAsync());
+    }
+
+    [Fact]
     public async Task The_page_and_api_carry_protective_headers_and_401_says_how_to_authenticate()
     {
         await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "h.db")), kestrel: true);

@@ -51,6 +51,7 @@ public sealed class ServerLimitsTests : IDisposable
     [InlineData("--rate", "0", "rate limit")]
     [InlineData("--max-upload-mb", "0", "must be positive")]
     [InlineData("--scoring", "median", "Scoring must be")]
+    [InlineData("--rate", "2", "--max-photos (10) is above")]
     public void Settings_that_cannot_work_are_refused_at_start(string flag, string value, string says)
     {
         var (code, _, stderr) = ServerProcess.Run(["serve", "--sqlite", Path.Combine(_folder, "x.db"), "--detector", TestModels.Detector, "--embedder", TestModels.Embedder, flag, value]);

@@ -16,6 +16,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
             ImageDecodeException e => (StatusCodes.Status422UnprocessableEntity, "Unusable image", e.Message),
             FaceSelectionException e => (StatusCodes.Status422UnprocessableEntity, e.FacesFound == 0 ? "No face" : "Several faces", e.Message),
             ServiceBusyException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
+            TimeoutException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             GalleryException { Error: GalleryError.NotFound } e => (StatusCodes.Status404NotFound, "Not found", e.Message),
             GalleryException { Error: GalleryError.Conflict or GalleryError.WrongModel } e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
             GalleryException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
@@ -27,10 +28,11 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
         };
         if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
-            log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+            // The route pattern, not the path: paths carry subject names.
+            log.LogError(exception, "Unhandled error on {Endpoint}", http.GetEndpoint()?.DisplayName ?? http.Request.Method);
         }
 
-        if (status == StatusCodes.Status503ServiceUnavailable)
+        if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
         {
             http.Response.Headers.RetryAfter = "1";
         }

@@ -42,12 +42,13 @@ internal static class SubjectEndpoints
             await gallery.GetFaceCropAsync(name, id, cancel) is { } png ? Results.File(png, "image/png") : throw new GalleryException(GalleryError.NotFound, $"Subject '{name}' has no face {id} with a stored crop."))
             .WithSummary("The aligned face crop (PNG) stored for a face.");
 
-        write.MapPost("/{name}/faces", async (string name, HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, CancellationToken cancel) =>
+        write.MapPost("/{name}/faces", async (string name, HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, RateLimits limits, CancellationToken cancel) =>
         {
             name = SubjectNames.Check(name);
             var form = await Uploads.FormAsync(request, cancel);
             var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
             var photos = await Uploads.ImagesAsync(form, "image", options.MaxPhotosPerRequest, cancel);
+            limits.Charge(request.HttpContext, photos.Count - 1);   // the request's own token paid for the first photo
             var images = photos.Select(p => (faces.Decode(p), (string?)null)).ToList();
 
             // All photos are checked before anything is stored: one bad photo enrolls none.
