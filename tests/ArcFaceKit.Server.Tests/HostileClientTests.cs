@@ -76,6 +76,43 @@ public sealed class HostileClientTests : IDisposable
     }
 
     [Fact]
+    public async Task An_enrolment_whose_client_disconnects_does_no_analysis_and_stores_nothing()
+    {
+        await using var app = await TestApp.StartAsync(TestModels.Options(o =>
+        {
+            o.SqlitePath = Path.Combine(_folder, "c.db");
+            o.MaxConcurrentAnalyses = 1;
+        }), kestrel: true);
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        var service = app.Services.GetRequiredService<Service.FaceService>();
+
+        // The one analysis slot is held, so the enrolment waits in line; its client gives up while it waits.
+        var image = service.DecodeFile(TestModels.Lfw("Abel_Pacheco_0001.jpg"));
+        using var release = new CancellationTokenSource();
+        var holder = Task.Run(() => service.AnalyzeBatchAsync(Enumerable.Repeat(image, 100_000).ToList(), Detection.FaceSelection.All, release.Token));
+        while (!holder.IsCompleted && service.InferenceTime == TimeSpan.Zero)
+        {
+            await Task.Delay(2);
+        }
+
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var photos = TestApp.Photos([.. Enumerable.Repeat(("image", TestModels.Lfw("Abel_Pacheco_0002.jpg")), 5)]);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces", photos), giveUp.Token));
+        Assert.False(holder.IsCompleted, "the long analysis ended before the client gave up: the test proved nothing");
+
+        // Once the slot is free (a moment later: the server hears of the closed connection from the network), the
+        // abandoned enrolment must not run: no inference after the holder's, no faces.
+        await Task.Delay(1000);
+        await release.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => holder);
+        var afterHolder = service.InferenceTime;
+        await Task.Delay(1000);
+        Assert.Equal(afterHolder, service.InferenceTime);
+        Assert.Equal(0, await app.Store.CountFacesAsync());
+        Assert.Null(await app.Store.GetSubjectAsync("abel"));
+    }
+
+    [Fact]
     public async Task The_page_and_api_carry_protective_headers_and_401_says_how_to_authenticate()
     {
         await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "h.db")), kestrel: true);

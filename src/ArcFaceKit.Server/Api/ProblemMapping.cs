@@ -10,6 +10,14 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: its work was stopped and nothing of it committed; there is nobody to answer.
+            log.LogDebug("Request cancelled by the client on {Endpoint}", Endpoint(http));
+            http.Response.StatusCode = 499;
+            return true;
+        }
+
         var (status, title, detail) = exception switch
         {
             ApiProblem p => (p.Status, p.Title, p.Message),
@@ -28,8 +36,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
         };
         if (status >= 500 && status != StatusCodes.Status503ServiceUnavailable)
         {
-            // The route pattern, not the path: paths carry subject names.
-            log.LogError(exception, "Unhandled error on {Endpoint}", http.GetEndpoint()?.DisplayName ?? http.Request.Method);
+            log.LogError(exception, "Unhandled error on {Endpoint}", Endpoint(http));
         }
 
         if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
@@ -45,4 +52,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>The route pattern, not the path: paths carry subject names.</summary>
+    private static string Endpoint(HttpContext http) => http.GetEndpoint()?.DisplayName ?? http.Request.Method;
 }
