@@ -41,6 +41,9 @@ public sealed class ServerOptions
 
     public long MaxPixels { get; set; } = DecodeOptions.DefaultMaxPixels;
 
+    /// <summary>Budget of decoded pixels held at once by all requests together (3 bytes each); uploads wait for room.</summary>
+    public long MaxDecodedPixels { get; set; } = FaceServiceOptions.DefaultMaxDecodedPixels;
+
     /// <summary>Requests a key may make per second on average (token bucket), and the burst above it.</summary>
     public int RateLimitPerSecond { get; set; } = 20;
 
@@ -72,6 +75,7 @@ public sealed class ServerOptions
             ScoreThreshold = DetectorScore,
         },
         MaxPixels = MaxPixels,
+        MaxDecodedPixels = MaxDecodedPixels,
         MaxConcurrentAnalyses = MaxConcurrentAnalyses,
         MaxQueuedAnalyses = MaxQueuedAnalyses,
     };
@@ -84,7 +88,7 @@ public sealed class ServerOptions
             throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
         }
 
-        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
+        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
         {
             throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency and queue limits not negative.");
         }

@@ -39,11 +39,10 @@ public sealed class HostileClientTests : IDisposable
     [Fact]
     public async Task An_enrolment_with_more_photos_than_allowed_is_refused_before_any_work()
     {
-        await using var app = await TestApp.StartAsync(TestModels.Options(o =>
+        await using var app = await StartAsync("p", o =>
         {
-            o.SqlitePath = Path.Combine(_folder, "p.db");
             o.MaxPhotosPerRequest = 3;
-        }), kestrel: true);
+        });
         string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
         var photos = TestApp.Photos([.. Enumerable.Repeat(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")), 4)]);
         var response = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces", photos));
@@ -56,13 +55,12 @@ public sealed class HostileClientTests : IDisposable
     [Fact]
     public async Task Each_photo_of_an_enrolment_costs_one_request_of_the_rate_limit()
     {
-        await using var app = await TestApp.StartAsync(TestModels.Options(o =>
+        await using var app = await StartAsync("r", o =>
         {
-            o.SqlitePath = Path.Combine(_folder, "r.db");
             o.RateLimitPerSecond = 1;
             o.RateLimitBurst = 4;
             o.MaxPhotosPerRequest = 3;
-        }), kestrel: true);
+        });
         string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
         HttpRequestMessage ThreePhotos() => TestApp.With(key, HttpMethod.Post, "/v1/subjects/abel/faces",
             TestApp.Photos([.. new[] { 1, 2, 4 }.Select(i => ("image", TestModels.Lfw($"Abel_Pacheco_000{i}.jpg")))]));
@@ -78,11 +76,10 @@ public sealed class HostileClientTests : IDisposable
     [Fact]
     public async Task An_enrolment_whose_client_disconnects_does_no_analysis_and_stores_nothing()
     {
-        await using var app = await TestApp.StartAsync(TestModels.Options(o =>
+        await using var app = await StartAsync("c", o =>
         {
-            o.SqlitePath = Path.Combine(_folder, "c.db");
             o.MaxConcurrentAnalyses = 1;
-        }), kestrel: true);
+        });
         string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
         var service = app.Services.GetRequiredService<Service.FaceService>();
 
@@ -110,6 +107,33 @@ public sealed class HostileClientTests : IDisposable
         Assert.Equal(afterHolder, service.InferenceTime);
         Assert.Equal(0, await app.Store.CountFacesAsync());
         Assert.Null(await app.Store.GetSubjectAsync("abel"));
+    }
+
+    [Fact]
+    public async Task Pixel_heavy_pngs_at_once_are_decoded_within_the_budget_and_oversized_ones_refused()
+    {
+        await using var app = await StartAsync("px", o =>
+        {
+            o.MaxPixels = 16_000_000;
+            o.MaxDecodedPixels = 32_000_000;
+        });
+        string key = app.NewKey(ApiScopes.Read);
+        static byte[] FlatPng(int side) => Imaging.ImageEncoder.EncodePng(new Imaging.RgbImage(side, side));
+        byte[] heavy = FlatPng(4000), tooHeavy = FlatPng(4001);
+        Assert.True(heavy.Length < 200_000, "a small file that decodes to 48 MB");
+
+        HttpRequestMessage Detect(byte[] png)
+        {
+            var form = new MultipartFormDataContent { { new ByteArrayContent(png), "image", "flat.png" } };
+            return TestApp.With(key, HttpMethod.Post, "/v1/detect", form);
+        }
+
+        // Six at once through a budget of two: they wait their turn and are all answered.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => app.Client.SendAsync(Detect(heavy))));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var refused = await app.Client.SendAsync(Detect(tooHeavy));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("refused before decoding", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -160,6 +184,13 @@ public sealed class HostileClientTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>The server on Kestrel with a fresh SQLite gallery in this test's folder and the given limits.</summary>
+    private Task<TestApp> StartAsync(string store, Action<ServerOptions> limits) => TestApp.StartAsync(TestModels.Options(o =>
+    {
+        o.SqlitePath = Path.Combine(_folder, store + ".db");
+        limits(o);
+    }), kestrel: true);
 
     private sealed class ListLogger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
     {

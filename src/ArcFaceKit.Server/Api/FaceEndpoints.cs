@@ -16,7 +16,7 @@ internal static class FaceEndpoints
         read.MapPost("/detect", async (HttpRequest request, FaceService faces, CancellationToken cancel) =>
         {
             var form = await Uploads.FormAsync(request, cancel);
-            var image = faces.Decode(await Uploads.ImageAsync(form, "image", cancel));
+            var image = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image", cancel), cancel);
             var found = await faces.DetectAsync(image, cancel);
             return new DetectResponse(image.Width, image.Height, [.. found.Select(FaceJson.From)]);
         }).WithSummary("Faces in an image: box, five landmarks, score.");
@@ -24,7 +24,7 @@ internal static class FaceEndpoints
         read.MapPost("/embed", async (HttpRequest request, FaceService faces, CancellationToken cancel) =>
         {
             var form = await Uploads.FormAsync(request, cancel);
-            var image = faces.Decode(await Uploads.ImageAsync(form, "image", cancel));
+            var image = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image", cancel), cancel);
             var identity = faces.Embedder.Identity;
             var found = await faces.AnalyzeAsync(image, cancel);
             return new EmbedResponse(identity.Key, identity.Dimension, [.. found.Select(r => new EmbeddedFaceJson(FaceJson.From(r.Face), r.Embedding))]);
@@ -35,7 +35,7 @@ internal static class FaceEndpoints
             var form = await Uploads.FormAsync(request, cancel);
             var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
             var threshold = Threshold(form, request, faces);
-            var first = faces.Decode(await Uploads.ImageAsync(form, form.Files.GetFile("image1") is null ? "image" : "image1", cancel));
+            var first = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, form.Files.GetFile("image1") is null ? "image" : "image1", cancel), cancel);
             if (form["subject"].FirstOrDefault() is { } subject)
             {
                 var scoring = Scoring(form, request, options);
@@ -45,7 +45,7 @@ internal static class FaceEndpoints
                 return new VerifyResponse(match.Similarity, match.Similarity >= threshold.Cosine, ThresholdJson.From(threshold), FaceJson.From(face.Face), null, subject, match.FaceId, scoring.Name(), faces.Embedder.Identity.ToString());
             }
 
-            var second = faces.Decode(await Uploads.ImageAsync(form, "image2", cancel));
+            var second = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image2", cancel), cancel);
             var (decision, a, b) = await faces.VerifyAsync(first, second, policy, threshold, cancel);
             return new VerifyResponse(decision.Similarity, decision.IsSamePerson, ThresholdJson.From(threshold), FaceJson.From(a.Face), FaceJson.From(b.Face), null, null, null, faces.Embedder.Identity.ToString());
         }).WithSummary("1:1 — two images (image1, image2), or one image and a subject: same person or not, with the similarity and threshold.");
@@ -53,7 +53,7 @@ internal static class FaceEndpoints
         read.MapPost("/recognize", async (HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, CancellationToken cancel) =>
         {
             var form = await Uploads.FormAsync(request, cancel);
-            var image = faces.Decode(await Uploads.ImageAsync(form, "image", cancel));
+            var image = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image", cancel), cancel);
             var threshold = Threshold(form, request, faces);
             int k = int.TryParse(form["k"].FirstOrDefault() ?? request.Query["k"].FirstOrDefault() ?? "1", out int parsed) && parsed >= 1 && parsed <= options.MaxTopK
                 ? parsed

@@ -49,10 +49,9 @@ internal static class SubjectEndpoints
             var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
             var photos = await Uploads.ImagesAsync(form, "image", options.MaxPhotosPerRequest, cancel);
             limits.Charge(request.HttpContext, photos.Count - 1);   // the request's own token paid for the first photo
-            var images = photos.Select(p => (faces.Decode(p), (string?)null)).ToList();
-
             // All photos are checked before anything is stored: one bad photo enrolls none.
-            var stored = await faces.EnrollAsync(gallery, name, images, policy, Actor(request.HttpContext), cancel);
+            var uploads = photos.Select(p => ((ReadOnlyMemory<byte>)p, (string?)null)).ToList();
+            var stored = await faces.EnrollUploadsAsync(gallery, name, uploads, policy, Actor(request.HttpContext), cancel);
             return TypedResults.Created($"/v1/subjects/{Uri.EscapeDataString(name)}/faces", stored.Select(s => StoredFaceJson.From(s.Stored, FaceJson.From(s.Face.Face))).ToList());
         }).WithSummary("Enrolls one face from each uploaded photo (file fields 'image'); creates the subject when new. All or none.");
 

@@ -1,3 +1,6 @@
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Service;
+
 namespace ArcFaceKit.Server.Api;
 
 /// <summary>Reads uploaded images from multipart/form-data requests; the size limit is enforced by Kestrel and the form reader.</summary>
@@ -64,6 +67,14 @@ internal static class Uploads
         }
 
         return list;
+    }
+
+    /// <summary>Decodes an upload under the service's pixel budget, held until the request ends.</summary>
+    public static async Task<RgbImage> DecodeAsync(HttpContext http, FaceService faces, byte[] encoded, CancellationToken cancel)
+    {
+        var decoded = await faces.DecodeAsync(encoded, cancel);
+        http.Response.RegisterForDispose(decoded);
+        return decoded.Image;
     }
 
     public static bool Flag(IFormCollection form, HttpRequest request, string name) =>

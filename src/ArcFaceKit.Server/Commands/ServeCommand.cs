@@ -48,6 +48,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Largest image accepted, in pixels (checked from the header, before decoding). Default 50,000,000.")]
         public long MaxPixels { get; init; } = ArcFaceKit.Imaging.DecodeOptions.DefaultMaxPixels;
 
+        [CommandOption("--max-decoded-mp <MEGAPIXELS>")]
+        [Description("Decoded pixels all requests may hold at once, in megapixels (3 bytes each); uploads wait for room. At least twice --max-pixels. Default 100 (see README).")]
+        public int MaxDecodedMp { get; init; } = (int)(ArcFaceKit.Service.FaceServiceOptions.DefaultMaxDecodedPixels / 1_000_000);
+
         [CommandOption("--rate <PER_SECOND>")]
         [Description("Requests per second per key (token bucket; bursts of twice that). Default 20.")]
         public int Rate { get; init; } = 20;
@@ -73,6 +77,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.Scoring = settings.Scoring ?? options.Scoring;
         options.MaxUploadBytes = settings.MaxUploadMb * 1024L * 1024L;
         options.MaxPixels = settings.MaxPixels;
+        options.MaxDecodedPixels = settings.MaxDecodedMp * 1_000_000L;
         options.MaxPhotosPerRequest = settings.MaxPhotos;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace ArcFaceKit.Imaging;
@@ -27,50 +28,24 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>The pixel count an encoded image declares in its header (nothing decoded), under the options' limit.</summary>
+    public static long MeasurePixels(ReadOnlySpan<byte> encoded, DecodeOptions? options = null)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var stream = new SKMemoryStream(data);
+        using var codec = Open(stream, encoded.Length, options ?? DecodeOptions.Default);
+        return (long)codec.Info.Width * codec.Info.Height;
+    }
+
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions? options = null)
     {
         options ??= DecodeOptions.Default;
-        if (encoded.IsEmpty)
-        {
-            throw new ImageDecodeException("the file is empty (0 bytes).");
-        }
-
         using var data = SKData.CreateCopy(encoded);
         using var stream = new SKMemoryStream(data);
-        using var codec = SKCodec.Create(stream, out var createResult);
-        if (codec is null)
-        {
-            throw new ImageDecodeException(createResult switch
-            {
-                SKCodecResult.IncompleteInput => "the image is truncated: its header is incomplete.",
-                _ => "not an image in a supported format (JPEG, PNG, BMP, WebP, GIF).",
-            });
-        }
-
+        using var codec = Open(stream, encoded.Length, options);
         var info = codec.Info;
-        long pixels = (long)info.Width * info.Height;
-        if (info.Width <= 0 || info.Height <= 0)
-        {
-            throw new ImageDecodeException("the image header declares no pixels.");
-        }
-
-        if (pixels > options.MaxPixels)
-        {
-            throw new ImageDecodeException(
-                $"the image is {info.Width}x{info.Height} ({pixels:N0} pixels), over the limit of {options.MaxPixels:N0} pixels; refused before decoding.");
-        }
-
-        var rgbaInfo = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[checked(rgbaInfo.BytesSize)];
-        SKCodecResult result;
-        unsafe
-        {
-            fixed (byte* p = rgba)
-            {
-                result = codec.GetPixels(rgbaInfo, (IntPtr)p);
-            }
-        }
-
+        var rgb = new byte[checked(info.Width * info.Height * 3)];
+        var result = DecodeInStrips(codec, rgb) ?? DecodeWhole(codec, rgb);
         switch (result)
         {
             case SKCodecResult.Success:
@@ -83,14 +58,108 @@ public static class ImageDecoder
                 throw new ImageDecodeException($"the image could not be decoded ({result}).");
         }
 
-        var rgb = new byte[info.Width * info.Height * 3];
+        return Orientation.Apply(new RgbImage(info.Width, info.Height, rgb), codec.EncodedOrigin);
+    }
+
+    /// <summary>Reads the header and applies the limits that come before any pixel is decoded.</summary>
+    private static SKCodec Open(SKMemoryStream stream, int length, DecodeOptions options)
+    {
+        if (length == 0)
+        {
+            throw new ImageDecodeException("the file is empty (0 bytes).");
+        }
+
+        var codec = SKCodec.Create(stream, out var createResult) ?? throw new ImageDecodeException(createResult switch
+        {
+            SKCodecResult.IncompleteInput => "the image is truncated: its header is incomplete.",
+            _ => "not an image in a supported format (JPEG, PNG, BMP, WebP, GIF).",
+        });
+        var info = codec.Info;
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            codec.Dispose();
+            throw new ImageDecodeException("the image header declares no pixels.");
+        }
+
+        if (pixels > options.MaxPixels)
+        {
+            codec.Dispose();
+            throw new ImageDecodeException(
+                $"the image is {info.Width}x{info.Height} ({pixels:N0} pixels), over the limit of {options.MaxPixels:N0} pixels; refused before decoding.");
+        }
+
+        return codec;
+    }
+
+    /// <summary>
+    /// Decodes a strip of rows at a time into a small RGBA buffer and packs it into <paramref name="rgb"/>, so a large
+    /// photo costs its RGB bytes and no full-size RGBA copy beside them. Null when the codec cannot decode by rows
+    /// (JPEG can; PNG and GIF cannot in this Skia build): then <see cref="DecodeWhole"/> does it.
+    /// </summary>
+    private static SKCodecResult? DecodeInStrips(SKCodec codec, byte[] rgb)
+    {
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        if (codec.ScanlineOrder != SKCodecScanlineOrder.TopDown || codec.StartScanlineDecode(info) != SKCodecResult.Success)
+        {
+            return null;
+        }
+
+        int rows = Math.Max(1, StripBytes / info.RowBytes);
+        var strip = new byte[rows * info.RowBytes];
+        for (int y = 0; y < info.Height; y += rows)
+        {
+            int want = Math.Min(rows, info.Height - y);
+            int got;
+            unsafe
+            {
+                fixed (byte* p = strip)
+                {
+                    got = codec.GetScanlines((IntPtr)p, want, info.RowBytes);
+                }
+            }
+
+            Pack(strip.AsSpan(0, want * info.RowBytes), rgb.AsSpan(y * info.Width * 3, want * info.Width * 3));
+            if (got < want)
+            {
+                return SKCodecResult.IncompleteInput;   // Skia fills the missing rows; the caller decides whether that is acceptable
+            }
+        }
+
+        return SKCodecResult.Success;
+    }
+
+    /// <summary>
+    /// Decodes the whole image at once (the codecs that cannot go by rows: PNG in this Skia build, GIF) into an RGBA buffer
+    /// outside the managed heap, freed as soon as it is packed: the collector never has to find a large dead array.
+    /// </summary>
+    private static unsafe SKCodecResult DecodeWhole(SKCodec codec, byte[] rgb)
+    {
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        nuint bytes = checked((nuint)info.BytesSize64);
+        byte* rgba = (byte*)NativeMemory.Alloc(bytes);
+        try
+        {
+            var result = codec.GetPixels(info, (IntPtr)rgba);
+            Pack(new ReadOnlySpan<byte>(rgba, checked((int)bytes)), rgb);
+            return result;
+        }
+        finally
+        {
+            NativeMemory.Free(rgba);
+        }
+    }
+
+    private static void Pack(ReadOnlySpan<byte> rgba, Span<byte> rgb)
+    {
         for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
         {
             rgb[i] = rgba[j];
             rgb[i + 1] = rgba[j + 1];
             rgb[i + 2] = rgba[j + 2];
         }
-
-        return Orientation.Apply(new RgbImage(info.Width, info.Height, rgb), codec.EncodedOrigin);
     }
+
+    /// <summary>About a megabyte of RGBA rows per strip: small beside any large photo, large enough to keep calls few.</summary>
+    private const int StripBytes = 1 << 20;
 }

@@ -20,6 +20,7 @@ public sealed class FaceService : IDisposable
 {
     private readonly AnalysisGate _gate;
     private readonly DecodeOptions _decode;
+    private readonly PixelBudget _decodedPixels;
     private readonly Lazy<SimilarityThreshold> _threshold;
 
     /// <summary>Uses the given stages (a user's own detector, say); the service owns and disposes them.</summary>
@@ -40,6 +41,8 @@ public sealed class FaceService : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxQueuedAnalyses);
         _gate = new AnalysisGate(options.Concurrency, options.MaxQueuedAnalyses);
         _decode = new DecodeOptions { MaxPixels = options.MaxPixels };
+        CheckBudget(options);
+        _decodedPixels = new PixelBudget(options.MaxDecodedPixels, options.MaxQueuedAnalyses);
         _threshold = new(() => SimilarityThreshold.FromManifest(embedder.Manifest));
     }
 
@@ -61,6 +64,7 @@ public sealed class FaceService : IDisposable
     public static FaceService Open(FaceServiceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        CheckBudget(options);
         var inference = new InferenceOptions { IntraOpThreads = options.ThreadsPerAnalysis, UseCuda = options.UseCuda };
         var detector = FaceDetectors.Open(options.Detector, options.Detection, inference);
         try
@@ -74,8 +78,29 @@ public sealed class FaceService : IDisposable
         }
     }
 
-    /// <summary>Decodes an upload under the options' pixel limit (EXIF orientation applied).</summary>
+    /// <summary>Decodes an upload under the options' pixel limit (EXIF orientation applied), outside the budget of <see cref="DecodeAsync"/>.</summary>
     public RgbImage Decode(ReadOnlySpan<byte> encoded) => ImageDecoder.Decode(encoded, _decode);
+
+    /// <summary>
+    /// Decodes an upload once its pixels fit in <see cref="FaceServiceOptions.MaxDecodedPixels"/> (waiting in line until
+    /// they do), so that many large photos at once cannot take more memory than that budget; the pixel count comes from
+    /// the header, before anything is decoded. <see cref="ServiceBusyException"/> when the line is full.
+    /// </summary>
+    public async Task<DecodedImage> DecodeAsync(ReadOnlyMemory<byte> encoded, CancellationToken cancel = default)
+    {
+        long pixels = ImageDecoder.MeasurePixels(encoded.Span, _decode);
+        var share = await _decodedPixels.TryTakeAsync(pixels, cancel).ConfigureAwait(false)
+            ?? throw new ServiceBusyException($"Too many large photos are being decoded or waiting (budget {Options.MaxDecodedPixels:N0} pixels); retry in a moment.");
+        try
+        {
+            return new DecodedImage(ImageDecoder.Decode(encoded.Span, _decode), share);
+        }
+        catch
+        {
+            share.Dispose();
+            throw;
+        }
+    }
 
     public RgbImage DecodeFile(string path) => ImageDecoder.DecodeFile(path, _decode);
 
@@ -143,9 +168,7 @@ public sealed class FaceService : IDisposable
         var faces = new List<(NewFace, FaceRecord)>(photos.Count);
         for (int i = 0; i < photos.Count; i++)
         {
-            string what = photos[i].Source ?? (photos.Count == 1 ? "the photo" : $"photo {i + 1} of {photos.Count}");
-            var face = await SingleFaceAsync(photos[i].Image, policy, what, cancel).ConfigureAwait(false);
-            faces.Add((NewFace.From(face, photos[i].Source), face));
+            faces.Add(await FaceToEnrollAsync(photos[i].Image, photos[i].Source, i, photos.Count, policy, cancel).ConfigureAwait(false));
         }
 
         return faces;
@@ -157,10 +180,20 @@ public sealed class FaceService : IDisposable
     {
         ArgumentNullException.ThrowIfNull(gallery);
         CheckModel(gallery);
-        var faces = await FacesToEnrollAsync(photos, policy, cancel).ConfigureAwait(false);
-        cancel.ThrowIfCancellationRequested();
-        var stored = await gallery.AddFacesAsync(subject, [.. faces.Select(f => f.New)], actor, cancel).ConfigureAwait(false);
-        return [.. stored.Select((s, i) => (s, faces[i].Face))];
+        return await StoreAsync(gallery, subject, await FacesToEnrollAsync(photos, policy, cancel).ConfigureAwait(false), actor, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="EnrollAsync"/>, for uploads not yet decoded: decoded one at a time under the decoding budget (see
+    /// <see cref="DecodeAsync"/>), each let go once its face is taken, so many large photos hold one image at a time.
+    /// </summary>
+    public async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> EnrollUploadsAsync(
+        IFaceGallery gallery, string subject, IReadOnlyList<(ReadOnlyMemory<byte> Encoded, string? Source)> uploads, SingleFacePolicy policy, string actor, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        ArgumentNullException.ThrowIfNull(uploads);
+        CheckModel(gallery);
+        return await StoreAsync(gallery, subject, await FacesFromUploadsAsync(uploads, policy, cancel).ConfigureAwait(false), actor, cancel).ConfigureAwait(false);
     }
 
     /// <summary>1:N: for every face of the photo, the k best subjects under the scoring rule, accepted at or above the threshold.</summary>
@@ -186,6 +219,61 @@ public sealed class FaceService : IDisposable
         Detector.Dispose();
         Embedder.Dispose();
         _gate.Dispose();
+    }
+
+    /// <summary>
+    /// The faces to enroll from uploads not yet decoded: one at a time under the decoding budget (see
+    /// <see cref="DecodeAsync"/>), each image let go once its face is taken, so a request of many large photos holds
+    /// one of them at a time.
+    /// </summary>
+    private async Task<IReadOnlyList<(NewFace New, FaceRecord Face)>> FacesFromUploadsAsync(
+        IReadOnlyList<(ReadOnlyMemory<byte> Encoded, string? Source)> uploads, SingleFacePolicy policy, CancellationToken cancel)
+    {
+        var faces = new List<(NewFace, FaceRecord)>(uploads.Count);
+        for (int i = 0; i < uploads.Count; i++)
+        {
+            DecodedImage decoded;
+            try
+            {
+                decoded = await DecodeAsync(uploads[i].Encoded, cancel).ConfigureAwait(false);
+            }
+            catch (ImageDecodeException e)
+            {
+                throw new ImageDecodeException($"{PhotoName(uploads[i].Source, i, uploads.Count)}: {e.Message}", e);
+            }
+
+            using (decoded)
+            {
+                faces.Add(await FaceToEnrollAsync(decoded.Image, uploads[i].Source, i, uploads.Count, policy, cancel).ConfigureAwait(false));
+            }
+        }
+
+        return faces;
+    }
+
+    private static void CheckBudget(FaceServiceOptions options)
+    {
+        if (options.MaxDecodedPixels < 2 * options.MaxPixels)
+        {
+            throw new ArgumentException($"The decoding budget ({options.MaxDecodedPixels:N0} pixels) must hold two photos of the largest size ({options.MaxPixels:N0} pixels): a verification decodes two.", nameof(options));
+        }
+    }
+
+    private static string PhotoName(string? source, int index, int count) => source ?? (count == 1 ? "the photo" : $"photo {index + 1} of {count}");
+
+    private async Task<(NewFace New, FaceRecord Face)> FaceToEnrollAsync(RgbImage image, string? source, int index, int count, SingleFacePolicy policy, CancellationToken cancel)
+    {
+        var face = await SingleFaceAsync(image, policy, PhotoName(source, index, count), cancel).ConfigureAwait(false);
+        return (NewFace.From(face, source), face);
+    }
+
+    /// <summary>Stores the faces (nothing when the caller has gone), paired with what they came from.</summary>
+    private static async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> StoreAsync(
+        IFaceGallery gallery, string subject, IReadOnlyList<(NewFace New, FaceRecord Face)> faces, string actor, CancellationToken cancel)
+    {
+        cancel.ThrowIfCancellationRequested();
+        var stored = await gallery.AddFacesAsync(subject, [.. faces.Select(f => f.New)], actor, cancel).ConfigureAwait(false);
+        return [.. stored.Select((s, i) => (s, faces[i].Face))];
     }
 
     private DetectedFace Choose(IReadOnlyList<DetectedFace> found, SingleFacePolicy policy, RgbImage image, string what)

@@ -22,6 +22,19 @@ public sealed record FaceServiceOptions
     /// <summary>Images whose header declares more pixels than this are refused before decoding.</summary>
     public long MaxPixels { get; init; } = DecodeOptions.DefaultMaxPixels;
 
+    /// <summary>
+    /// Budget of decoded pixels held at once by <see cref="FaceService.DecodeAsync"/>: 3 bytes each while held, up to 7
+    /// while a PNG decodes. Decoding waits until a photo fits; at least twice <see cref="MaxPixels"/> (a verification
+    /// holds two photos). Default <see cref="DefaultMaxDecodedPixels"/>; the README gives the measured memory ceiling.
+    /// </summary>
+    public long MaxDecodedPixels { get; init; } = DefaultMaxDecodedPixels;
+
+    /// <summary>
+    /// 100 megapixels: two photos of the largest default size. Measured with `bench decode-memory` (README): 40 uploads of
+    /// a 49 MP PNG at once raised the server by about 1.3 GB with it and by 5 to 8 GB with no budget (150 MP gained no speed).
+    /// </summary>
+    public const long DefaultMaxDecodedPixels = 100_000_000;
+
     /// <summary>How many analyses (detect + align + embed of one request or batch) run at once; 0: <see cref="DefaultConcurrency"/>.</summary>
     public int MaxConcurrentAnalyses { get; init; }
 
