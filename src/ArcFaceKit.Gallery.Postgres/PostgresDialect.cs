@@ -47,6 +47,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
             CREATE TABLE IF NOT EXISTS audit(id bigserial PRIMARY KEY, time_utc timestamptz NOT NULL DEFAULT now(), key_id text NOT NULL,
                 action text NOT NULL, subject text, detail text);
             ALTER TABLE audit ADD COLUMN IF NOT EXISTS subject_id bigint;
+            CREATE TABLE IF NOT EXISTS request_keys(key_id text NOT NULL, request_key text NOT NULL, subject_id bigint NOT NULL,
+                face_ids text NOT NULL, created_utc timestamptz NOT NULL, PRIMARY KEY (key_id, request_key));
             """).ConfigureAwait(false);
         if (dimension > 0)
         {

@@ -18,6 +18,8 @@ internal static class SqliteSchema
             created_utc TEXT NOT NULL, revoked_utc TEXT);
         CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, time_utc TEXT NOT NULL, key_id TEXT NOT NULL, action TEXT NOT NULL,
             subject TEXT, detail TEXT, subject_id INTEGER);
+        CREATE TABLE IF NOT EXISTS request_keys(key_id TEXT NOT NULL, request_key TEXT NOT NULL, subject_id INTEGER NOT NULL,
+            face_ids TEXT NOT NULL, created_utc TEXT NOT NULL, PRIMARY KEY (key_id, request_key));
         """;
 
     /// <summary>The CLI's version-1 gallery: identities become subjects (same ids, names, times), faces keep their ids and sources, no crops.</summary>

@@ -177,6 +177,29 @@ public abstract class GalleryContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_retried_enrolment_with_its_request_key_adds_nothing_even_when_it_races_the_first()
+    {
+        var store = await Open();
+        NewFace[] abel = [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")];
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.AddFacesOnceAsync("abel", abel, "k1", "req-1")));
+        Assert.Single(attempts, a => !a.Replayed);
+        Assert.All(attempts, a => Assert.Equal(attempts[0].Faces.Select(f => f.Id), a.Faces.Select(f => f.Id)));
+        Assert.Equal(2, await store.CountFacesAsync());
+
+        var found = await store.FindAddedFacesAsync("abel", "k1", "req-1");
+        Assert.Equal(attempts[0].Faces.Select(f => f.Id), found!.Faces.Select(f => f.Id));
+        Assert.Null(await store.FindAddedFacesAsync("abel", "k2", "req-1"));                  // keys belong to their caller
+        Assert.Equal(GalleryError.Conflict, await Refused(() => store.AddFacesOnceAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1", "req-1")));
+        Assert.Equal(GalleryError.Invalid, await Refused(() => store.AddFacesOnceAsync("abel", abel, "k1", "has space")));
+        Assert.False((await store.AddFacesOnceAsync("abel", abel, "k2", "req-1")).Replayed);
+        Assert.Equal(4, await store.CountFacesAsync());
+
+        // Erasing the subject forgets its request keys with it.
+        Assert.True(await store.DeleteSubjectAsync("abel", "k1"));
+        Assert.Null(await store.FindAddedFacesAsync("abel", "k1", "req-1"));
+    }
+
+    [Fact]
     public async Task A_reopened_store_has_every_face_and_searches_the_same()
     {
         var store = await Open();

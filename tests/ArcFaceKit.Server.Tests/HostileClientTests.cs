@@ -137,6 +137,27 @@ public sealed class HostileClientTests : IDisposable
     }
 
     [Fact]
+    public async Task An_enrolment_retried_with_its_idempotency_key_adds_no_faces_twice()
+    {
+        await using var app = await StartAsync("i", _ => { });
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        HttpRequestMessage Enroll(string subject)
+        {
+            var request = TestApp.With(key, HttpMethod.Post, $"/v1/subjects/{subject}/faces", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg"))));
+            request.Headers.Add("Idempotency-Key", "enrol-7f3a");
+            return request;
+        }
+
+        var first = await app.Client.SendAsync(Enroll("abel"));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var retry = await app.Client.SendAsync(Enroll("abel"));
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(1, await app.Store.CountFacesAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Client.SendAsync(Enroll("dean"))).StatusCode);
+    }
+
+    [Fact]
     public async Task The_page_and_api_carry_protective_headers_and_401_says_how_to_authenticate()
     {
         await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "h.db")), kestrel: true);

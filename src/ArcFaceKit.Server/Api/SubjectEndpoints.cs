@@ -45,15 +45,25 @@ internal static class SubjectEndpoints
         write.MapPost("/{name}/faces", async (string name, HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, RateLimits limits, CancellationToken cancel) =>
         {
             name = SubjectNames.Check(name);
+            string actor = Actor(request.HttpContext);
+            string? requestKey = request.Headers[IdempotencyKey].FirstOrDefault();
+            if (requestKey is not null && await gallery.FindAddedFacesAsync(name, actor, requestKey, cancel) is { } before)
+            {
+                // A retry of an enrolment that went through: nothing is analysed or added again.
+                request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Ok(before.Faces.Select(f => StoredFaceJson.From(f)).ToList());
+            }
+
             var form = await Uploads.FormAsync(request, cancel);
             var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
             var photos = await Uploads.ImagesAsync(form, "image", options.MaxPhotosPerRequest, cancel);
             limits.Charge(request.HttpContext, photos.Count - 1);   // the request's own token paid for the first photo
+
             // All photos are checked before anything is stored: one bad photo enrolls none.
             var uploads = photos.Select(p => ((ReadOnlyMemory<byte>)p, (string?)null)).ToList();
-            var stored = await faces.EnrollUploadsAsync(gallery, name, uploads, policy, Actor(request.HttpContext), cancel);
-            return TypedResults.Created($"/v1/subjects/{Uri.EscapeDataString(name)}/faces", stored.Select(s => StoredFaceJson.From(s.Stored, FaceJson.From(s.Face.Face))).ToList());
-        }).WithSummary("Enrolls one face from each uploaded photo (file fields 'image'); creates the subject when new. All or none.");
+            var stored = await faces.EnrollUploadsAsync(gallery, name, uploads, policy, actor, requestKey, cancel);
+            return Results.Created($"/v1/subjects/{Uri.EscapeDataString(name)}/faces", stored.Select(s => StoredFaceJson.From(s.Stored, FaceJson.From(s.Face.Face))).ToList());
+        }).WithSummary("Enrolls one face from each uploaded photo (file fields 'image'); creates the subject when new. All or none. With an Idempotency-Key header, a retry within a day adds nothing and answers 200 with the faces the first request added.");
 
         write.MapDelete("/{name}/faces/{id:long}", async (string name, long id, IFaceGallery gallery, HttpContext http, CancellationToken cancel) =>
             await gallery.DeleteFaceAsync(name, id, Actor(http), cancel) ? Results.NoContent() : throw new GalleryException(GalleryError.NotFound, $"Subject '{name}' has no face {id}."))
@@ -64,6 +74,9 @@ internal static class SubjectEndpoints
             .RequireScope(ApiScopes.Write)
             .WithSummary("The newest writes: key, time, action, subject (write scope).");
     }
+
+    /// <summary>The header that makes an enrolment safe to retry (as Stripe's and the IETF draft's).</summary>
+    private const string IdempotencyKey = "Idempotency-Key";
 
     private static string Actor(HttpContext http) => ApiKeyMiddleware.Caller(http).Id;
 }

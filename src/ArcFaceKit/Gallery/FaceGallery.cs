@@ -135,6 +135,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
         long faces = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
         await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
+        await ExecuteAsync(db, tx, c, "DELETE FROM request_keys WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
         await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @s", ("s", id)).ConfigureAwait(false);
 
         // The audit keeps who erased what and when, but not the erased person's name (nor names it had before a rename).
@@ -145,7 +146,20 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         return (true, (IReadOnlyCollection<long>)[id]);
     }, cancel, erases: true);
 
-    public async Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default) =>
+        (await AddAsync(subject, faces, actor, null, cancel).ConfigureAwait(false)).Faces;
+
+    public Task<AddedFaces> AddFacesOnceAsync(string subject, IReadOnlyList<NewFace> faces, string actor, string requestKey, CancellationToken cancel = default) =>
+        AddAsync(subject, faces, actor, RequestKeys.Check(requestKey), cancel);
+
+    public async Task<AddedFaces?> FindAddedFacesAsync(string subject, string actor, string requestKey, CancellationToken cancel = default)
+    {
+        subject = SubjectNames.Check(subject);
+        var before = await ReadAsync((db, c) => AddedBeforeAsync(db, null, actor, RequestKeys.Check(requestKey), c), cancel).ConfigureAwait(false);
+        return before is null ? null : RequestKeys.Replay(before, subject);
+    }
+
+    private async Task<AddedFaces> AddAsync(string subject, IReadOnlyList<NewFace> faces, string actor, string? requestKey, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(faces);
         subject = SubjectNames.Check(subject);
@@ -164,6 +178,13 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             var now = DateTimeOffset.UtcNow;
             await ExecuteAsync(db, tx, c, "INSERT INTO subjects(name, created_utc) VALUES (@n, @t) ON CONFLICT (name) DO NOTHING", ("n", subject), ("t", _dialect.TimeValue(now))).ConfigureAwait(false);
             long id = await SubjectIdAsync(db, tx, subject, true, c).ConfigureAwait(false) ?? throw NotFound(subject);
+
+            // Checked under the subject's row lock: a retry racing its original waits for it, then finds its record.
+            if (requestKey is not null && await AddedBeforeAsync(db, tx, actor, requestKey, c).ConfigureAwait(false) is { } before)
+            {
+                return (RequestKeys.Replay(before, subject), (IReadOnlyCollection<long>)[]);
+            }
+
             var added = new List<StoredFace>(faces.Count);
             foreach (var face in faces)
             {
@@ -173,9 +194,53 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             }
 
             await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "face.add", id, subject, string.Join(",", added.Select(f => f.Id)), c).ConfigureAwait(false);
-            return ((IReadOnlyList<StoredFace>)added, (IReadOnlyCollection<long>)[id]);
+            string ids = string.Join(",", added.Select(f => f.Id));
+            await AuditAsync(db, tx, actor, "face.add", id, subject, ids, c).ConfigureAwait(false);
+            if (requestKey is not null)
+            {
+                await ExecuteAsync(db, tx, c, "DELETE FROM request_keys WHERE created_utc < @old", ("old", _dialect.TimeValue(now - RequestKeys.KeptFor))).ConfigureAwait(false);
+                await ExecuteAsync(db, tx, c, "INSERT INTO request_keys(key_id, request_key, subject_id, face_ids, created_utc) VALUES (@k, @r, @s, @f, @t)",
+                    ("k", actor), ("r", requestKey), ("s", id), ("f", ids), ("t", _dialect.TimeValue(now))).ConfigureAwait(false);
+            }
+
+            return (new AddedFaces(added, Replayed: false), (IReadOnlyCollection<long>)[id]);
         }, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>What an earlier request with this key added (those of its faces still there), or null.</summary>
+    private async Task<AddedFaces?> AddedBeforeAsync(DbConnection db, DbTransaction? tx, string actor, string requestKey, CancellationToken cancel)
+    {
+        long subjectId;
+        string subject, ids;
+        await using (var cmd = Command(db, tx, """
+            SELECT r.subject_id, s.name, r.face_ids FROM request_keys r JOIN subjects s ON s.id = r.subject_id
+            WHERE r.key_id = @k AND r.request_key = @r AND r.created_utc >= @old
+            """, ("k", actor), ("r", requestKey), ("old", _dialect.TimeValue(DateTimeOffset.UtcNow - RequestKeys.KeptFor))))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancel).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            (subjectId, subject, ids) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        }
+
+        var wanted = ids.Split(',').Select(i => long.Parse(i, CultureInfo.InvariantCulture)).ToHashSet();
+        var faces = new List<StoredFace>();
+        await using (var cmd = Command(db, tx, "SELECT id, created_utc, source FROM faces WHERE subject_id = @s ORDER BY id", ("s", subjectId)))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+            {
+                if (wanted.Contains(reader.GetInt64(0)))
+                {
+                    faces.Add(new StoredFace(reader.GetInt64(0), subject, _dialect.ReadTime(reader, 1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                }
+            }
+        }
+
+        return new AddedFaces(faces, Replayed: true);
     }
 
     public Task<IReadOnlyList<StoredFace>> ListFacesAsync(string subject, CancellationToken cancel = default) => ReadAsync<IReadOnlyList<StoredFace>>(async (db, c) =>

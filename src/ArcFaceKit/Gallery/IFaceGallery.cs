@@ -33,6 +33,15 @@ public interface IFaceGallery : IAsyncDisposable, IDisposable
     /// <summary>Adds faces to a subject (created when new), all or none.</summary>
     Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default);
 
+    /// <summary>
+    /// As <see cref="AddFacesAsync"/>, safe to retry: with a <paramref name="requestKey"/> the caller already used in
+    /// the last day, adds nothing and returns what that request added (<see cref="AddedFaces.Replayed"/>).
+    /// </summary>
+    Task<AddedFaces> AddFacesOnceAsync(string subject, IReadOnlyList<NewFace> faces, string actor, string requestKey, CancellationToken cancel = default);
+
+    /// <summary>What the caller's earlier request with this key added to the subject, or null (none in the last day); Conflict when that request was for another subject.</summary>
+    Task<AddedFaces?> FindAddedFacesAsync(string subject, string actor, string requestKey, CancellationToken cancel = default);
+
     /// <summary>The faces of a subject; NotFound when there is no such subject.</summary>
     Task<IReadOnlyList<StoredFace>> ListFacesAsync(string subject, CancellationToken cancel = default);
 

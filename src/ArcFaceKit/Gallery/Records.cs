@@ -7,6 +7,12 @@ public sealed record Subject(string Name, int FaceCount, DateTimeOffset CreatedU
 public sealed record StoredFace(long Id, string Subject, DateTimeOffset CreatedUtc, string? Source);
 
 /// <summary>
+/// Faces added by one write, and whether they were added by an earlier request with the same key (a retry: nothing was
+/// added this time; the faces of that request still in the gallery are returned).
+/// </summary>
+public sealed record AddedFaces(IReadOnlyList<StoredFace> Faces, bool Replayed);
+
+/// <summary>
 /// A subject proposed by a 1:N search: <see cref="Similarity"/> is the score the search ranked by (see
 /// <see cref="SubjectScoring"/>); beside it the subject's most similar face and the similarity of its mean template.
 /// </summary>

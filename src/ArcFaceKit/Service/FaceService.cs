@@ -180,20 +180,22 @@ public sealed class FaceService : IDisposable
     {
         ArgumentNullException.ThrowIfNull(gallery);
         CheckModel(gallery);
-        return await StoreAsync(gallery, subject, await FacesToEnrollAsync(photos, policy, cancel).ConfigureAwait(false), actor, cancel).ConfigureAwait(false);
+        return await StoreAsync(gallery, subject, await FacesToEnrollAsync(photos, policy, cancel).ConfigureAwait(false), actor, null, cancel).ConfigureAwait(false);
     }
 
     /// <summary>
     /// As <see cref="EnrollAsync"/>, for uploads not yet decoded: decoded one at a time under the decoding budget (see
     /// <see cref="DecodeAsync"/>), each let go once its face is taken, so many large photos hold one image at a time.
+    /// With a <paramref name="requestKey"/> it is safe to retry (see <see cref="IFaceGallery.AddFacesOnceAsync"/>).
     /// </summary>
     public async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> EnrollUploadsAsync(
-        IFaceGallery gallery, string subject, IReadOnlyList<(ReadOnlyMemory<byte> Encoded, string? Source)> uploads, SingleFacePolicy policy, string actor, CancellationToken cancel = default)
+        IFaceGallery gallery, string subject, IReadOnlyList<(ReadOnlyMemory<byte> Encoded, string? Source)> uploads, SingleFacePolicy policy, string actor,
+        string? requestKey = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(gallery);
         ArgumentNullException.ThrowIfNull(uploads);
         CheckModel(gallery);
-        return await StoreAsync(gallery, subject, await FacesFromUploadsAsync(uploads, policy, cancel).ConfigureAwait(false), actor, cancel).ConfigureAwait(false);
+        return await StoreAsync(gallery, subject, await FacesFromUploadsAsync(uploads, policy, cancel).ConfigureAwait(false), actor, requestKey, cancel).ConfigureAwait(false);
     }
 
     /// <summary>1:N: for every face of the photo, the k best subjects under the scoring rule, accepted at or above the threshold.</summary>
@@ -267,13 +269,19 @@ public sealed class FaceService : IDisposable
         return (NewFace.From(face, source), face);
     }
 
-    /// <summary>Stores the faces (nothing when the caller has gone), paired with what they came from.</summary>
+    /// <summary>
+    /// Stores the faces (nothing when the caller has gone), paired with what they came from; with a request key, a retry
+    /// that lost the race to its original gets the original's faces.
+    /// </summary>
     private static async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> StoreAsync(
-        IFaceGallery gallery, string subject, IReadOnlyList<(NewFace New, FaceRecord Face)> faces, string actor, CancellationToken cancel)
+        IFaceGallery gallery, string subject, IReadOnlyList<(NewFace New, FaceRecord Face)> faces, string actor, string? requestKey, CancellationToken cancel)
     {
         cancel.ThrowIfCancellationRequested();
-        var stored = await gallery.AddFacesAsync(subject, [.. faces.Select(f => f.New)], actor, cancel).ConfigureAwait(false);
-        return [.. stored.Select((s, i) => (s, faces[i].Face))];
+        List<NewFace> added = [.. faces.Select(f => f.New)];
+        var stored = requestKey is null
+            ? await gallery.AddFacesAsync(subject, added, actor, cancel).ConfigureAwait(false)
+            : (await gallery.AddFacesOnceAsync(subject, added, actor, requestKey, cancel).ConfigureAwait(false)).Faces;
+        return [.. stored.Zip(faces, (s, f) => (s, f.Face))];
     }
 
     private DetectedFace Choose(IReadOnlyList<DetectedFace> found, SingleFacePolicy policy, RgbImage image, string what)
