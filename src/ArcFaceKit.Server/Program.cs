@@ -16,6 +16,12 @@ app.Configure(config =>
         keys.AddCommand<KeyListCommand>("list").WithDescription("List keys (no secrets).");
         keys.AddCommand<KeyRevokeCommand>("revoke").WithDescription("Revoke a key.");
     });
+    config.AddBranch("subjects", subjects =>
+    {
+        subjects.SetDescription("Administration of the gallery's subjects, including names the API cannot address.");
+        subjects.AddCommand<SubjectListCommand>("list").WithDescription("List subjects (names as JSON strings) with face counts.");
+        subjects.AddCommand<SubjectEraseCommand>("erase").WithDescription("Erase a subject, or every unaddressable one, with all its faces.");
+    });
 });
 
 try

@@ -158,6 +158,42 @@ public sealed class HostileClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Names_an_earlier_version_stored_that_the_api_cannot_address_are_listed_and_erased_by_the_admin_command()
+    {
+        string path = Path.Combine(_folder, "legacy.db");
+        await using (var gallery = await SqliteGallery.OpenAsync(path, TestModels.Model))
+        {
+            await gallery.AddFacesAsync("kept", [TestModels.Face("Dean_Barker_0001.jpg")], "k1");
+            await gallery.AddFacesAsync("legacy", [TestModels.Face("Abel_Pacheco_0001.jpg")], "k1");
+        }
+
+        // What an earlier version let in: renamed behind the rule's back, as its API allowed.
+        string[] legacy = ["..", @"a\u200bb", @"\u202Eevil"];     // as `subjects list` writes them
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            await db.OpenAsync();
+            using var rename = db.CreateCommand();
+            rename.CommandText = "UPDATE subjects SET name = '..' WHERE name = 'legacy'; INSERT INTO subjects(name, created_utc) VALUES ('a' || char(8203) || 'b', '2026-01-01T00:00:00Z'), (char(8238) || 'evil', '2026-01-01T00:00:00Z');";
+            await rename.ExecuteNonQueryAsync();
+        }
+
+        string[] store = ["--sqlite", path];
+        var (code, listed, _) = ServerProcess.Run(["subjects", "list", "--unaddressable", .. store]);
+        Assert.Equal(0, code);
+        foreach (string name in legacy)
+        {
+            Assert.Contains($"\"{name}\"", listed, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain("kept", listed, StringComparison.Ordinal);
+        Assert.Equal(0, ServerProcess.Run(["subjects", "erase", "--unaddressable", .. store]).ExitCode);
+        (_, listed, _) = ServerProcess.Run(["subjects", "list", .. store]);
+        Assert.Equal("\"kept\"\t1 faces", listed.Trim());
+        Assert.Equal(0, ServerProcess.Run(["subjects", "erase", "kept", .. store]).ExitCode);
+        Assert.Equal(2, ServerProcess.Run(["subjects", "erase", "kept", .. store]).ExitCode);
+    }
+
+    [Fact]
     public async Task The_page_and_api_carry_protective_headers_and_401_says_how_to_authenticate()
     {
         await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "h.db")), kestrel: true);

@@ -41,6 +41,19 @@ public static class SubjectNames
         return normal;
     }
 
+    /// <summary>Whether <see cref="Check"/> accepts the name as it is (stored names of earlier versions may not pass).</summary>
+    public static bool IsAllowed(string name)
+    {
+        try
+        {
+            return Check(name) == name;
+        }
+        catch (GalleryException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// A name to look a subject up by: its NFC form, without refusing anything, so that a subject stored under a name
     /// today's rule would refuse (by an earlier version) can still be found and erased.
