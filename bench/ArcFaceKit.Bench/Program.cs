@@ -1,9 +1,8 @@
 namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|search|loadtest|recall|detector-defaults|decode-memory|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+// Usage: bench [pipeline|search|loadtest|detector-defaults|decode-memory|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F
-//   recall:   --postgres CONN --faces 5000 --probes 200 --k 10 --ef-search 100
 //   decode-memory: --uploads 40 --side 7000 --budgets 0,150 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
 internal static class BenchProgram
@@ -24,9 +23,6 @@ internal static class BenchProgram
                 case "loadtest":
                     await LoadTestBench.RunAsync(options);
                     break;
-                case "recall":
-                    await RecallBench.RunAsync(options);
-                    break;
                 case "detector-defaults":
                     DetectorDefaultsBench.Run(options);
                     break;
@@ -38,7 +34,7 @@ internal static class BenchProgram
                     SearchBench.Run(options);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, search, loadtest, recall, detector-defaults, decode-memory or all.");
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, search, loadtest, detector-defaults, decode-memory or all.");
             }
 
             return 0;

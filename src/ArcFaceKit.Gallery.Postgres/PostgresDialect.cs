@@ -1,27 +1,32 @@
 using System.Data.Common;
+using System.Globalization;
 using Npgsql;
-using Pgvector;
 
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// PostgreSQL + pgvector under the shared gallery: pooled connections, vector columns, timestamptz, and the nearest
-/// faces and templates found in the database (cosine distance; exact with index scans off, or through HNSW).
+/// PostgreSQL under the shared gallery: pooled connections, timestamptz, embeddings and crops sealed per subject
+/// (<see cref="KeyRingSealing"/>, keys in the gallery's key file) and searched in memory. Every write that changes
+/// subjects bumps a version row in its transaction (writers queue on that row, so versions follow commit order); a
+/// node whose last seen version is behind reloads its index, so any number of nodes can share the database.
 /// </summary>
-internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options) : GalleryDialect
+internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options, KeyRingSealing keys, int? dimension) : IndexedDialect(dimension)
 {
-    public override string Kind => options.Hnsw ? "postgres+pgvector (hnsw)" : "postgres+pgvector (exact)";
+    private long _seen = -1;
+
+    public override string Kind => "postgres";
 
     public override string Where => $"PostgreSQL schema '{options.Schema}'";
 
     public override string LockRow => " FOR UPDATE";
+
+    public override SubjectSealing Sealing => keys;
 
     public static NpgsqlDataSource CreateSource(PostgresGalleryOptions options)
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.SearchPath = $"\"{options.Schema}\",public";
         builder.ConnectionStringBuilder.CommandTimeout = Math.Max(builder.ConnectionStringBuilder.CommandTimeout, 300);
-        builder.UseVector();
         return builder.Build();
     }
 
@@ -37,7 +42,6 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
 
         // One initialiser at a time per schema, so two nodes starting together cannot both pin a model.
         await Run("SELECT pg_advisory_xact_lock(hashtext('arcfacekit:' || @s))", ("s", options.Schema)).ConfigureAwait(false);
-        await Run("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public").ConfigureAwait(false);
         await Run($"CREATE SCHEMA IF NOT EXISTS \"{options.Schema}\"").ConfigureAwait(false);
         await Run("""
             CREATE TABLE IF NOT EXISTS meta(key text PRIMARY KEY, value text NOT NULL);
@@ -49,43 +53,33 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
             ALTER TABLE audit ADD COLUMN IF NOT EXISTS subject_id bigint;
             CREATE TABLE IF NOT EXISTS request_keys(key_id text NOT NULL, request_key text NOT NULL, subject_id bigint NOT NULL,
                 face_ids text NOT NULL, created_utc timestamptz NOT NULL, PRIMARY KEY (key_id, request_key));
+            CREATE TABLE IF NOT EXISTS gallery_version(id int PRIMARY KEY, v bigint NOT NULL);
+            INSERT INTO gallery_version VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
             """).ConfigureAwait(false);
+        // The key file is bound to this gallery's id, so a key file can never serve two galleries.
+        await Run("INSERT INTO meta(key, value) VALUES ('gallery_id', @g) ON CONFLICT (key) DO NOTHING", ("g", Guid.NewGuid().ToString("N"))).ConfigureAwait(false);
+        string galleryId = await FaceGallery.ScalarAsync<string>(connection, tx, cancel, "SELECT value FROM meta WHERE key = 'gallery_id'").ConfigureAwait(false);
+        await keys.BindAsync(galleryId, Where).ConfigureAwait(false);
         if (dimension > 0)
         {
-            bool hadFaces = await FaceGallery.ScalarAsync<long>(connection, tx, cancel,
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = @s AND table_name = 'faces'", ("s", options.Schema)).ConfigureAwait(false) > 0;
-            bool hadSources = await FaceGallery.ScalarAsync<long>(connection, tx, cancel,
-                "SELECT count(*) FROM information_schema.columns WHERE table_schema = @s AND table_name = 'faces' AND column_name = 'source'", ("s", options.Schema)).ConfigureAwait(false) > 0;
-            await Run($"""
+            string? embeddingType = await FaceGallery.ScalarAsync<string?>(connection, tx, cancel,
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = @s AND table_name = 'faces' AND column_name = 'embedding'", ("s", options.Schema)).ConfigureAwait(false);
+            await Run("""
                 CREATE TABLE IF NOT EXISTS faces(id bigserial PRIMARY KEY, subject_id bigint NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
-                    created_utc timestamptz NOT NULL DEFAULT now(), embedding vector({dimension}) NOT NULL, crop bytea NOT NULL, source text);
+                    created_utc timestamptz NOT NULL DEFAULT now(), embedding bytea NOT NULL, crop bytea NOT NULL, source text);
                 ALTER TABLE faces ADD COLUMN IF NOT EXISTS source text;
-                ALTER TABLE subjects ADD COLUMN IF NOT EXISTS template vector({dimension});
                 CREATE INDEX IF NOT EXISTS faces_subject ON faces(subject_id);
                 """).ConfigureAwait(false);
-            if (hadFaces && !hadSources)
+            if (embeddingType is not null and not "bytea")
             {
-                await FaceGallery.RebuildTemplatesAsync(this, connection, tx, cancel).ConfigureAwait(false);
+                await SealPlainStoreAsync(connection, tx, cancel).ConfigureAwait(false);
             }
 
-            if (options.Hnsw)
-            {
-                await Run("""
-                    CREATE INDEX IF NOT EXISTS faces_embedding_hnsw ON faces USING hnsw (embedding vector_cosine_ops);
-                    CREATE INDEX IF NOT EXISTS subjects_template_hnsw ON subjects USING hnsw (template vector_cosine_ops);
-                    """).ConfigureAwait(false);
-            }
+            await Run("ALTER TABLE subjects ADD COLUMN IF NOT EXISTS template bytea").ConfigureAwait(false);
         }
 
         await FaceGallery.CheckOrWriteSchemaAsync(this, connection, tx, cancel).ConfigureAwait(false);
     }
-
-    public override async Task SchemaCommittedAsync(DbConnection connection, CancellationToken cancel) =>
-        await ((NpgsqlConnection)connection).ReloadTypesAsync(cancel).ConfigureAwait(false);
-
-    public override object EmbeddingValue(float[] embedding) => new Vector(embedding);
-
-    public override float[] ReadEmbedding(DbDataReader reader, int ordinal) => reader.GetFieldValue<Vector>(ordinal).ToArray();
 
     public override object TimeValue(DateTimeOffset time) => time.ToUniversalTime();
 
@@ -93,58 +87,64 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
 
     public override bool IsUniqueViolation(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    public override async Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancel) =>
-        (int)await FaceGallery.ScalarAsync<long>(connection, null, cancel, "SELECT count(*) FROM faces").ConfigureAwait(false);
+    public override async Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel) =>
+        await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "UPDATE gallery_version SET v = v + 1 WHERE id = 1 RETURNING v").ConfigureAwait(false);
 
-    public override Task<IReadOnlyList<FaceHit>> NearestFacesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel) =>
-        NearestAsync(connection, n, cancel, """
-            SELECT id, subject_id, (1 - d)::real FROM
-              (SELECT id, subject_id, embedding <=> @p AS d FROM faces ORDER BY embedding <=> @p LIMIT @n) n ORDER BY d, id
-            """, probe, r => new FaceHit(r.GetInt64(0), r.GetInt64(1), r.GetFloat(2)));
-
-    public override Task<IReadOnlyList<TemplateHit>> NearestTemplatesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel) =>
-        NearestAsync(connection, n, cancel, """
-            SELECT id, (1 - d)::real FROM
-              (SELECT id, template <=> @p AS d FROM subjects WHERE template IS NOT NULL ORDER BY template <=> @p LIMIT @n) n ORDER BY d, id
-            """, probe, r => new TemplateHit(r.GetInt64(0), r.GetFloat(1)));
-
-    public override async Task<IReadOnlyList<SubjectMatch>> ScoreAsync(DbConnection connection, float[] probe, IReadOnlyCollection<long> subjects, CancellationToken cancel)
+    protected override async Task<bool> OthersCommittedAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
     {
-        await using var cmd = FaceGallery.Command(connection, null, """
-            SELECT s.name, f.id, (1 - (f.embedding <=> @p))::real, (1 - (s.template <=> @p))::real
-            FROM subjects s JOIN LATERAL (SELECT id, embedding FROM faces WHERE subject_id = s.id ORDER BY embedding <=> @p, id LIMIT 1) f ON true
-            WHERE s.id = ANY(@ids)
-            """, ("p", new Vector(probe)), ("ids", subjects.ToArray()));
-        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
-        var list = new List<SubjectMatch>(subjects.Count);
-        while (await reader.ReadAsync(cancel).ConfigureAwait(false))
-        {
-            float face = reader.GetFloat(2);
-            list.Add(new SubjectMatch(reader.GetString(0), face, reader.GetInt64(1), face, reader.GetFloat(3)));
-        }
-
-        return list;
+        long version = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "SELECT v FROM gallery_version WHERE id = 1").ConfigureAwait(false);
+        bool changed = version != _seen;
+        _seen = version;
+        return changed;
     }
 
-    public override ValueTask DisposeAsync() => source.DisposeAsync();
-
-    /// <summary>A nearest-neighbour query in its own transaction: exact (index scans off) or through HNSW with ef_search at least n.</summary>
-    private async Task<IReadOnlyList<T>> NearestAsync<T>(DbConnection connection, int n, CancellationToken cancel, string sql, float[] probe, Func<DbDataReader, T> row)
+    /// <summary>Our own commit needs no reload when nobody committed between the version we had seen and ours.</summary>
+    protected override void OwnCommit(object? state)
     {
-        await using var tx = await connection.BeginTransactionAsync(cancel).ConfigureAwait(false);
-        string setting = options.Hnsw ? $"SET LOCAL hnsw.ef_search = {Math.Clamp(n, options.EfSearch, 1000)}" : "SET LOCAL enable_indexscan = off";
-        await FaceGallery.ExecuteAsync(connection, tx, cancel, setting).ConfigureAwait(false);
-        await using var cmd = FaceGallery.Command(connection, tx, sql, ("p", new Vector(probe)), ("n", n));
-        var list = new List<T>();
+        if (state is long version && version == _seen + 1)
+        {
+            _seen = version;
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync().ConfigureAwait(false);
+        await source.DisposeAsync().ConfigureAwait(false);
+        keys.Dispose();
+    }
+
+    /// <summary>
+    /// A store of an earlier version kept embeddings in plain pgvector columns: each subject's embeddings and crops are
+    /// sealed under a new key of its own, the plain columns dropped and the table rewritten (VACUUM FULL cannot run in
+    /// a transaction; the README says what of the plain data PostgreSQL may still hold).
+    /// </summary>
+    private async Task SealPlainStoreAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel)
+    {
+        await FaceGallery.ExecuteAsync(connection, tx, cancel, """
+            ALTER TABLE faces RENAME COLUMN embedding TO embedding_plain;
+            ALTER TABLE faces ADD COLUMN embedding bytea;
+            ALTER TABLE subjects DROP COLUMN IF EXISTS template;
+            """).ConfigureAwait(false);
+        var faces = new List<(long Id, long Subject, float[] Embedding, byte[] Crop)>();
+        await using (var cmd = FaceGallery.Command(connection, tx, "SELECT id, subject_id, embedding_plain::text, crop FROM faces"))
         await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancel).ConfigureAwait(false))
             {
-                list.Add(row(reader));
+                float[] embedding = [.. reader.GetString(2).Trim('[', ']').Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture))];
+                faces.Add((reader.GetInt64(0), reader.GetInt64(1), embedding, (byte[])reader.GetValue(3)));
             }
         }
 
-        await tx.CommitAsync(cancel).ConfigureAwait(false);
-        return list;
+        foreach (var (id, subject, embedding, crop) in faces)
+        {
+            await FaceGallery.ExecuteAsync(connection, tx, cancel, "UPDATE faces SET embedding = @e, crop = @c WHERE id = @i",
+                ("e", EmbeddingValue(subject, embedding)), ("c", keys.Seal(subject, crop)), ("i", id)).ConfigureAwait(false);
+        }
+
+        await FaceGallery.ExecuteAsync(connection, tx, cancel, "ALTER TABLE faces DROP COLUMN embedding_plain; ALTER TABLE faces ALTER COLUMN embedding SET NOT NULL;").ConfigureAwait(false);
+        await FaceGallery.ExecuteAsync(connection, tx, cancel, "ALTER TABLE subjects ADD COLUMN template bytea").ConfigureAwait(false);
+        await FaceGallery.RebuildTemplatesAsync(this, connection, tx, cancel).ConfigureAwait(false);
     }
 }

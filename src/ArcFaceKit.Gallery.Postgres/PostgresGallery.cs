@@ -5,9 +5,9 @@ using Npgsql;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// Opens a gallery in a PostgreSQL schema with pgvector, searched in the database: exact scans by default, HNSW
-/// indexes with <see cref="PostgresGalleryOptions.Hnsw"/>. Stateless, so any number of API nodes can share it.
-/// A store of the server's version-1 schema is migrated in place (templates and sources added) in one transaction.
+/// Opens a gallery in a PostgreSQL schema, with its key file (<see cref="PostgresGalleryOptions.KeyFile"/>): embeddings
+/// and crops sealed per subject, searched exactly in memory, any number of API nodes sharing the database and the key
+/// file. Stores of earlier versions (plain pgvector columns) are sealed and migrated in place in one transaction.
 /// </summary>
 public static partial class PostgresGallery
 {
@@ -20,6 +20,11 @@ public static partial class PostgresGallery
             throw new GalleryException(GalleryError.Invalid, $"Schema '{options.Schema}': use lower-case letters, digits and underscores.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.KeyFile))
+        {
+            throw new GalleryException(GalleryError.Invalid, "A PostgreSQL gallery needs its key file (PostgresGalleryOptions.KeyFile, --key-file): the per-subject keys that seal its faces.");
+        }
+
         NpgsqlDataSource source;
         try
         {
@@ -30,7 +35,18 @@ public static partial class PostgresGallery
             throw new GalleryException(GalleryError.Invalid, $"PostgreSQL connection string not usable: {e.Message}", e);
         }
 
-        return await FaceGallery.OpenAsync(new PostgresDialect(source, options), model, cancel).ConfigureAwait(false);
+        KeyRingSealing keys;
+        try
+        {
+            keys = KeyRingSealing.Open(options.KeyFile);
+        }
+        catch
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return await FaceGallery.OpenAsync(new PostgresDialect(source, options, keys, model?.Dimension), model, cancel).ConfigureAwait(false);
     }
 
     public static FaceGallery Open(PostgresGalleryOptions options, ModelIdentity? model) => OpenAsync(options, model).GetAwaiter().GetResult();

@@ -11,19 +11,18 @@ namespace ArcFaceKit.Gallery;
 /// PRAGMA data_version moves only when another connection commits, so the index is reloaded exactly when another
 /// process wrote, and inside a write transaction nobody can slip in between.
 /// </summary>
-internal sealed class SqliteDialect : GalleryDialect
+internal sealed class SqliteDialect : IndexedDialect
 {
     private const int BusyTimeoutSeconds = 30;
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly MemorySubjectIndex? _index;
     private long _dataVersion = -1;
 
     private SqliteDialect(SqliteConnection db, string path, int? dimension)
+        : base(dimension)
     {
         _db = db;
         Where = path;
-        _index = dimension is > 0 ? new MemorySubjectIndex(dimension.Value) : null;
     }
 
     public override string Kind => "sqlite";
@@ -31,8 +30,6 @@ internal sealed class SqliteDialect : GalleryDialect
     public override string Where { get; }
 
     public override string LockRow => "";
-
-    private MemorySubjectIndex Index => _index ?? throw new InvalidOperationException("This gallery was opened for keys and audit only (no model).");
 
     public static SqliteDialect Open(string path, int? dimension)
     {
@@ -89,46 +86,19 @@ internal sealed class SqliteDialect : GalleryDialect
     public override Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancel) =>
         SqliteSchema.CreateOrMigrateAsync(this, connection, tx, cancel);
 
-    public override object EmbeddingValue(float[] embedding) => MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray();
-
-    public override float[] ReadEmbedding(DbDataReader reader, int ordinal) => MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(ordinal)).ToArray();
-
     public override object TimeValue(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture);
 
     public override bool IsUniqueViolation(DbException e) => e is SqliteException { SqliteErrorCode: 19 };
 
-    public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
+    /// <summary>PRAGMA data_version moves only when another connection commits.</summary>
+    protected override async Task<bool> OthersCommittedAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
     {
-        if (_index is null)
-        {
-            return;
-        }
-
         long version = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "PRAGMA data_version").ConfigureAwait(false);
-        if (version == _dataVersion)
-        {
-            return;
-        }
-
-        _index.Clear();
-        await LoadAsync(connection, tx, null, cancel).ConfigureAwait(false);
+        bool changed = version != _dataVersion;
         _dataVersion = version;
-    }
-
-    public override async Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, CancellationToken cancel)
-    {
-        if (_index is null)
-        {
-            return;
-        }
-
-        foreach (long id in subjects)
-        {
-            _index.Remove(id);
-            await LoadAsync(connection, null, id, cancel).ConfigureAwait(false);
-        }
+        return changed;
     }
 
     /// <summary>
@@ -146,56 +116,10 @@ internal sealed class SqliteDialect : GalleryDialect
         }
     }
 
-    public override Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancel) => Task.FromResult(Index.FaceCount);
-
-    public override Task<IReadOnlyList<FaceHit>> NearestFacesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel) =>
-        Task.FromResult(Index.NearestFaces(probe, n));
-
-    public override Task<IReadOnlyList<TemplateHit>> NearestTemplatesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel) =>
-        Task.FromResult(Index.NearestTemplates(probe, n));
-
-    public override Task<IReadOnlyList<SubjectMatch>> ScoreAsync(DbConnection connection, float[] probe, IReadOnlyCollection<long> subjects, CancellationToken cancel) =>
-        Task.FromResult(Index.Score(probe, subjects));
-
     public override async ValueTask DisposeAsync()
     {
+        await base.DisposeAsync().ConfigureAwait(false);
         await _db.DisposeAsync().ConfigureAwait(false);
         _lock.Dispose();
-    }
-
-    /// <summary>Loads every subject (or one) with its faces into the index.</summary>
-    private async Task LoadAsync(DbConnection connection, DbTransaction? tx, long? subject, CancellationToken cancel)
-    {
-        const string Select = "SELECT s.id, s.name, f.id, f.embedding FROM subjects s LEFT JOIN faces f ON f.subject_id = s.id";
-        await using var cmd = subject is null
-            ? FaceGallery.Command(connection, tx, Select + " ORDER BY s.id, f.id")
-            : FaceGallery.Command(connection, tx, Select + " WHERE s.id = @s ORDER BY f.id", ("s", subject.Value));
-        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
-        long current = long.MinValue;
-        string name = "";
-        var faces = new List<(long, float[])>();
-        while (await reader.ReadAsync(cancel).ConfigureAwait(false))
-        {
-            long id = reader.GetInt64(0);
-            if (id != current)
-            {
-                if (current != long.MinValue)
-                {
-                    Index.Set(current, name, faces);
-                }
-
-                (current, name, faces) = (id, reader.GetString(1), []);
-            }
-
-            if (!reader.IsDBNull(2))
-            {
-                faces.Add((reader.GetInt64(2), ReadEmbedding(reader, 3)));
-            }
-        }
-
-        if (current != long.MinValue)
-        {
-            Index.Set(current, name, faces);
-        }
     }
 }

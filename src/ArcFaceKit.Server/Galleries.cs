@@ -17,7 +17,7 @@ public static class Galleries
                 new PostgresGalleryOptions(options.PostgresConnection ?? throw new GalleryException(GalleryError.Invalid, "The postgres store needs a connection string (--postgres or $ARCFACE_POSTGRES)."))
                 {
                     Schema = options.PostgresSchema,
-                    Hnsw = options.PostgresHnsw,
+                    KeyFile = options.PostgresKeyFile,
                 },
                 model),
             _ => throw new GalleryException(GalleryError.Invalid, $"Unknown store '{options.Store}'; use sqlite or postgres."),

@@ -22,8 +22,8 @@ public sealed class ServerOptions
 
     public string PostgresSchema { get; set; } = "arcface";
 
-    /// <summary>Search PostgreSQL through HNSW indexes (approximate) instead of exactly.</summary>
-    public bool PostgresHnsw { get; set; }
+    /// <summary>The PostgreSQL gallery's key file (per-subject keys sealing its faces); every node of the gallery needs the same one.</summary>
+    public string PostgresKeyFile { get; set; } = "arcface-server.keys";
 
     /// <summary>Detector model; default YuNet, shipped in ArcFaceKit.ModelFetch (no fetch needed).</summary>
     public string? Detector { get; set; }

@@ -256,25 +256,25 @@ public sealed class SqliteKestrelApiTests : SqliteApiContractTests
 }
 
 /// <summary>The API suite on a fresh PostgreSQL schema per test.</summary>
-public abstract class PostgresApiContractTests(PostgresServer server, bool hnsw) : ApiContractTests
+public abstract class PostgresApiContractTests(PostgresServer server) : ApiContractTests
 {
     protected override void UseStore(ServerOptions options)
     {
         options.Store = "postgres";
         options.PostgresConnection = server.ConnectionString;
         options.PostgresSchema = PostgresServer.NewSchema();
-        options.PostgresHnsw = hnsw;
+        options.PostgresKeyFile = server.NewKeyFile();
     }
 }
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresApiTests(PostgresServer server) : PostgresApiContractTests(server, hnsw: false)
+public sealed class PostgresApiTests(PostgresServer server) : PostgresApiContractTests(server)
 {
     protected override bool Kestrel => false;
 }
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresKestrelApiTests(PostgresServer server) : PostgresApiContractTests(server, hnsw: true)
+public sealed class PostgresKestrelApiTests(PostgresServer server) : PostgresApiContractTests(server)
 {
     protected override bool Kestrel => true;
 }

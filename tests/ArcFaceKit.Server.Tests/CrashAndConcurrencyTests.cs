@@ -138,6 +138,7 @@ public sealed class SqliteCrashAndConcurrencyTests : CrashAndConcurrencyTests, I
 public sealed class PostgresCrashAndConcurrencyTests(PostgresServer server) : CrashAndConcurrencyTests
 {
     private readonly string _schema = PostgresServer.NewSchema();
+    private readonly string _keys = server.NewKeyFile();
 
-    protected override string[] StoreArgs => ["--store", "postgres", "--postgres", server.ConnectionString, "--schema", _schema];
+    protected override string[] StoreArgs => ["--store", "postgres", "--postgres", server.ConnectionString, "--schema", _schema, "--key-file", _keys];
 }

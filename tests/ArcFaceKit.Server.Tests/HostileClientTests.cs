@@ -277,7 +277,7 @@ public sealed class PostgresSecretTests(PostgresServer server) : IDisposable
     public void The_connection_string_is_read_from_a_file()
     {
         File.WriteAllText(_file, server.ConnectionString + "\n");
-        var (code, _, stderr) = ServerProcess.Run(["keys", "create", "ops", "--store", "postgres", "--postgres-file", _file, "--schema", PostgresServer.NewSchema()]);
+        var (code, _, stderr) = ServerProcess.Run(["keys", "create", "ops", "--store", "postgres", "--postgres-file", _file, "--schema", PostgresServer.NewSchema(), "--key-file", server.NewKeyFile()]);
         Assert.True(code == 0, stderr);
     }
 

@@ -63,7 +63,7 @@ public sealed class ServerLimitsTests : IDisposable
     public void Serve_flags_without_the_word_serve_are_honoured_not_ignored()
     {
         // A PostgreSQL store named without `serve`: it must try PostgreSQL (and fail clearly here), never serve SQLite.
-        var (code, _, stderr) = ServerProcess.Run(["--store", "postgres", "--postgres", "Host=127.0.0.1;Port=1;Username=x;Database=x;Timeout=2",
+        var (code, _, stderr) = ServerProcess.Run(["--store", "postgres", "--postgres", "Host=127.0.0.1;Port=1;Username=x;Database=x;Timeout=2", "--key-file", Path.Combine(_folder, "k.bin"),
             "--detector", TestModels.Detector, "--embedder", TestModels.Embedder]);
         Assert.Equal(2, code);
         Assert.Contains("PostgreSQL", stderr, StringComparison.OrdinalIgnoreCase);

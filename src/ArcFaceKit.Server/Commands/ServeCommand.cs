@@ -12,10 +12,6 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Where to listen. Default: http://127.0.0.1:5080 (loopback; put a TLS reverse proxy in front to expose it).")]
         public string Urls { get; init; } = "http://127.0.0.1:5080";
 
-        [CommandOption("--hnsw")]
-        [Description("PostgreSQL: search through HNSW indexes (approximate) instead of exactly.")]
-        public bool Hnsw { get; init; }
-
         [CommandOption("--detector <FILE>")]
         [Description("Detector model. Default: YuNet, shipped with the server (no fetch needed).")]
         public string? Detector { get; init; }
@@ -69,7 +65,6 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
     {
         UnknownOptions.Refuse(context);
         var options = settings.ToOptions();
-        options.PostgresHnsw = settings.Hnsw;
         options.Detector = settings.Detector;
         options.Embedder = settings.Embedder;
         options.DetectorInputSize = settings.DetectorSize ?? 0;

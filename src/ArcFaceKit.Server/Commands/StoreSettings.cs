@@ -22,6 +22,10 @@ public class StoreSettings : CommandSettings
     [Description("A file holding the PostgreSQL connection string (keeps its password out of the process list).")]
     public string? PostgresFile { get; init; }
 
+    [CommandOption("--key-file <FILE>")]
+    [Description("PostgreSQL: the gallery's key file (per-subject keys that seal its faces; erasure destroys them). Created 0600 when missing; every server of the gallery needs the same file. Default: arcface-server.keys in the current folder.")]
+    public string KeyFile { get; init; } = "arcface-server.keys";
+
     [CommandOption("--schema <NAME>")]
     [Description("PostgreSQL schema of this gallery. Default: arcface.")]
     public string Schema { get; init; } = "arcface";
@@ -32,5 +36,6 @@ public class StoreSettings : CommandSettings
         SqlitePath = SqlitePath,
         PostgresConnection = PostgresFile is null ? Postgres : File.ReadAllText(PostgresFile).Trim(),
         PostgresSchema = Schema,
+        PostgresKeyFile = KeyFile,
     };
 }

@@ -6,14 +6,14 @@ namespace ArcFaceKit.Gallery;
 
 /// <summary>
 /// The gallery over ADO.NET: one implementation of subjects, faces, templates, search, keys and audit, with a
-/// database dialect underneath (SQLite: <c>SqliteGallery.Open</c>; PostgreSQL + pgvector: <c>PostgresGallery.Open</c>).
+/// database dialect underneath (SQLite: <c>SqliteGallery.Open</c>; PostgreSQL, faces sealed per subject: <c>PostgresGallery.Open</c>).
 /// Schema: meta (schema version, pinned model), subjects (name, template = normalised mean of its faces), faces
 /// (embedding, aligned crop PNG, source), api_keys, audit. Every write is one transaction with its audit entry.
 /// </summary>
 public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 {
     /// <summary>The schema this code writes; earlier ones are migrated when opened.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private readonly GalleryDialect _dialect;
     private readonly ModelIdentity? _model;
@@ -66,7 +66,6 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
                 }
 
                 await tx.CommitAsync(cancel).ConfigureAwait(false);
-                await dialect.SchemaCommittedAsync(db, cancel).ConfigureAwait(false);
                 await dialect.SyncAsync(db, null, cancel).ConfigureAwait(false);
             }
 
@@ -134,6 +133,9 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         }
 
         long faces = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
+
+        // Keys first: should the commit fail, the subject's bytes are already unreadable, and repeating the erasure removes the rows.
+        await _dialect.Sealing.ForgetAsync(id).ConfigureAwait(false);
         await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
         await ExecuteAsync(db, tx, c, "DELETE FROM request_keys WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
         await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @s", ("s", id)).ConfigureAwait(false);
@@ -189,7 +191,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             foreach (var face in faces)
             {
                 long faceId = await ScalarAsync<long>(db, tx, c, "INSERT INTO faces(subject_id, created_utc, embedding, crop, source) VALUES (@s, @t, @e, @c, @o) RETURNING id",
-                    ("s", id), ("t", _dialect.TimeValue(now)), ("e", _dialect.EmbeddingValue(face.Embedding)), ("c", face.CropPng ?? []), ("o", face.Source)).ConfigureAwait(false);
+                    ("s", id), ("t", _dialect.TimeValue(now)), ("e", _dialect.EmbeddingValue(id, face.Embedding)), ("c", _dialect.Sealing.Seal(id, face.CropPng ?? [])), ("o", face.Source)).ConfigureAwait(false);
                 added.Add(new StoredFace(faceId, subject, now, face.Source));
             }
 
@@ -258,24 +260,82 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         return list;
     }, cancel);
 
-    public Task<bool> DeleteFaceAsync(string subject, long faceId, string actor, CancellationToken cancel = default) => WriteAsync(async (db, tx, c) =>
+    public async Task<bool> DeleteFaceAsync(string subject, long faceId, string actor, CancellationToken cancel = default)
     {
-        subject = SubjectNames.Lookup(subject);
-        long id = await SubjectIdAsync(db, tx, subject, true, c).ConfigureAwait(false) ?? throw NotFound(subject);
-        if (await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE id = @f AND subject_id = @s", ("f", faceId), ("s", id)).ConfigureAwait(false) == 0)
+        long? renewed = null;
+        bool deleted = await WriteAsync(async (db, tx, c) =>
         {
-            return (false, (IReadOnlyCollection<long>)[]);
+            subject = SubjectNames.Lookup(subject);
+            long id = await SubjectIdAsync(db, tx, subject, true, c).ConfigureAwait(false) ?? throw NotFound(subject);
+            if (await ExecuteAsync(db, tx, c, "DELETE FROM faces WHERE id = @f AND subject_id = @s", ("f", faceId), ("s", id)).ConfigureAwait(false) == 0)
+            {
+                return (false, (IReadOnlyCollection<long>)[]);
+            }
+
+            if (await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false) == 0)
+            {
+                await _dialect.Sealing.ForgetAsync(id).ConfigureAwait(false);   // nothing left to protect
+            }
+            else if (await _dialect.Sealing.RenewAsync(id).ConfigureAwait(false))
+            {
+                await ResealAsync(db, tx, id, c).ConfigureAwait(false);
+                renewed = id;
+            }
+
+            await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "face.delete", id, subject, faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
+            return (true, (IReadOnlyCollection<long>)[id]);
+        }, cancel, erases: true).ConfigureAwait(false);
+
+        if (renewed is { } subjectId)
+        {
+            // The other faces are sealed under the new key now: the old one, which also opened the deleted face, goes.
+            await _dialect.Sealing.ForgetOlderAsync(subjectId).ConfigureAwait(false);
         }
 
-        await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
-        await AuditAsync(db, tx, actor, "face.delete", id, subject, faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
-        return (true, (IReadOnlyCollection<long>)[id]);
-    }, cancel, erases: true);
+        return deleted;
+    }
+
+    /// <summary>Re-seals a subject's faces under its newest key, inside the write transaction.</summary>
+    private async Task ResealAsync(DbConnection db, DbTransaction tx, long subjectId, CancellationToken cancel)
+    {
+        var faces = new List<(long Id, byte[] Embedding, byte[] Crop)>();
+        await using (var cmd = Command(db, tx, "SELECT id, embedding, crop FROM faces WHERE subject_id = @s", ("s", subjectId)))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+            {
+                faces.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
+            }
+        }
+
+        var sealing = _dialect.Sealing;
+        foreach (var (id, embedding, crop) in faces)
+        {
+            await ExecuteAsync(db, tx, cancel, "UPDATE faces SET embedding = @e, crop = @c WHERE id = @i",
+                ("e", sealing.Seal(subjectId, sealing.Open(subjectId, embedding))), ("c", sealing.Seal(subjectId, sealing.Open(subjectId, crop))), ("i", id)).ConfigureAwait(false);
+        }
+    }
 
     public Task<byte[]?> GetFaceCropAsync(string subject, long faceId, CancellationToken cancel = default) => ReadAsync(async (db, c) =>
     {
-        var crop = await ScalarAsync<byte[]?>(db, null, c, "SELECT f.crop FROM faces f JOIN subjects s ON s.id = f.subject_id WHERE f.id = @f AND s.name = @n", ("f", faceId), ("n", SubjectNames.Lookup(subject))).ConfigureAwait(false);
-        return crop is { Length: > 0 } ? crop : null;
+        await using var cmd = Command(db, null, "SELECT f.subject_id, f.crop FROM faces f JOIN subjects s ON s.id = f.subject_id WHERE f.id = @f AND s.name = @n",
+            ("f", faceId), ("n", SubjectNames.Lookup(subject)));
+        await using var reader = await cmd.ExecuteReaderAsync(c).ConfigureAwait(false);
+        if (!await reader.ReadAsync(c).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        try
+        {
+            byte[] crop = _dialect.Sealing.Open(reader.GetInt64(0), (byte[])reader.GetValue(1));
+            return crop.Length > 0 ? crop : null;
+        }
+        catch (SubjectErasedException)
+        {
+            return null;
+        }
     }, cancel);
 
     public Task<IReadOnlyList<SubjectMatch>> SearchAsync(float[] probe, int k, SubjectScoring scoring, CancellationToken cancel = default)
@@ -384,11 +444,11 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         {
             while (await reader.ReadAsync(cancel).ConfigureAwait(false))
             {
-                embeddings.Add(dialect.ReadEmbedding(reader, 0));
+                embeddings.Add(dialect.ReadEmbedding(reader, 0, subjectId));
             }
         }
 
-        object? template = embeddings.Count == 0 ? null : dialect.EmbeddingValue(Templates.Mean(embeddings, embeddings[0].Length));
+        object? template = embeddings.Count == 0 ? null : dialect.EmbeddingValue(subjectId, Templates.Mean(embeddings, embeddings[0].Length));
         await ExecuteAsync(db, tx, cancel, "UPDATE subjects SET template = @t WHERE id = @s", ("t", template), ("s", subjectId)).ConfigureAwait(false);
     }
 
@@ -411,17 +471,21 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         }
     }
 
-    /// <summary>The schema version recorded in meta (0 when none), refusing a newer one than this code knows.</summary>
+    /// <summary>Checks the schema version recorded in meta (refusing a newer one than this code knows) and records this one.</summary>
     internal static async Task CheckOrWriteSchemaAsync(GalleryDialect dialect, DbConnection db, DbTransaction tx, CancellationToken cancel)
     {
         string? recorded = await ScalarAsync<string?>(db, tx, cancel, "SELECT value FROM meta WHERE key = 'schema'").ConfigureAwait(false);
-        if (recorded is null)
-        {
-            await ExecuteAsync(db, tx, cancel, "INSERT INTO meta(key, value) VALUES ('schema', @v)", ("v", SchemaVersion.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
-        }
-        else if (int.Parse(recorded, CultureInfo.InvariantCulture) > SchemaVersion)
+        int version = recorded is null ? 0 : int.Parse(recorded, CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
         {
             throw new GalleryException(GalleryError.Invalid, $"{dialect.Where} has gallery schema {recorded}, newer than this version of ArcFaceKit understands ({SchemaVersion}); upgrade ArcFaceKit.");
+        }
+
+        if (version < SchemaVersion)
+        {
+            // Migrated by the dialect above; recorded so that an older version refuses it rather than misreading it.
+            await ExecuteAsync(db, tx, cancel, "DELETE FROM meta WHERE key = 'schema'").ConfigureAwait(false);
+            await ExecuteAsync(db, tx, cancel, "INSERT INTO meta(key, value) VALUES ('schema', @v)", ("v", SchemaVersion.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
         }
     }
 
@@ -458,11 +522,17 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         await using var lease = await _dialect.LeaseAsync(cancel).ConfigureAwait(false);
         var db = lease.Connection;
         (T Result, IReadOnlyCollection<long> Changed) outcome;
+        object? state = null;
         try
         {
             await using var tx = await db.BeginTransactionAsync(cancel).ConfigureAwait(false);
             await _dialect.SyncAsync(db, tx, cancel).ConfigureAwait(false);
             outcome = await write(db, tx, cancel).ConfigureAwait(false);
+            if (outcome.Changed.Count > 0)
+            {
+                state = await _dialect.BeforeCommitAsync(db, tx, cancel).ConfigureAwait(false);
+            }
+
             await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (DbException e) when (conflictName is not null && _dialect.IsUniqueViolation(e))
@@ -470,7 +540,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             throw Conflict(conflictName);
         }
 
-        await _dialect.CommittedAsync(db, outcome.Changed, CancellationToken.None).ConfigureAwait(false);
+        await _dialect.CommittedAsync(db, outcome.Changed, state, CancellationToken.None).ConfigureAwait(false);
         if (erases)
         {
             // Also when nothing was left to erase: repeating an erasure finishes one whose clean-up did not.

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.InteropServices;
 
 namespace ArcFaceKit.Gallery;
 
@@ -9,10 +10,10 @@ internal readonly record struct FaceHit(long FaceId, long SubjectId, float Simil
 internal readonly record struct TemplateHit(long SubjectId, float Similarity);
 
 /// <summary>
-/// What differs between databases under <see cref="FaceGallery"/>: connections, column types, how embeddings and
-/// times are bound and read, migrations from earlier schemas, and how the nearest faces and templates are found
-/// (in memory for SQLite, in the database for PostgreSQL). Everything else (keys, audit, row mapping, model
-/// pinning, templates, ranking) is shared and lives in <see cref="FaceGallery"/>.
+/// What differs between databases under <see cref="FaceGallery"/>: connections, column types, how times are bound and
+/// read, migrations from earlier schemas, how the subjects' bytes are protected at rest, and how other processes'
+/// commits are noticed (both search in memory: <see cref="IndexedDialect"/>). Everything else (keys, audit, row
+/// mapping, model pinning, templates, ranking) is shared and lives in <see cref="FaceGallery"/>.
 /// </summary>
 internal abstract class GalleryDialect : IAsyncDisposable
 {
@@ -27,12 +28,15 @@ internal abstract class GalleryDialect : IAsyncDisposable
     /// <summary>Creates the tables of the current schema, migrating earlier schemas first. Runs inside <paramref name="tx"/>.</summary>
     public abstract Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancel);
 
-    /// <summary>Called once the schema transaction committed (PostgreSQL reloads its types: the vector type may be new).</summary>
-    public virtual Task SchemaCommittedAsync(DbConnection connection, CancellationToken cancel) => Task.CompletedTask;
+    /// <summary>How each subject's biometric bytes are protected at rest (plain unless the dialect says otherwise).</summary>
+    public virtual SubjectSealing Sealing => SubjectSealing.Plain;
 
-    public abstract object EmbeddingValue(float[] embedding);
+    /// <summary>An embedding as stored for its subject: little-endian floats, sealed.</summary>
+    public byte[] EmbeddingValue(long subjectId, float[] embedding) => Sealing.Seal(subjectId, MemoryMarshal.AsBytes(embedding.AsSpan()));
 
-    public abstract float[] ReadEmbedding(DbDataReader reader, int ordinal);
+    public float[] ReadEmbedding(DbDataReader reader, int ordinal, long subjectId) => Floats(Sealing.Open(subjectId, (byte[])reader.GetValue(ordinal)));
+
+    protected static float[] Floats(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 
     public abstract object TimeValue(DateTimeOffset time);
 
@@ -46,8 +50,11 @@ internal abstract class GalleryDialect : IAsyncDisposable
     /// <summary>Called inside each write transaction and before each read: picks up commits made by other processes.</summary>
     public virtual Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel) => Task.CompletedTask;
 
+    /// <summary>Called last inside a write transaction that changed subjects; what it returns is handed to <see cref="CommittedAsync"/>.</summary>
+    public virtual Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel) => Task.FromResult<object?>(null);
+
     /// <summary>Called after a commit (still holding the lease) with the subjects whose rows it changed.</summary>
-    public virtual Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, CancellationToken cancel) => Task.CompletedTask;
+    public virtual Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, object? state, CancellationToken cancel) => Task.CompletedTask;
 
     /// <summary>
     /// Called after a committed erasure (still holding the lease): removes the copies of deleted rows the database keeps

@@ -4,7 +4,7 @@ using ArcFaceKit.Search;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// Subjects, their faces and templates held in memory and searched exactly (SIMD scans): the SQLite gallery's index,
+/// Subjects, their faces and templates held in memory and searched exactly (SIMD scans): both galleries' index,
 /// rebuilt from the database, and the identification protocol's gallery. Not thread-safe: its owner serialises access.
 /// </summary>
 internal sealed class MemorySubjectIndex(int dimension)

@@ -37,6 +37,12 @@ public sealed class PostgresServer : IDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The cluster's data directory (tables, TOAST, WAL), for tests that look at what PostgreSQL keeps on disk.</summary>
+    public string DataDirectory => Path.Combine(_folder, "data");
+
+    /// <summary>A new key file path (a gallery's per-subject keys), deleted with the server's folder.</summary>
+    public string NewKeyFile() => Path.Combine(_folder, $"keys-{Guid.NewGuid():N}.bin");
+
     /// <summary>A new schema name, so every test has a gallery of its own.</summary>
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N")[..16];
 
