@@ -49,6 +49,9 @@ public sealed class ServerOptions
 
     public int RateLimitBurst { get; set; } = 40;
 
+    /// <summary>Most faces of one photo considered (the largest); 0: the library's default.</summary>
+    public int MaxFacesPerPhoto { get; set; }
+
     /// <summary>Most photos one enrolment request may carry (each is a full analysis).</summary>
     public int MaxPhotosPerRequest { get; set; } = 10;
 
@@ -72,6 +75,7 @@ public sealed class ServerOptions
         Detection = DetectorOptions.Default with
         {
             InputSize = DetectorInputSize > 0 ? DetectorInputSize : DetectorOptions.Default.InputSize,
+            MaxFaces = MaxFacesPerPhoto > 0 ? MaxFacesPerPhoto : DetectorOptions.Default.MaxFaces,
             ScoreThreshold = DetectorScore,
         },
         MaxPixels = MaxPixels,
@@ -88,7 +92,7 @@ public sealed class ServerOptions
             throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
         }
 
-        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
+        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
         {
             throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency and queue limits not negative.");
         }

@@ -80,6 +80,17 @@ public class DetectionTests
     }
 
     [Fact]
+    public void At_most_max_faces_of_a_photo_are_considered_the_largest()
+    {
+        var image = ImageDecoder.DecodeFile(Shared.Fixture("images/two_faces.jpg"));
+        using var all = FaceDetectors.Open(Shared.Model("yunet_s_dynamic.onnx"));
+        var faces = all.Detect(image);
+        using var capped = FaceDetectors.Open(Shared.Model("yunet_s_dynamic.onnx"), new DetectorOptions { MaxFaces = 1 });
+        Assert.Equal(2, faces.Count);
+        Assert.Equal(faces.MaxBy(f => f.Box.Area)!.Box, Assert.Single(capped.Detect(image)).Box);
+    }
+
+    [Fact]
     public void A_model_file_that_is_not_the_manifests_is_refused()
     {
         string dir = Directory.CreateTempSubdirectory("arcfacekit-test-").FullName;

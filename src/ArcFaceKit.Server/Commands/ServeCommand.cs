@@ -40,6 +40,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Most photos one enrolment request may carry. Default 10.")]
         public int MaxPhotos { get; init; } = 10;
 
+        [CommandOption("--max-faces <N>")]
+        [Description("Most faces of one photo considered (the largest). Default 50 (see README).")]
+        public int MaxFaces { get; init; }
+
         [CommandOption("--max-pixels <N>")]
         [Description("Largest image accepted, in pixels (checked from the header, before decoding). Default 50,000,000.")]
         public long MaxPixels { get; init; } = ArcFaceKit.Imaging.DecodeOptions.DefaultMaxPixels;
@@ -74,6 +78,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.MaxPixels = settings.MaxPixels;
         options.MaxDecodedPixels = settings.MaxDecodedMp * 1_000_000L;
         options.MaxPhotosPerRequest = settings.MaxPhotos;
+        options.MaxFacesPerPhoto = settings.MaxFaces;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
         options.MaxConcurrentAnalyses = settings.MaxConcurrency;

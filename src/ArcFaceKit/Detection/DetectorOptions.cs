@@ -29,6 +29,15 @@ public sealed record DetectorOptions
     /// <summary>How much an image of this size is scaled before detection: to fit <see cref="InputSize"/>, enlarged at most <see cref="MaxUpscale"/>.</summary>
     public float ScaleFor(int width, int height) => Math.Min((float)InputSize / Math.Max(width, height), Math.Max(MaxUpscale, float.Epsilon));
 
+    /// <summary>
+    /// The most faces of one photo considered (the largest kept): each costs an alignment and an embedding, about 20 ms
+    /// with the default embedder (`bench pipeline`), so a crowd photo costs at most about a second of one analysis slot
+    /// at the default 50, a team or class photo still whole.
+    /// </summary>
+    public int MaxFaces { get; init; } = DefaultMaxFaces;
+
+    public const int DefaultMaxFaces = 50;
+
     public FaceSelection Selection { get; init; } = FaceSelection.All;
 
     public static DetectorOptions Default { get; } = new();

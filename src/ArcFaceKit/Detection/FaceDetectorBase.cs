@@ -30,6 +30,13 @@ public abstract class FaceDetectorBase : IFaceDetector
         var faces = Nms.Apply(FindCandidates(image), NmsThreshold)
             .Where(f => Math.Min(f.Box.Width, f.Box.Height) >= Options.MinFaceSize)
             .ToList();
+        if (faces.Count > Options.MaxFaces)
+        {
+            // Bounded work per photo: the largest faces, in the order NMS gave them.
+            var largest = faces.OrderByDescending(f => f.Box.Width * f.Box.Height).Take(Math.Max(0, Options.MaxFaces)).ToHashSet();
+            faces = [.. faces.Where(largest.Contains)];
+        }
+
         return FaceSelector.Apply(AddLandmarks(image, faces), Options.Selection, image.Width, image.Height);
     }
 
