@@ -43,7 +43,7 @@ public sealed class DetectCommand : Command<DetectCommand.Settings>
 
         if (settings.Json)
         {
-            Output.Json(new DetectResponse(image.Width, image.Height, [.. faces.Select(FaceJson.From)]));
+            Output.Json(new DetectResponse(image.Width, image.Height, [.. faces.Select(f => FaceJson.From(f))]));
             return 0;
         }
 

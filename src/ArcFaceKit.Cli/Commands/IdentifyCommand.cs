@@ -27,7 +27,7 @@ public sealed class IdentifyCommand : AsyncCommand<IdentifyCommand.Settings>
         var image = service.DecodeFile(settings.Image);
         var options = new IdentifyOptions { K = settings.Top, Threshold = threshold, Scoring = settings.ScoringRule };
         var faces = await service.IdentifyAsync(gallery, image, options, cancellationToken);
-        var response = new RecognizeResponse(image.Width, image.Height, ThresholdJson.From(threshold), options.Scoring.Name(), [.. faces.Select(RecognizedFaceJson.From)]);
+        var response = new RecognizeResponse(image.Width, image.Height, ThresholdJson.From(threshold), options.Scoring.Name(), [.. faces.Select(f => RecognizedFaceJson.From(f))]);
         if (settings.Json)
         {
             Output.Json(response);

@@ -1,4 +1,3 @@
-using ArcFaceKit.Imaging;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server.Api;
@@ -69,12 +68,12 @@ internal static class Uploads
         return list;
     }
 
-    /// <summary>Decodes an upload under the service's pixel budget, held until the request ends.</summary>
-    public static async Task<RgbImage> DecodeAsync(HttpContext http, FaceService faces, byte[] encoded, CancellationToken cancel)
+    /// <summary>Decodes an upload under the service's pixel budget, held until the request ends (large JPEGs at reduced scale).</summary>
+    public static async Task<DecodedImage> DecodeAsync(HttpContext http, FaceService faces, byte[] encoded, CancellationToken cancel)
     {
         var decoded = await faces.DecodeAsync(encoded, cancel);
         http.Response.RegisterForDispose(decoded);
-        return decoded.Image;
+        return decoded;
     }
 
     public static bool Flag(IFormCollection form, HttpRequest request, string name) =>

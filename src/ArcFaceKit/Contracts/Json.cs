@@ -14,9 +14,11 @@ public sealed record BoxJson(float X, float Y, float Width, float Height);
 
 public sealed record FaceJson(BoxJson Box, float[][] Landmarks, float Score)
 {
-    public static FaceJson From(DetectedFace f)
+    /// <summary>The face in the photo's own pixels: <paramref name="scale"/> is the decoded image's (see DecodedImage.Scale).</summary>
+    public static FaceJson From(DetectedFace f, float scale = 1f)
     {
         ArgumentNullException.ThrowIfNull(f);
+        f = f.ScaledBy(scale);
         return new(new BoxJson(f.Box.X, f.Box.Y, f.Box.Width, f.Box.Height), [.. f.Landmarks.Select(p => new[] { p.X, p.Y })], f.Score);
     }
 }
@@ -70,10 +72,10 @@ public sealed record MatchJson(string Subject, float Similarity, bool Accepted, 
 
 public sealed record RecognizedFaceJson(FaceJson Face, string? Identity, IReadOnlyList<MatchJson> Matches)
 {
-    public static RecognizedFaceJson From(IdentifiedFace f)
+    public static RecognizedFaceJson From(IdentifiedFace f, float scale = 1f)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return new(FaceJson.From(f.Face.Face), f.Identity, [.. f.Candidates.Select(MatchJson.From)]);
+        return new(FaceJson.From(f.Face.Face, scale), f.Identity, [.. f.Candidates.Select(MatchJson.From)]);
     }
 }
 

@@ -29,23 +29,34 @@ public static class ImageDecoder
     }
 
     /// <summary>The pixel count an encoded image declares in its header (nothing decoded), under the options' limit.</summary>
-    public static long MeasurePixels(ReadOnlySpan<byte> encoded, DecodeOptions? options = null)
-    {
-        using var data = SKData.CreateCopy(encoded);
-        using var stream = new SKMemoryStream(data);
-        using var codec = Open(stream, encoded.Length, options ?? DecodeOptions.Default);
-        return (long)codec.Info.Width * codec.Info.Height;
-    }
+    public static long MeasurePixels(ReadOnlySpan<byte> encoded, DecodeOptions? options = null) => MeasurePixels(encoded, options ?? DecodeOptions.Default, long.MaxValue);
 
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions? options = null)
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions? options = null) => Decode(encoded, options ?? DecodeOptions.Default, long.MaxValue).Image;
+
+    /// <summary>The pixels <see cref="Decode(ReadOnlySpan{byte}, DecodeOptions, long)"/> will produce (from the header only).</summary>
+    internal static long MeasurePixels(ReadOnlySpan<byte> encoded, DecodeOptions options, long reduceAbove)
     {
-        options ??= DecodeOptions.Default;
         using var data = SKData.CreateCopy(encoded);
         using var stream = new SKMemoryStream(data);
         using var codec = Open(stream, encoded.Length, options);
-        var info = codec.Info;
+        var size = Target(codec, reduceAbove);
+        return (long)size.Width * size.Height;
+    }
+
+    /// <summary>
+    /// Decodes; an image of more than <paramref name="reduceAbove"/> pixels is decoded at the smallest reduction its
+    /// codec does natively (JPEG, WebP: 1/2, 1/4, 1/8) that brings it within, which costs a fraction of the memory and
+    /// time; other formats come whole. Also returns the upright size of the full image, for coordinates.
+    /// </summary>
+    internal static (RgbImage Image, int SourceWidth, int SourceHeight) Decode(ReadOnlySpan<byte> encoded, DecodeOptions options, long reduceAbove)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var stream = new SKMemoryStream(data);
+        using var codec = Open(stream, encoded.Length, options);
+        var size = Target(codec, reduceAbove);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgb = new byte[checked(info.Width * info.Height * 3)];
-        var result = DecodeInStrips(codec, rgb) ?? DecodeWhole(codec, rgb);
+        var result = DecodeInStrips(codec, info, rgb) ?? DecodeWhole(codec, info, rgb);
         switch (result)
         {
             case SKCodecResult.Success:
@@ -58,7 +69,28 @@ public static class ImageDecoder
                 throw new ImageDecodeException($"the image could not be decoded ({result}).");
         }
 
-        return Orientation.Apply(new RgbImage(info.Width, info.Height, rgb), codec.EncodedOrigin);
+        var image = Orientation.Apply(new RgbImage(info.Width, info.Height, rgb), codec.EncodedOrigin);
+        bool turned = image.Width != info.Width;
+        return (image, turned ? codec.Info.Height : codec.Info.Width, turned ? codec.Info.Width : codec.Info.Height);
+    }
+
+    /// <summary>The size to decode at: the full size, or the codec's least native reduction within <paramref name="reduceAbove"/> pixels.</summary>
+    private static SKSizeI Target(SKCodec codec, long reduceAbove)
+    {
+        var full = codec.Info.Size;
+        var chosen = full;
+        for (float scale = 0.5f; (long)chosen.Width * chosen.Height > reduceAbove && scale >= 0.125f; scale /= 2)
+        {
+            var reduced = codec.GetScaledDimensions(scale);
+            if (reduced == chosen || reduced.Width <= 0 || reduced.Height <= 0)
+            {
+                break;   // the codec does not reduce (PNG, GIF, BMP), or not further
+            }
+
+            chosen = reduced;
+        }
+
+        return chosen;
     }
 
     /// <summary>Reads the header and applies the limits that come before any pixel is decoded.</summary>
@@ -97,9 +129,8 @@ public static class ImageDecoder
     /// photo costs its RGB bytes and no full-size RGBA copy beside them. Null when the codec cannot decode by rows
     /// (JPEG can; PNG and GIF cannot in this Skia build): then <see cref="DecodeWhole"/> does it.
     /// </summary>
-    private static SKCodecResult? DecodeInStrips(SKCodec codec, byte[] rgb)
+    private static SKCodecResult? DecodeInStrips(SKCodec codec, SKImageInfo info, byte[] rgb)
     {
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         if (codec.ScanlineOrder != SKCodecScanlineOrder.TopDown || codec.StartScanlineDecode(info) != SKCodecResult.Success)
         {
             return null;
@@ -133,9 +164,8 @@ public static class ImageDecoder
     /// Decodes the whole image at once (the codecs that cannot go by rows: PNG in this Skia build, GIF) into an RGBA buffer
     /// outside the managed heap, freed as soon as it is packed: the collector never has to find a large dead array.
     /// </summary>
-    private static unsafe SKCodecResult DecodeWhole(SKCodec codec, byte[] rgb)
+    private static unsafe SKCodecResult DecodeWhole(SKCodec codec, SKImageInfo info, byte[] rgb)
     {
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         nuint bytes = checked((nuint)info.BytesSize64);
         byte* rgba = (byte*)NativeMemory.Alloc(bytes);
         try

@@ -10,13 +10,24 @@ public sealed class DecodedImage : IDisposable
 {
     private readonly IDisposable _share;
 
-    internal DecodedImage(RgbImage image, IDisposable share)
+    internal DecodedImage(RgbImage image, int sourceWidth, int sourceHeight, IDisposable share)
     {
         Image = image;
+        SourceWidth = sourceWidth;
+        SourceHeight = sourceHeight;
         _share = share;
     }
 
+    /// <summary>The pixels, upright; smaller than the photo when it was decoded at reduced scale (see <see cref="Scale"/>).</summary>
     public RgbImage Image { get; }
+
+    /// <summary>The photo's own size, upright.</summary>
+    public int SourceWidth { get; }
+
+    public int SourceHeight { get; }
+
+    /// <summary>Photo pixels per decoded pixel (1 unless reduced): multiply coordinates found in <see cref="Image"/> by it.</summary>
+    public float Scale => (float)SourceWidth / Image.Width;
 
     public void Dispose()
     {

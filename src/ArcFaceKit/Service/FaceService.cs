@@ -88,12 +88,13 @@ public sealed class FaceService : IDisposable
     /// </summary>
     public async Task<DecodedImage> DecodeAsync(ReadOnlyMemory<byte> encoded, CancellationToken cancel = default)
     {
-        long pixels = ImageDecoder.MeasurePixels(encoded.Span, _decode);
+        long pixels = ImageDecoder.MeasurePixels(encoded.Span, _decode, Options.MaxFullScalePixels);
         var share = await _decodedPixels.TryTakeAsync(pixels, cancel).ConfigureAwait(false)
             ?? throw new ServiceBusyException($"Too many large photos are being decoded or waiting (budget {Options.MaxDecodedPixels:N0} pixels); retry in a moment.");
         try
         {
-            return new DecodedImage(ImageDecoder.Decode(encoded.Span, _decode), share);
+            var (image, width, height) = ImageDecoder.Decode(encoded.Span, _decode, Options.MaxFullScalePixels);
+            return new DecodedImage(image, width, height, share);
         }
         catch
         {
@@ -246,7 +247,8 @@ public sealed class FaceService : IDisposable
 
             using (decoded)
             {
-                faces.Add(await FaceToEnrollAsync(decoded.Image, uploads[i].Source, i, uploads.Count, policy, cancel).ConfigureAwait(false));
+                var (face, record) = await FaceToEnrollAsync(decoded.Image, uploads[i].Source, i, uploads.Count, policy, cancel).ConfigureAwait(false);
+                faces.Add((face, record with { Face = record.Face.ScaledBy(decoded.Scale) }));   // reported in the photo's own pixels
             }
         }
 

@@ -35,6 +35,14 @@ public sealed record FaceServiceOptions
     /// </summary>
     public const long DefaultMaxDecodedPixels = 100_000_000;
 
+    /// <summary>
+    /// Uploads of more pixels than this are decoded by <see cref="FaceService.DecodeAsync"/> at their codec's reduced
+    /// scale where it has one (JPEG, WebP: 1/2, 1/4, 1/8), the least that fits. Default 16 MP (4,000 x 4,000): the
+    /// detector sees a 640-pixel version of any photo, so detection is unchanged; faces are aligned from the reduced
+    /// pixels, still over 112 pixels for any face a 640-pixel detector finds.
+    /// </summary>
+    public long MaxFullScalePixels { get; init; } = 16_000_000;
+
     /// <summary>How many analyses (detect + align + embed of one request or batch) run at once; 0: <see cref="DefaultConcurrency"/>.</summary>
     public int MaxConcurrentAnalyses { get; init; }
 

@@ -1,0 +1,48 @@
+using ArcFaceKit.Detection;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Matching;
+using SkiaSharp;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>Large JPEGs are decoded at the codec's reduced scale for analysis; what is found is reported in the photo's own pixels.</summary>
+public sealed class ReducedDecodeTests
+{
+    [Fact]
+    public async Task A_large_jpeg_is_decoded_at_half_scale_and_finds_the_same_face_in_photo_coordinates()
+    {
+        // A real face enlarged to 4,800 x 4,800 (23 MP, over the 16 MP default): decoded at 1/2.
+        var face = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg")).Resize(4800, 4800);
+        byte[] jpeg = Jpeg(face);
+        using var service = Shared.OpenService(Shared.ServiceOptions with { Detection = DetectorOptions.Default with { ScoreThreshold = 0.5f } });
+
+        using var reduced = await service.DecodeAsync(jpeg);
+        Assert.Equal((2400, 2400, 4800, 4800, 2f), (reduced.Image.Width, reduced.Image.Height, reduced.SourceWidth, reduced.SourceHeight, reduced.Scale));
+        var full = ImageDecoder.Decode(jpeg);
+        Assert.Equal(4800, full.Width);
+
+        var fromReduced = Assert.Single(await service.AnalyzeAsync(reduced.Image));
+        var fromFull = Assert.Single(await service.AnalyzeAsync(full));
+        var box = fromReduced.Face.ScaledBy(reduced.Scale).Box;
+        Assert.InRange(box.IoU(fromFull.Face.Box), 0.95f, 1f);
+        Assert.InRange(CosineSimilarity.Between(fromReduced.Embedding, fromFull.Embedding), 0.97f, 1f);
+
+        // PNG has no reduced decoding: it comes whole.
+        using var png = await service.DecodeAsync(ImageEncoder.EncodePng(face));
+        Assert.Equal((4800, 1f), (png.Image.Width, png.Scale));
+    }
+
+    private static byte[] Jpeg(RgbImage image)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = new byte[image.Width * image.Height * 4];
+        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
+        {
+            (pixels[j], pixels[j + 1], pixels[j + 2], pixels[j + 3]) = (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2], 255);
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
+    }
+}
