@@ -4,7 +4,17 @@ using ArcFaceKit.Service;
 namespace ArcFaceKit.Evaluation;
 
 /// <summary>The outcome of an LFW run: the protocol report plus how images without a detected face were handled.</summary>
-public sealed record LfwResult(VerificationReport Report, IReadOnlyList<float> Similarities, IReadOnlyList<string> ImagesWithoutFace, int PairsWithoutFace, int Images);
+public sealed record LfwResult(VerificationReport Report, IReadOnlyList<float> Similarities, IReadOnlyList<string> ImagesWithoutFace, int PairsWithoutFace, int Images)
+{
+    /// <summary>The protocol again without the pairs that hold one of the lowest-rated images (1% and 5% of the images).</summary>
+    public IReadOnlyList<QualityRejection> Rejections { get; init; } = [];
+
+    /// <summary>Pairs decided wrongly at the best threshold, and how many of them hold an image among the lowest-rated 5%.</summary>
+    public (int Wrong, int WithLowestFivePercent) WrongDecisions { get; init; }
+}
+
+/// <summary>LFW accuracy once the lowest-rated <see cref="Fraction"/> of the images (by face quality; no face rates lowest) is rejected.</summary>
+public sealed record QualityRejection(double Fraction, int PairsKept, double Accuracy, double Std);
 
 /// <summary>
 /// Runs a pipeline over the images that LFW View 2 pairs use, one embedding per image (the face nearest the centre:
@@ -18,8 +28,9 @@ public static class LfwEvaluation
     public static LfwResult Run(FaceService service, string imagesDirectory, IReadOnlyList<LfwPair> pairs, IProgress<int>? progress = null, int batchSize = 16)
     {
         var names = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().ToList();
-        var byPath = ImageEmbeddings.Compute(service, [.. names.Select(n => Path.Combine(imagesDirectory, n))], progress, batchSize);
-        var embeddings = names.ToDictionary(n => n, n => byPath[Path.Combine(imagesDirectory, n)]);
+        var byPath = ImageEmbeddings.ComputeRated(service, [.. names.Select(n => Path.Combine(imagesDirectory, n))], progress, batchSize);
+        var rated = names.ToDictionary(n => n, n => byPath[Path.Combine(imagesDirectory, n)]);
+        var embeddings = rated.ToDictionary(kv => kv.Key, kv => kv.Value?.Embedding);
 
         var scores = pairs.Select(p => embeddings[p.Image1] is { } a && embeddings[p.Image2] is { } b
             ? CosineSimilarity.Between(a, b)
@@ -27,6 +38,25 @@ public static class LfwEvaluation
         var report = VerificationProtocol.Evaluate(scores, [.. pairs.Select(p => p.Same)], [.. pairs.Select(p => p.Fold)]);
         var missing = embeddings.Where(kv => kv.Value is null).Select(kv => kv.Key).Order().ToList();
         int missingPairs = pairs.Count(p => embeddings[p.Image1] is null || embeddings[p.Image2] is null);
-        return new LfwResult(report, scores, missing, missingPairs, names.Count);
+
+        // Lowest-rated first; an image without a face rates lowest of all.
+        var ranked = names.OrderBy(n => rated[n]?.Quality.Score ?? -1f).ThenBy(n => n, StringComparer.Ordinal).ToList();
+        HashSet<string> Lowest(double fraction) => [.. ranked.Take((int)Math.Ceiling(fraction * ranked.Count))];
+        var rejections = new List<QualityRejection>();
+        foreach (double fraction in new[] { 0.01, 0.05 })
+        {
+            var rejected = Lowest(fraction);
+            var kept = Enumerable.Range(0, pairs.Count).Where(i => !rejected.Contains(pairs[i].Image1) && !rejected.Contains(pairs[i].Image2)).ToList();
+            var subset = VerificationProtocol.Evaluate([.. kept.Select(i => scores[i])], [.. kept.Select(i => pairs[i].Same)], [.. kept.Select(i => pairs[i].Fold)]);
+            rejections.Add(new QualityRejection(fraction, kept.Count, subset.MeanAccuracy, subset.StdAccuracy));
+        }
+
+        var lowest = Lowest(0.05);
+        var wrong = Enumerable.Range(0, pairs.Count).Where(i => scores[i] >= report.BestThreshold != pairs[i].Same).ToList();
+        return new LfwResult(report, scores, missing, missingPairs, names.Count)
+        {
+            Rejections = rejections,
+            WrongDecisions = (wrong.Count, wrong.Count(i => lowest.Contains(pairs[i].Image1) || lowest.Contains(pairs[i].Image2))),
+        };
     }
 }

@@ -1,0 +1,100 @@
+using ArcFaceKit.Alignment;
+using ArcFaceKit.Detection;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Service;
+
+namespace ArcFaceKit.Quality;
+
+/// <summary>
+/// Rates a face from its detection, landmarks and aligned crop (no extra model). Each factor is rated 0..1 on a ramp
+/// between a "poor" and a "good" value; the overall score is their product. The ramps are starting points stated
+/// here and in the README with what they were measured against (LFW: how often the lowest-rated faces are in the wrong
+/// decisions), not tuned to a benchmark.
+/// </summary>
+public static class FaceQualityRules
+{
+    /// <summary>Detector confidence: poor at 0.5, good from 0.9.</summary>
+    public static (float Poor, float Good) DetectorScore { get; } = (0.5f, 0.9f);
+
+    /// <summary>Face box, shorter side in photo pixels: poor at 24 (a quarter of the crop), good from 80.</summary>
+    public static (float Poor, float Good) FaceSize { get; } = (24f, 80f);
+
+    /// <summary>Laplacian variance of the 112-pixel crop: poor at 20 (visibly blurred), good from 150.</summary>
+    public static (float Poor, float Good) Sharpness { get; } = (20f, 150f);
+
+    /// <summary>|Yaw| in inter-ocular distances: good to 0.2, poor from 0.6 (a face turned about 45 degrees or more).</summary>
+    public static (float Poor, float Good) Yaw { get; } = (0.6f, 0.2f);
+
+    /// <summary>Template fit, RMS crop pixels: good to 3, poor from 10.</summary>
+    public static (float Poor, float Good) TemplateFit { get; } = (10f, 3f);
+
+    private const float Floor = 0.05f;
+
+    /// <summary>The quality of an analysed face (its detection, landmarks and aligned crop).</summary>
+    public static FaceQuality Assess(FaceRecord face)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        var detection = face.Face;
+        var points = detection.Landmarks;
+        float eyeDx = points[1].X - points[0].X, eyeDy = points[1].Y - points[0].Y;
+        float eyes = MathF.Max(MathF.Sqrt((eyeDx * eyeDx) + (eyeDy * eyeDy)), 1e-3f);
+
+        // The nose's offset from the eyes' midpoint, measured along the eye line, in eye distances.
+        float midX = (points[0].X + points[1].X) / 2, midY = (points[0].Y + points[1].Y) / 2;
+        float yaw = (((points[2].X - midX) * eyeDx) + ((points[2].Y - midY) * eyeDy)) / (eyes * eyes);
+        float roll = MathF.Atan2(eyeDy, eyeDx) * 180f / MathF.PI;
+        float size = MathF.Min(detection.Box.Width, detection.Box.Height);
+        float sharpness = LaplacianVariance(face.Crop);
+        float fit = TemplateResidual(points, face.Crop.Width);
+
+        float score = Rate(detection.Score, DetectorScore) * Rate(size, FaceSize) * Rate(sharpness, Sharpness)
+            * Rate(MathF.Abs(yaw), Yaw) * Rate(fit, TemplateFit);
+        return new FaceQuality(score, detection.Score, size, sharpness, yaw, roll, fit);
+    }
+
+    /// <summary>0..1 on the ramp from poor to good (either direction), never below the floor.</summary>
+    private static float Rate(float value, (float Poor, float Good) ramp) =>
+        Math.Clamp((value - ramp.Poor) / (ramp.Good - ramp.Poor), Floor, 1f);
+
+    private static float LaplacianVariance(RgbImage crop)
+    {
+        int w = crop.Width, h = crop.Height;
+        var grey = new float[w * h];
+        var p = crop.Pixels;
+        for (int i = 0; i < grey.Length; i++)
+        {
+            grey[i] = (0.299f * p[3 * i]) + (0.587f * p[(3 * i) + 1]) + (0.114f * p[(3 * i) + 2]);
+        }
+
+        double sum = 0, sumSquares = 0;
+        int n = 0;
+        for (int y = 1; y < h - 1; y++)
+        {
+            for (int x = 1; x < w - 1; x++)
+            {
+                int i = (y * w) + x;
+                float l = grey[i - 1] + grey[i + 1] + grey[i - w] + grey[i + w] - (4 * grey[i]);
+                sum += l;
+                sumSquares += l * l;
+                n++;
+            }
+        }
+
+        double mean = sum / n;
+        return (float)((sumSquares / n) - (mean * mean));
+    }
+
+    private static float TemplateResidual(IReadOnlyList<FacePoint> landmarks, int cropSize)
+    {
+        var template = ArcFaceTemplate.For(cropSize);
+        var transform = SimilarityTransform.Estimate(landmarks, template);
+        double squares = 0;
+        for (int i = 0; i < template.Count; i++)
+        {
+            var (x, y) = transform.Apply(landmarks[i].X, landmarks[i].Y);
+            squares += ((x - template[i].X) * (x - template[i].X)) + ((y - template[i].Y) * (y - template[i].Y));
+        }
+
+        return (float)Math.Sqrt(squares / template.Count);
+    }
+}
