@@ -6,8 +6,10 @@ using ArcFaceKit.Service;
 namespace ArcFaceKit.Quality;
 
 /// <summary>
-/// Rates a face from its detection, landmarks and aligned crop (no extra model). Each factor is rated 0..1 on a ramp
-/// between a "poor" and a "good" value; the overall score is their product. The ramps are starting points stated
+/// Rates a face from its detection, landmarks, aligned crop and embedding (no extra model). Each image factor is rated
+/// 0..1 on a ramp between a "poor" and a "good" value, their product the image score; the overall score is the
+/// embedding's norm before normalisation where known, the signal that measured as predicting recognition failures
+/// (README: Face quality), else the image score. The ramps are starting points stated
 /// here and in the README with what they were measured against (LFW: how often the lowest-rated faces are in the wrong
 /// decisions), not tuned to a benchmark.
 /// </summary>
@@ -47,9 +49,12 @@ public static class FaceQualityRules
         float sharpness = LaplacianVariance(face.Crop);
         float fit = TemplateResidual(points, face.Crop.Width);
 
-        float score = Rate(detection.Score, DetectorScore) * Rate(size, FaceSize) * Rate(sharpness, Sharpness)
+        float image = Rate(detection.Score, DetectorScore) * Rate(size, FaceSize) * Rate(sharpness, Sharpness)
             * Rate(MathF.Abs(yaw), Yaw) * Rate(fit, TemplateFit);
-        return new FaceQuality(score, detection.Score, size, sharpness, yaw, roll, fit);
+
+        // The norm alone: multiplied with the image ratings it lost its signal on LFW (README: Face quality).
+        float score = float.IsNaN(face.EmbeddingNorm) ? image : face.EmbeddingNorm;
+        return new FaceQuality(score, image, detection.Score, size, sharpness, yaw, roll, fit, face.EmbeddingNorm);
     }
 
     /// <summary>0..1 on the ramp from poor to good (either direction), never below the floor.</summary>

@@ -39,7 +39,9 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
     public static OnnxFaceEmbedder Open(string path, EmbedderOptions? options = null, InferenceOptions? inference = null) =>
         new(ModelResolver.Resolve(path, "embedder"), options, inference);
 
-    public float[][] Embed(IReadOnlyList<RgbImage> alignedFaces)
+    public float[][] Embed(IReadOnlyList<RgbImage> alignedFaces) => EmbedWithNorms(alignedFaces).Embeddings;
+
+    public (float[][] Embeddings, float[] Norms) EmbedWithNorms(IReadOnlyList<RgbImage> alignedFaces)
     {
         ArgumentNullException.ThrowIfNull(alignedFaces);
         var result = Raw(alignedFaces);
@@ -52,12 +54,14 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
             }
         }
 
-        foreach (var e in result)
+        var norms = new float[result.Length];
+        for (int i = 0; i < result.Length; i++)
         {
-            Embeddings.Normalize(e);
+            norms[i] = TensorPrimitives.Norm(result[i]) / (_options.FlipTest ? 2 : 1);
+            Embeddings.Normalize(result[i]);
         }
 
-        return result;
+        return (result, norms);
     }
 
     public void Dispose() => _model.Dispose();

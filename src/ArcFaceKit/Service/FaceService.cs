@@ -310,7 +310,7 @@ public sealed class FaceService : IDisposable
             crops.AddRange(faces[i].Select(f => Aligner.Align(images[i], f.Landmarks)));
         }
 
-        var embeddings = crops.Count == 0 ? [] : Embedder.Embed(crops);
+        var (embeddings, norms) = crops.Count == 0 ? ([], []) : Embedder.EmbedWithNorms(crops);
         var result = new List<IReadOnlyList<FaceRecord>>(images.Count);
         int next = 0;
         foreach (var list in faces)
@@ -318,7 +318,7 @@ public sealed class FaceService : IDisposable
             var records = new FaceRecord[list.Count];
             for (int j = 0; j < list.Count; j++, next++)
             {
-                records[j] = new FaceRecord(list[j], embeddings[next], crops[next]);
+                records[j] = new FaceRecord(list[j], embeddings[next], crops[next]) { EmbeddingNorm = norms[next] };
             }
 
             result.Add(records);
