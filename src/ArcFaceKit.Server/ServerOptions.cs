@@ -49,6 +49,9 @@ public sealed class ServerOptions
 
     public int RateLimitBurst { get; set; } = 40;
 
+    /// <summary>Enrolment refuses faces whose image quality is under this (0..1; 0: none refused).</summary>
+    public float MinEnrollQuality { get; set; }
+
     /// <summary>Most faces of one photo considered (the largest); 0: the library's default.</summary>
     public int MaxFacesPerPhoto { get; set; }
 
@@ -80,6 +83,7 @@ public sealed class ServerOptions
         },
         MaxPixels = MaxPixels,
         MaxDecodedPixels = MaxDecodedPixels,
+        MinEnrollImageQuality = MinEnrollQuality,
         MaxConcurrentAnalyses = MaxConcurrentAnalyses,
         MaxQueuedAnalyses = MaxQueuedAnalyses,
     };
@@ -92,9 +96,9 @@ public sealed class ServerOptions
             throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
         }
 
-        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
+        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MinEnrollQuality is < 0 or > 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
         {
-            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency and queue limits not negative.");
+            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency, queue and face limits not negative; the enrolment quality from 0 to 1.");
         }
 
         if (MaxPhotosPerRequest > RateLimitBurst)

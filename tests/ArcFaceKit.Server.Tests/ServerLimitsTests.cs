@@ -23,16 +23,24 @@ public sealed class ServerLimitsTests : IDisposable
         }), kestrel: true);
         string key = app.NewKey(ApiScopes.Read);
 
-        // A first request warms the HTTP path; then the one slot is held by a long analysis on the server's own service,
-        // and the line holds nobody.
+        // A first request warms the HTTP path; then the one slot is held by an analysis that cannot end by itself, on the
+        // server's own service, and the line holds nobody.
         Assert.Equal(HttpStatusCode.OK, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))))).StatusCode);
         var service = app.Services.GetRequiredService<FaceService>();
         var image = service.DecodeFile(TestModels.Lfw("Abel_Pacheco_0001.jpg"));
-        var holder = Task.Run(() => service.AnalyzeBatchAsync(Enumerable.Repeat(image, 300).ToList()));
-        while (!holder.IsCompleted && service.InferenceTime == TimeSpan.Zero)
+        using var release = new CancellationTokenSource();
+        var inferred = service.InferenceTime;
+        Task holder;
+        do
         {
-            await Task.Delay(2);
+            // Waits for inference to move past the warm-up's; started again if the slot was still taken.
+            holder = Task.Run(() => service.AnalyzeBatchAsync(Enumerable.Repeat(image, 1_000_000).ToList(), Detection.FaceSelection.All, release.Token));
+            while (!holder.IsCompleted && service.InferenceTime == inferred)
+            {
+                await Task.Delay(2);
+            }
         }
+        while (holder.IsFaulted && holder.Exception?.InnerException is ServiceBusyException);
 
         var busy = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))));
         Assert.False(holder.IsCompleted, "the long analysis ended before the request came: the test proved nothing");
@@ -42,7 +50,8 @@ public sealed class ServerLimitsTests : IDisposable
         Assert.Contains("retry", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
 
         // Once the slot is free, it serves again.
-        Assert.Equal(300, (await holder).Count);
+        await release.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => holder);
         var after = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
@@ -52,6 +61,7 @@ public sealed class ServerLimitsTests : IDisposable
     [InlineData("--max-upload-mb", "0", "must be positive")]
     [InlineData("--scoring", "median", "Scoring must be")]
     [InlineData("--rate", "2", "--max-photos (10) is above")]
+    [InlineData("--min-enroll-quality", "1.5", "from 0 to 1")]
     public void Settings_that_cannot_work_are_refused_at_start(string flag, string value, string says)
     {
         var (code, _, stderr) = ServerProcess.Run(["serve", "--sqlite", Path.Combine(_folder, "x.db"), "--detector", TestModels.Detector, "--embedder", TestModels.Embedder, flag, value]);

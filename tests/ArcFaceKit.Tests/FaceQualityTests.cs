@@ -43,6 +43,20 @@ public sealed class FaceQualityTests
         Assert.True(turned.Average(q => q.ImageScore) < frontal.Average(q => q.ImageScore), $"{turned.Average(q => q.ImageScore)} vs {frontal.Average(q => q.ImageScore)}");
     }
 
+    [Fact]
+    public async Task Enrolment_refuses_a_poor_face_when_asked_to_and_says_why()
+    {
+        using var strict = Shared.OpenService(Shared.ServiceOptions with { MinEnrollImageQuality = 0.3f, Detection = DetectorOptions.Default with { ScoreThreshold = 0.3f } });
+        var photo = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg"));
+        Assert.Single(await strict.FacesToEnrollAsync([(photo, "sharp.jpg")], SingleFacePolicy.Largest));
+        var e = await Assert.ThrowsAsync<PoorFaceException>(() => strict.FacesToEnrollAsync([(photo.Resize(56, 56), "tiny.jpg")], SingleFacePolicy.Largest));
+        Assert.StartsWith("tiny.jpg: the face is too poor to enroll", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Quality!.ImageScore < 0.3f);
+
+        // Off by default: the same tiny face enrolls.
+        Assert.Single(await Service.Value.FacesToEnrollAsync([(photo.Resize(56, 56), "tiny.jpg")], SingleFacePolicy.Largest));
+    }
+
     private static async Task<FaceRecord> Face(RgbImage image) => (await Service.Value.AnalyzeAsync(image)).OrderByDescending(f => f.Face.Box.Area).First();
 
     /// <summary>A 5x5 box blur.</summary>

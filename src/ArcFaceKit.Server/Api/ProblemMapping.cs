@@ -23,6 +23,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
             ApiProblem p => (p.Status, p.Title, p.Message),
             ImageDecodeException e => (StatusCodes.Status422UnprocessableEntity, "Unusable image", e.Message),
             FaceSelectionException e => (StatusCodes.Status422UnprocessableEntity, e.FacesFound == 0 ? "No face" : "Several faces", e.Message),
+            PoorFaceException e => (StatusCodes.Status422UnprocessableEntity, "Poor face", e.Message),
             ServiceBusyException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             TimeoutException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             GalleryException { Error: GalleryError.NotFound } e => (StatusCodes.Status404NotFound, "Not found", e.Message),

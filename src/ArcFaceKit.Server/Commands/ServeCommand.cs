@@ -40,6 +40,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Most photos one enrolment request may carry. Default 10.")]
         public int MaxPhotos { get; init; } = 10;
 
+        [CommandOption("--min-enroll-quality <Q>")]
+        [Description("Refuse enrolling faces whose image quality (0..1: size, sharpness, pose, detector score, landmark fit) is under Q. Default 0: none refused.")]
+        public float MinEnrollQuality { get; init; }
+
         [CommandOption("--max-faces <N>")]
         [Description("Most faces of one photo considered (the largest). Default 50 (see README).")]
         public int MaxFaces { get; init; }
@@ -79,6 +83,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.MaxDecodedPixels = settings.MaxDecodedMp * 1_000_000L;
         options.MaxPhotosPerRequest = settings.MaxPhotos;
         options.MaxFacesPerPhoto = settings.MaxFaces;
+        options.MinEnrollQuality = settings.MinEnrollQuality;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
         options.MaxConcurrentAnalyses = settings.MaxConcurrency;

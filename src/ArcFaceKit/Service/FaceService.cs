@@ -4,6 +4,7 @@ using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Models;
+using ArcFaceKit.Quality;
 using ArcFaceKit.Recognition;
 
 namespace ArcFaceKit.Service;
@@ -267,7 +268,14 @@ public sealed class FaceService : IDisposable
 
     private async Task<(NewFace New, FaceRecord Face)> FaceToEnrollAsync(RgbImage image, string? source, int index, int count, SingleFacePolicy policy, CancellationToken cancel)
     {
-        var face = await SingleFaceAsync(image, policy, PhotoName(source, index, count), cancel).ConfigureAwait(false);
+        string what = PhotoName(source, index, count);
+        var face = await SingleFaceAsync(image, policy, what, cancel).ConfigureAwait(false);
+        if (Options.MinEnrollImageQuality > 0 && FaceQualityRules.Assess(face) is { } quality && quality.ImageScore < Options.MinEnrollImageQuality)
+        {
+            throw new PoorFaceException(quality, $"{what}: the face is too poor to enroll (image quality {quality.ImageScore:F2}, the minimum is {Options.MinEnrollImageQuality:F2}; " +
+                $"face {quality.FaceSize:F0} px, sharpness {quality.Sharpness:F0}, yaw {quality.Yaw:F2}, detector score {quality.DetectorScore:F2}): use a larger, sharper, frontal photo.");
+        }
+
         return (NewFace.From(face, source), face);
     }
 

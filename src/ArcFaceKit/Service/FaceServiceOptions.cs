@@ -43,6 +43,13 @@ public sealed record FaceServiceOptions
     /// </summary>
     public long MaxFullScalePixels { get; init; } = 16_000_000;
 
+    /// <summary>
+    /// Enrolment refuses a face whose <see cref="Quality.FaceQuality.ImageScore"/> is under this (blurred, tiny, turned
+    /// or badly landmarked) with <see cref="PoorFaceException"/>; 0 (the default) refuses none. The image score, not
+    /// the norm-based score, so one threshold holds for every embedder.
+    /// </summary>
+    public float MinEnrollImageQuality { get; init; }
+
     /// <summary>How many analyses (detect + align + embed of one request or batch) run at once; 0: <see cref="DefaultConcurrency"/>.</summary>
     public int MaxConcurrentAnalyses { get; init; }
 
