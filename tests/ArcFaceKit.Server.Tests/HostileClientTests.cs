@@ -194,6 +194,24 @@ public sealed class HostileClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_large_jpeg_is_answered_in_its_own_pixels_though_decoded_at_reduced_scale()
+    {
+        await using var app = await StartAsync("j", _ => { });
+        string key = app.NewKey(ApiScopes.Read);
+        var face = Imaging.ImageDecoder.DecodeFile(TestModels.Lfw("Abel_Pacheco_0001.jpg"));
+        using var bitmap = Imaging.ImageEncoder.ToBitmap(face.Resize(4800, 4800));
+        using var jpeg = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
+        var form = new MultipartFormDataContent { { new ByteArrayContent(jpeg.ToArray()), "image", "big.jpg" } };
+        var answer = System.Text.Json.JsonDocument.Parse(await (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", form))).Content.ReadAsStringAsync()).RootElement;
+
+        // The face fills the photo: its box, in the photo's pixels, is thousands of pixels wide.
+        Assert.Equal((4800, 4800), (answer.GetProperty("width").GetInt32(), answer.GetProperty("height").GetInt32()));
+        var box = answer.GetProperty("faces")[0].GetProperty("box");
+        Assert.InRange(box.GetProperty("width").GetSingle(), 1500f, 4800f);
+        Assert.InRange(box.GetProperty("x").GetSingle() + box.GetProperty("width").GetSingle(), 2400f, 4800f);
+    }
+
+    [Fact]
     public async Task The_page_and_api_carry_protective_headers_and_401_says_how_to_authenticate()
     {
         await using var app = await TestApp.StartAsync(TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "h.db")), kestrel: true);

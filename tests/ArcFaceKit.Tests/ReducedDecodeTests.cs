@@ -34,14 +34,7 @@ public sealed class ReducedDecodeTests
 
     private static byte[] Jpeg(RgbImage image)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var pixels = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
-        {
-            (pixels[j], pixels[j + 1], pixels[j + 2], pixels[j + 3]) = (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2], 255);
-        }
-
-        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var bitmap = ImageEncoder.ToBitmap(image);
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
         return data.ToArray();
     }
