@@ -200,6 +200,28 @@ public abstract class GalleryContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Two_galleries_on_one_store_see_each_others_writes_at_once()
+    {
+        // As two API nodes (or the server and the CLI): separate connections and separate in-memory indexes.
+        var a = await Open();
+        var b = await Open();
+        await a.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
+        Assert.Equal("abel", (await b.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 1, SubjectScoring.Both))[0].Subject);
+        Assert.Equal(2, await b.CountFacesAsync());
+
+        // One face deleted through a (on PostgreSQL the other is re-sealed under a new key): b still reads the other.
+        var faces = await b.ListFacesAsync("abel");
+        Assert.True(await a.DeleteFaceAsync("abel", faces[0].Id, "k1"));
+        Assert.Equal(1, await b.CountFacesAsync());
+        Assert.NotNull(await b.GetFaceCropAsync("abel", faces[1].Id));
+        Assert.Equal("abel", (await b.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 1, SubjectScoring.Both))[0].Subject);
+
+        Assert.True(await b.DeleteSubjectAsync("abel", "k2"));
+        Assert.Empty(await a.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 1, SubjectScoring.Both));
+        Assert.Equal(0, await a.CountFacesAsync());
+    }
+
+    [Fact]
     public async Task A_reopened_store_has_every_face_and_searches_the_same()
     {
         var store = await Open();
