@@ -3,6 +3,7 @@ using System.Text.Json;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Tests.Support;
 using ArcFaceKit.Service;
+using ArcFaceKit.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ArcFaceKit.Server.Tests;
@@ -28,30 +29,17 @@ public sealed class ServerLimitsTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))))).StatusCode);
         var service = app.Services.GetRequiredService<FaceService>();
         var image = service.DecodeFile(TestModels.Lfw("Abel_Pacheco_0001.jpg"));
-        using var release = new CancellationTokenSource();
-        var inferred = service.InferenceTime;
-        Task holder;
-        do
-        {
-            // Waits for inference to move past the warm-up's; started again if the slot was still taken.
-            holder = Task.Run(() => service.AnalyzeBatchAsync(Enumerable.Repeat(image, 1_000_000).ToList(), Detection.FaceSelection.All, release.Token));
-            while (!holder.IsCompleted && service.InferenceTime == inferred)
-            {
-                await Task.Delay(2);
-            }
-        }
-        while (holder.IsFaulted && holder.Exception?.InnerException is ServiceBusyException);
+        using var holder = await SlotHolder.StartAsync(service, image);
 
         var busy = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))));
-        Assert.False(holder.IsCompleted, "the long analysis ended before the request came: the test proved nothing");
+        Assert.True(holder.Holding, "the long analysis ended before the request came: the test proved nothing");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
         Assert.Equal("1", busy.Headers.RetryAfter?.ToString());
         var problem = JsonDocument.Parse(await busy.Content.ReadAsStringAsync()).RootElement;
         Assert.Contains("retry", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
 
         // Once the slot is free, it serves again.
-        await release.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => holder);
+        await holder.ReleaseAsync();
         var after = await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
