@@ -41,22 +41,23 @@ public static class LfwEvaluation
 
         // Lowest-rated first; an image without a face rates lowest of all.
         var ranked = names.OrderBy(n => rated[n]?.Quality.Score ?? -1f).ThenBy(n => n, StringComparer.Ordinal).ToList();
-        HashSet<string> Lowest(double fraction) => [.. ranked.Take((int)Math.Ceiling(fraction * ranked.Count))];
+        double[] fractions = [0.01, 0.05];
+        var lowest = fractions.ToDictionary(f => f, f => ranked.Take((int)Math.Ceiling(f * ranked.Count)).ToHashSet());
         var rejections = new List<QualityRejection>();
-        foreach (double fraction in new[] { 0.01, 0.05 })
+        foreach (double fraction in fractions)
         {
-            var rejected = Lowest(fraction);
+            var rejected = lowest[fraction];
             var kept = Enumerable.Range(0, pairs.Count).Where(i => !rejected.Contains(pairs[i].Image1) && !rejected.Contains(pairs[i].Image2)).ToList();
             var subset = VerificationProtocol.Evaluate([.. kept.Select(i => scores[i])], [.. kept.Select(i => pairs[i].Same)], [.. kept.Select(i => pairs[i].Fold)]);
             rejections.Add(new QualityRejection(fraction, kept.Count, subset.MeanAccuracy, subset.StdAccuracy));
         }
 
-        var lowest = Lowest(0.05);
+        var lowestFive = lowest[0.05];
         var wrong = Enumerable.Range(0, pairs.Count).Where(i => scores[i] >= report.BestThreshold != pairs[i].Same).ToList();
         return new LfwResult(report, scores, missing, missingPairs, names.Count)
         {
             Rejections = rejections,
-            WrongDecisions = (wrong.Count, wrong.Count(i => lowest.Contains(pairs[i].Image1) || lowest.Contains(pairs[i].Image2))),
+            WrongDecisions = (wrong.Count, wrong.Count(i => lowestFive.Contains(pairs[i].Image1) || lowestFive.Contains(pairs[i].Image2))),
         };
     }
 }

@@ -28,12 +28,9 @@ public static class ImageDecoder
         }
     }
 
-    /// <summary>The pixel count an encoded image declares in its header (nothing decoded), under the options' limit.</summary>
-    public static long MeasurePixels(ReadOnlySpan<byte> encoded, DecodeOptions? options = null) => MeasurePixels(encoded, options ?? DecodeOptions.Default, long.MaxValue);
-
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions? options = null) => Decode(encoded, options ?? DecodeOptions.Default, long.MaxValue).Image;
 
-    /// <summary>The pixels <see cref="Decode(ReadOnlySpan{byte}, DecodeOptions, long)"/> will produce (from the header only).</summary>
+    /// <summary>The pixels <see cref="Decode(ReadOnlySpan{byte}, DecodeOptions, long)"/> will produce, from the header only (nothing decoded), under the options' limit.</summary>
     internal static long MeasurePixels(ReadOnlySpan<byte> encoded, DecodeOptions options, long reduceAbove)
     {
         using var data = SKData.CreateCopy(encoded);
