@@ -102,9 +102,8 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
                 farAchieved = r.FarAchieved,
                 imagesWithoutFace = result.ImagesWithoutFace,
                 pairsWithoutFace = result.PairsWithoutFace,
-                qualityRejections = result.Rejections,
-                wrongDecisions = result.WrongDecisions.Wrong,
-                wrongWithLowestFivePercentQuality = result.WrongDecisions.WithLowestFivePercent,
+                wrongDecisions = result.WrongDecisions,
+                qualityRankings = result.QualityRankings,
                 missingFacePolicy = "pairs with an image without a detected face score -1 (decided 'different'); all pairs counted",
                 seconds = watch.Elapsed.TotalSeconds,
                 roc = settings.Roc,
@@ -117,12 +116,15 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
         AnsiConsole.MarkupLine($"best threshold (all pairs): cosine {r.BestThreshold:F4} ({r.BestThresholdAccuracy * 100:F2}%); fold thresholds {string.Join(" ", r.FoldThresholds.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}");
         AnsiConsole.MarkupLine($"TAR at FAR {r.FarTarget:G} (pooled): [bold]{r.TarAtFar * 100:F2}%[/] at cosine {r.FarThreshold:F4} (FAR reached {r.FarAchieved:G3})");
         AnsiConsole.MarkupLine($"no face found in {result.ImagesWithoutFace.Count} image(s) ({Markup.Escape(string.Join(", ", result.ImagesWithoutFace))}); {result.PairsWithoutFace} pair(s) scored -1 and counted");
-        foreach (var q in result.Rejections)
+        foreach (var ranking in result.QualityRankings)
         {
-            AnsiConsole.MarkupLine($"rejecting the lowest-quality {q.Fraction:P0} of images: {q.PairsKept} pairs left, accuracy {q.Accuracy * 100:F2}% ± {q.Std * 100:F2}%");
-        }
+            foreach (var q in ranking.Rejections)
+            {
+                AnsiConsole.MarkupLine($"by {ranking.RankedBy}, rejecting the lowest {q.Fraction:P0} of images: {q.PairsKept} pairs left, accuracy {q.Accuracy * 100:F2}% ± {q.Std * 100:F2}%");
+            }
 
-        AnsiConsole.MarkupLine($"wrong decisions at the best threshold: {result.WrongDecisions.Wrong}, of which {result.WrongDecisions.WithLowestFivePercent} hold an image among the lowest-quality 5%");
+            AnsiConsole.MarkupLine($"by {ranking.RankedBy}: {ranking.WrongWithLowestFivePercent} of the {result.WrongDecisions} wrong decisions at the best threshold hold an image among the lowest 5%");
+        }
         AnsiConsole.MarkupLine($"ROC curve: {Markup.Escape(settings.Roc)}; {watch.Elapsed.TotalSeconds:F0} s");
         return 0;
     }

@@ -6,14 +6,20 @@ namespace ArcFaceKit.Evaluation;
 /// <summary>The outcome of an LFW run: the protocol report plus how images without a detected face were handled.</summary>
 public sealed record LfwResult(VerificationReport Report, IReadOnlyList<float> Similarities, IReadOnlyList<string> ImagesWithoutFace, int PairsWithoutFace, int Images)
 {
-    /// <summary>The protocol again without the pairs that hold one of the lowest-rated images (1% and 5% of the images).</summary>
-    public IReadOnlyList<QualityRejection> Rejections { get; init; } = [];
+    /// <summary>Pairs decided wrongly at the best threshold over all pairs.</summary>
+    public int WrongDecisions { get; init; }
 
-    /// <summary>Pairs decided wrongly at the best threshold, and how many of them hold an image among the lowest-rated 5%.</summary>
-    public (int Wrong, int WithLowestFivePercent) WrongDecisions { get; init; }
+    /// <summary>What rejecting the lowest-rated images does, ranked by the quality score and by the image score alone.</summary>
+    public IReadOnlyList<QualityRanking> QualityRankings { get; init; } = [];
 }
 
-/// <summary>LFW accuracy once the lowest-rated <see cref="Fraction"/> of the images (by face quality; no face rates lowest) is rejected.</summary>
+/// <summary>
+/// One way of ranking the images by quality (no face ranks lowest): the protocol again without the pairs that hold one
+/// of the lowest-rated 1% and 5% of the images, and how many of the wrong decisions hold one of the lowest 5%.
+/// </summary>
+public sealed record QualityRanking(string RankedBy, IReadOnlyList<QualityRejection> Rejections, int WrongWithLowestFivePercent);
+
+/// <summary>LFW accuracy once the lowest-rated <see cref="Fraction"/> of the images is rejected.</summary>
 public sealed record QualityRejection(double Fraction, int PairsKept, double Accuracy, double Std);
 
 /// <summary>
@@ -39,25 +45,30 @@ public static class LfwEvaluation
         var missing = embeddings.Where(kv => kv.Value is null).Select(kv => kv.Key).Order().ToList();
         int missingPairs = pairs.Count(p => embeddings[p.Image1] is null || embeddings[p.Image2] is null);
 
-        // Lowest-rated first; an image without a face rates lowest of all.
-        var ranked = names.OrderBy(n => rated[n]?.Quality.Score ?? -1f).ThenBy(n => n, StringComparer.Ordinal).ToList();
-        double[] fractions = [0.01, 0.05];
-        var lowest = fractions.ToDictionary(f => f, f => ranked.Take((int)Math.Ceiling(f * ranked.Count)).ToHashSet());
-        var rejections = new List<QualityRejection>();
-        foreach (double fraction in fractions)
+        var wrong = Enumerable.Range(0, pairs.Count).Where(i => scores[i] >= report.BestThreshold != pairs[i].Same).ToList();
+        QualityRanking Rank(string by, Func<Quality.FaceQuality, float> key)
         {
-            var rejected = lowest[fraction];
-            var kept = Enumerable.Range(0, pairs.Count).Where(i => !rejected.Contains(pairs[i].Image1) && !rejected.Contains(pairs[i].Image2)).ToList();
-            var subset = VerificationProtocol.Evaluate([.. kept.Select(i => scores[i])], [.. kept.Select(i => pairs[i].Same)], [.. kept.Select(i => pairs[i].Fold)]);
-            rejections.Add(new QualityRejection(fraction, kept.Count, subset.MeanAccuracy, subset.StdAccuracy));
+            // Lowest-rated first; an image without a face rates lowest of all.
+            var ranked = names.OrderBy(n => rated[n] is { } r ? key(r.Quality) : float.NegativeInfinity).ThenBy(n => n, StringComparer.Ordinal).ToList();
+            double[] fractions = [0.01, 0.05];
+            var lowest = fractions.ToDictionary(f => f, f => ranked.Take((int)Math.Ceiling(f * ranked.Count)).ToHashSet());
+            var rejections = new List<QualityRejection>();
+            foreach (double fraction in fractions)
+            {
+                var rejected = lowest[fraction];
+                var kept = Enumerable.Range(0, pairs.Count).Where(i => !rejected.Contains(pairs[i].Image1) && !rejected.Contains(pairs[i].Image2)).ToList();
+                var subset = VerificationProtocol.Evaluate([.. kept.Select(i => scores[i])], [.. kept.Select(i => pairs[i].Same)], [.. kept.Select(i => pairs[i].Fold)]);
+                rejections.Add(new QualityRejection(fraction, kept.Count, subset.MeanAccuracy, subset.StdAccuracy));
+            }
+
+            var lowestFive = lowest[0.05];
+            return new QualityRanking(by, rejections, wrong.Count(i => lowestFive.Contains(pairs[i].Image1) || lowestFive.Contains(pairs[i].Image2)));
         }
 
-        var lowestFive = lowest[0.05];
-        var wrong = Enumerable.Range(0, pairs.Count).Where(i => scores[i] >= report.BestThreshold != pairs[i].Same).ToList();
         return new LfwResult(report, scores, missing, missingPairs, names.Count)
         {
-            Rejections = rejections,
-            WrongDecisions = (wrong.Count, wrong.Count(i => lowestFive.Contains(pairs[i].Image1) || lowestFive.Contains(pairs[i].Image2))),
+            WrongDecisions = wrong.Count,
+            QualityRankings = [Rank("quality score", q => q.Score), Rank("image score", q => q.ImageScore)],
         };
     }
 }
