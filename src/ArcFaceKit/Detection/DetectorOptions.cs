@@ -30,9 +30,9 @@ public sealed record DetectorOptions
     public float ScaleFor(int width, int height) => Math.Min((float)InputSize / Math.Max(width, height), Math.Max(MaxUpscale, float.Epsilon));
 
     /// <summary>
-    /// The most faces of one photo considered (the largest kept): each costs an alignment and an embedding, about 20 ms
-    /// with the default embedder (`bench pipeline`), so a crowd photo costs at most about a second of one analysis slot
-    /// at the default 50, a team or class photo still whole.
+    /// The most faces of one photo considered (the largest kept): each costs an alignment and an embedding. The default
+    /// 50 is a policy, not a measurement: a crowd photo then costs at most a second or two of one analysis slot (a
+    /// one-face photo takes about 27 ms, `bench pipeline`) and a team or class photo is still whole.
     /// </summary>
     public int MaxFaces { get; init; } = DefaultMaxFaces;
 
