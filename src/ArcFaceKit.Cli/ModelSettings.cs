@@ -16,8 +16,8 @@ public class ModelSettings : CommandSettings
     public string? Detector { get; init; }
 
     [CommandOption("--embedder <FILE>")]
-    [Description("Embedder model (.onnx or .manifest.json). Default: the fetched faceplugin_fr_feature.")]
-    public string? Embedder { get; init; }
+    [Description("Embedder model (.onnx or .manifest.json); give it twice or more to fuse embedders (a model of its own: its own identity and thresholds). Default: the fetched faceplugin_fr_feature.")]
+    public string[] Embedders { get; init; } = [];
 
     [CommandOption("--score <MIN>")]
     [Description("Minimum detection score 0..1 (default: the detector's own, see README).")]
@@ -68,7 +68,8 @@ public class ModelSettings : CommandSettings
     public FaceServiceOptions ServiceOptions => new()
     {
         Detector = Detector ?? ModelStore.DefaultDetector(),
-        Embedder = Embedder ?? ModelStore.DefaultEmbedder(),
+        Embedder = Embedders.FirstOrDefault() ?? ModelStore.DefaultEmbedder(),
+        FuseWith = [.. Embedders.Skip(1)],
         Detection = DetectionOptions,
         Embedding = EmbedderOptions.Default with { FlipTest = Flip },
         MaxPixels = MaxPixels,

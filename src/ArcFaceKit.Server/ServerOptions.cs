@@ -31,6 +31,9 @@ public sealed class ServerOptions
     /// <summary>Embedder model; default the fetched faceplugin_fr_feature.</summary>
     public string? Embedder { get; set; }
 
+    /// <summary>Embedders fused with <see cref="Embedder"/> (embedding-level, in order); empty: it alone.</summary>
+    public string[] FuseWith { get; set; } = [];
+
     /// <summary>Detector input side for models of free size; 0: the library's default.</summary>
     public int DetectorInputSize { get; set; }
 
@@ -75,6 +78,7 @@ public sealed class ServerOptions
     {
         Detector = Detector ?? ModelStore.DefaultDetector(),
         Embedder = Embedder ?? ModelStore.DefaultEmbedder(),
+        FuseWith = FuseWith,
         Detection = DetectorOptions.Default with
         {
             InputSize = DetectorInputSize > 0 ? DetectorInputSize : DetectorOptions.Default.InputSize,

@@ -79,6 +79,23 @@ public sealed class CliTests : IDisposable
         Assert.Contains("cannot be used with faceplugin_fr_feature", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Two_embedders_fuse_into_a_model_of_its_own()
+    {
+        string[] fused = ["--detector", Shared.Model("yunet_s_dynamic.onnx"), "--embedder", Shared.Model("faceplugin_fr_feature.onnx"), "--embedder", Shared.Model("mobilefacenet_b.onnx")];
+        var (code, stdout, stderr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--json", .. fused]);
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.True(json.GetProperty("match").GetBoolean());
+        Assert.Contains("faceplugin_fr_feature+mobilefacenet_b", json.GetProperty("threshold").GetProperty("source").GetString(), StringComparison.Ordinal);
+
+        string gallery = Path.Combine(_dir, "g.db");
+        Assert.Equal(0, CliRunner.Run(["enroll", "Abel", Shared.LfwImage("Abel_Pacheco_0001.jpg"), "--gallery", gallery, "--detector", Shared.Model("yunet_s_dynamic.onnx"), "--embedder", Shared.Model("faceplugin_fr_feature.onnx")]).ExitCode);
+        (code, _, stderr) = CliRunner.Run(["identify", Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--gallery", gallery, .. fused]);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot be used with faceplugin_fr_feature+mobilefacenet_b", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("empty.jpg", "empty")]
     [InlineData("truncated.jpg", "truncated")]

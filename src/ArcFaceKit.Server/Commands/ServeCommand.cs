@@ -17,8 +17,8 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string? Detector { get; init; }
 
         [CommandOption("--embedder <FILE>")]
-        [Description("Embedder model. Default: the fetched faceplugin_fr_feature.")]
-        public string? Embedder { get; init; }
+        [Description("Embedder model; give it twice or more to fuse embedders (their own model, with its own thresholds). Default: the fetched faceplugin_fr_feature.")]
+        public string[] Embedders { get; init; } = [];
 
         [CommandOption("--detector-size <PIXELS>")]
         [Description("Detector input side for models of free size (YuNet, SCRFD). Default: the library's (see README).")]
@@ -74,7 +74,8 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         UnknownOptions.Refuse(context);
         var options = settings.ToOptions();
         options.Detector = settings.Detector;
-        options.Embedder = settings.Embedder;
+        options.Embedder = settings.Embedders.FirstOrDefault();
+        options.FuseWith = [.. settings.Embedders.Skip(1)];
         options.DetectorInputSize = settings.DetectorSize ?? 0;
         options.DetectorScore = settings.Score;
         options.Scoring = settings.Scoring ?? options.Scoring;

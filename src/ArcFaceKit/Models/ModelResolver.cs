@@ -38,7 +38,7 @@ public static class ModelResolver
             else
             {
                 string sha = Sha256File.Of(path);
-                manifest = KnownManifests.FirstOrDefault(m => m.PrimaryFile.Sha256 == sha)
+                manifest = KnownManifests.FirstOrDefault(m => m.Architecture != "fusion" && m.PrimaryFile.Sha256 == sha)
                     ?? throw new ModelContractException(
                         $"{path} (SHA-256 {sha}) has no manifest: write {Path.GetFileName(beside)} beside it (format in docs/model-manifest.md), or use a known model.");
             }

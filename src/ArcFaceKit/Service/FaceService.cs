@@ -70,7 +70,9 @@ public sealed class FaceService : IDisposable
         var detector = FaceDetectors.Open(options.Detector, options.Detection, inference);
         try
         {
-            return new FaceService(detector, OnnxFaceEmbedder.Open(options.Embedder, options.Embedding, inference), options);
+            return new FaceService(detector, options.FuseWith.Count == 0
+                ? FaceEmbedders.Open(options.Embedder, options.Embedding, inference)
+                : FaceEmbedders.Fuse([options.Embedder, .. options.FuseWith], options.Embedding, inference), options);
         }
         catch
         {

@@ -13,6 +13,9 @@ public sealed record FaceServiceOptions
     /// <summary>Embedder model, as for <see cref="Detector"/>.</summary>
     public required string Embedder { get; init; }
 
+    /// <summary>Further embedders fused with <see cref="Embedder"/> (<see cref="FusedFaceEmbedder"/>, in this order); empty: it alone.</summary>
+    public IReadOnlyList<string> FuseWith { get; init; } = [];
+
     /// <summary>Score, NMS, minimum face size, input size and upscale limit of the detector.</summary>
     public DetectorOptions Detection { get; init; } = DetectorOptions.Default;
 

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Models;
+
+namespace ArcFaceKit.Recognition;
+
+/// <summary>
+/// Embedding-level fusion of embedders that take the same aligned crop: each member's normalised embedding, scaled by
+/// 1/sqrt(members), concatenated. The result is unit length and its cosine is the mean of the members' cosines, so this
+/// is also score-level fusion by the mean, with the one gallery and index the single models use. It is a model of its
+/// own: its identity hashes the members' identities, and its thresholds are measured for it, never taken from a member.
+/// </summary>
+public sealed class FusedFaceEmbedder : IFaceEmbedder
+{
+    public const string Architecture = "fusion";
+
+    private readonly IFaceEmbedder[] _members;
+    private readonly float _weight;
+
+    /// <summary>
+    /// Fuses opened embedders (the fusion owns and disposes them). The manifest describes the fusion; when none is given
+    /// one is made, with the thresholds the library measured for these members if it knows them.
+    /// </summary>
+    public FusedFaceEmbedder(IReadOnlyList<IFaceEmbedder> members, ModelManifest? manifest = null)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        if (members.Count < 2)
+        {
+            throw new ArgumentException("Fusion needs at least two embedders.", nameof(members));
+        }
+
+        if (members.Any(m => m.InputSize != members[0].InputSize))
+        {
+            throw new ModelContractException($"Fused embedders must take one crop size; these take {string.Join(", ", members.Select(m => $"{m.Manifest.Name} {m.InputSize}px"))}.");
+        }
+
+        _members = [.. members];
+        _weight = 1 / MathF.Sqrt(_members.Length);
+        Dimension = _members.Sum(m => m.Dimension);
+        InputSize = _members[0].InputSize;
+        Manifest = manifest ?? Describe(_members);
+        CheckManifest(Manifest, _members);
+        Identity = new ModelIdentity(Manifest.Name, IdentityHash(_members), Manifest.PreprocessingVersion, Dimension);
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public ModelIdentity Identity { get; }
+
+    public int Dimension { get; }
+
+    public int InputSize { get; }
+
+    public IReadOnlyList<IFaceEmbedder> Members => _members;
+
+    public TimeSpan InferenceTime => _members.Aggregate(TimeSpan.Zero, (t, m) => t + m.InferenceTime);
+
+    public float[][] Embed(IReadOnlyList<RgbImage> alignedFaces) => EmbedWithNorms(alignedFaces).Embeddings;
+
+    /// <summary>The norms are the first member's: a quality signal compares faces of one model, and that model is one.</summary>
+    public (float[][] Embeddings, float[] Norms) EmbedWithNorms(IReadOnlyList<RgbImage> alignedFaces)
+    {
+        ArgumentNullException.ThrowIfNull(alignedFaces);
+        var parts = _members.Select(m => m.EmbedWithNorms(alignedFaces)).ToArray();
+        var fused = new float[alignedFaces.Count][];
+        for (int i = 0; i < fused.Length; i++)
+        {
+            fused[i] = new float[Dimension];
+            int offset = 0;
+            foreach (var (embeddings, _) in parts)
+            {
+                var part = embeddings[i];
+                for (int d = 0; d < part.Length; d++)
+                {
+                    fused[i][offset + d] = part[d] * _weight;
+                }
+
+                offset += part.Length;
+            }
+        }
+
+        return (fused, parts[0].Norms);
+    }
+
+    public void Dispose()
+    {
+        foreach (var m in _members)
+        {
+            m.Dispose();
+        }
+    }
+
+    /// <summary>The manifest of a fusion of these members: their files in order, and the thresholds the library knows for them.</summary>
+    internal static ModelManifest Describe(IReadOnlyList<IFaceEmbedder> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var files = members.Select((m, i) => m.Manifest.PrimaryFile with { Role = MemberRole(i) }).ToList();
+        var known = ModelResolver.KnownManifests.FirstOrDefault(k => k.Architecture == Architecture && k.Files.Select(f => f.Sha256).SequenceEqual(files.Select(f => f.Sha256)));
+        return new ModelManifest
+        {
+            Name = known?.Name ?? string.Join('+', members.Select(m => m.Manifest.Name)),
+            Kind = "embedder",
+            Architecture = Architecture,
+            Files = files,
+            EmbeddingDimension = members.Sum(m => m.Dimension),
+            Thresholds = known?.Thresholds ?? [],
+            Licence = string.Join("; ", members.Select(m => $"{m.Manifest.Name}: {m.Manifest.Licence}")),
+            Source = $"embedding-level fusion (equal weights) of {string.Join(" and ", members.Select(m => m.Manifest.Name))}",
+        };
+    }
+
+    /// <summary>The role of the i-th member's file in a fusion manifest.</summary>
+    internal static string MemberRole(int index) => $"member-{index + 1}";
+
+    private static void CheckManifest(ModelManifest manifest, IFaceEmbedder[] members)
+    {
+        if (manifest.Architecture != Architecture || manifest.Files.Count != members.Length
+            || !manifest.Files.Select(f => f.Sha256).SequenceEqual(members.Select(m => m.Manifest.PrimaryFile.Sha256), StringComparer.OrdinalIgnoreCase)
+            || manifest.EmbeddingDimension != members.Sum(m => m.Dimension))
+        {
+            throw new ModelContractException($"Fusion manifest '{manifest.Name}' does not describe the embedders given ({string.Join(", ", members.Select(m => m.Identity))}).");
+        }
+    }
+
+    private static string IdentityHash(IFaceEmbedder[] members) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Architecture}:{string.Join('|', members.Select(m => m.Identity.Key))}")));
+}

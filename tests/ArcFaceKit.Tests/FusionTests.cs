@@ -1,0 +1,93 @@
+using System.Numerics.Tensors;
+using ArcFaceKit.Matching;
+using ArcFaceKit.Models;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>Fusion of two real embedders: its scores are the mean of theirs, and it is a model of its own.</summary>
+public class FusionTests
+{
+    private static readonly string[] Pair = [Shared.Model("faceplugin_fr_feature.onnx"), Shared.Model("mobilefacenet_b.onnx")];
+
+    [Fact]
+    public void Fused_similarity_is_the_mean_of_the_members_similarities()
+    {
+        using var fused = FaceEmbedders.Fuse(Pair);
+        using var first = OnnxFaceEmbedder.Open(Pair[0]);
+        using var second = OnnxFaceEmbedder.Open(Pair[1]);
+        var crops = new[] { "Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg", "Dean_Barker_0001.jpg" }.Select(RecognitionTests.Crop).ToList();
+        var f = fused.Embed(crops);
+        var a = first.Embed(crops);
+        var b = second.Embed(crops);
+        Assert.Equal(512 + 128, fused.Dimension);
+        Assert.All(f, e => Assert.Equal(1f, TensorPrimitives.Norm(e), 4));
+        foreach (var (i, j) in new[] { (0, 1), (0, 2), (1, 2) })
+        {
+            float expected = (CosineSimilarity.Between(a[i], a[j]) + CosineSimilarity.Between(b[i], b[j])) / 2;
+            Assert.Equal(expected, CosineSimilarity.Between(f[i], f[j]), 4);
+        }
+
+        Assert.Equal(first.EmbedWithNorms(crops).Norms, fused.EmbedWithNorms(crops).Norms);
+    }
+
+    [Fact]
+    public void A_fusion_has_its_own_identity_and_the_thresholds_measured_for_it()
+    {
+        using var fused = FaceEmbedders.Fuse(Pair);
+        using var reversed = FaceEmbedders.Fuse([Pair[1], Pair[0]]);
+        using var single = OnnxFaceEmbedder.Open(Pair[0]);
+        Assert.NotEqual(single.Identity.Key, fused.Identity.Key);
+        Assert.NotEqual(reversed.Identity.Key, fused.Identity.Key);
+        Assert.Equal(640, fused.Identity.Dimension);
+
+        // The built-in thresholds are the fusion's own, from its LFW run, not a member's.
+        var far = fused.Manifest.Threshold(ModelManifest.FarThreshold);
+        Assert.NotNull(far);
+        Assert.Contains("faceplugin_fr_feature+mobilefacenet_b", far.Source, StringComparison.Ordinal);
+        Assert.NotEqual(single.Manifest.Threshold(ModelManifest.FarThreshold)!.Cosine, far.Cosine);
+        Assert.Empty(reversed.Manifest.Thresholds);
+    }
+
+    [Fact]
+    public void A_fusion_manifest_opens_its_members_from_beside_it_and_refuses_a_changed_member()
+    {
+        string dir = Directory.CreateTempSubdirectory("arcfacekit-test-").FullName;
+        try
+        {
+            foreach (var path in Pair)
+            {
+                File.Copy(path, Path.Combine(dir, Path.GetFileName(path)));
+            }
+
+            string manifestPath = Path.Combine(dir, "fused.manifest.json");
+            string identity;
+            using (var fused = FaceEmbedders.Fuse(Pair))
+            {
+                File.WriteAllText(manifestPath, fused.Manifest.ToJson());
+                identity = fused.Identity.Key;
+            }
+
+            using (var reopened = FaceEmbedders.Open(manifestPath))
+            {
+                Assert.IsType<FusedFaceEmbedder>(reopened);
+                Assert.Equal(identity, reopened.Identity.Key);
+            }
+
+            // Another model under a member's name: the manifest's SHA-256 no longer matches.
+            File.Copy(Shared.Model("mobilefacenet_a.onnx"), Path.Combine(dir, Path.GetFileName(Pair[1])), overwrite: true);
+            var e = Assert.Throws<ModelContractException>(() => FaceEmbedders.Open(manifestPath));
+            Assert.Contains("does not describe the embedders given", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void One_embedder_is_no_fusion()
+    {
+        Assert.Throws<ArgumentException>(() => new FusedFaceEmbedder([Shared.MobileFaceNet]));
+    }
+}
