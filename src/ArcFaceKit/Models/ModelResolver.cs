@@ -8,10 +8,15 @@ namespace ArcFaceKit.Models;
 /// </summary>
 public static class ModelResolver
 {
-    private static readonly Lazy<IReadOnlyList<ModelManifest>> Known = new(LoadKnown);
+    private static readonly Lazy<List<ModelManifest>> Known = new(LoadKnown);
+    private static readonly Lazy<List<ModelManifest>> Singles = new(() => [.. Known.Value.Where(m => m.Architecture != "fusion")]);
+    private static readonly Lazy<List<ModelManifest>> Fusions = new(() => [.. Known.Value.Where(m => m.Architecture == "fusion")]);
 
     /// <summary>Manifests this library ships for models whose contracts were checked (../shared/models, the npm default set).</summary>
-    public static IReadOnlyList<ModelManifest> KnownManifests => Known.Value;
+    public static IReadOnlyList<ModelManifest> KnownManifests => Singles.Value;
+
+    /// <summary>Fusions of known models whose thresholds the library measured (found by their members, never by a file).</summary>
+    internal static IReadOnlyList<ModelManifest> KnownFusions => Fusions.Value;
 
     public static ResolvedModel Resolve(string path, string expectedKind)
     {
@@ -38,7 +43,7 @@ public static class ModelResolver
             else
             {
                 string sha = Sha256File.Of(path);
-                manifest = KnownManifests.FirstOrDefault(m => m.Architecture != "fusion" && m.PrimaryFile.Sha256 == sha)
+                manifest = KnownManifests.FirstOrDefault(m => m.PrimaryFile.Sha256 == sha)
                     ?? throw new ModelContractException(
                         $"{path} (SHA-256 {sha}) has no manifest: write {Path.GetFileName(beside)} beside it (format in docs/model-manifest.md), or use a known model.");
             }

@@ -96,7 +96,7 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     {
         ArgumentNullException.ThrowIfNull(members);
         var files = members.Select((m, i) => m.Manifest.PrimaryFile with { Role = MemberRole(i) }).ToList();
-        var known = ModelResolver.KnownManifests.FirstOrDefault(k => k.Architecture == Architecture && k.Files.Select(f => f.Sha256).SequenceEqual(files.Select(f => f.Sha256)));
+        var known = ModelResolver.KnownFusions.FirstOrDefault(k => k.Files.Select(f => f.Sha256).SequenceEqual(files.Select(f => f.Sha256)));
         return new ModelManifest
         {
             Name = known?.Name ?? string.Join('+', members.Select(m => m.Manifest.Name)),
