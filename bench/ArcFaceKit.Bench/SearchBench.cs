@@ -1,76 +1,82 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using ArcFaceKit.Recognition;
 using ArcFaceKit.Search;
 
 namespace ArcFaceKit.Bench;
 
-/// <summary>Exact top-10 search over 100k gallery entries: queries/s of the SIMD index against a scalar loop in the same run.</summary>
+/// <summary>
+/// Exact top-10 search: the fp32 index (one core) and the 8-bit index (every core, half-precision re-scoring) on random
+/// unit vectors, each with the bytes it reads a second next to the machine's read bandwidth probed in the same run.
+/// </summary>
 internal static class SearchBench
 {
-    private const int Entries = 100_000;
-    private const int Queries = 200;
+    private const int Queries = 50;
 
     public static void Run(BenchOptions options)
     {
-        Console.WriteLine($"search: exact top-10 over {Entries:N0} entries, {Queries} queries a repeat, {options.Repeats} repeats, medians");
-        foreach (int dim in new[] { 128, 512 })
+        int[] sizes = List(options.Value("--n") ?? "100000");
+        int[] dims = List(options.Value("--dim") ?? "128,512");
+        var (oneCore, allCores) = Bandwidth(options.Repeats);
+        Console.WriteLine($"search: exact top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}");
+        foreach (int n in sizes)
         {
-            var rng = new Random(1);
-            var index = new ExactFaceIndex(dim);
-            var flat = new float[Entries * dim];
-            for (int i = 0; i < Entries; i++)
+            foreach (int dim in dims)
             {
-                var v = RandomUnit(rng, dim);
-                index.Upsert(i, v);
-                v.CopyTo(flat, i * dim);
-            }
+                var rng = new Random(1);
+                var fp32 = new ExactFaceIndex(dim);
+                var int8 = new Int8FaceIndex(dim);
+                for (int i = 0; i < n; i++)
+                {
+                    var v = RandomUnit(rng, dim);
+                    fp32.Upsert(i, v);
+                    int8.Upsert(i, v);
+                }
 
-            var queries = Enumerable.Range(0, Queries).Select(_ => RandomUnit(rng, dim)).ToList();
-            double simd = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => index.Search(q, 10)[0].Id, queries)));
-            double scalar = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => ScalarTop1(flat, dim, q), queries)));
-            if (queries.Any(q => index.Search(q, 1)[0].Id != ScalarTop1(flat, dim, q)))
-            {
-                throw new InvalidOperationException("SIMD and scalar search disagree.");
+                var queries = Enumerable.Range(0, Queries).Select(_ => RandomUnit(rng, dim)).ToList();
+                double exactQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => fp32.Search(q, 10), queries)));
+                double int8Qps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8.Search(q, 10), queries)));
+                double recall = queries.Average(q => fp32.Search(q, 10).Select(h => h.Id).Intersect(int8.Search(q, 10).Select(h => h.Id)).Count() / 10.0);
+                double exactGbs = exactQps * n * dim * 4 / 1e9, int8Gbs = int8Qps * n * ((dim + 31) / 32 * 32) / 1e9;
+                Console.WriteLine($"  {n:N0} x {dim}-d: fp32 {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x; recall@10 vs fp32 {recall * 100:F2}%; {(dim * 1.5) + 4:F0} bytes a vector against {dim * 4}");
             }
-
-            Console.WriteLine($"  {dim}-d: {simd,8:F0} queries/s (scalar loop baseline {scalar:F0} queries/s, {simd / scalar:F1}x)");
         }
     }
 
-    private static double Qps(Func<float[], long> search, List<float[]> queries)
+    private static double Qps(Func<float[], IReadOnlyList<SearchHit>> search, List<float[]> queries)
     {
         var watch = Stopwatch.StartNew();
         long sink = 0;
         foreach (var q in queries)
         {
-            sink += search(q);
+            sink += search(q)[0].Id;
         }
 
         GC.KeepAlive(sink);
         return queries.Count / watch.Elapsed.TotalSeconds;
     }
 
-    private static long ScalarTop1(float[] flat, int dim, float[] q)
+    /// <summary>The physical limit: GB/s of a SIMD sum over 1 GB, on one core and on every core.</summary>
+    private static (double OneCore, double AllCores) Bandwidth(int repeats)
     {
-        long best = -1;
-        float bestScore = float.MinValue;
-        for (int i = 0; i < flat.Length / dim; i++)
+        var data = new float[256 * 1024 * 1024];
+        data.AsSpan().Fill(1);
+        double Probe(int threads) => Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
         {
-            float s = 0;
-            for (int d = 0; d < dim; d++)
+            var watch = Stopwatch.StartNew();
+            var sums = new float[threads];
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
-                s += flat[(i * dim) + d] * q[d];
-            }
-
-            if (s > bestScore)
-            {
-                bestScore = s;
-                best = i;
-            }
-        }
-
-        return best;
+                int chunk = data.Length / threads;
+                sums[t] = TensorPrimitives.Sum(data.AsSpan(t * chunk, chunk));
+            });
+            GC.KeepAlive(sums);
+            return data.Length * 4.0 / 1e9 / watch.Elapsed.TotalSeconds;
+        }));
+        return (Probe(1), Probe(Environment.ProcessorCount));
     }
+
+    private static int[] List(string text) => [.. text.Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture))];
 
     private static float[] RandomUnit(Random rng, int dim)
     {

@@ -12,6 +12,7 @@ app.Configure(config =>
     config.AddCommand<DetectCommand>("detect").WithDescription("Find faces (box, 5 landmarks, score); optionally draw them into a PNG.");
     config.AddCommand<AlignCommand>("align").WithDescription("Write the aligned 112x112 crop of every face as PNG.");
     config.AddCommand<EmbedCommand>("embed").WithDescription("Embed every face of a folder of images: JSON lines, plus .npy and names file on request.");
+    config.AddCommand<ClusterCommand>("cluster").WithDescription("Group the faces of a folder of photos into people: JSON, a contact sheet per person, an overview.");
     config.AddCommand<VerifyCommand>("verify").WithDescription("1:1: are the main faces of two images the same person?");
     config.AddCommand<EnrollCommand>("enroll").WithDescription("Add a person to the gallery from one or more images (one face each).");
     config.AddCommand<IdentifyCommand>("identify").WithDescription("1:N: who is each face in an image, by gallery search?");
@@ -25,6 +26,7 @@ app.Configure(config =>
     {
         e.SetDescription("Measure accuracy the way the field does.");
         e.AddCommand<EvalLfwCommand>("lfw").WithDescription("LFW View 2, 10-fold: accuracy, best threshold, TAR at FAR 1e-3, ROC plot.");
+        e.AddCommand<EvalClusterCommand>("cluster").WithDescription("Cluster labelled photos into people: pairwise and BCubed precision, recall, F1, beside DBSCAN with Immich's and PhotoPrism's defaults.");
         e.AddCommand<EvalIdentifyCommand>("identify").WithDescription("Rank-1/rank-5 identification with distractors (people with one photo) on LFW-named photos.");
     });
     config.AddBranch("models", m =>

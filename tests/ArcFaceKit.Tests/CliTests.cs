@@ -96,6 +96,40 @@ public sealed class CliTests : IDisposable
         Assert.Contains("cannot be used with faceplugin_fr_feature+mobilefacenet_b", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Cluster_writes_people_contact_sheets_and_noise_for_a_folder()
+    {
+        string photos = Path.Combine(_dir, "photos"), output = Path.Combine(_dir, "people");
+        Directory.CreateDirectory(Path.Combine(photos, "trip"));
+        foreach (var person in new[] { "Norah_Jones", "Muhammad_Ali", "Tom_Ridge" })
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Shared.Lfw, "images"), person + "_*.jpg").Order(StringComparer.Ordinal).Take(3))
+            {
+                File.Copy(file, Path.Combine(photos, "trip", Path.GetFileName(file)));
+            }
+        }
+
+        File.Copy(Shared.LfwImage("Dean_Barker_0001.jpg"), Path.Combine(photos, "Dean_Barker_0001.jpg"));
+        File.WriteAllText(Path.Combine(photos, "broken.jpg"), "not an image");
+        var (code, stdout, stderr) = CliRunner.Run(["cluster", photos, "--out", output, "--json", .. Models]);
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        var people = json.GetProperty("people").EnumerateArray().ToList();
+        Assert.Equal(3, people.Count);
+        foreach (var person in people)
+        {
+            var files = person.GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("file").GetString()!).ToList();
+            Assert.Equal(3, files.Count);
+            Assert.Single(files.Select(f => Evaluation.LfwIdentification.PersonOf(f)).Distinct());
+            Assert.True(File.Exists(Path.Combine(output, person.GetProperty("sheet").GetString()!)));
+        }
+
+        Assert.Equal("Dean_Barker_0001.jpg", Assert.Single(json.GetProperty("noise").EnumerateArray()).GetProperty("file").GetString());
+        Assert.Contains("broken.jpg", Assert.Single(json.GetProperty("skipped").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "overview.png")));
+        Assert.Equal(stdout.Trim(), File.ReadAllText(Path.Combine(output, "people.json")).Trim());
+    }
+
     [Theory]
     [InlineData("empty.jpg", "empty")]
     [InlineData("truncated.jpg", "truncated")]
@@ -160,7 +194,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Every_command_documents_itself()
     {
-        foreach (var command in new[] { "detect", "align", "embed", "verify", "enroll", "identify", "gallery list", "gallery remove", "eval lfw", "eval identify", "models fetch" })
+        foreach (var command in new[] { "detect", "align", "embed", "verify", "enroll", "identify", "gallery list", "gallery remove", "eval lfw", "eval identify", "eval cluster", "cluster", "models fetch" })
         {
             var (code, stdout, _) = CliRunner.Run([.. command.Split(' '), "--help"]);
             Assert.Equal(0, code);

@@ -11,8 +11,6 @@ namespace ArcFaceKit.Cli.Commands;
 /// <summary>Embeds every face of a folder of images into JSON lines (and optionally an .npy matrix with a names file).</summary>
 public sealed class EmbedCommand : Command<EmbedCommand.Settings>
 {
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
-
     public sealed class Settings : ModelSettings
     {
         [CommandArgument(0, "<FOLDER>")]
@@ -39,62 +37,21 @@ public sealed class EmbedCommand : Command<EmbedCommand.Settings>
             throw new UsageException("--out FILE is required.");
         }
 
-        var files = Directory.EnumerateFiles(settings.Folder, "*", SearchOption.AllDirectories)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
+        var files = FolderFaces.Files(settings.Folder);
         using var service = settings.OpenService();
         var rows = new List<(string File, int Face, float[] Embedding)>();
         var skipped = new List<string>();
         AtomicFile.Write(settings.Out, stream =>
         {
             using var writer = new StreamWriter(stream);
-            void Work(Action<int> advance)
+            skipped = FolderFaces.Analyze(service, settings.Folder, files, settings.Batch, settings.Json, (file, faces) =>
             {
-                for (int start = 0; start < files.Count; start += settings.Batch)
+                for (int k = 0; k < faces.Count; k++)
                 {
-                    var chunk = files.Skip(start).Take(settings.Batch).ToList();
-                    var images = new List<RgbImage>();
-                    var names = new List<string>();
-                    foreach (var f in chunk)
-                    {
-                        try
-                        {
-                            images.Add(service.DecodeFile(f));
-                            names.Add(f);
-                        }
-                        catch (ImageDecodeException e)
-                        {
-                            skipped.Add(e.Message);
-                        }
-                    }
-
-                    var results = service.AnalyzeBatchAsync(images, cancel: cancellationToken).GetAwaiter().GetResult();
-                    for (int i = 0; i < names.Count; i++)
-                    {
-                        string rel = Path.GetRelativePath(settings.Folder, names[i]);
-                        for (int k = 0; k < results[i].Count; k++)
-                        {
-                            var r = results[i][k];
-                            writer.WriteLine(JsonSerializer.Serialize(new { file = rel, face = k, model = service.Embedder.Identity.Key, detection = FaceJson.From(r.Face), embedding = r.Embedding }, JsonShapes.Options));
-                            rows.Add((rel, k, r.Embedding));
-                        }
-                    }
-
-                    advance(chunk.Count);
+                    writer.WriteLine(JsonSerializer.Serialize(new { file, face = k, model = service.Embedder.Identity.Key, detection = FaceJson.From(faces[k].Face), embedding = faces[k].Embedding }, JsonShapes.Options));
+                    rows.Add((file, k, faces[k].Embedding));
                 }
-            }
-
-            if (settings.Json)
-            {
-                Work(_ => { });
-            }
-            else
-            {
-                AnsiConsole.Progress().Start(ctx =>
-                {
-                    var task = ctx.AddTask("embedding", maxValue: Math.Max(files.Count, 1));
-                    Work(n => task.Increment(n));
-                });
-            }
+            }, cancellationToken);
         });
         if (settings.Npy is not null)
         {

@@ -27,6 +27,10 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
         [Description("Photos enrolled per gallery identity (people with more than N photos are in the gallery). Default 1.")]
         public int GalleryPhotos { get; init; } = 1;
 
+        [CommandOption("--reject <PERCENTS>")]
+        [Description("Also report rank-1 with the lowest-quality N% of the gallery people's photos rejected (quality score; distractors kept), comma-separated, e.g. 1,5.")]
+        public string? Reject { get; init; }
+
         [CommandOption("--scoring <RULES>")]
         [Description("1:N scoring rules to report, comma-separated: best-face, mean-template, both. Default: the library's.")]
         public string? Scoring { get; init; }
@@ -41,31 +45,33 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
 
         int[] counts = [.. settings.Distractors.Split(',').Select(t => int.Parse(t, System.Globalization.CultureInfo.InvariantCulture))];
         SubjectScoring[] scorings = settings.Scoring is null ? [SubjectScorings.Default] : [.. settings.Scoring.Split(',').Select(SubjectScorings.Parse)];
-        var photos = settings.Labels is null
-            ? [.. Directory.EnumerateFiles(settings.Images, "*.jpg").Select(p => (p, LfwIdentification.PersonOf(p)))]
-            : LfwIdentification.ReadLabels(settings.Labels, settings.Images);
+        var photos = LfwIdentification.LabelledPhotos(settings.Images, settings.Labels);
         var used = LfwIdentification.PhotosUsed(photos, counts, settings.GalleryPhotos);
         using var service = settings.OpenService();
-        var embeddings = new Dictionary<string, float[]?>();
+        var rated = new Dictionary<string, (float[] Embedding, Quality.FaceQuality Quality)?>();
         if (settings.Json)
         {
-            embeddings = ImageEmbeddings.Compute(service, used);
+            rated = ImageEmbeddings.ComputeRated(service, used);
         }
         else
         {
             AnsiConsole.Progress().Start(ctx =>
             {
                 var task = ctx.AddTask("photos", maxValue: used.Count);
-                embeddings = ImageEmbeddings.Compute(service, used, new Progress<int>(done => task.Value = done));
+                rated = ImageEmbeddings.ComputeRated(service, used, new Progress<int>(done => task.Value = done));
             });
         }
 
+        var embeddings = rated.ToDictionary(kv => kv.Key, kv => kv.Value?.Embedding);
         var reports = scorings.Select(s => (Scoring: s, Reports: LfwIdentification.Run(embeddings, photos, counts, settings.GalleryPhotos, s))).ToList();
+        var quality = rated.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.Value.Quality.Score);
+        double[] fractions = settings.Reject is null ? [] : [.. settings.Reject.Split(',').Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) / 100)];
+        var rejections = fractions.Select(f => (Fraction: f, Reports: LfwIdentification.Run(embeddings, LfwIdentification.RejectLowest(photos, quality, f, counts, settings.GalleryPhotos), counts, settings.GalleryPhotos, scorings[0]))).ToList();
         if (settings.Json)
         {
-            Output.Json(reports.SelectMany(r => r.Reports.Select(x => new
+            object Row(SubjectScoring scoring, IdentificationReport x, double rejected) => new
             {
-                scoring = r.Scoring.Name(),
+                scoring = scoring.Name(),
                 galleryPhotos = settings.GalleryPhotos,
                 x.Probes,
                 x.GalleryIdentities,
@@ -74,7 +80,10 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
                 x.Rank5,
                 x.ProbesWithoutFace,
                 x.IdentitiesWithoutGalleryFace,
-            })));
+                rejected,
+            };
+
+            Output.Json(reports.SelectMany(r => r.Reports.Select(x => Row(r.Scoring, x, 0))).Concat(rejections.SelectMany(r => r.Reports.Select(x => Row(scorings[0], x, r.Fraction)))));
             return 0;
         }
 
@@ -85,6 +94,14 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
             foreach (var r in list.DistinctBy(r => r.Distractors))
             {
                 AnsiConsole.MarkupLine($"{scoring.Name(),-13} distractors {r.Distractors,6}: rank-1 [bold]{r.Rank1 * 100:F2}%[/], rank-5 {r.Rank5 * 100:F2}%");
+            }
+        }
+
+        foreach (var (fraction, list) in rejections)
+        {
+            foreach (var r in list.DistinctBy(r => r.Distractors))
+            {
+                AnsiConsole.MarkupLine($"{scorings[0].Name(),-13} distractors {r.Distractors,6}, lowest {fraction * 100:0.#}% by quality rejected ({r.Probes} probes left): rank-1 [bold]{r.Rank1 * 100:F2}%[/], rank-5 {r.Rank5 * 100:F2}%");
             }
         }
 

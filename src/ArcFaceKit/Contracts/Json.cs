@@ -108,3 +108,14 @@ public static class JsonShapes
         return options;
     }
 }
+
+/// <summary>A face found by clustering: where it is (file, face index, box) and its image quality (0..1, FaceQuality.ImageScore).</summary>
+public sealed record ClusteredFaceJson(string File, int Face, BoxJson Box, float Quality);
+
+/// <summary>One person found by clustering: its representative face (nearest the centroid), every face, and its contact sheet when one was written.</summary>
+public sealed record PersonJson(int Id, ClusteredFaceJson Representative, IReadOnlyList<ClusteredFaceJson> Faces, string? Sheet);
+
+/// <summary>A clustered collection: the people, the faces in no person (noise), faces left out for poor quality, and images that could not be read.</summary>
+public sealed record ClusterResponse(
+    string Model, float Threshold, int MinFaces, int Images, int Faces,
+    IReadOnlyList<PersonJson> People, IReadOnlyList<ClusteredFaceJson> Noise, IReadOnlyList<ClusteredFaceJson> PoorQuality, IReadOnlyList<string> Skipped);

@@ -35,6 +35,27 @@ public static partial class LfwIdentification
         [.. File.ReadLines(labelsFile).Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f.Length == 2 && f[0] != "image").Select(f => (Path.Combine(imagesDirectory, f[0]), f[1]))];
 
+    /// <summary>The photos of a folder with their people: from a labels file when given, else from LFW-style file names (Person_Name_0001.jpg), in ordinal order.</summary>
+    public static IReadOnlyList<(string Path, string Person)> LabelledPhotos(string imagesDirectory, string? labelsFile) =>
+        labelsFile is not null
+            ? ReadLabels(labelsFile, imagesDirectory)
+            : [.. Directory.EnumerateFiles(imagesDirectory, "*.jpg").Order(StringComparer.Ordinal).Select(p => (p, PersonOf(p)))];
+
+    /// <summary>
+    /// The photos left once the lowest-rated <paramref name="fraction"/> of the gallery people's photos (their gallery and
+    /// probe photos, not the distractors) is rejected, ranked by <paramref name="quality"/> (photos without a face first).
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Person)> RejectLowest(IReadOnlyList<(string Path, string Person)> photos, IReadOnlyDictionary<string, float> quality, double fraction, IReadOnlyList<int> distractorCounts, int galleryPhotos)
+    {
+        ArgumentNullException.ThrowIfNull(photos);
+        ArgumentNullException.ThrowIfNull(quality);
+        var (people, _) = Split(photos, distractorCounts, galleryPhotos);
+        var candidates = people.SelectMany(p => p.Files).ToList();
+        var rejected = candidates.OrderBy(f => quality.GetValueOrDefault(f, float.NegativeInfinity)).ThenBy(f => f, StringComparer.Ordinal)
+            .Take((int)Math.Round(candidates.Count * fraction)).ToHashSet(StringComparer.Ordinal);
+        return [.. photos.Where(p => !rejected.Contains(p.Path))];
+    }
+
     /// <summary>The protocol on embeddings already computed (one per photo path, null without a face): several scorings from one pass.</summary>
     public static IReadOnlyList<IdentificationReport> Run(IReadOnlyDictionary<string, float[]?> embeddings, IReadOnlyList<(string Path, string Person)> photos,
         IReadOnlyList<int> distractorCounts, int galleryPhotos, SubjectScoring scoring)

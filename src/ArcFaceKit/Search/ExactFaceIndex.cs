@@ -5,8 +5,7 @@ namespace ArcFaceKit.Search;
 /// <summary>Exact search: every stored vector is scored (SIMD dot products over one contiguous array). Not thread-safe for writes.</summary>
 public sealed class ExactFaceIndex(int dimension) : IFaceIndex
 {
-    private readonly Dictionary<long, int> _slotOf = [];
-    private readonly List<long> _ids = [];
+    private readonly SlotIds _ids = new();
     private float[] _vectors = new float[dimension * 16];
 
     public int Dimension { get; } = dimension;
@@ -15,21 +14,11 @@ public sealed class ExactFaceIndex(int dimension) : IFaceIndex
 
     public void Upsert(long id, ReadOnlySpan<float> vector)
     {
-        if (vector.Length != Dimension)
+        SlotIds.CheckLength(vector, Dimension, "the vector");
+        int slot = _ids.SlotOf(id);
+        if ((slot + 1) * Dimension > _vectors.Length)
         {
-            throw new ArgumentException($"This index holds {Dimension}-d vectors; got {vector.Length}-d.", nameof(vector));
-        }
-
-        if (!_slotOf.TryGetValue(id, out int slot))
-        {
-            slot = _ids.Count;
-            if ((slot + 1) * Dimension > _vectors.Length)
-            {
-                Array.Resize(ref _vectors, _vectors.Length * 2);
-            }
-
-            _ids.Add(id);
-            _slotOf[id] = slot;
+            Array.Resize(ref _vectors, _vectors.Length * 2);
         }
 
         vector.CopyTo(_vectors.AsSpan(slot * Dimension, Dimension));
@@ -37,31 +26,18 @@ public sealed class ExactFaceIndex(int dimension) : IFaceIndex
 
     public bool Remove(long id)
     {
-        if (!_slotOf.Remove(id, out int slot))
+        if (!_ids.Remove(id, out int hole, out int last))
         {
             return false;
         }
 
-        // Move the last vector into the hole so storage stays contiguous.
-        int last = _ids.Count - 1;
-        if (slot != last)
-        {
-            _vectors.AsSpan(last * Dimension, Dimension).CopyTo(_vectors.AsSpan(slot * Dimension, Dimension));
-            _ids[slot] = _ids[last];
-            _slotOf[_ids[slot]] = slot;
-        }
-
-        _ids.RemoveAt(last);
+        _vectors.AsSpan(last * Dimension, Dimension).CopyTo(_vectors.AsSpan(hole * Dimension, Dimension));
         return true;
     }
 
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
     {
-        if (query.Length != Dimension)
-        {
-            throw new ArgumentException($"This index holds {Dimension}-d vectors; the query is {query.Length}-d.", nameof(query));
-        }
-
+        SlotIds.CheckLength(query, Dimension, "the query");
         k = Math.Min(k, Count);
         if (k <= 0)
         {

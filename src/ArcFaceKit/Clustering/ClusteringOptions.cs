@@ -1,0 +1,23 @@
+namespace ArcFaceKit.Clustering;
+
+/// <summary>How faces are grouped into people.</summary>
+public sealed record ClusteringOptions
+{
+    /// <summary>
+    /// A face joins the person whose centroid (the normalised mean of its faces) is at least this similar; otherwise it
+    /// starts a new person. Null: the default for the embedder (see the README's clustering measurements).
+    /// </summary>
+    public float? Threshold { get; init; }
+
+    /// <summary>People with fewer faces than this are reported as noise (faces of no person).</summary>
+    public int MinFaces { get; init; } = DefaultMinFaces;
+
+    /// <summary>Reassignment passes after the first: each face moves to its nearest centroid, then centroids are recomputed.</summary>
+    public int RefinePasses { get; init; } = DefaultRefinePasses;
+
+    public const int DefaultMinFaces = 2;
+
+    public const int DefaultRefinePasses = 1;
+
+    public static ClusteringOptions Default { get; } = new();
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using ArcFaceKit.Clustering;
+using ArcFaceKit.Service;
+
+namespace ArcFaceKit.Evaluation;
+
+/// <summary>One clustering method's scores on a labelled set, its settings and its time.</summary>
+public sealed record ClusterEvaluationRow(string Method, string Settings, ClusterMetrics Metrics, double Seconds);
+
+/// <summary>The clusterings compared on one set of photos: ours, then the photo-library baselines on the same embeddings.</summary>
+public sealed record ClusterEvaluationResult(IReadOnlyList<ClusterEvaluationRow> Rows, int Photos, IReadOnlyList<string> PhotosWithoutFace, float Threshold);
+
+/// <summary>
+/// Clusters labelled photos (one face each: the one nearest the centre) and scores the people found against the labels,
+/// beside DBSCAN as two photo libraries configure it: Immich (cosine distance 0.5, at least 3 faces) and PhotoPrism
+/// (Euclidean distance 0.64 between unit vectors, that is cosine similarity 0.7952, core 4).
+/// </summary>
+public static class ClusterEvaluation
+{
+    public const float ImmichMinSimilarity = 0.5f;
+
+    public const int ImmichMinFaces = 3;
+
+    /// <summary>Euclidean 0.64 between unit vectors: cos = 1 - d^2 / 2.</summary>
+    public const float PhotoPrismMinSimilarity = 1 - (0.64f * 0.64f / 2);
+
+    public const int PhotoPrismCore = 4;
+
+    public static ClusterEvaluationResult Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, ClusteringOptions options, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(photos);
+        ArgumentNullException.ThrowIfNull(options);
+        var rated = ImageEmbeddings.ComputeRated(service, [.. photos.Select(p => p.Path)], progress);
+        var found = photos.Where(p => rated[p.Path] is not null).ToList();
+        float threshold = options.Threshold ?? ClusteringDefaults.ThresholdFor(service.Embedder.Manifest);
+        var rows = Compare([.. found.Select(p => rated[p.Path]!.Value.Embedding)], [.. found.Select(p => rated[p.Path]!.Value.Quality.Score)], [.. found.Select(p => p.Person)], options with { Threshold = threshold });
+        return new ClusterEvaluationResult(rows, photos.Count, [.. photos.Where(p => rated[p.Path] is null).Select(p => p.Path)], threshold);
+    }
+
+    /// <summary>The methods on given embeddings; <paramref name="options"/> must name its threshold.</summary>
+    public static IReadOnlyList<ClusterEvaluationRow> Compare(IReadOnlyList<float[]> embeddings, IReadOnlyList<float> quality, IReadOnlyList<string> truth, ClusteringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        float threshold = options.Threshold ?? throw new ArgumentException("The comparison needs a threshold.", nameof(options));
+        return
+        [
+            Timed("ours", string.Create(CultureInfo.InvariantCulture, $"centroids, threshold {threshold:0.###}, min {options.MinFaces} faces"), truth, () => FaceClusterer.Cluster(embeddings, quality, threshold, options).Labels(embeddings.Count)),
+            Timed("DBSCAN (Immich)", $"Immich's defaults: cosine distance 0.5, min {ImmichMinFaces} faces", truth, () => Dbscan.Run(embeddings, ImmichMinSimilarity, ImmichMinFaces)),
+            Timed("DBSCAN (PhotoPrism)", $"PhotoPrism's defaults: Euclidean distance 0.64, core {PhotoPrismCore}", truth, () => Dbscan.Run(embeddings, PhotoPrismMinSimilarity, PhotoPrismCore)),
+        ];
+    }
+
+    private static ClusterEvaluationRow Timed(string method, string settings, IReadOnlyList<string> truth, Func<int[]> cluster)
+    {
+        var watch = Stopwatch.StartNew();
+        var labels = cluster();
+        return new ClusterEvaluationRow(method, settings, ClusterMetrics.Measure(labels, truth), watch.Elapsed.TotalSeconds);
+    }
+}
