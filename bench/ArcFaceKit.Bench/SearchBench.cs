@@ -11,7 +11,9 @@ namespace ArcFaceKit.Bench;
 /// </summary>
 internal static class SearchBench
 {
-    private const int Queries = 50;
+    private const int Queries = 64;
+
+    private const int Batch = 64;
 
     public static void Run(BenchOptions options)
     {
@@ -26,20 +28,58 @@ internal static class SearchBench
                 var rng = new Random(1);
                 var fp32 = new ExactFaceIndex(dim);
                 var int8 = new Int8FaceIndex(dim);
+                var int8OneCore = new Int8FaceIndex(dim, threads: 1);
                 for (int i = 0; i < n; i++)
                 {
                     var v = RandomUnit(rng, dim);
                     fp32.Upsert(i, v);
                     int8.Upsert(i, v);
+                    int8OneCore.Upsert(i, v);
                 }
 
                 var queries = Enumerable.Range(0, Queries).Select(_ => RandomUnit(rng, dim)).ToList();
                 double exactQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => fp32.Search(q, 10), queries)));
                 double int8Qps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8.Search(q, 10), queries)));
+                double int8OneCoreQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8OneCore.Search(q, 10), queries)));
+                var batch = queries.Take(Batch).ToList();
+                double int8BatchQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ =>
+                {
+                    var watch = Stopwatch.StartNew();
+                    GC.KeepAlive(int8.SearchMany(batch, 10));
+                    return batch.Count / watch.Elapsed.TotalSeconds;
+                }));
                 double recall = queries.Average(q => fp32.Search(q, 10).Select(h => h.Id).Intersect(int8.Search(q, 10).Select(h => h.Id)).Count() / 10.0);
                 double exactGbs = exactQps * n * dim * 4 / 1e9, int8Gbs = int8Qps * n * ((dim + 31) / 32 * 32) / 1e9;
-                Console.WriteLine($"  {n:N0} x {dim}-d: fp32 {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x; recall@10 vs fp32 {recall * 100:F2}%; {(dim * 1.5) + 4:F0} bytes a vector against {dim * 4}");
+                Console.WriteLine($"  {n:N0} x {dim}-d: fp32 {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x, on one core {int8OneCoreQps:F1}, in batches of {Batch} {int8BatchQps:F1} ({int8BatchQps / int8Qps:F1}x); recall@10 vs fp32 {recall * 100:F2}%; {(dim * 1.5) + 4:F0} bytes a vector against {dim * 4}");
+                Faiss(n, dim, options.Repeats);
             }
+        }
+    }
+
+    /// <summary>The same sizes on Debian's python3-faiss, when it is installed (bench/anchors/install.sh).</summary>
+    private static void Faiss(int n, int dim, int repeats)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "anchors", "faiss_search.py");
+        var start = new ProcessStartInfo("/usr/bin/python3", [script, $"{n}", $"{dim}", $"{Queries}", $"{repeats}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var python = File.Exists("/usr/bin/python3") ? Process.Start(start) : null;
+        if (python is null)
+        {
+            Console.WriteLine("    faiss: /usr/bin/python3 not found (bench/anchors/install.sh installs python3-faiss)");
+            return;
+        }
+
+        var stderr = python.StandardError.ReadToEndAsync();
+        while (python.StandardOutput.ReadLine() is { } line)
+        {
+            using var row = System.Text.Json.JsonDocument.Parse(line);
+            var r = row.RootElement;
+            Console.WriteLine($"    faiss {r.GetProperty("index").GetString()}, {r.GetProperty("threads").GetInt32()} thread(s), batch {r.GetProperty("batch").GetInt32()}: {r.GetProperty("queries_per_s").GetDouble(),8:F1} queries/s, recall@10 {r.GetProperty("recall_at_10").GetDouble() * 100:F2}%");
+        }
+
+        python.WaitForExit();
+        if (python.ExitCode != 0)
+        {
+            Console.WriteLine($"    faiss: not run ({stderr.Result.Trim().Split('\n')[^1]}; bench/anchors/install.sh installs python3-faiss)");
         }
     }
 

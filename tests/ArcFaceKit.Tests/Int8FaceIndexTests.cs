@@ -28,6 +28,28 @@ public class Int8FaceIndexTests
     }
 
     [Fact]
+    public void A_batch_of_queries_gets_the_answers_of_one_at_a_time()
+    {
+        var rng = new Random(9);
+        var index = new Int8FaceIndex(96);
+        for (int i = 0; i < 20_000; i++)
+        {
+            index.Upsert(i, RandomUnit(rng, 96));
+        }
+
+        // More than one block of 64, and queries near stored vectors.
+        var queries = Enumerable.Range(0, 70).Select(i => Near(RandomUnit(rng, 96), rng)).ToList();
+        var batch = index.SearchMany(queries, 5);
+        Assert.Equal(queries.Count, batch.Count);
+        for (int i = 0; i < queries.Count; i++)
+        {
+            Assert.Equal(index.Search(queries[i], 5), batch[i]);
+        }
+
+        Assert.Empty(new Int8FaceIndex(96).SearchMany(queries, 5)[0]);
+    }
+
+    [Fact]
     public void Removed_and_replaced_vectors_are_searched_as_they_are_now()
     {
         var rng = new Random(5);

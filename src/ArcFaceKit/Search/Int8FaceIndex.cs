@@ -11,23 +11,32 @@ namespace ArcFaceKit.Search;
 /// x ~ scale * code, |error| at most scale / 2 a component), keeps the best candidates by that approximate score, and
 /// re-scores them from half-precision copies. The answer is checked against the approximation's error bound and the
 /// candidate list widened until it provably holds the true top k, so the ranking is the half-precision one. Large
-/// indexes are scanned on every core. 1.5 bytes a dimension (codes and copies); not thread-safe for writes.
+/// indexes are scanned on every core, and batches of queries in one pass. 1.5 bytes a dimension (codes and copies);
+/// not thread-safe for writes.
 /// </summary>
 public sealed class Int8FaceIndex : IFaceIndex
 {
     private const int ParallelFrom = 16_384;
 
+    // Queries scanned together: their codes (32 KB at 512-d) stay in the core's caches while each stored vector is read once.
+    private const int Block = 64;
+
     private readonly SlotIds _ids = new();
     private readonly int _stride;
+    private readonly int _threads;
     private byte[] _codes;
     private float[] _scales;
     private Half[] _copies;
     private float _largestScale;
 
-    public Int8FaceIndex(int dimension)
+    /// <param name="dimension">The vectors' length.</param>
+    /// <param name="threads">Cores a large scan is split over; 0: every core.</param>
+    public Int8FaceIndex(int dimension, int threads = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         Dimension = dimension;
+        _threads = threads > 0 ? threads : Environment.ProcessorCount;
         _stride = (dimension + 31) / 32 * 32;
         _codes = new byte[_stride * 16];
         _scales = new float[16];
@@ -68,94 +77,143 @@ public sealed class Int8FaceIndex : IFaceIndex
         return true;
     }
 
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k)
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k) => SearchMany([query.ToArray()], k)[0];
+
+    /// <summary>
+    /// The top k of each query, as <see cref="Search"/> answers it, for a batch: each block of up to 64 queries reads the
+    /// codes once, so a batch costs far less a query than one query at a time (bulk identification, evaluation).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchMany(IReadOnlyList<float[]> queries, int k)
     {
-        SlotIds.CheckLength(query, Dimension, "the query");
-        k = Math.Min(k, Count);
-        if (k <= 0)
+        ArgumentNullException.ThrowIfNull(queries);
+        foreach (var q in queries)
         {
-            return [];
+            SlotIds.CheckLength(q, Dimension, "the query");
         }
 
+        k = Math.Min(k, Count);
+        var results = new IReadOnlyList<SearchHit>[queries.Count];
+        if (k <= 0)
+        {
+            Array.Fill(results, []);
+            return results;
+        }
+
+        for (int start = 0; start < queries.Count; start += Block)
+        {
+            var block = queries.Skip(start).Take(Block).Select(Encode).ToArray();
+            for (int candidates = Math.Min(Math.Max(16 * k, 256), Count); block.Length > 0; candidates = Math.Min(candidates * 4, Count))
+            {
+                var scans = Scan(block, candidates);
+                var unproven = new List<QueryCode>();
+                for (int i = 0; i < block.Length; i++)
+                {
+                    var hits = Rescore(scans[i].Slots, block[i].Exact, k);
+
+                    // Every vector left out scored at most Worst approximately, so at most Worst + Bound exactly.
+                    if (candidates == Count || hits[^1].Similarity >= scans[i].Worst + block[i].Bound)
+                    {
+                        results[block[i].Index + start] = hits;
+                    }
+                    else
+                    {
+                        unproven.Add(block[i]);
+                    }
+                }
+
+                block = [.. unproven];
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>A query as the scan reads it: codes, their sum, scale, its error bound, the exact vector, its place in the block.</summary>
+    private sealed record QueryCode(int Index, sbyte[] Code, int Sum, float Scale, float Bound, float[] Exact);
+
+    private QueryCode Encode(float[] query, int index)
+    {
         var code = new sbyte[_stride];
-        float queryScale = Quantize(query, MemoryMarshal.AsBytes(code.AsSpan()), bias: 0);
-        int codeSum = 0;
+        float scale = Quantize(query, MemoryMarshal.AsBytes(code.AsSpan()), bias: 0);
+        int sum = 0;
         foreach (sbyte c in code)
         {
-            codeSum += c;
+            sum += c;
         }
 
         // |approximate - re-scored| for any stored unit vector x (components at most 127 scales): the query's rounding
         // against |x|_1 <= sqrt(d), the vector's against |q|_1, both together, and the half-precision copy's rounding.
-        float queryMass = TensorPrimitives.SumOfMagnitudes(query);
-        float bound = (queryScale / 2 * MathF.Sqrt(Dimension)) + (_largestScale / 2 * queryMass)
-            + (Dimension * queryScale * _largestScale / 4) + (queryMass * _largestScale * 127 / 2048);
-        float[] exactQuery = query.ToArray();
-        for (int candidates = Math.Max(16 * k, 256); ; candidates *= 4)
-        {
-            candidates = Math.Min(candidates, Count);
-            var (slots, worstKept) = Scan(code, codeSum, queryScale, candidates);
-            var hits = Rescore(slots, exactQuery, k);
-
-            // Every vector left out scored at most worstKept approximately, so at most worstKept + bound exactly.
-            if (candidates == Count || hits[^1].Similarity >= worstKept + bound)
-            {
-                return hits;
-            }
-        }
+        float mass = TensorPrimitives.SumOfMagnitudes(query);
+        float bound = (scale / 2 * MathF.Sqrt(Dimension)) + (_largestScale / 2 * mass)
+            + (Dimension * scale * _largestScale / 4) + (mass * _largestScale * 127 / 2048);
+        return new QueryCode(index, code, sum, scale, bound, query);
     }
 
-    /// <summary>The slots of the best <paramref name="count"/> approximate scores, and the lowest of those scores.</summary>
-    private (int[] Slots, float Worst) Scan(sbyte[] code, int codeSum, float queryScale, int count)
+    /// <summary>For each query, the slots of its best <paramref name="count"/> approximate scores and the lowest of those; one pass over the codes.</summary>
+    private (int[] Slots, float Worst)[] Scan(QueryCode[] queries, int count)
     {
         int n = Count;
-        int parts = n >= ParallelFrom ? Environment.ProcessorCount : 1;
-        var heaps = new PriorityQueue<int, float>[parts];
+        int parts = n >= ParallelFrom ? _threads : 1;
+        var heaps = new PriorityQueue<int, float>[parts, queries.Length];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             int from = (int)((long)n * part / parts), to = (int)((long)n * (part + 1) / parts);
-            var heap = new PriorityQueue<int, float>(count + 1);
-            float worst = float.NegativeInfinity;
+            var worst = new float[queries.Length];
+            Array.Fill(worst, float.NegativeInfinity);
+            for (int q = 0; q < queries.Length; q++)
+            {
+                heaps[part, q] = new PriorityQueue<int, float>(count + 1);
+            }
+
             ref byte codes = ref MemoryMarshal.GetArrayDataReference(_codes);
-            ref sbyte query = ref MemoryMarshal.GetArrayDataReference(code);
             for (int slot = from; slot < to; slot++)
             {
-                int dot = Dot(ref Unsafe.Add(ref codes, (nint)slot * _stride), ref query, _stride) - (128 * codeSum);
-                float s = dot * queryScale * _scales[slot];
-                if (s <= worst)
+                ref byte stored = ref Unsafe.Add(ref codes, (nint)slot * _stride);
+                for (int q = 0; q < queries.Length; q++)
                 {
-                    continue;
-                }
+                    var query = queries[q];
+                    int dot = Dot(ref stored, ref MemoryMarshal.GetArrayDataReference(query.Code), _stride) - (128 * query.Sum);
+                    float s = dot * query.Scale * _scales[slot];
+                    if (s <= worst[q])
+                    {
+                        continue;
+                    }
 
-                if (heap.Count < count)
-                {
-                    heap.Enqueue(slot, s);
-                }
-                else
-                {
-                    heap.DequeueEnqueue(slot, s);
-                }
+                    var heap = heaps[part, q];
+                    if (heap.Count < count)
+                    {
+                        heap.Enqueue(slot, s);
+                    }
+                    else
+                    {
+                        heap.DequeueEnqueue(slot, s);
+                    }
 
-                if (heap.Count == count)
-                {
-                    heap.TryPeek(out _, out worst);
+                    if (heap.Count == count)
+                    {
+                        heap.TryPeek(out _, out worst[q]);
+                    }
                 }
             }
-
-            heaps[part] = heap;
         });
 
-        var all = new List<(int Slot, float Score)>(count * parts);
-        foreach (var heap in heaps)
+        var result = new (int[], float)[queries.Length];
+        for (int q = 0; q < queries.Length; q++)
         {
-            while (heap.TryDequeue(out int slot, out float score))
+            var all = new List<(int Slot, float Score)>(count * parts);
+            for (int part = 0; part < parts; part++)
             {
-                all.Add((slot, score));
+                while (heaps[part, q].TryDequeue(out int slot, out float score))
+                {
+                    all.Add((slot, score));
+                }
             }
+
+            var best = all.OrderByDescending(x => x.Score).Take(count).ToList();
+            result[q] = ([.. best.Select(x => x.Slot)], best[^1].Score);
         }
 
-        var best = all.OrderByDescending(x => x.Score).Take(count).ToList();
-        return ([.. best.Select(x => x.Slot)], best[^1].Score);
+        return result;
     }
 
     private SearchHit[] Rescore(int[] slots, float[] query, int k)
