@@ -37,7 +37,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string Loss { get; init; } = "arcface";
 
         [CommandOption("--scale <S>")]
-        public double Scale { get; init; } = 64;
+        [Description("Feature scale of the normalised heads: a number, or 'auto' for AdaCos's sqrt(2) ln(classes - 1). Default 64.")]
+        public string Scale { get; init; } = "64";
 
         [CommandOption("--margin <M>")]
         [Description("Margin of cosface (default 0.35), arcface (0.5), sphereface (integer, 4).")]
@@ -112,7 +113,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
     private static int Run<TBackbone>(TBackbone backbone, Settings s, FaceDataset train, int classes)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
     {
-        var trainer = new Trainer<TBackbone>(backbone, HeadFactory.Create(s.Loss, s.Embedding, classes, s.Scale, s.Margin), new TrainerOptions
+        var trainer = new Trainer<TBackbone>(backbone, HeadFactory.Create(s.Loss, s.Embedding, classes, FeatureScale.Parse(s.Scale, classes), s.Margin), new TrainerOptions
         {
             Epochs = s.Epochs, BatchSize = s.Batch, LearningRate = s.LearningRate, WarmupSteps = s.Warmup, Seed = s.Seed, Device = s.Device,
         });
