@@ -22,12 +22,17 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [CommandOption("--lfw-pairs <FILE>")]
         public string LfwPairs { get; init; } = "";
 
-        [CommandOption("--losses <LIST>")]
-        [Description("Comma-separated. Default softmax,center,sphereface,cosface,arcface.")]
-        public string Losses { get; init; } = "softmax,center,sphereface,cosface,arcface";
+        [CommandOption("--settings <LIST>")]
+        [Description("Comma-separated LOSS[-sSCALE][-mMARGIN], e.g. softmax,arcface-sauto-m0.4 (scale: a number or auto). Default: the sweep (README).")]
+        public string? HeadSettings { get; init; }
 
         [CommandOption("--seeds <LIST>")]
-        public string Seeds { get; init; } = "0,1";
+        [Description("Default 0,1,2.")]
+        public string Seeds { get; init; } = "0,1,2";
+
+        [CommandOption("--table-only")]
+        [Description("Train nothing: write the table from the result files already there.")]
+        public bool TableOnly { get; init; }
 
         [CommandOption("--epochs <N>")]
         public int Epochs { get; init; } = 20;
@@ -50,13 +55,15 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             Detector = settings.Detector,
             LfwImages = settings.LfwImages,
             LfwPairs = settings.LfwPairs,
-            Losses = settings.Losses.Split(','),
+            Settings = settings.HeadSettings is null ? ComparisonSetting.Sweep : [.. settings.HeadSettings.Split(',').Select(ComparisonSetting.Parse)],
             Seeds = [.. settings.Seeds.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
             Epochs = settings.Epochs,
             InputSize = settings.InputSize,
             LfwFolds = settings.LfwFolds,
         };
-        var runs = LossComparison.Run(options, settings.Out, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
+        var runs = settings.TableOnly
+            ? LossComparison.Load(options, settings.Out)
+            : LossComparison.Run(options, settings.Out, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
         Console.WriteLine(LossComparison.Table(runs, options));
         return 0;
     }

@@ -37,12 +37,77 @@ public class ExperimentTests
     }
 
     [Fact]
-    public void Loss_comparison_table_gives_mean_and_sample_sd_per_loss()
+    public void Loss_comparison_table_gives_mean_sd_and_the_paired_difference_to_softmax()
     {
-        var options = new LossComparison.Options { Data = "d", Detector = "m", LfwImages = "i", LfwPairs = "p", Seeds = [0, 1], Epochs = 3 };
-        string table = LossComparison.Table([new("arcface", 0, 0.90, 0.50, 1), new("arcface", 1, 0.92, 0.60, 1), new("softmax", 0, 0.80, 0.30, 1), new("softmax", 1, 0.80, 0.30, 1)], options);
-        Assert.Contains("| arcface | 91.00 ± 1.41 | 55.00 ± 7.07 |", table, StringComparison.Ordinal);
-        Assert.Contains("| softmax | 80.00 ± 0.00 | 30.00 ± 0.00 |", table, StringComparison.Ordinal);
+        var options = new LossComparison.Options { Data = "d", Detector = "m", LfwImages = "i", LfwPairs = "p", Epochs = 3 };
+        string table = LossComparison.Table(
+        [
+            new("arcface-sauto-m0.5", 0, 8.06, 0.90, 0.50, 1), new("arcface-sauto-m0.5", 1, 8.06, 0.92, 0.60, 1), new("arcface-sauto-m0.5", 2, 8.06, 0.94, 0.60, 1),
+            new("arcface-s64-m0.5", 0, 64, 0.70, 0.10, 1),
+            new("softmax", 0, double.NaN, 0.80, 0.30, 1), new("softmax", 1, double.NaN, 0.80, 0.30, 1), new("softmax", 2, double.NaN, 0.81, 0.30, 1),
+        ], options);
+
+        // Differences 10, 12, 13 points: mean 11.67, sd 1.53, t(2) = 4.303: half-width 3.79.
+        Assert.Contains("| **arcface-sauto-m0.5** | 8.06 | 3 | 92.00 ± 2.00 | 56.67 ± 5.77 | +11.67 (+7.87 to +15.46) |", table, StringComparison.Ordinal);
+        Assert.Contains("| arcface-s64-m0.5 | 64 | 1 | 70.00 ± 0.00 | 10.00 ± 0.00 | -10.00 (one seed) |", table, StringComparison.Ordinal);
+        Assert.Contains("| **softmax** | - | 3 | 80.33 ± 0.58 | 30.00 ± 0.00 | (reference) |", table, StringComparison.Ordinal);
         Assert.Contains("3 epochs", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_comparison_skips_finished_runs_and_makes_the_same_table_from_the_files()
+    {
+        string dir = Directory.CreateTempSubdirectory("arcfacekit-compare-").FullName;
+        try
+        {
+            var options = new LossComparison.Options
+            {
+                Data = "d", Detector = "m", LfwImages = "i", LfwPairs = "p", Epochs = 3, Seeds = [0, 1],
+                Settings = [new("softmax"), ComparisonSetting.Parse("arcface-sauto-m0.4")],
+            };
+            var trained = new List<string>();
+            ComparisonRun Fake(ComparisonSetting setting, int seed)
+            {
+                trained.Add($"{setting.Key}/{seed}");
+                return new ComparisonRun(setting.Key, seed, 8, 0.8 + (0.01 * trained.Count), 0.3, 1);
+            }
+
+            var first = LossComparison.Run(options, dir, Fake);
+            Assert.Equal(4, trained.Count);
+            string table = File.ReadAllText(Directory.GetFiles(dir, "loss-comparison-*.md").Single());
+
+            // A second sitting with one more seed trains only that seed's runs.
+            var second = LossComparison.Run(options with { Seeds = [0, 1, 2] }, dir, Fake);
+            Assert.Equal(["softmax/0", "arcface-sauto-m0.4/0", "softmax/1", "arcface-sauto-m0.4/1", "softmax/2", "arcface-sauto-m0.4/2"], trained);
+            Assert.Equal(6, second.Count);
+
+            // Nothing left to train: the same runs, the same table.
+            var third = LossComparison.Run(options with { Seeds = [0, 1, 2] }, dir, Fake);
+            Assert.Equal(6, trained.Count);
+            Assert.Equal(second, third);
+            Assert.Equal(LossComparison.Table(second, options), LossComparison.Table(LossComparison.Load(options, dir), options));
+            Assert.NotEqual(table, LossComparison.Table(second, options));
+            Assert.Equal(first, LossComparison.Load(options, dir).Where(r => r.Seed < 2).ToList());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Setting_keys_round_trip_and_the_sweep_has_both_scales()
+    {
+        foreach (var s in ComparisonSetting.Sweep)
+        {
+            Assert.Equal(s, ComparisonSetting.Parse(s.Key));
+        }
+
+        Assert.Equal(15, ComparisonSetting.Sweep.Count);
+        Assert.Contains(new ComparisonSetting("arcface", "auto", 0.4), ComparisonSetting.Sweep);
+        Assert.Contains(new ComparisonSetting("cosface", "64", 0.25), ComparisonSetting.Sweep);
+        Assert.Equal(new ComparisonSetting("norm-softmax", "32"), ComparisonSetting.Parse("norm-softmax-s32"));
+        Assert.Throws<ArgumentException>(() => ComparisonSetting.Parse("arcface-x1"));
+        Assert.Equal(4.303, LossComparison.StudentT975(2), 3);
     }
 }

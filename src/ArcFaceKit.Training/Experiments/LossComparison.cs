@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using ArcFaceKit.Evaluation;
+using ArcFaceKit.IO;
 using ArcFaceKit.Training.Backbones;
 using ArcFaceKit.Training.Data;
 using ArcFaceKit.Training.Heads;
@@ -9,12 +11,14 @@ using TorchSharp;
 
 namespace ArcFaceKit.Training.Experiments;
 
-/// <summary>One trained model of the comparison: its loss, seed and LFW figures.</summary>
-public sealed record ComparisonRun(string Loss, int Seed, double Accuracy, double TarAtFar, double Seconds);
+/// <summary>One trained model of the comparison: its setting, seed, the scale it used, and its LFW figures.</summary>
+public sealed record ComparisonRun(string Setting, int Seed, double Scale, double Accuracy, double TarAtFar, double Seconds);
 
 /// <summary>
-/// The seed's comparison: the same small backbone trained from scratch with each loss under the same budget, for
-/// several seeds, each evaluated on LFW (10-fold accuracy, TAR at FAR 1e-3); a Markdown table of mean +- sd.
+/// The seed's comparison, resumable: the same small backbone trained from scratch under each head setting and seed, each
+/// evaluated on LFW (10-fold accuracy, TAR at FAR 1e-3). Every finished run writes its result file, a run whose file
+/// exists is skipped, so a table of many runs accumulates over several sittings; the table is made from the files:
+/// mean +- sd per setting, and the paired difference to Softmax (same seeds, same data order) with its 95% interval.
 /// </summary>
 public static class LossComparison
 {
@@ -28,9 +32,9 @@ public static class LossComparison
 
         public required string LfwPairs { get; init; }
 
-        public IReadOnlyList<string> Losses { get; init; } = ["softmax", "center", "sphereface", "cosface", "arcface"];
+        public IReadOnlyList<ComparisonSetting> Settings { get; init; } = ComparisonSetting.Sweep;
 
-        public IReadOnlyList<int> Seeds { get; init; } = [0, 1];
+        public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
 
         public int InputSize { get; init; } = 64;
 
@@ -42,53 +46,146 @@ public static class LossComparison
 
         /// <summary>Folds of pairs.txt to evaluate on (10: the full protocol).</summary>
         public int LfwFolds { get; init; } = 10;
+
+        /// <summary>The training budget: runs of different budgets are kept apart (a folder each).</summary>
+        public string Budget => string.Create(CultureInfo.InvariantCulture, $"mfn{InputSize}-e{Epochs}-b{BatchSize}-lr{LearningRate}-f{LfwFolds}");
     }
 
+    /// <summary>Trains and evaluates every setting and seed not yet in <paramref name="outputDirectory"/>, then writes the table from all result files there.</summary>
     public static IReadOnlyList<ComparisonRun> Run(Options o, string outputDirectory, Action<string>? log = null)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var pairs = LfwPairs.Load(o.LfwPairs).Where(p => p.Fold < o.LfwFolds).ToList();
-        var runs = new List<ComparisonRun>();
+        ArgumentNullException.ThrowIfNull(o);
+        var pairs = new Lazy<List<LfwPair>>(() => [.. LfwPairs.Load(o.LfwPairs).Where(p => p.Fold < o.LfwFolds)]);
+        FaceDataset? train = null;
+        int loadedSeed = -1;
+        return Run(o, outputDirectory, (setting, seed) =>
+        {
+            if (loadedSeed != seed)
+            {
+                (train, _) = FaceDataset.Load(o.Data, o.InputSize, heldOutShare: 0, seed: seed);
+                loadedSeed = seed;
+            }
+
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            torch.manual_seed(seed);
+            var net = new MobileFaceNet(128, o.InputSize);
+            double scale = FeatureScale.Parse(setting.Scale ?? "64", train!.Identities.Count);
+            var trainer = new Trainer<MobileFaceNet>(net, HeadFactory.Create(setting.Loss, 128, train.Identities.Count, scale, setting.Margin),
+                new TrainerOptions { Epochs = o.Epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, WarmupSteps = 50, Seed = seed });
+            trainer.Run(train);
+            var report = LfwCheck.Evaluate(net, o.Detector, o.LfwImages, pairs.Value);
+            return new ComparisonRun(setting.Key, seed, setting.Scale is null ? double.NaN : scale, report.MeanAccuracy, report.TarAtFar, watch.Elapsed.TotalSeconds);
+        }, log);
+    }
+
+    /// <summary>The bookkeeping of <see cref="Run(Options, string, Action{string}?)"/> around any way of making one run.</summary>
+    internal static IReadOnlyList<ComparisonRun> Run(Options o, string outputDirectory, Func<ComparisonSetting, int, ComparisonRun> trainOne, Action<string>? log = null)
+    {
+        string runs = RunsDirectory(o, outputDirectory);
+        Directory.CreateDirectory(runs);
         foreach (int seed in o.Seeds)
         {
-            var (train, _) = FaceDataset.Load(o.Data, o.InputSize, heldOutShare: 0, seed: seed);
-            foreach (var loss in o.Losses)
+            foreach (var setting in o.Settings)
             {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                torch.manual_seed(seed);
-                var net = new MobileFaceNet(128, o.InputSize);
-                var scale = loss == "norm-softmax" ? 32 : 64;
-                var trainer = new Trainer<MobileFaceNet>(net, HeadFactory.Create(loss, 128, train.Identities.Count, scale),
-                    new TrainerOptions { Epochs = o.Epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, WarmupSteps = 50, Seed = seed });
-                trainer.Run(train);
-                var report = LfwCheck.Evaluate(net, o.Detector, o.LfwImages, pairs);
-                var run = new ComparisonRun(loss, seed, report.MeanAccuracy, report.TarAtFar, watch.Elapsed.TotalSeconds);
-                runs.Add(run);
-                log?.Invoke($"{loss} seed {seed}: LFW {run.Accuracy:P2}, TAR@FAR1e-3 {run.TarAtFar:P2} ({run.Seconds:F0} s)");
+                string file = Path.Combine(runs, $"{setting.Key}-seed{seed}.json");
+                if (File.Exists(file))
+                {
+                    log?.Invoke($"{setting.Key} seed {seed}: done before, skipped");
+                    continue;
+                }
+
+                var run = trainOne(setting, seed);
+                AtomicFile.WriteAllText(file, JsonSerializer.Serialize(run, Json));
+                log?.Invoke($"{setting.Key} seed {seed}: LFW {run.Accuracy:P2}, TAR@FAR1e-3 {run.TarAtFar:P2} ({run.Seconds:F0} s)");
             }
         }
 
-        File.WriteAllText(Path.Combine(outputDirectory, "loss-comparison.md"), Table(runs, o));
-        return runs;
+        var all = Load(o, outputDirectory);
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, $"loss-comparison-{o.Budget}.md"), Table(all, o));
+        return all;
     }
 
+    /// <summary>Every result file of this budget in the folder (runs of other settings and seeds included).</summary>
+    public static IReadOnlyList<ComparisonRun> Load(Options o, string outputDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        string runs = RunsDirectory(o, outputDirectory);
+        return Directory.Exists(runs)
+            ? [.. Directory.EnumerateFiles(runs, "*.json").Order(StringComparer.Ordinal).Select(f => JsonSerializer.Deserialize<ComparisonRun>(File.ReadAllText(f), Json)!)]
+            : [];
+    }
+
+    /// <summary>Mean +- sd per setting, the paired difference to Softmax with its 95% interval, and each loss's best setting marked.</summary>
     public static string Table(IReadOnlyList<ComparisonRun> runs, Options o)
     {
-        static string MeanSd(IEnumerable<double> values)
-        {
-            var v = values.ToList();
-            double mean = v.Average(), sd = v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
-            return string.Create(CultureInfo.InvariantCulture, $"{mean * 100:F2} ± {sd * 100:F2}");
-        }
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(o);
+        var bySetting = runs.GroupBy(r => r.Setting).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var softmax = runs.Where(r => r.Setting == "softmax").ToDictionary(r => r.Seed, r => r.Accuracy);
+        var best = bySetting.GroupBy(g => ComparisonSetting.Parse(g.Key).Loss).Select(l => l.MaxBy(g => g.Average(r => r.Accuracy))!.Key).ToHashSet();
 
         var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"MobileFaceNet {o.InputSize}x{o.InputSize}, {o.Epochs} epochs, batch {o.BatchSize}, lr {o.LearningRate}, seeds {string.Join(", ", o.Seeds)}; LFW {o.LfwFolds} folds\n\n");
-        md.Append("| loss | LFW accuracy % (mean ± sd) | TAR @ FAR 1e-3 % (mean ± sd) |\n|---|---|---|\n");
-        foreach (var group in runs.GroupBy(r => r.Loss))
+        md.Append(CultureInfo.InvariantCulture, $"MobileFaceNet {o.InputSize}x{o.InputSize}, {o.Epochs} epochs, batch {o.BatchSize}, lr {o.LearningRate}; LFW {o.LfwFolds} folds; **bold**: the loss's best setting\n\n");
+        md.Append("| setting | scale | seeds | LFW accuracy % (mean ± sd) | TAR @ FAR 1e-3 % (mean ± sd) | accuracy − Softmax, paired (95% CI), points |\n|---|---|---|---|---|---|\n");
+        foreach (var g in bySetting)
         {
-            md.Append(CultureInfo.InvariantCulture, $"| {group.Key} | {MeanSd(group.Select(r => r.Accuracy))} | {MeanSd(group.Select(r => r.TarAtFar))} |\n");
+            var list = g.OrderBy(r => r.Seed).ToList();
+            string name = best.Contains(g.Key) ? $"**{g.Key}**" : g.Key;
+            string scale = double.IsNaN(list[0].Scale) ? "-" : list[0].Scale.ToString("0.##", CultureInfo.InvariantCulture);
+            md.Append(CultureInfo.InvariantCulture, $"| {name} | {scale} | {list.Count} | {MeanSd(list.Select(r => r.Accuracy))} | {MeanSd(list.Select(r => r.TarAtFar))} | {Paired(list, softmax, g.Key)} |\n");
         }
 
         return md.ToString();
     }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private static string RunsDirectory(Options o, string outputDirectory) => Path.Combine(outputDirectory, "runs", o.Budget);
+
+    private static string MeanSd(IEnumerable<double> values)
+    {
+        var v = values.ToList();
+        double mean = v.Average();
+        return string.Create(CultureInfo.InvariantCulture, $"{mean * 100:F2} ± {Sd(v, mean) * 100:F2}");
+    }
+
+    private static double Sd(IReadOnlyList<double> v, double mean) => v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
+
+    /// <summary>The mean of the per-seed differences to Softmax over the seeds both have, with Student's t interval.</summary>
+    private static string Paired(List<ComparisonRun> runs, Dictionary<int, double> softmax, string setting)
+    {
+        if (setting == "softmax")
+        {
+            return "(reference)";
+        }
+
+        var d = runs.Where(r => softmax.ContainsKey(r.Seed)).Select(r => r.Accuracy - softmax[r.Seed]).ToList();
+        if (d.Count == 0)
+        {
+            return "no common seed";
+        }
+
+        double mean = d.Average();
+        if (d.Count == 1)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{mean * 100:+0.00;-0.00} (one seed)");
+        }
+
+        double half = StudentT975(d.Count - 1) * Sd(d, mean) / Math.Sqrt(d.Count);
+        return string.Create(CultureInfo.InvariantCulture, $"{mean * 100:+0.00;-0.00} ({(mean - half) * 100:+0.00;-0.00} to {(mean + half) * 100:+0.00;-0.00})");
+    }
+
+    /// <summary>The 97.5% quantile of Student's t with <paramref name="df"/> degrees of freedom (1.96 past 30).</summary>
+    internal static double StudentT975(int df) => df switch
+    {
+        < 1 => throw new ArgumentOutOfRangeException(nameof(df)),
+        <= 30 => T975[df - 1],
+        _ => 1.96,
+    };
+
+    private static readonly double[] T975 =
+    [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
 }
