@@ -58,7 +58,7 @@ public sealed class ClusterCommand : Command<ClusterCommand.Settings>
         }, cancellationToken);
 
         var kept = faces.Where(f => f.Quality.ImageScore >= settings.MinQuality).ToList();
-        float threshold = settings.Threshold ?? ClusteringDefaults.ThresholdFor(service.Embedder.Manifest);
+        float threshold = ClusteringDefaults.ThresholdFor(service.Embedder.Manifest, settings.Threshold);
         var result = FaceClusterer.Cluster([.. kept.Select(f => f.Record.Embedding)], [.. kept.Select(f => f.Quality.Score)], threshold, new ClusteringOptions { MinFaces = settings.MinFaces });
 
         Directory.CreateDirectory(settings.Out);

@@ -37,11 +37,11 @@ public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
 
         var photos = LfwIdentification.LabelledPhotos(settings.Images, settings.Labels);
         using var service = settings.OpenService();
-        var options = new ClusteringOptions { Threshold = settings.Threshold, MinFaces = settings.MinFaces };
+        var options = new ClusteringOptions { MinFaces = settings.MinFaces };
         ClusterEvaluationResult result = null!;
         if (settings.Json)
         {
-            result = ClusterEvaluation.Run(service, photos, options);
+            result = ClusterEvaluation.Run(service, photos, settings.Threshold, options);
             Output.Json(new
             {
                 photos = result.Photos,
@@ -70,7 +70,7 @@ public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
         AnsiConsole.Progress().Start(ctx =>
         {
             var task = ctx.AddTask("photos", maxValue: Math.Max(photos.Count, 1));
-            result = ClusterEvaluation.Run(service, photos, options, new Progress<int>(done => task.Value = done));
+            result = ClusterEvaluation.Run(service, photos, settings.Threshold, options, new Progress<int>(done => task.Value = done));
         });
         var people = result.Rows[0].Metrics;
         AnsiConsole.MarkupLine($"{result.Photos} photos, {people.People} people, {people.Faces} faces ({result.PhotosWithoutFace.Count} photos without a face left out); {Markup.Escape(service.Embedder.Manifest.Name)}");

@@ -13,9 +13,18 @@ public static class ClusteringDefaults
     /// </summary>
     public const float MarginOverFarThreshold = 0.10f;
 
-    public static float ThresholdFor(ModelManifest manifest)
+    /// <summary>
+    /// The similarity a face needs to join a person's centroid: <paramref name="given"/> when there is one, else the
+    /// embedder's FAR 1e-3 threshold plus <see cref="MarginOverFarThreshold"/>.
+    /// </summary>
+    public static float ThresholdFor(ModelManifest manifest, float? given = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        if (given is { } threshold)
+        {
+            return threshold;
+        }
+
         var far = manifest.Threshold(ModelManifest.FarThreshold)
             ?? throw new ModelContractException($"{manifest.Name} has no measured '{ModelManifest.FarThreshold}' threshold to derive a clustering threshold from: give one (--threshold), or measure it with `arcface eval lfw --write-manifest`.");
         return far.Cosine + MarginOverFarThreshold;

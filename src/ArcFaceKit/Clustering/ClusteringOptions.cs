@@ -3,12 +3,6 @@ namespace ArcFaceKit.Clustering;
 /// <summary>How faces are grouped into people.</summary>
 public sealed record ClusteringOptions
 {
-    /// <summary>
-    /// A face joins the person whose centroid (the normalised mean of its faces) is at least this similar; otherwise it
-    /// starts a new person. Null: the default for the embedder (see the README's clustering measurements).
-    /// </summary>
-    public float? Threshold { get; init; }
-
     /// <summary>People with fewer faces than this are reported as noise (faces of no person).</summary>
     public int MinFaces { get; init; } = DefaultMinFaces;
 

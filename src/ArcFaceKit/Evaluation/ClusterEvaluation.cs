@@ -27,23 +27,23 @@ public static class ClusterEvaluation
 
     public const int PhotoPrismCore = 4;
 
-    public static ClusterEvaluationResult Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, ClusteringOptions options, IProgress<int>? progress = null)
+    /// <summary>Our clustering at <paramref name="threshold"/> (null: the embedder's default) beside the baselines.</summary>
+    public static ClusterEvaluationResult Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, float? threshold, ClusteringOptions options, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(photos);
         ArgumentNullException.ThrowIfNull(options);
         var rated = ImageEmbeddings.ComputeRated(service, [.. photos.Select(p => p.Path)], progress);
         var found = photos.Where(p => rated[p.Path] is not null).ToList();
-        float threshold = options.Threshold ?? ClusteringDefaults.ThresholdFor(service.Embedder.Manifest);
-        var rows = Compare([.. found.Select(p => rated[p.Path]!.Value.Embedding)], [.. found.Select(p => rated[p.Path]!.Value.Quality.Score)], [.. found.Select(p => p.Person)], options with { Threshold = threshold });
-        return new ClusterEvaluationResult(rows, photos.Count, [.. photos.Where(p => rated[p.Path] is null).Select(p => p.Path)], threshold);
+        float used = ClusteringDefaults.ThresholdFor(service.Embedder.Manifest, threshold);
+        var rows = Compare([.. found.Select(p => rated[p.Path]!.Value.Embedding)], [.. found.Select(p => rated[p.Path]!.Value.Quality.Score)], [.. found.Select(p => p.Person)], used, options);
+        return new ClusterEvaluationResult(rows, photos.Count, [.. photos.Where(p => rated[p.Path] is null).Select(p => p.Path)], used);
     }
 
-    /// <summary>The methods on given embeddings; <paramref name="options"/> must name its threshold.</summary>
-    public static IReadOnlyList<ClusterEvaluationRow> Compare(IReadOnlyList<float[]> embeddings, IReadOnlyList<float> quality, IReadOnlyList<string> truth, ClusteringOptions options)
+    /// <summary>The methods on given embeddings, ours at <paramref name="threshold"/>.</summary>
+    public static IReadOnlyList<ClusterEvaluationRow> Compare(IReadOnlyList<float[]> embeddings, IReadOnlyList<float> quality, IReadOnlyList<string> truth, float threshold, ClusteringOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        float threshold = options.Threshold ?? throw new ArgumentException("The comparison needs a threshold.", nameof(options));
         return
         [
             Timed("ours", string.Create(CultureInfo.InvariantCulture, $"centroids, threshold {threshold:0.###}, min {options.MinFaces} faces"), truth, () => FaceClusterer.Cluster(embeddings, quality, threshold, options).Labels(embeddings.Count)),

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ArcFaceKit.Recognition;
 
 namespace ArcFaceKit.Models;
 
@@ -9,8 +10,8 @@ namespace ArcFaceKit.Models;
 public static class ModelResolver
 {
     private static readonly Lazy<List<ModelManifest>> Known = new(LoadKnown);
-    private static readonly Lazy<List<ModelManifest>> Singles = new(() => [.. Known.Value.Where(m => m.Architecture != "fusion")]);
-    private static readonly Lazy<List<ModelManifest>> Fusions = new(() => [.. Known.Value.Where(m => m.Architecture == "fusion")]);
+    private static readonly Lazy<List<ModelManifest>> Singles = new(() => [.. Known.Value.Where(m => m.Architecture != FusedFaceEmbedder.Architecture)]);
+    private static readonly Lazy<List<ModelManifest>> Fusions = new(() => [.. Known.Value.Where(m => m.Architecture == FusedFaceEmbedder.Architecture)]);
 
     /// <summary>Manifests this library ships for models whose contracts were checked (../shared/models, the npm default set).</summary>
     public static IReadOnlyList<ModelManifest> KnownManifests => Singles.Value;

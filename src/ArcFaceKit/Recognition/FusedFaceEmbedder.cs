@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
 using ArcFaceKit.Imaging;
@@ -70,13 +71,8 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
             int offset = 0;
             foreach (var (embeddings, _) in parts)
             {
-                var part = embeddings[i];
-                for (int d = 0; d < part.Length; d++)
-                {
-                    fused[i][offset + d] = part[d] * _weight;
-                }
-
-                offset += part.Length;
+                TensorPrimitives.Multiply(embeddings[i], _weight, fused[i].AsSpan(offset, embeddings[i].Length));
+                offset += embeddings[i].Length;
             }
         }
 
