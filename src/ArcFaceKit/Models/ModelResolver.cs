@@ -21,6 +21,18 @@ public static class ModelResolver
 
     public static ResolvedModel Resolve(string path, string expectedKind)
     {
+        var model = Resolve(path);
+        if (model.Manifest.Kind != expectedKind)
+        {
+            throw new ModelContractException($"{path} is '{model.Manifest.Name}' (kind: {model.Manifest.Kind}); a {expectedKind} is needed here.");
+        }
+
+        return model;
+    }
+
+    /// <summary>A model of either kind, with its manifest (beside it, or built in) and every file it names.</summary>
+    public static ResolvedModel Resolve(string path)
+    {
         if (!File.Exists(path))
         {
             throw new ModelContractException($"Model file not found: {path}");
@@ -48,11 +60,6 @@ public static class ModelResolver
                     ?? throw new ModelContractException(
                         $"{path} (SHA-256 {sha}) has no manifest: write {Path.GetFileName(beside)} beside it (format in docs/model-manifest.md), or use a known model.");
             }
-        }
-
-        if (manifest.Kind != expectedKind)
-        {
-            throw new ModelContractException($"{path} is '{manifest.Name}' (kind: {manifest.Kind}); a {expectedKind} is needed here.");
         }
 
         var paths = new Dictionary<string, string>();

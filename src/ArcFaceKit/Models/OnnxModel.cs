@@ -18,12 +18,14 @@ internal sealed class OnnxModel : IDisposable
     private readonly SessionOptions _sessionOptions;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _outputNames;
+    private readonly Action<ModelFileEntry, Memory<float>, long[]>? _inputObserver;
     private long _inferenceTicks;
 
     public OnnxModel(string path, ModelFileEntry entry, InferenceOptions? options = null)
     {
         options ??= InferenceOptions.Default;
         Entry = entry;
+        _inputObserver = options.InputObserver;
         byte[] bytes = File.ReadAllBytes(path);
         string sha = Sha256File.Of(bytes);
         if (!string.Equals(sha, entry.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -32,7 +34,7 @@ internal sealed class OnnxModel : IDisposable
                 $"{path} has SHA-256 {sha}, but the manifest names {entry.Sha256} for its {entry.Role} file {entry.File}: wrong or corrupted model file.");
         }
 
-        bytes = SubnormalWeights.FlushToZero(bytes);
+        bytes = InferenceGraph.Prepare(bytes);
         _sessionOptions = options.CreateSessionOptions();
         try
         {
@@ -94,6 +96,7 @@ internal sealed class OnnxModel : IDisposable
 
     private float[][] Run(Memory<float> input, long[] shape)
     {
+        _inputObserver?.Invoke(Entry, input, shape);
         var start = Stopwatch.GetTimestamp();
         using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
         using var outputs = _session.Run(_runOptions, new[] { InputName }, new[] { tensor }, _outputNames);

@@ -9,24 +9,9 @@ namespace ArcFaceKit.Models;
 /// </summary>
 internal static class SubnormalWeights
 {
-    /// <summary>Returns the model bytes with subnormal float initializers zeroed, or the same array when there are none.</summary>
-    public static byte[] FlushToZero(byte[] modelBytes)
+    /// <summary>Zeroes the subnormal float initializers in place; returns how many.</summary>
+    public static int FlushToZero(ModelProto model)
     {
-        ModelProto model;
-        try
-        {
-            model = ModelProto.Parser.ParseFrom(modelBytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new ModelContractException($"not an ONNX model ({e.Message}).", e);
-        }
-
-        if (model.Graph is null)
-        {
-            throw new ModelContractException("not an ONNX model (no graph).");
-        }
-
         int flushed = 0;
         foreach (var tensor in model.Graph.Initializer)
         {
@@ -38,8 +23,7 @@ internal static class SubnormalWeights
             if (!tensor.RawData.IsEmpty)
             {
                 var raw = tensor.RawData.ToByteArray();
-                var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(raw.AsSpan());
-                int n = Flush(floats);
+                int n = Flush(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(raw.AsSpan()));
                 if (n > 0)
                 {
                     tensor.RawData = ByteString.CopyFrom(raw);
@@ -59,7 +43,7 @@ internal static class SubnormalWeights
             }
         }
 
-        return flushed == 0 ? modelBytes : model.ToByteArray();
+        return flushed;
     }
 
     private static int Flush(Span<float> values)

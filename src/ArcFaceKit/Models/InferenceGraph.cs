@@ -1,0 +1,37 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace ArcFaceKit.Models;
+
+/// <summary>
+/// The graph as the library runs it: exact rewrites that ONNX Runtime's own optimiser does not make, applied at load
+/// (the file and its SHA-256 stay as they are). Subnormal weights are zeroed and PRelu is rewritten into ops with fast
+/// kernels (see each rewrite for why and how much).
+/// </summary>
+internal static class InferenceGraph
+{
+    /// <summary>The model bytes with the rewrites applied, or the same array when none applies.</summary>
+    public static byte[] Prepare(byte[] modelBytes)
+    {
+        var model = Parse(modelBytes);
+        return Prepare(model) == 0 ? modelBytes : model.ToByteArray();
+    }
+
+    /// <summary>Applies the rewrites in place; returns how many weights and nodes changed.</summary>
+    public static int Prepare(ModelProto model) => SubnormalWeights.FlushToZero(model) + PReluRewrite.Apply(model);
+
+    public static ModelProto Parse(byte[] modelBytes)
+    {
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(modelBytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new ModelContractException($"not an ONNX model ({e.Message}).", e);
+        }
+
+        return model.Graph is null ? throw new ModelContractException("not an ONNX model (no graph).") : model;
+    }
+}
