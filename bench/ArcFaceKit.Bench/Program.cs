@@ -1,12 +1,13 @@
 namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|search|loadtest|detector-defaults|decode-memory|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+// Usage: bench [pipeline|models|search|loadtest|detector-defaults|decode-memory|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F
 //   decode-memory: --uploads 40 --side 7000 --budgets 0,150 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512
+//   models: --calibration-images 300 (fp32 vs int8, each model alone)
 internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
@@ -18,6 +19,9 @@ internal static class BenchProgram
             {
                 case "pipeline":
                     PipelineBench.Run(options);
+                    break;
+                case "models":
+                    ModelsBench.Run(options);
                     break;
                 case "search":
                     SearchBench.Run(options);
@@ -39,7 +43,7 @@ internal static class BenchProgram
                     SearchBench.Run(options);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, search, loadtest, detector-defaults, decode-memory, cluster or all.");
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, cluster or all.");
             }
 
             return 0;

@@ -81,6 +81,23 @@ public class RecognitionTests
     }
 
     [Fact]
+    public void A_fixed_batch_of_one_is_freed_and_a_batch_embeds_as_faces_alone()
+    {
+        using var embedder = OnnxFaceEmbedder.Open(Shared.Model("faceplugin_fr_feature.onnx"));
+        Assert.False(embedder.Manifest.PrimaryFile.Input.DynamicBatch);
+        Assert.True(embedder.AcceptsBatches);
+        var crops = new[] { Same[0].A, Same[0].B, Same[1].A, Same[2].B }.Select(Crop).ToList();
+        var together = embedder.Embed(crops);
+        for (int i = 0; i < crops.Count; i++)
+        {
+            Assert.True(CosineSimilarity.Between(embedder.Embed([crops[i]])[0], together[i]) > 0.99999f);
+        }
+
+        var model = InferenceGraph.Parse(FreeBatch.Rewrite(File.ReadAllBytes(Shared.Model("faceplugin_fr_feature.onnx")))!);
+        Assert.Equal("batch", model.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimParam);
+    }
+
+    [Fact]
     public void A_manifest_whose_input_size_does_not_fit_the_model_is_refused()
     {
         string dir = Directory.CreateTempSubdirectory("arcfacekit-test-").FullName;

@@ -21,7 +21,8 @@ internal sealed class OnnxModel : IDisposable
     private readonly Action<ModelFileEntry, Memory<float>, long[]>? _inputObserver;
     private long _inferenceTicks;
 
-    public OnnxModel(string path, ModelFileEntry entry, InferenceOptions? options = null)
+    // freeBatch: free a batch dimension fixed at 1 where the graph allows it (embedders: faces in batches).
+    public OnnxModel(string path, ModelFileEntry entry, InferenceOptions? options = null, bool freeBatch = false)
     {
         options ??= InferenceOptions.Default;
         Entry = entry;
@@ -46,6 +47,21 @@ internal sealed class OnnxModel : IDisposable
             throw new ModelContractException($"{path}: ONNX Runtime cannot load it ({e.Message}).", e);
         }
 
+        AcceptsBatches = entry.Input.DynamicBatch;
+        if (freeBatch && !AcceptsBatches && FreeBatch.Rewrite(bytes) is { } free)
+        {
+            var batched = new InferenceSession(free, _sessionOptions);
+            if (FreeBatch.SameOutputs(batched, _session))
+            {
+                _session.Dispose();
+                (_session, AcceptsBatches) = (batched, true);
+            }
+            else
+            {
+                batched.Dispose();
+            }
+        }
+
         InputName = _session.InputMetadata.Keys.First();
         InputShape = _session.InputMetadata[InputName].Dimensions;
         _outputNames = [.. _session.OutputMetadata.Keys];
@@ -53,6 +69,9 @@ internal sealed class OnnxModel : IDisposable
     }
 
     public ModelFileEntry Entry { get; }
+
+    /// <summary>Whether a run may hold several images: declared by the manifest, or freed and verified at load.</summary>
+    public bool AcceptsBatches { get; }
 
     public string InputName { get; }
 

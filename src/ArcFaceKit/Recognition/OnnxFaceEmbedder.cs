@@ -20,7 +20,7 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
 
         _options = options ?? EmbedderOptions.Default;
         var entry = Manifest.File("model");
-        _model = new OnnxModel(model.PathOf("model"), entry, inference);
+        _model = new OnnxModel(model.PathOf("model"), entry, inference, freeBatch: true);
         Dimension = Manifest.EmbeddingDimension;
         InputSize = entry.Input.Width;
         Identity = new ModelIdentity(Manifest.Name, entry.Sha256, Manifest.PreprocessingVersion, Dimension);
@@ -35,6 +35,9 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
     public int InputSize { get; }
 
     public TimeSpan InferenceTime => _model.InferenceTime;
+
+    /// <summary>Whether faces run through the model in batches (declared, or a fixed batch of one freed at load).</summary>
+    internal bool AcceptsBatches => _model.AcceptsBatches;
 
     public static OnnxFaceEmbedder Open(string path, EmbedderOptions? options = null, InferenceOptions? inference = null) =>
         new(ModelResolver.Resolve(path, "embedder"), options, inference);
@@ -76,7 +79,7 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
             }
         }
 
-        int batch = _model.Entry.Input.DynamicBatch ? Math.Max(1, _options.BatchSize) : 1;
+        int batch = _model.AcceptsBatches ? Math.Max(1, _options.BatchSize) : 1;
         var output = new float[faces.Count][];
         for (int start = 0; start < faces.Count; start += batch)
         {

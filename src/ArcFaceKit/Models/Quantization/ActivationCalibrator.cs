@@ -16,6 +16,7 @@ internal sealed class ActivationCalibrator : IDisposable
     private readonly string[] _tensors;
     private readonly ValueSample[] _samples;
     private readonly Lock _gate = new();
+    private readonly bool _fixedBatchOfOne;
 
     public ActivationCalibrator(ModelProto floatModel, IReadOnlyList<string> tensors)
     {
@@ -34,6 +35,7 @@ internal sealed class ActivationCalibrator : IDisposable
         _options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
         _session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model), _options);
         _inputName = _session.InputMetadata.Keys.First();
+        _fixedBatchOfOne = _session.InputMetadata[_inputName].Dimensions[0] == 1;
         _tensors = [.. tensors];
         _samples = [.. _tensors.Select((_, i) => new ValueSample(seed: i))];
     }
@@ -43,6 +45,18 @@ internal sealed class ActivationCalibrator : IDisposable
     /// <summary>Runs one input batch (called synchronously from the pipeline's own Run, so its buffer is still valid).</summary>
     public void Observe(Memory<float> input, long[] shape)
     {
+        if (shape[0] > 1 && _fixedBatchOfOne)
+        {
+            // The pipeline freed the model's batch; the calibration graph keeps it: one face at a time.
+            int size = input.Length / (int)shape[0];
+            for (int i = 0; i < shape[0]; i++)
+            {
+                Observe(input.Slice(i * size, size), [1, .. shape[1..]]);
+            }
+
+            return;
+        }
+
         lock (_gate)
         {
             using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);

@@ -12,6 +12,8 @@ namespace ArcFaceKit.Models.Quantization;
 internal static class CrossLayerEqualization
 {
     private const int Passes = 3;
+    private const float MinRange = 1e-6f;
+    private const float MaxScale = 1024f;
 
     /// <summary>Equalizes every such pair in place; returns how many pairs were found.</summary>
     public static int Apply(ModelProto model)
@@ -66,7 +68,8 @@ internal static class CrossLayerEqualization
         {
             float r1 = MaxAbs(w1.AsSpan(i * per1, per1));
             float r2 = depthwise ? MaxAbs(w2.AsSpan(i * kernel2, kernel2)) : InputChannelMaxAbs(w2, out2, in2, kernel2, i);
-            scales[i] = r1 > 0 && r2 > 0 ? MathF.Sqrt(r1 * r2) / r2 : 1f;
+            // A dead channel (weights near zero on either side) keeps its scale: dividing by its range would overflow.
+            scales[i] = r1 > MinRange && r2 > MinRange ? Math.Clamp(MathF.Sqrt(r1 * r2) / r2, 1f / MaxScale, MaxScale) : 1f;
         }
 
         for (int i = 0; i < channels; i++)

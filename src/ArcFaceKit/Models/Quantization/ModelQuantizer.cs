@@ -152,6 +152,7 @@ public static class ModelQuantizer
             }
 
             var model = InferenceGraph.Parse(bytes);
+            SubnormalWeights.FlushToZero(model);
             CrossLayerEqualization.Apply(model);
             InferenceGraph.Prepare(model);
             var plan = QdqPlan.For(model);
