@@ -18,6 +18,15 @@ internal static class LoadTestBench
     {
         int[] clients = [.. (options.Value("--clients") ?? "1,8,32").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
         int seconds = options.Int("--seconds", 30);
+        double[] waits = [.. (options.Value("--batch-wait-ms") ?? "0").Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture))];
+        foreach (double wait in waits)
+        {
+            await RunServerAsync(options, clients, seconds, wait);
+        }
+    }
+
+    private static async Task RunServerAsync(BenchOptions options, int[] clients, int seconds, double batchWaitMs)
+    {
         string folder = Directory.CreateTempSubdirectory("arcface-loadtest-").FullName;
         try
         {
@@ -30,6 +39,7 @@ internal static class LoadTestBench
                 RateLimitBurst = 100_000,
                 MaxConcurrentAnalyses = options.Int("--concurrency", 0),
                 MaxQueuedAnalyses = options.Int("--queue", new ServerOptions().MaxQueuedAnalyses),
+                EmbeddingBatchWaitMs = batchWaitMs,
             };
             await using var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], settings, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
             var (_, token) = await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write);
@@ -37,7 +47,7 @@ internal static class LoadTestBench
             var url = new Uri(app.Urls.First());
             var service = app.Services.GetRequiredService<Service.FaceService>();
             Console.WriteLine($"loadtest: server {url}, {app.Services.GetRequiredService<IFaceGallery>().Kind}, {Environment.ProcessorCount} cores, " +
-                $"{service.Options.Concurrency} concurrent analyses x {service.Options.ThreadsPerAnalysis} threads, queue {service.Options.MaxQueuedAnalyses}; {service.Embedder.Identity.Name}");
+                $"{service.Options.Concurrency} concurrent analyses x {service.Options.ThreadsPerAnalysis} threads, queue {service.Options.MaxQueuedAnalyses}, micro-batching {(batchWaitMs > 0 ? $"wait {batchWaitMs} ms" : "off")}; {service.Embedder.Identity.Name}");
 
             // Spread the photos over many people: every 7th file of the sorted list.
             var files = Directory.EnumerateFiles(options.Images, "*.jpg").Order(StringComparer.Ordinal).Where((_, i) => i % 7 == 0);

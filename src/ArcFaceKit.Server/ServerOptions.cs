@@ -70,6 +70,9 @@ public sealed class ServerOptions
     /// <summary>Requests that may wait for an analysis slot; beyond that the server answers 503 with Retry-After.</summary>
     public int MaxQueuedAnalyses { get; set; } = 64;
 
+    /// <summary>Micro-batching wait in milliseconds (0: off); see <see cref="FaceServiceOptions.EmbeddingBatchWait"/>.</summary>
+    public double EmbeddingBatchWaitMs { get; set; }
+
     /// <summary>1:N scoring: best-face, mean-template or both (default: the library's, chosen by measurement).</summary>
     public string Scoring { get; set; } = SubjectScorings.Default.Name();
 
@@ -90,6 +93,7 @@ public sealed class ServerOptions
         MinEnrollImageQuality = MinEnrollQuality,
         MaxConcurrentAnalyses = MaxConcurrentAnalyses,
         MaxQueuedAnalyses = MaxQueuedAnalyses,
+        EmbeddingBatchWait = TimeSpan.FromMilliseconds(EmbeddingBatchWaitMs),
     };
 
     /// <summary>Refuses settings that cannot work, at start, with a message that says which.</summary>
@@ -100,9 +104,9 @@ public sealed class ServerOptions
             throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
         }
 
-        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MinEnrollQuality is < 0 or > 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0)
+        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MinEnrollQuality is < 0 or > 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0 || EmbeddingBatchWaitMs is < 0 or > 1000)
         {
-            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency, queue and face limits not negative; the enrolment quality from 0 to 1.");
+            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency, queue and face limits not negative; the enrolment quality from 0 to 1; the batch wait from 0 to 1000 ms.");
         }
 
         if (MaxPhotosPerRequest > RateLimitBurst)

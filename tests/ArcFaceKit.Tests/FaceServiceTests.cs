@@ -1,6 +1,9 @@
 using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
+using ArcFaceKit.Matching;
+using ArcFaceKit.Models;
+using ArcFaceKit.Recognition;
 using ArcFaceKit.Service;
 using ArcFaceKit.TestSupport;
 
@@ -39,6 +42,60 @@ public sealed class FaceServiceTests
                 Assert.Equal(expected[f].Crop.Pixels, parallel[i][f].Crop.Pixels);
             }
         }
+    }
+
+    [Fact]
+    public async Task Micro_batching_embeds_concurrent_requests_together_with_the_same_results()
+    {
+        var images = Photos.Select(p => ImageDecoder.DecodeFile(Shared.LfwImage(p))).ToList();
+        using var serialService = Shared.OpenService();
+        var serial = new List<IReadOnlyList<FaceRecord>>();
+        foreach (var image in images)
+        {
+            serial.Add(await serialService.AnalyzeAsync(image));
+        }
+
+        var embedder = new RecordingEmbedder(OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx")));
+        var options = Shared.ServiceOptions with { MaxConcurrentAnalyses = images.Count, EmbeddingBatchWait = TimeSpan.FromMilliseconds(200) };
+        using var service = new FaceService(FaceDetectors.Open(options.Detector, options.Detection), embedder, options);
+        var batched = await Task.WhenAll(images.Select(image => Task.Run(() => service.AnalyzeAsync(image))));
+
+        Assert.True(embedder.Batches.Max() > 1, $"faces per embedder run: {string.Join(", ", embedder.Batches)}");
+        Assert.Equal(serial.Sum(r => r.Count), embedder.Batches.Sum());
+        for (int i = 0; i < images.Count; i++)
+        {
+            Assert.Equal(serial[i].Count, batched[i].Count);
+            for (int f = 0; f < serial[i].Count; f++)
+            {
+                Assert.True(CosineSimilarity.Between(serial[i][f].Embedding, batched[i][f].Embedding) > 0.99999f);
+            }
+        }
+    }
+
+    /// <summary>The real embedder, with the number of faces of each call kept.</summary>
+    private sealed class RecordingEmbedder(IFaceEmbedder inner) : IFaceEmbedder
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<int> Batches { get; } = new();
+
+        public ModelManifest Manifest => inner.Manifest;
+
+        public ModelIdentity Identity => inner.Identity;
+
+        public int Dimension => inner.Dimension;
+
+        public int InputSize => inner.InputSize;
+
+        public TimeSpan InferenceTime => inner.InferenceTime;
+
+        public float[][] Embed(IReadOnlyList<RgbImage> alignedFaces) => EmbedWithNorms(alignedFaces).Embeddings;
+
+        public (float[][] Embeddings, float[] Norms) EmbedWithNorms(IReadOnlyList<RgbImage> alignedFaces)
+        {
+            Batches.Enqueue(alignedFaces.Count);
+            return inner.EmbedWithNorms(alignedFaces);
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 
     [Fact]

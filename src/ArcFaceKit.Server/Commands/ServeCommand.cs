@@ -67,6 +67,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [CommandOption("--max-queue <N>")]
         [Description("Requests that may wait for an analysis; beyond that 503 with Retry-After. Default 64.")]
         public int MaxQueue { get; init; } = 64;
+
+        [CommandOption("--batch-wait-ms <MS>")]
+        [Description("Micro-batching: faces of concurrent requests wait up to this long to be embedded together. Default 0 (off); see README.")]
+        public double BatchWaitMs { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -89,6 +93,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.RateLimitBurst = settings.Rate * 2;
         options.MaxConcurrentAnalyses = settings.MaxConcurrency;
         options.MaxQueuedAnalyses = settings.MaxQueue;
+        options.EmbeddingBatchWaitMs = settings.BatchWaitMs;
         await using var app = ServerApp.Create(["--urls", settings.Urls], options);
         await app.RunAsync(cancellationToken);
         return 0;

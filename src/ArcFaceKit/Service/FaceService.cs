@@ -23,6 +23,7 @@ public sealed class FaceService : IDisposable
     private readonly DecodeOptions _decode;
     private readonly PixelBudget _decodedPixels;
     private readonly Lazy<SimilarityThreshold> _threshold;
+    private readonly EmbeddingBatcher? _batcher;
 
     /// <summary>Uses the given stages (a user's own detector, say); the service owns and disposes them.</summary>
     public FaceService(IFaceDetector detector, IFaceEmbedder embedder, FaceServiceOptions options, IFaceAligner? aligner = null)
@@ -45,6 +46,7 @@ public sealed class FaceService : IDisposable
         CheckBudget(options);
         _decodedPixels = new PixelBudget(options.MaxDecodedPixels, options.MaxQueuedAnalyses);
         _threshold = new(() => SimilarityThreshold.FromManifest(embedder.Manifest));
+        _batcher = options.EmbeddingBatchWait > TimeSpan.Zero ? new EmbeddingBatcher(embedder, options.EmbeddingBatchWait, options.Embedding.BatchSize) : null;
     }
 
     public IFaceDetector Detector { get; }
@@ -126,16 +128,23 @@ public sealed class FaceService : IDisposable
     public async Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> AnalyzeBatchAsync(IReadOnlyList<RgbImage> images, FaceSelection selection = FaceSelection.All, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(images);
-        using var slot = await _gate.EnterAsync(cancel).ConfigureAwait(false);
         var faces = new List<IReadOnlyList<DetectedFace>>(images.Count);
-        foreach (var image in images)
+        using (await _gate.EnterAsync(cancel).ConfigureAwait(false))
         {
+            foreach (var image in images)
+            {
+                cancel.ThrowIfCancellationRequested();
+                faces.Add(FaceSelector.Apply(Detector.Detect(image), selection, image.Width, image.Height));
+            }
+
             cancel.ThrowIfCancellationRequested();
-            faces.Add(FaceSelector.Apply(Detector.Detect(image), selection, image.Width, image.Height));
+            if (_batcher is null)
+            {
+                return Embed(images, faces);
+            }
         }
 
-        cancel.ThrowIfCancellationRequested();
-        return Embed(images, faces);
+        return await EmbedBatchedAsync(images, faces, cancel).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -145,11 +154,19 @@ public sealed class FaceService : IDisposable
     public async Task<FaceRecord> SingleFaceAsync(RgbImage image, SingleFacePolicy policy, string what = "the photo", CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        using var slot = await _gate.EnterAsync(cancel).ConfigureAwait(false);
-        var found = Detector.Detect(image);
-        cancel.ThrowIfCancellationRequested();
-        var chosen = Choose(found, policy, image, what);
-        return Embed([image], [[chosen]])[0][0];
+        DetectedFace chosen;
+        using (await _gate.EnterAsync(cancel).ConfigureAwait(false))
+        {
+            var found = Detector.Detect(image);
+            cancel.ThrowIfCancellationRequested();
+            chosen = Choose(found, policy, image, what);
+            if (_batcher is null)
+            {
+                return Embed([image], [[chosen]])[0][0];
+            }
+        }
+
+        return (await EmbedBatchedAsync([image], [[chosen]], cancel).ConfigureAwait(false))[0][0];
     }
 
     /// <summary>1:1: the single faces of two photos compared against a threshold (default: <see cref="DefaultThreshold"/>).</summary>
@@ -222,6 +239,7 @@ public sealed class FaceService : IDisposable
 
     public void Dispose()
     {
+        _batcher?.Dispose();
         Detector.Dispose();
         Embedder.Dispose();
         _gate.Dispose();
@@ -314,14 +332,33 @@ public sealed class FaceService : IDisposable
 
     private List<IReadOnlyList<FaceRecord>> Embed(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)
     {
+        var crops = Align(images, faces);
+        var (embeddings, norms) = crops.Count == 0 ? ([], []) : Embedder.EmbedWithNorms(crops);
+        return Records(faces, crops, embeddings, norms);
+    }
+
+    /// <summary>As <see cref="Embed"/>, the crops embedded with those of concurrent analyses (outside the analysis slot).</summary>
+    private async Task<List<IReadOnlyList<FaceRecord>>> EmbedBatchedAsync(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces, CancellationToken cancel)
+    {
+        var crops = Align(images, faces);
+        var (embeddings, norms) = crops.Count == 0 ? ([], []) : await _batcher!.EmbedAsync(crops, cancel).ConfigureAwait(false);
+        return Records(faces, crops, embeddings, norms);
+    }
+
+    private List<RgbImage> Align(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)
+    {
         var crops = new List<RgbImage>();
         for (int i = 0; i < images.Count; i++)
         {
             crops.AddRange(faces[i].Select(f => Aligner.Align(images[i], f.Landmarks)));
         }
 
-        var (embeddings, norms) = crops.Count == 0 ? ([], []) : Embedder.EmbedWithNorms(crops);
-        var result = new List<IReadOnlyList<FaceRecord>>(images.Count);
+        return crops;
+    }
+
+    private static List<IReadOnlyList<FaceRecord>> Records(IReadOnlyList<IReadOnlyList<DetectedFace>> faces, List<RgbImage> crops, float[][] embeddings, float[] norms)
+    {
+        var result = new List<IReadOnlyList<FaceRecord>>(faces.Count);
         int next = 0;
         foreach (var list in faces)
         {

@@ -65,6 +65,13 @@ public sealed record FaceServiceOptions
     /// <summary>Analyses that may wait for a slot; one more is refused with <see cref="ServiceBusyException"/>.</summary>
     public int MaxQueuedAnalyses { get; init; } = 64;
 
+    /// <summary>
+    /// Micro-batching: how long the faces of one analysis may wait for those of concurrent analyses, to be embedded in
+    /// one model run (up to the embedder's batch size); zero (the default) embeds each analysis's faces at once, inside
+    /// its slot. Measured with the load test (README): see there for when it pays.
+    /// </summary>
+    public TimeSpan EmbeddingBatchWait { get; init; }
+
     /// <summary>Run the models on CUDA (ONNX Runtime's GPU package in place of the CPU one; untested here).</summary>
     public bool UseCuda { get; init; }
 
