@@ -77,7 +77,7 @@ public sealed record FaceServiceOptions
 
     /// <summary>
     /// Concurrent analyses when none is given: one per core, each single-threaded. Measured with the server's load test
-    /// on 2 cores (README): 63 requests/s at 1 client and 117 at 8, against 29 and 36 for one analysis on both cores.
+    /// on 2 cores (README): 99 requests/s at 1 client and 190 at 8, against 44 and 65 for one analysis on both cores.
     /// </summary>
     public static int DefaultConcurrency => Math.Max(1, Environment.ProcessorCount);
 
