@@ -24,6 +24,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Models_quantize_writes_an_int8_detector_that_detect_uses()
+    {
+        string calibration = Path.Combine(Shared.Root, "datasets", "celeba-299", "images");
+        string output = Path.Combine(_dir, "yunet_int8.onnx");
+        var (code, stdout, stderr) = CliRunner.Run(["models", "quantize", Shared.Model("yunet_s_dynamic.onnx"), "--calibration", calibration, "--out", output, "--max-images", "8"]);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("int8 from yunet_s_dynamic", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_dir, "yunet_int8.manifest.json")));
+
+        var (detected, json, _) = CliRunner.Run(["detect", Shared.Fixture("images/two_faces.jpg"), "--detector", output, "--json"]);
+        Assert.Equal(0, detected);
+        Assert.Equal(2, JsonDocument.Parse(json).RootElement.GetProperty("faces").GetArrayLength());
+        Assert.Equal(2, CliRunner.Run(["models", "quantize", Shared.Model("yunet_s_dynamic.onnx"), "--out", output]).ExitCode);
+    }
+
+    [Fact]
     public void Verify_says_same_and_different_with_the_threshold_and_its_source()
     {
         var same = Verify("Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg");
