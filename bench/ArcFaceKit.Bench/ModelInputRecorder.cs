@@ -22,17 +22,20 @@ internal sealed class ModelInputRecorder
         }
     }
 
-    /// <summary>Total ms the recorded inputs take in bare sessions over each file's bytes (published, or as the library prepares them).</summary>
-    public double ReplayMs(IReadOnlyDictionary<string, string> paths, int threads, bool prepared)
+    /// <summary>
+    /// Total ms the recorded inputs take in bare sessions over each file's bytes: published, or as the library runs them
+    /// (its rewrites, and the batch freed for the files it frees: an embedder's).
+    /// </summary>
+    public double ReplayMs(IReadOnlyDictionary<string, (string Path, bool FreeBatch)> files, int threads, bool prepared)
     {
         double total = 0;
         foreach (var group in _inputs.GroupBy(i => i.File))
         {
-            byte[] bytes = File.ReadAllBytes(paths[group.Key]);
+            var (path, freeBatch) = files[group.Key];
+            byte[] bytes = File.ReadAllBytes(path);
             if (prepared)
             {
-                bytes = InferenceGraph.Prepare(bytes);
-                bytes = FreeBatch.Rewrite(bytes) ?? bytes;
+                bytes = InferenceGraph.AsRun(bytes, freeBatch);
             }
 
             using var options = new InferenceOptions { IntraOpThreads = threads }.CreateSessionOptions();

@@ -19,13 +19,15 @@ internal static class ModelsBench
         {
             string path = Path.Combine(options.Models, parent);
             byte[] published = File.ReadAllBytes(path);
-            byte[] prepared = InferenceGraph.Prepare(published);
-            byte[] int8 = InferenceGraph.Prepare(File.ReadAllBytes(quantized.Of(parent)));
 
             // Only embedders get their batch freed by the library (a detector runs one photo at a time).
             bool embedder = ModelResolver.Resolve(path).Manifest.Kind == "embedder";
-            byte[] Run(byte[] bytes) => embedder ? FreeBatch.Rewrite(bytes) ?? bytes : bytes;
-            var variants = new (string Name, byte[] Bytes)[] { ("fp32 as published", published), ("fp32 as run", Run(prepared)), ("int8", Run(int8)) };
+            var variants = new (string Name, byte[] Bytes)[]
+            {
+                ("fp32 as published", published),
+                ("fp32 as run", InferenceGraph.AsRun(published, embedder)),
+                ("int8", InferenceGraph.AsRun(File.ReadAllBytes(quantized.Of(parent)), embedder)),
+            };
             foreach (int threads in new[] { 1, 2 })
             {
                 foreach (int batch in new[] { 1, 16 })

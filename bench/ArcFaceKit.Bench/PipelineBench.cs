@@ -59,7 +59,7 @@ internal static class PipelineBench
                     recorder.Recording = true;
                     Measure(pipeline, encoded, batch);
                     recorder.Recording = false;
-                    var paths = new[] { detector, embedder }.SelectMany(m => m.Manifest.Files.Select(f => (f.File, Path: m.PathOf(f.Role)))).ToDictionary(p => p.File, p => p.Path);
+                    var paths = new[] { detector, embedder }.SelectMany(m => m.Manifest.Files.Select(f => (f.File, Path: m.PathOf(f.Role), FreeBatch: m.Manifest.Kind == "embedder"))).ToDictionary(p => p.File, p => (p.Path, p.FreeBatch));
                     double published = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => recorder.ReplayMs(paths, threads, prepared: false))) / encoded.Count;
                     double prepared = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => recorder.ReplayMs(paths, threads, prepared: true))) / encoded.Count;
                     floor = $"; {1000 / ips:F1} ms an image vs the same inputs in bare sessions: {prepared:F1} ms as run ({1000 / ips / prepared:F2}x), {published:F1} ms as published";

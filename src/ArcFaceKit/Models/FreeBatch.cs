@@ -13,16 +13,15 @@ namespace ArcFaceKit.Models;
 /// </summary>
 internal static class FreeBatch
 {
-    /// <summary>The rewritten model, or null when its batch is not a fixed 1.</summary>
-    public static byte[]? Rewrite(byte[] modelBytes)
+    /// <summary>Frees the batch in place; false (and the model untouched) when its batch is not a fixed 1.</summary>
+    public static bool Rewrite(ModelProto model)
     {
-        var model = InferenceGraph.Parse(modelBytes);
         var g = model.Graph;
         var initializerNames = g.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var input = g.Input.FirstOrDefault(i => !initializerNames.Contains(i.Name));
         if (input is null || FirstDimension(input) is not { DimValue: 1 } || g.Output.Any(o => FirstDimension(o) is not { DimValue: 1 }))
         {
-            return null;
+            return false;
         }
 
         foreach (var value in g.Output.Append(input))
@@ -46,7 +45,7 @@ internal static class FreeBatch
             }
         }
 
-        return model.ToByteArray();
+        return true;
     }
 
     /// <summary>True when a batch of two random inputs gives, face by face, the outputs of single runs of the fixed model.</summary>

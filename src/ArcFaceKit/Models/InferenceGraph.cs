@@ -10,11 +10,22 @@ namespace ArcFaceKit.Models;
 /// </summary>
 internal static class InferenceGraph
 {
-    /// <summary>The model bytes with the rewrites applied, or the same array when none applies.</summary>
-    public static byte[] Prepare(byte[] modelBytes)
+    /// <summary>
+    /// The model bytes with the rewrites applied (the same array when none applies), and, when asked, the same graph
+    /// with a batch fixed at 1 freed (null when the batch is not a fixed 1): one parse for both.
+    /// </summary>
+    public static (byte[] Fixed, byte[]? Batched) Prepare(byte[] modelBytes, bool freeBatch = false)
     {
         var model = Parse(modelBytes);
-        return Prepare(model) == 0 ? modelBytes : model.ToByteArray();
+        byte[] prepared = Prepare(model) == 0 ? modelBytes : model.ToByteArray();
+        return (prepared, freeBatch && FreeBatch.Rewrite(model) ? model.ToByteArray() : null);
+    }
+
+    /// <summary>The bytes a session of the library runs: prepared, with the batch freed when asked and possible (unverified).</summary>
+    public static byte[] AsRun(byte[] modelBytes, bool freeBatch)
+    {
+        var (prepared, batched) = Prepare(modelBytes, freeBatch);
+        return batched ?? prepared;
     }
 
     /// <summary>Applies the rewrites in place; returns how many weights and nodes changed.</summary>

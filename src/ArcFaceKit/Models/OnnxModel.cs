@@ -27,15 +27,7 @@ internal sealed class OnnxModel : IDisposable
         options ??= InferenceOptions.Default;
         Entry = entry;
         _inputObserver = options.InputObserver;
-        byte[] bytes = File.ReadAllBytes(path);
-        string sha = Sha256File.Of(bytes);
-        if (!string.Equals(sha, entry.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ModelContractException(
-                $"{path} has SHA-256 {sha}, but the manifest names {entry.Sha256} for its {entry.Role} file {entry.File}: wrong or corrupted model file.");
-        }
-
-        bytes = InferenceGraph.Prepare(bytes);
+        var (bytes, free) = InferenceGraph.Prepare(Sha256File.ReadVerified(path, entry), freeBatch && !entry.Input.DynamicBatch);
         _sessionOptions = options.CreateSessionOptions();
         try
         {
@@ -48,7 +40,7 @@ internal sealed class OnnxModel : IDisposable
         }
 
         AcceptsBatches = entry.Input.DynamicBatch;
-        if (freeBatch && !AcceptsBatches && FreeBatch.Rewrite(bytes) is { } free)
+        if (free is not null)
         {
             var batched = new InferenceSession(free, _sessionOptions);
             if (FreeBatch.SameOutputs(batched, _session))

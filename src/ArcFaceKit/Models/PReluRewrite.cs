@@ -32,8 +32,7 @@ internal static class PReluRewrite
             }
 
             string prefix = node.Output[0] + "_prelu";
-            var weight = new TensorProto { Name = prefix + "_weight", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(a.Select(v => v - 1f).ToArray().AsSpan())) };
-            weight.Dims.AddRange([a.Length, 1, 1, 1]);
+            var weight = TensorData.Create<float>(prefix + "_weight", TensorProto.Types.DataType.Float, a.Select(v => v - 1f).ToArray(), a.Length, 1, 1, 1);
             g.Initializer.Add(weight);
             nodes.Add(NegativePart(node.Input[0], prefix + "_negative", opset));
             var conv = Node("Conv", [prefix + "_negative", weight.Name], prefix + "_scaled");
@@ -50,11 +49,11 @@ internal static class PReluRewrite
             g.Node.AddRange(nodes);
             if (opset >= 11)
             {
-                g.Initializer.Add(Scalar(Lowest, float.MinValue));
-                g.Initializer.Add(Scalar(Zero, 0f));
+                g.Initializer.Add(TensorData.Create(Lowest, TensorProto.Types.DataType.Float, [float.MinValue]));
+                g.Initializer.Add(TensorData.Create(Zero, TensorProto.Types.DataType.Float, [0f]));
             }
 
-            GraphCleanup.RemoveUnusedInitializers(g);
+            GraphEdits.RemoveUnusedInitializers(g);
         }
 
         return rewritten;
@@ -91,9 +90,6 @@ internal static class PReluRewrite
         clip.Attribute.Add(new AttributeProto { Name = "max", Type = AttributeProto.Types.AttributeType.Float, F = 0f });
         return clip;
     }
-
-    private static TensorProto Scalar(string name, float value) =>
-        new() { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(BitConverter.GetBytes(value)) };
 
     private static NodeProto Node(string op, string[] inputs, string output)
     {

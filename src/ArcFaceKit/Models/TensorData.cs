@@ -14,6 +14,15 @@ internal static class TensorData
         : t.RawData.IsEmpty ? [.. t.FloatData]
         : MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray();
 
+    /// <summary>An initializer holding <paramref name="values"/> as raw data; no dimensions make a scalar.</summary>
+    public static TensorProto Create<T>(string name, TensorProto.Types.DataType type, ReadOnlySpan<T> values, params long[] dims)
+        where T : unmanaged
+    {
+        var t = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)) };
+        t.Dims.AddRange(dims);
+        return t;
+    }
+
     public static void SetFloats(TensorProto t, float[] values)
     {
         t.FloatData.Clear();

@@ -20,7 +20,7 @@ internal static class CrossLayerEqualization
     {
         var g = model.Graph;
         var initializers = g.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var consumers = g.Node.SelectMany(n => n.Input.Select(i => (i, n))).ToLookup(p => p.i, p => p.n, StringComparer.Ordinal);
+        var consumers = GraphEdits.Consumers(g);
         var outputs = g.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var pairs = new List<(NodeProto First, NodeProto Second)>();
         foreach (var first in g.Node.Where(n => n.OpType == "Conv" && HasConstantWeights(n, initializers)))

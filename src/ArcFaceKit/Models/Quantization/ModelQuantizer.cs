@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using ArcFaceKit.Alignment;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.IO;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Service;
 using Google.Protobuf;
 using Onnx;
 
@@ -89,11 +89,14 @@ public static class ModelQuantizer
             throw new ModelContractException($"{parent.Manifest.Name} ({parent.Manifest.Architecture}) cannot be quantized as one model: quantize its members.");
         }
 
-        using var detector = isEmbedder
-            ? FaceDetectors.Open(options.Detector ?? throw new ArgumentException("Quantizing an embedder needs a detector to find the calibration faces."), options.Detection)
-            : FaceDetectors.Create(parent, options.Detection, inference);
-        using var embedder = isEmbedder ? new OnnxFaceEmbedder(parent, null, inference) : null;
-        var aligner = new FaceAligner(embedder?.InputSize ?? ArcFaceTemplate.BaseSize);
+        // An embedder sees what the service feeds it (every face found, aligned); a detector, each photo.
+        using var service = isEmbedder
+            ? new FaceService(
+                FaceDetectors.Open(options.Detector ?? throw new ArgumentException("Quantizing an embedder needs a detector to find the calibration faces."), options.Detection),
+                new OnnxFaceEmbedder(parent, null, inference),
+                new FaceServiceOptions { Detector = options.Detector, Embedder = parent.PathOf("model"), Detection = options.Detection, MaxConcurrentAnalyses = 1 })
+            : null;
+        using var detector = isEmbedder ? null : FaceDetectors.Create(parent, options.Detection, inference);
         for (int i = 0; i < images.Count; i++)
         {
             RgbImage image;
@@ -106,10 +109,13 @@ public static class ModelQuantizer
                 continue; // an unreadable photo calibrates nothing; the counts in the manifest say what was used
             }
 
-            var faces = detector.Detect(image);
-            if (embedder is not null && faces.Count > 0)
+            if (service is not null)
             {
-                embedder.Embed([.. faces.Select(f => aligner.Align(image, f.Landmarks))]);
+                service.AnalyzeAsync(image).GetAwaiter().GetResult();
+            }
+            else
+            {
+                detector!.Detect(image);
             }
 
             progress?.Report(i + 1);
@@ -145,13 +151,7 @@ public static class ModelQuantizer
 
         public static QuantizedFile Plan(ModelFileEntry entry, string path)
         {
-            byte[] bytes = File.ReadAllBytes(path);
-            if (!string.Equals(Sha256File.Of(bytes), entry.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ModelContractException($"{path} does not have the SHA-256 its manifest names ({entry.Sha256}).");
-            }
-
-            var model = InferenceGraph.Parse(bytes);
+            var model = InferenceGraph.Parse(Sha256File.ReadVerified(path, entry));
             SubnormalWeights.FlushToZero(model);
             CrossLayerEqualization.Apply(model);
             InferenceGraph.Prepare(model);

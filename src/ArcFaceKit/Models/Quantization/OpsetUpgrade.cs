@@ -38,9 +38,7 @@ internal static class OpsetUpgrade
                     continue; // only axes may be absent
                 }
 
-                var tensor = new TensorProto { Name = $"{slice.Output[0]}_{name}", DataType = (int)TensorProto.Types.DataType.Int64 };
-                tensor.Dims.Add(attribute.Ints.Count);
-                tensor.Int64Data.AddRange(attribute.Ints);
+                var tensor = TensorData.Create<long>($"{slice.Output[0]}_{name}", TensorProto.Types.DataType.Int64, [.. attribute.Ints], attribute.Ints.Count);
                 model.Graph.Initializer.Add(tensor);
                 inputs.Add(tensor.Name);
                 slice.Attribute.Remove(attribute);

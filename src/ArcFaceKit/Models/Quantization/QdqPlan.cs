@@ -39,7 +39,7 @@ internal sealed class QdqPlan
         var initializers = g.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var constants = initializers.Concat(g.Node.Where(n => n.OpType == "Constant").SelectMany(n => n.Output)).ToHashSet(StringComparer.Ordinal);
         var outputs = g.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        var consumers = Consumers(g);
+        var consumers = GraphEdits.Consumers(g);
 
         bool IsCandidate(NodeProto n) => n.OpType switch
         {
@@ -55,7 +55,7 @@ internal sealed class QdqPlan
             if (!toOutput.TryGetValue(tensor, out int d))
             {
                 d = outputs.Contains(tensor) ? 0 : int.MaxValue;
-                foreach (var c in consumers.GetValueOrDefault(tensor, []))
+                foreach (var c in consumers[tensor])
                 {
                     int next = c.Output.Select(NodesToOutput).DefaultIfEmpty(int.MaxValue).Min();
                     if (next != int.MaxValue)
@@ -73,7 +73,7 @@ internal sealed class QdqPlan
         var quantized = g.Node.Where(n => IsCandidate(n) && NodesToOutput(n.Output[0]) >= FloatLayersBeforeOutputs).ToHashSet();
         foreach (var conv in quantized.Where(n => n.OpType == "Conv"))
         {
-            if (consumers.GetValueOrDefault(conv.Output[0], []) is [{ OpType: "Relu" } relu] && !outputs.Contains(conv.Output[0]))
+            if (consumers[conv.Output[0]].ToList() is [{ OpType: "Relu" } relu] && !outputs.Contains(conv.Output[0]))
             {
                 conv.Output[0] = relu.Output[0];
                 g.Node.Remove(relu);
@@ -85,24 +85,5 @@ internal sealed class QdqPlan
             .Distinct(StringComparer.Ordinal)
             .ToList();
         return new QdqPlan(model, quantized, activations);
-    }
-
-    private static Dictionary<string, List<NodeProto>> Consumers(GraphProto g)
-    {
-        var consumers = new Dictionary<string, List<NodeProto>>(StringComparer.Ordinal);
-        foreach (var n in g.Node)
-        {
-            foreach (var input in n.Input.Where(i => i.Length > 0).Distinct())
-            {
-                if (!consumers.TryGetValue(input, out var list))
-                {
-                    consumers[input] = list = [];
-                }
-
-                list.Add(n);
-            }
-        }
-
-        return consumers;
     }
 }

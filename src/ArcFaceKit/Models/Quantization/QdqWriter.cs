@@ -28,8 +28,8 @@ internal static class QdqWriter
         {
             var (scale, zero) = ranges[tensor].ToUInt8();
             scales[tensor] = scale;
-            g.Initializer.Add(Scalar(tensor + "_scale", scale));
-            g.Initializer.Add(new TensorProto { Name = tensor + "_zero_point", DataType = (int)TensorProto.Types.DataType.Uint8, RawData = ByteString.CopyFrom(zero) });
+            g.Initializer.Add(TensorData.Create(tensor + "_scale", TensorProto.Types.DataType.Float, [scale]));
+            g.Initializer.Add(TensorData.Create(tensor + "_zero_point", TensorProto.Types.DataType.Uint8, [zero]));
             nodes.Add(Node("QuantizeLinear", [tensor, tensor + "_scale", tensor + "_zero_point"], tensor + "_quantized"));
             nodes.Add(Node("DequantizeLinear", [tensor + "_quantized", tensor + "_scale", tensor + "_zero_point"], tensor + "_dequantized"));
         }
@@ -65,7 +65,7 @@ internal static class QdqWriter
 
         g.Node.Clear();
         g.Node.AddRange(nodes);
-        GraphCleanup.RemoveUnusedInitializers(g);
+        GraphEdits.RemoveUnusedInitializers(g);
         if (!model.OpsetImport.Any(o => o.Domain == Domain))
         {
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = Domain, Version = 1 });
@@ -98,11 +98,10 @@ internal static class QdqWriter
         }
 
         string prefix = conv.Output[0] + "_conv";
-        var quantizedWeight = new TensorProto { Name = prefix + "_weight_quantized", DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(q.AsSpan())) };
-        quantizedWeight.Dims.AddRange(weight.Dims);
+        var quantizedWeight = TensorData.Create<sbyte>(prefix + "_weight_quantized", TensorProto.Types.DataType.Int8, q, [.. weight.Dims]);
         g.Initializer.Add(quantizedWeight);
-        g.Initializer.Add(Vector(prefix + "_weight_scale", weightScales));
-        g.Initializer.Add(Raw(prefix + "_weight_zero_point", TensorProto.Types.DataType.Int8, new byte[channels], channels));
+        g.Initializer.Add(TensorData.Create<float>(prefix + "_weight_scale", TensorProto.Types.DataType.Float, weightScales, channels));
+        g.Initializer.Add(TensorData.Create<sbyte>(prefix + "_weight_zero_point", TensorProto.Types.DataType.Int8, new sbyte[channels], channels));
         yield return Node("DequantizeLinear", [quantizedWeight.Name, prefix + "_weight_scale", prefix + "_weight_zero_point"], prefix + "_weight", axis: 0);
         conv.Input[1] = prefix + "_weight";
 
@@ -111,9 +110,9 @@ internal static class QdqWriter
             float[] b = TensorData.Floats(initializers[conv.Input[2]]);
             var biasScales = weightScales.Select(s => s * inputScale).ToArray();
             var qb = b.Select((v, c) => (int)Math.Clamp(Math.Round(v / biasScales[c]), int.MinValue + 1, int.MaxValue)).ToArray();
-            g.Initializer.Add(Raw(prefix + "_bias_quantized", TensorProto.Types.DataType.Int32, MemoryMarshal.AsBytes(qb.AsSpan()).ToArray(), channels));
-            g.Initializer.Add(Vector(prefix + "_bias_scale", biasScales));
-            g.Initializer.Add(Raw(prefix + "_bias_zero_point", TensorProto.Types.DataType.Int32, new byte[channels * 4], channels));
+            g.Initializer.Add(TensorData.Create<int>(prefix + "_bias_quantized", TensorProto.Types.DataType.Int32, qb, channels));
+            g.Initializer.Add(TensorData.Create<float>(prefix + "_bias_scale", TensorProto.Types.DataType.Float, biasScales, channels));
+            g.Initializer.Add(TensorData.Create<int>(prefix + "_bias_zero_point", TensorProto.Types.DataType.Int32, new int[channels], channels));
             yield return Node("DequantizeLinear", [prefix + "_bias_quantized", prefix + "_bias_scale", prefix + "_bias_zero_point"], prefix + "_bias", axis: 0);
             conv.Input[2] = prefix + "_bias";
         }
@@ -130,18 +129,5 @@ internal static class QdqWriter
         }
 
         return node;
-    }
-
-    private static TensorProto Scalar(string name, float value) =>
-        new() { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(BitConverter.GetBytes(value)) };
-
-    private static TensorProto Vector(string name, float[] values) =>
-        Raw(name, TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(values.AsSpan()).ToArray(), values.Length);
-
-    private static TensorProto Raw(string name, TensorProto.Types.DataType type, byte[] bytes, long length)
-    {
-        var t = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };
-        t.Dims.Add(length);
-        return t;
     }
 }
