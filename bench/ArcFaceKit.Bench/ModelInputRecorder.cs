@@ -6,7 +6,7 @@ namespace ArcFaceKit.Bench;
 
 /// <summary>
 /// Records the inputs the pipeline feeds each model file, then replays them through bare ONNX Runtime sessions with
-/// the same threads: the time the models alone need for the same work, the floor the pipeline is compared with.
+/// the same options: the time the models alone need for the same work, the floor the pipeline is compared with.
 /// </summary>
 internal sealed class ModelInputRecorder
 {
@@ -26,7 +26,7 @@ internal sealed class ModelInputRecorder
     /// Total ms the recorded inputs take in bare sessions over each file's bytes: published, or as the library runs them
     /// (its rewrites, and the batch freed for the files it frees: an embedder's).
     /// </summary>
-    public double ReplayMs(IReadOnlyDictionary<string, (string Path, bool FreeBatch)> files, int threads, bool prepared)
+    public double ReplayMs(IReadOnlyDictionary<string, (string Path, bool FreeBatch)> files, InferenceOptions inference, bool prepared)
     {
         double total = 0;
         foreach (var group in _inputs.GroupBy(i => i.File))
@@ -38,7 +38,7 @@ internal sealed class ModelInputRecorder
                 bytes = InferenceGraph.AsRun(bytes, freeBatch);
             }
 
-            using var options = new InferenceOptions { IntraOpThreads = threads }.CreateSessionOptions();
+            using var options = inference.CreateSessionOptions();
             using var session = new InferenceSession(bytes, options);
             using var runOptions = new RunOptions();
             string name = session.InputMetadata.Keys.First();

@@ -8,6 +8,7 @@ namespace ArcFaceKit.Bench;
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512
 //   models: --calibration-images 300 (fp32 vs int8, each model alone)
+//   pipeline: --calibration-images 300 --allow-spinning 0|1 (ONNX Runtime's idle threads spinning, off by default)
 internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)

@@ -129,6 +129,7 @@ public sealed class FaceService : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         var faces = new List<IReadOnlyList<DetectedFace>>(images.Count);
+        List<RgbImage> crops;
         using (await _gate.EnterAsync(cancel).ConfigureAwait(false))
         {
             foreach (var image in images)
@@ -138,13 +139,14 @@ public sealed class FaceService : IDisposable
             }
 
             cancel.ThrowIfCancellationRequested();
+            crops = Align(images, faces);
             if (_batcher is null)
             {
-                return Embed(images, faces);
+                return Records(faces, crops, Embed(crops));
             }
         }
 
-        return await EmbedBatchedAsync(images, faces, cancel).ConfigureAwait(false);
+        return Records(faces, crops, await EmbedBatchedAsync(crops, cancel).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -154,19 +156,21 @@ public sealed class FaceService : IDisposable
     public async Task<FaceRecord> SingleFaceAsync(RgbImage image, SingleFacePolicy policy, string what = "the photo", CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        DetectedFace chosen;
+        DetectedFace[][] faces;
+        List<RgbImage> crops;
         using (await _gate.EnterAsync(cancel).ConfigureAwait(false))
         {
             var found = Detector.Detect(image);
             cancel.ThrowIfCancellationRequested();
-            chosen = Choose(found, policy, image, what);
+            faces = [[Choose(found, policy, image, what)]];
+            crops = Align([image], faces);
             if (_batcher is null)
             {
-                return Embed([image], [[chosen]])[0][0];
+                return Records(faces, crops, Embed(crops))[0][0];
             }
         }
 
-        return (await EmbedBatchedAsync([image], [[chosen]], cancel).ConfigureAwait(false))[0][0];
+        return Records(faces, crops, await EmbedBatchedAsync(crops, cancel).ConfigureAwait(false))[0][0];
     }
 
     /// <summary>1:1: the single faces of two photos compared against a threshold (default: <see cref="DefaultThreshold"/>).</summary>
@@ -330,20 +334,12 @@ public sealed class FaceService : IDisposable
         return FaceSelector.Apply(found, selection, image.Width, image.Height)[0];
     }
 
-    private List<IReadOnlyList<FaceRecord>> Embed(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)
-    {
-        var crops = Align(images, faces);
-        var (embeddings, norms) = crops.Count == 0 ? ([], []) : Embedder.EmbedWithNorms(crops);
-        return Records(faces, crops, embeddings, norms);
-    }
+    private (float[][] Embeddings, float[] Norms) Embed(List<RgbImage> crops) =>
+        crops.Count == 0 ? ([], []) : Embedder.EmbedWithNorms(crops);
 
     /// <summary>As <see cref="Embed"/>, the crops embedded with those of concurrent analyses (outside the analysis slot).</summary>
-    private async Task<List<IReadOnlyList<FaceRecord>>> EmbedBatchedAsync(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces, CancellationToken cancel)
-    {
-        var crops = Align(images, faces);
-        var (embeddings, norms) = crops.Count == 0 ? ([], []) : await _batcher!.EmbedAsync(crops, cancel).ConfigureAwait(false);
-        return Records(faces, crops, embeddings, norms);
-    }
+    private async Task<(float[][] Embeddings, float[] Norms)> EmbedBatchedAsync(List<RgbImage> crops, CancellationToken cancel) =>
+        crops.Count == 0 ? ([], []) : await _batcher!.EmbedAsync(crops, cancel).ConfigureAwait(false);
 
     private List<RgbImage> Align(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)
     {
@@ -356,8 +352,9 @@ public sealed class FaceService : IDisposable
         return crops;
     }
 
-    private static List<IReadOnlyList<FaceRecord>> Records(IReadOnlyList<IReadOnlyList<DetectedFace>> faces, List<RgbImage> crops, float[][] embeddings, float[] norms)
+    private static List<IReadOnlyList<FaceRecord>> Records(IReadOnlyList<IReadOnlyList<DetectedFace>> faces, List<RgbImage> crops, (float[][] Embeddings, float[] Norms) embedded)
     {
+        var (embeddings, norms) = embedded;
         var result = new List<IReadOnlyList<FaceRecord>>(faces.Count);
         int next = 0;
         foreach (var list in faces)
