@@ -6,14 +6,11 @@ namespace ArcFaceKit.Gallery;
 
 /// <summary>
 /// PostgreSQL under the shared gallery: pooled connections, timestamptz, embeddings and crops sealed per subject
-/// (<see cref="KeyRingSealing"/>, keys in the gallery's key file) and searched in memory. Every write that changes
-/// subjects bumps a version row in its transaction (writers queue on that row, so versions follow commit order); a
-/// node whose last seen version is behind reloads its index, so any number of nodes can share the database.
+/// (<see cref="KeyRingSealing"/>, keys in the gallery's key file) and searched in memory; any number of nodes can share
+/// the database (<see cref="IndexedDialect"/> keeps each node's index in step through the version row).
 /// </summary>
-internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options, KeyRingSealing keys, int? dimension) : IndexedDialect(dimension)
+internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options, KeyRingSealing keys, int? dimension) : IndexedDialect(dimension, options.IndexFile)
 {
-    private long _seen = -1;
-
     public override string Kind => "postgres";
 
     public override string Where => $"PostgreSQL schema '{options.Schema}'";
@@ -54,7 +51,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
             CREATE TABLE IF NOT EXISTS request_keys(key_id text NOT NULL, request_key text NOT NULL, subject_id bigint NOT NULL,
                 face_ids text NOT NULL, created_utc timestamptz NOT NULL, PRIMARY KEY (key_id, request_key));
             CREATE TABLE IF NOT EXISTS gallery_version(id int PRIMARY KEY, v bigint NOT NULL);
-            INSERT INTO gallery_version VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+            ALTER TABLE gallery_version ADD COLUMN IF NOT EXISTS nonce bigint NOT NULL DEFAULT 0;
+            INSERT INTO gallery_version(id, v, nonce) VALUES (1, 0, (random() * 9e18)::bigint) ON CONFLICT (id) DO NOTHING;
             """).ConfigureAwait(false);
         // The key file is bound to this gallery's id, so a key file can never serve two galleries.
         await Run("INSERT INTO meta(key, value) VALUES ('gallery_id', @g) ON CONFLICT (key) DO NOTHING", ("g", Guid.NewGuid().ToString("N"))).ConfigureAwait(false);
@@ -86,26 +84,6 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     public override bool IsUniqueViolation(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
-
-    public override async Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel) =>
-        await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "UPDATE gallery_version SET v = v + 1 WHERE id = 1 RETURNING v").ConfigureAwait(false);
-
-    protected override async Task<bool> OthersCommittedAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
-    {
-        long version = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "SELECT v FROM gallery_version WHERE id = 1").ConfigureAwait(false);
-        bool changed = version != _seen;
-        _seen = version;
-        return changed;
-    }
-
-    /// <summary>Our own commit needs no reload when nobody committed between the version we had seen and ours.</summary>
-    protected override void OwnCommit(object? state)
-    {
-        if (state is long version && version == _seen + 1)
-        {
-            _seen = version;
-        }
-    }
 
     public override async ValueTask DisposeAsync()
     {

@@ -12,4 +12,12 @@ public sealed record PostgresGalleryOptions(string ConnectionString)
     /// is what makes the erasure hold against the copies PostgreSQL keeps. Every server of the gallery needs the same file.
     /// </summary>
     public string? KeyFile { get; init; }
+
+    /// <summary>
+    /// A file on this node where the in-memory index is saved at close and read at the next open while the database
+    /// has not changed (a gallery of a million faces opens in seconds instead of reading and unsealing every row). It
+    /// holds the embeddings unsealed (created 0600; deleted before every commit, so an erasure leaves no copy in it).
+    /// Null: every open reads the database.
+    /// </summary>
+    public string? IndexFile { get; init; }
 }

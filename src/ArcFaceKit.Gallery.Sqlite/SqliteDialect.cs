@@ -7,25 +7,26 @@ namespace ArcFaceKit.Gallery;
 
 /// <summary>
 /// SQLite under the shared gallery: one connection behind one async lock (writes are serialised transactions anyway),
-/// embeddings as little-endian float blobs, times as ISO 8601 text, and the search in a <see cref="MemorySubjectIndex"/>.
-/// PRAGMA data_version moves only when another connection commits, so the index is reloaded exactly when another
-/// process wrote, and inside a write transaction nobody can slip in between.
+/// embeddings as little-endian float blobs, times as ISO 8601 text, and the search in a <see cref="MemorySubjectIndex"/>
+/// kept in step with other processes' commits and saved in an index file beside the database (<see cref="IndexedDialect"/>).
 /// </summary>
 internal sealed class SqliteDialect : IndexedDialect
 {
     private const int BusyTimeoutSeconds = 30;
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private long _dataVersion = -1;
 
     private SqliteDialect(SqliteConnection db, string path, int? dimension)
-        : base(dimension)
+        : base(dimension, dimension is > 0 ? IndexFileOf(path) : null)
     {
         _db = db;
         Where = path;
     }
 
     public override string Kind => "sqlite";
+
+    /// <summary>The gallery's index file beside the database (as SQLite's own -wal and -shm files are).</summary>
+    public static string IndexFileOf(string path) => path + "-index";
 
     public override string Where { get; }
 
@@ -91,15 +92,6 @@ internal sealed class SqliteDialect : IndexedDialect
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture);
 
     public override bool IsUniqueViolation(DbException e) => e is SqliteException { SqliteErrorCode: 19 };
-
-    /// <summary>PRAGMA data_version moves only when another connection commits.</summary>
-    protected override async Task<bool> OthersCommittedAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
-    {
-        long version = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "PRAGMA data_version").ConfigureAwait(false);
-        bool changed = version != _dataVersion;
-        _dataVersion = version;
-        return changed;
-    }
 
     /// <summary>
     /// secure_delete has zeroed the deleted rows in the pages, but the WAL still holds the pages as they were: a TRUNCATE

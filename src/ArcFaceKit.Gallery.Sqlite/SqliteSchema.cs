@@ -20,6 +20,8 @@ internal static class SqliteSchema
             subject TEXT, detail TEXT, subject_id INTEGER);
         CREATE TABLE IF NOT EXISTS request_keys(key_id TEXT NOT NULL, request_key TEXT NOT NULL, subject_id INTEGER NOT NULL,
             face_ids TEXT NOT NULL, created_utc TEXT NOT NULL, PRIMARY KEY (key_id, request_key));
+        CREATE TABLE IF NOT EXISTS gallery_version(id INTEGER PRIMARY KEY, v INTEGER NOT NULL, nonce INTEGER NOT NULL);
+        INSERT OR IGNORE INTO gallery_version(id, v, nonce) VALUES (1, 0, random());
         """;
 
     /// <summary>The CLI's version-1 gallery: identities become subjects (same ids, names, times), faces keep their ids and sources, no crops.</summary>

@@ -16,6 +16,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
     public const int SchemaVersion = 3;
 
     private readonly GalleryDialect _dialect;
+    private int _disposed;
     private readonly ModelIdentity? _model;
 
     private FaceGallery(GalleryDialect dialect, ModelIdentity? model)
@@ -27,6 +28,9 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
     public string Kind => _dialect.Kind;
 
     /// <summary>The pinned model; a gallery opened for keys only has none.</summary>
+    /// <summary>Where the index in memory was last loaded from: "file" (the index file), "database", or null.</summary>
+    internal string? IndexLoadedFrom => (_dialect as IndexedDialect)?.LoadedFrom;
+
     public ModelIdentity Model => _model ?? throw new InvalidOperationException("This gallery was opened for keys and audit only (no model).");
 
     /// <summary>Creates or migrates the schema and pins (or checks) the model; a null model opens for keys and audit only.</summary>
@@ -401,9 +405,25 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
 
     public Task<IReadOnlyList<StoredKey>> ListKeysAsync(CancellationToken cancel = default) => ReadAsync((db, c) => KeysAsync(db, null, c), cancel);
 
-    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
 
-    public void Dispose() => _dialect.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        try
+        {
+            await using var lease = await _dialect.LeaseAsync(CancellationToken.None).ConfigureAwait(false);
+            await _dialect.CloseAsync(lease.Connection, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _dialect.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     internal static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {

@@ -62,6 +62,9 @@ internal abstract class GalleryDialect : IAsyncDisposable
     /// </summary>
     public virtual Task ErasedAsync(DbConnection connection, CancellationToken cancel) => Task.CompletedTask;
 
+    /// <summary>Called once at a clean close (holding a lease), before <see cref="DisposeAsync"/>.</summary>
+    public virtual Task CloseAsync(DbConnection connection, CancellationToken cancel) => Task.CompletedTask;
+
     public abstract Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancel);
 
     /// <summary>The n faces nearest the probe, best first.</summary>

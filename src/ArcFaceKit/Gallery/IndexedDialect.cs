@@ -1,28 +1,47 @@
 using System.Data.Common;
+using ArcFaceKit.IO;
 
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// A dialect whose search runs in a <see cref="MemorySubjectIndex"/> loaded from the database: rebuilt whole when
-/// another process committed (each dialect says how it knows), and changed subject by subject after this process's own
-/// commits. Searches and reloads take turns through one gate, so no search sees a half-loaded index.
+/// A dialect whose search runs in a <see cref="MemorySubjectIndex"/> loaded from the database. Every write that changes
+/// subjects bumps a version row in its transaction (writers queue on that row, so versions follow commit order, and a
+/// random nonce with each bump tells two databases apart); a process whose last seen version is behind rebuilds its
+/// index, and after its own commits changes it subject by subject. Searches and reloads take turns through one gate,
+/// so no search sees a half-loaded index.
+/// With an index file, a gallery opens from the file instead of the database when the file's stamp is the database's
+/// current version: the file is written (atomically) at open after a load from the database and at a clean close, and
+/// deleted before every commit, so a crash anywhere leaves either no file or one whose stamp is behind, which is
+/// ignored; an erased face leaves no copy in it.
 /// </summary>
 internal abstract class IndexedDialect : GalleryDialect
 {
-    private readonly MemorySubjectIndex? _index;
+    private const string ReadVersion = "SELECT v, nonce FROM gallery_version WHERE id = 1";
+    private readonly int? _dimension;
+    private readonly string? _file;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private bool _stale = true;
+    private MemorySubjectIndex? _index;
+    private Version? _seen;
+    private string? _fileStamp;
+    private bool _opened;
 
-    protected IndexedDialect(int? dimension) => _index = dimension is > 0 ? new MemorySubjectIndex(dimension.Value) : null;
+    protected IndexedDialect(int? dimension, string? indexFile)
+    {
+        _dimension = dimension is > 0 ? dimension : null;
+        _file = indexFile;
+    }
 
-    private MemorySubjectIndex Index => _index ?? throw new InvalidOperationException("This gallery was opened for keys and audit only (no model).");
+    private MemorySubjectIndex Index => _index ?? throw new InvalidOperationException(_dimension is null ? "This gallery was opened for keys and audit only (no model)." : "The gallery's index is not loaded.");
 
-    /// <summary>Whether another process committed since the last call (the first call answers true).</summary>
-    protected abstract Task<bool> OthersCommittedAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel);
+    /// <summary>Where the index file is (null: none).</summary>
+    public string? IndexFile => _file;
+
+    /// <summary>How the current index was loaded: "file", "database" or null (none yet).</summary>
+    public string? LoadedFrom { get; private set; }
 
     public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
     {
-        if (_index is null)
+        if (_dimension is not { } dimension)
         {
             return;
         }
@@ -30,37 +49,68 @@ internal abstract class IndexedDialect : GalleryDialect
         await _gate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            if (await OthersCommittedAsync(connection, tx, cancel).ConfigureAwait(false) || _stale)
+            var now = await ReadVersionAsync(connection, tx, cancel).ConfigureAwait(false);
+            if (_index is not null && now == _seen)
             {
-                _stale = true;   // until a load completes: a failed one is retried by the next call
-                _index.Clear();
-                await LoadAsync(connection, tx, null, cancel).ConfigureAwait(false);
-                _stale = false;
+                return;
             }
+
+            _index = null;   // until a load completes: a failed one is retried by the next call
+            var index = _opened ? null : ReadFile(dimension, now.Stamp);
+            LoadedFrom = index is null ? "database" : "file";
+            if (index is null)
+            {
+                index = new MemorySubjectIndex(dimension);
+                await LoadAsync(index, connection, tx, null, cancel).ConfigureAwait(false);
+                if (!_opened)
+                {
+                    WriteFile(index, now.Stamp);
+                }
+            }
+
+            (_index, _seen, _opened) = (index, now, true);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    public override async Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel)
+    {
+        if (_file is not null)
+        {
+            // Before the commit, so no crash can leave a file that holds what the commit changes or erases.
+            File.Delete(_file);
+            _fileStamp = null;
+        }
+
+        long nonce = Nonce();
+        long number = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
+        return new Version(number, nonce);
     }
 
     public override async Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, object? state, CancellationToken cancel)
     {
-        if (_index is null)
-        {
-            return;
-        }
-
         await _gate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
+            if (_index is null)
+            {
+                return;   // the next call loads everything
+            }
+
             foreach (long id in subjects)
             {
                 _index.Remove(id);
-                await LoadAsync(connection, null, id, cancel).ConfigureAwait(false);
+                await LoadAsync(_index, connection, null, id, cancel).ConfigureAwait(false);
             }
 
-            OwnCommit(state);
+            // Our own commit needs no reload when nobody committed between the version we had seen and ours.
+            if (state is Version ours && ours.Number == _seen?.Number + 1)
+            {
+                _seen = ours;
+            }
         }
         finally
         {
@@ -68,9 +118,22 @@ internal abstract class IndexedDialect : GalleryDialect
         }
     }
 
-    /// <summary>Told of this process's own commit (with what <see cref="GalleryDialect.BeforeCommitAsync"/> returned), after its subjects were reloaded.</summary>
-    protected virtual void OwnCommit(object? state)
+    /// <summary>At a clean close: writes the index file when the index is the database's current version and the file is not.</summary>
+    public override async Task CloseAsync(DbConnection connection, CancellationToken cancel)
     {
+        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            if (_file is not null && _index is not null && _seen is { } seen && _fileStamp != seen.Stamp
+                && await ReadVersionAsync(connection, null, cancel).ConfigureAwait(false) == seen)
+            {
+                WriteFile(_index, seen.Stamp);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public override Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancel) => UnderGate(() => Index.FaceCount, cancel);
@@ -88,6 +151,68 @@ internal abstract class IndexedDialect : GalleryDialect
     {
         _gate.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private static long Nonce() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) * (long)int.MaxValue + System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+
+    private static async Task<Version> ReadVersionAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
+    {
+        await using var cmd = FaceGallery.Command(connection, tx, ReadVersion);
+        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
+        return await reader.ReadAsync(cancel).ConfigureAwait(false)
+            ? new Version(reader.GetInt64(0), reader.GetInt64(1))
+            : throw new InvalidOperationException("The gallery has no version row.");
+    }
+
+    /// <summary>The index file when it holds the database's current version; null when missing, stale or damaged (the database is read instead).</summary>
+    private MemorySubjectIndex? ReadFile(int dimension, string stamp)
+    {
+        if (_file is null || !File.Exists(_file))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            if (MemorySubjectIndex.ReadStamp(stream) != stamp)
+            {
+                return null;
+            }
+
+            var index = MemorySubjectIndex.Read(stream, dimension);
+            _fileStamp = stamp;
+            return index;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the index file; a failure (disk full, no permission) leaves no file, and the next open reads the database.</summary>
+    private void WriteFile(MemorySubjectIndex index, string stamp)
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            AtomicFile.Write(_file, stream => index.Write(stream, stamp), ownerOnly: true);
+            _fileStamp = stamp;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _fileStamp = null;
+        }
+    }
+
+    /// <summary>The gallery's version row: bumped by each commit that changes subjects.</summary>
+    private readonly record struct Version(long Number, long Nonce)
+    {
+        public string Stamp => FormattableString.Invariant($"{Number}:{Nonce}");
     }
 
     private async Task<T> UnderGate<T>(Func<T> read, CancellationToken cancel)
@@ -108,7 +233,7 @@ internal abstract class IndexedDialect : GalleryDialect
     /// did not finish) is left out: its bytes cannot be opened, and its rows go when the erasure is repeated. A full load
     /// also finishes re-keyings that crashed before destroying their old keys.
     /// </summary>
-    private async Task LoadAsync(DbConnection connection, DbTransaction? tx, long? subject, CancellationToken cancel)
+    private async Task LoadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, long? subject, CancellationToken cancel)
     {
         const string Select = "SELECT s.id, s.name, f.id, f.embedding FROM subjects s LEFT JOIN faces f ON f.subject_id = s.id";
         var ring = Sealing as KeyRingSealing;
@@ -153,7 +278,7 @@ internal abstract class IndexedDialect : GalleryDialect
 
         foreach (var (id, name, faces) in subjects.Where(s => !erased.Contains(s.Id)))
         {
-            Index.Set(id, name, faces);
+            index.Set(id, name, faces);
         }
 
         foreach (var (id, generation) in oldestInUse)

@@ -20,15 +20,31 @@ public static class AtomicFile
     });
 
     /// <summary>Calls <paramref name="write"/> with a stream onto the temporary file, then renames it over <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, ownerOnly: false);
+
+    /// <summary>
+    /// Calls <paramref name="write"/> with a stream onto the temporary file, flushes it to the disk, then renames it over
+    /// <paramref name="path"/>; <paramref name="ownerOnly"/> creates it readable by its owner only (biometric data).
+    /// </summary>
+    public static void Write(string path, Action<Stream> write, bool ownerOnly)
     {
         ArgumentNullException.ThrowIfNull(write);
         string temp = path + ".partial";
         try
         {
-            using (var stream = File.Create(temp))
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, BufferSize = 1 << 20 };
+            if (ownerOnly && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temp, options))
             {
                 write(stream);
+                if (stream.CanWrite)
+                {
+                    stream.Flush(flushToDisk: true);   // a writer that closed the stream has already handed its bytes to the system
+                }
             }
 
             File.Move(temp, path, overwrite: true);

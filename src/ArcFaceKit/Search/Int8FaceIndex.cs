@@ -7,12 +7,12 @@ using System.Runtime.Intrinsics.X86;
 namespace ArcFaceKit.Search;
 
 /// <summary>
-/// Exact search over a quarter of the bytes: the scan reads each vector as 8-bit codes (one scale a vector,
+/// Exact search that reads a quarter of the bytes: the scan reads each vector as 8-bit codes (one scale a vector,
 /// x ~ scale * code, |error| at most scale / 2 a component), keeps the best candidates by that approximate score, and
 /// re-scores them from half-precision copies. The answer is checked against the approximation's error bound and the
 /// candidate list widened until it provably holds the true top k, so the ranking is the half-precision one. Large
-/// indexes are scanned on every core, and batches of queries in one pass. 1.5 bytes a dimension (codes and copies);
-/// not thread-safe for writes.
+/// indexes are scanned on every core, and batches of queries in one pass. 3 bytes a dimension in memory (1 for the codes
+/// the scan reads, 2 for the copies it re-scores from); not thread-safe for writes.
 /// </summary>
 public sealed class Int8FaceIndex : IFaceIndex
 {
@@ -78,6 +78,63 @@ public sealed class Int8FaceIndex : IFaceIndex
     }
 
     public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k) => SearchMany([query.ToArray()], k)[0];
+
+    /// <summary>The similarity of one stored vector (its half-precision copy) to the query, as a search would report it; null without that id.</summary>
+    internal float? Similarity(long id, ReadOnlySpan<float> query)
+    {
+        if (!_ids.TryGetSlot(id, out int slot))
+        {
+            return null;
+        }
+
+        Span<float> buffer = Dimension <= 1024 ? stackalloc float[Dimension] : new float[Dimension];
+        TensorPrimitives.ConvertToSingle(_copies.AsSpan(slot * Dimension, Dimension), buffer);
+        return TensorPrimitives.Dot(buffer, query);
+    }
+
+    /// <summary>Writes the index as it is in memory (ids, codes, scales, copies), for <see cref="Read"/> to load in bulk.</summary>
+    internal void Write(BinaryWriter writer)
+    {
+        writer.Write(Dimension);
+        writer.Write(Count);
+        for (int slot = 0; slot < Count; slot++)
+        {
+            writer.Write(_ids[slot]);
+        }
+
+        writer.Write(_codes.AsSpan(0, Count * _stride));
+        writer.Write(MemoryMarshal.AsBytes(_scales.AsSpan(0, Count)));
+        writer.Write(MemoryMarshal.AsBytes(_copies.AsSpan(0, Count * Dimension)));
+    }
+
+    /// <summary>An index as <see cref="Write"/> wrote it; EndOfStreamException or InvalidDataException when the bytes are not one.</summary>
+    internal static Int8FaceIndex Read(BinaryReader reader, int dimension, int threads = 0)
+    {
+        int stored = reader.ReadInt32(), count = reader.ReadInt32();
+        if (stored != dimension || count < 0)
+        {
+            throw new InvalidDataException($"An index of {stored}-d vectors where {dimension}-d ones were expected.");
+        }
+
+        var index = new Int8FaceIndex(dimension, threads);
+        int capacity = Math.Max(16, count);
+        index._codes = new byte[(long)capacity * index._stride > Array.MaxLength ? throw new InvalidDataException("The index is too large.") : capacity * index._stride];
+        index._scales = new float[capacity];
+        index._copies = new Half[capacity * dimension];
+        for (int slot = 0; slot < count; slot++)
+        {
+            if (index._ids.SlotOf(reader.ReadInt64()) != slot)
+            {
+                throw new InvalidDataException("The index holds an id twice.");
+            }
+        }
+
+        reader.BaseStream.ReadExactly(index._codes.AsSpan(0, count * index._stride));
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(index._scales.AsSpan(0, count)));
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(index._copies.AsSpan(0, count * dimension)));
+        index._largestScale = count > 0 ? TensorPrimitives.Max(index._scales.AsSpan(0, count)) : 0;
+        return index;
+    }
 
     /// <summary>
     /// The top k of each query, as <see cref="Search"/> answers it, for a batch: each block of up to 64 queries reads the

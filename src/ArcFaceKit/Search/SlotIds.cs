@@ -13,6 +13,8 @@ internal sealed class SlotIds
 
     public long this[int slot] => _ids[slot];
 
+    public bool TryGetSlot(long id, out int slot) => _slotOf.TryGetValue(id, out slot);
+
     /// <summary>The id's slot, taking the next one for a new id.</summary>
     public int SlotOf(long id)
     {

@@ -18,6 +18,14 @@ public static class ErasureScan
         return [.. Spread(embedding), .. Spread(face.CropPng)];
     }
 
+    /// <summary>Slices of the embedding in half precision, as an index file keeps it.</summary>
+    public static IReadOnlyList<byte[]> HalfSlices(NewFace face)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        var halves = face.Embedding.Select(v => (Half)v).ToArray();
+        return [.. Spread(MemoryMarshal.AsBytes(halves.AsSpan()).ToArray())];
+    }
+
     public static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);
 
     /// <summary>How many of <paramref name="slices"/> occur in any of the files (missing files count as empty).</summary>
