@@ -18,6 +18,7 @@ public static class Galleries
                 {
                     Schema = options.PostgresSchema,
                     KeyFile = options.PostgresKeyFile,
+                    IndexFile = options.PostgresIndexFile,
                 },
                 model),
             _ => throw new GalleryException(GalleryError.Invalid, $"Unknown store '{options.Store}'; use sqlite or postgres."),

@@ -25,6 +25,9 @@ public sealed class ServerOptions
     /// <summary>The PostgreSQL gallery's key file (per-subject keys sealing its faces); every node of the gallery needs the same one.</summary>
     public string PostgresKeyFile { get; set; } = "arcface-server.keys";
 
+    /// <summary>The PostgreSQL gallery's index file on this node (null: none); see <see cref="Gallery.PostgresGalleryOptions.IndexFile"/>.</summary>
+    public string? PostgresIndexFile { get; set; }
+
     /// <summary>Detector model; default YuNet, shipped in ArcFaceKit.ModelFetch (no fetch needed).</summary>
     public string? Detector { get; set; }
 

@@ -117,6 +117,34 @@ public abstract class CrashAndConcurrencyTests
         Assert.All(subjects, s => Assert.Equal(5, s.GetProperty("faceCount").GetInt32()));
     }
 
+    [Fact]
+    public async Task Two_server_processes_on_one_store_see_each_others_writes_at_once()
+    {
+        string key = ServerProcess.CreateKey(StoreArgs);
+        using var a = await ServerProcess.StartAsync(StoreArgs);
+        using var b = await ServerProcess.StartAsync(StoreArgs);
+        using var httpA = Client(a.Url, key);
+        using var httpB = Client(b.Url, key);
+
+        async Task<string?> BestThroughB()
+        {
+            using var response = await httpB.PostAsync("v1/recognize", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0004.jpg"))));
+            var matches = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("faces")[0].GetProperty("matches");
+            return matches.GetArrayLength() > 0 && matches[0].GetProperty("accepted").GetBoolean() ? matches[0].GetProperty("subject").GetString() : null;
+        }
+
+        Assert.Null(await BestThroughB());
+        using (var enrolled = await httpA.PostAsync("v1/subjects/abel/faces", TestApp.Photos(("image", Photos[0]), ("image", Photos[1]))))
+        {
+            Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+        }
+
+        Assert.Equal("abel", await BestThroughB());                        // no wait: B sees A's commit on its next search
+        Assert.Equal(HttpStatusCode.NoContent, (await httpB.DeleteAsync("v1/subjects/abel")).StatusCode);
+        Assert.Equal(0, JsonDocument.Parse(await httpA.GetStringAsync("v1/health")).RootElement.GetProperty("faces").GetInt32());
+        Assert.Null(await BestThroughB());
+    }
+
     private static HttpClient Client(Uri url, string key)
     {
         var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };

@@ -30,6 +30,10 @@ public class StoreSettings : CommandSettings
     [Description("PostgreSQL schema of this gallery. Default: arcface.")]
     public string Schema { get; init; } = "arcface";
 
+    [CommandOption("--index-file <FILE>")]
+    [Description("PostgreSQL: a file on this server where the search index is saved at shutdown and read at the next start while the database is unchanged (a million faces open in seconds). It holds the embeddings unsealed (0600; deleted before every write). Default: none; a SQLite gallery always keeps FILE-index beside its file.")]
+    public string? IndexFile { get; init; }
+
     public ServerOptions ToOptions() => new()
     {
         Store = Store,
@@ -37,5 +41,6 @@ public class StoreSettings : CommandSettings
         PostgresConnection = PostgresFile is null ? Postgres : File.ReadAllText(PostgresFile).Trim(),
         PostgresSchema = Schema,
         PostgresKeyFile = KeyFile,
+        PostgresIndexFile = IndexFile,
     };
 }
