@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Recognition;
+
+namespace ArcFaceKit.Bench;
+
+/// <summary>
+/// How fast a large gallery opens: filled through the library's own enrolment (SQLite, one transaction a subject), then
+/// opened from the database (every row read, then the index file written) and from its index file, next to a plain
+/// sequential read of that file in the same run (the floor); then its memory a face and its search rate once open.
+/// </summary>
+internal static class GalleryOpenBench
+{
+    private const int Probes = 64;
+
+    public static async Task RunAsync(BenchOptions options)
+    {
+        int faces = options.Int("--faces", 1_000_000), dim = options.Int("--dim", 512), perSubject = options.Int("--faces-per-subject", 100);
+        string folder = Directory.CreateTempSubdirectory("arcface-gallery-bench-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "gallery.db"), file = path + "-index";
+            var model = new ModelIdentity("random unit vectors", new string('0', 64), 1, dim);
+            var rng = new Random(1);
+            var fill = Stopwatch.StartNew();
+            await using (var gallery = await SqliteGallery.OpenAsync(path, model))
+            {
+                for (int s = 0; s * perSubject < faces; s++)
+                {
+                    var batch = Enumerable.Range(0, Math.Min(perSubject, faces - (s * perSubject))).Select(_ => new NewFace(SearchBench.RandomUnit(rng, dim), [])).ToList();
+                    await gallery.AddFacesAsync($"subject {s}", batch, "bench");
+                    if (s % Math.Max(1, faces / perSubject / 10) == 0)
+                    {
+                        Console.Error.WriteLine($"  filled {(s + 1) * perSubject:N0} faces in {fill.Elapsed.TotalSeconds:F0} s");
+                    }
+                }
+
+                fill.Stop();
+            }
+
+            long databaseBytes = new FileInfo(path).Length;
+            Console.WriteLine($"gallery open: {faces:N0} faces x {dim}-d ({perSubject} a subject), SQLite {databaseBytes / 1e9:F2} GB, filled at {faces / fill.Elapsed.TotalSeconds:F0} faces/s (one transaction a subject); medians of {options.Repeats}, page cache warm");
+
+            var fromDatabase = new List<double>();
+            for (int r = 0; r < Math.Max(1, options.Repeats / 2); r++)
+            {
+                File.Delete(file);
+                fromDatabase.Add(await OpenSeconds(path, model, "database"));
+            }
+
+            var fromFile = Enumerable.Range(0, options.Repeats).Select(_ => OpenSeconds(path, model, "file").GetAwaiter().GetResult()).ToList();
+            long fileBytes = new FileInfo(file).Length;
+            double floor = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => ReadSeconds(file)));
+            Console.WriteLine($"  from the database (every row read, then the index file written): {Stats.Median(fromDatabase),6:F2} s");
+            Console.WriteLine($"  from the index file ({fileBytes / 1e9:F2} GB):                        {Stats.Median(fromFile),6:F2} s; a plain read of the file {floor:F2} s ({fileBytes / floor / 1e9:F1} GB/s), {Stats.Median(fromFile) / floor:F1}x that floor");
+
+            long before = GC.GetTotalMemory(forceFullCollection: true);
+            await using var open = await SqliteGallery.OpenAsync(path, model);
+            long held = GC.GetTotalMemory(forceFullCollection: true) - before;
+            var probes = Enumerable.Range(0, Probes).Select(_ => SearchBench.RandomUnit(rng, dim)).ToList();
+            double qps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ =>
+            {
+                var watch = Stopwatch.StartNew();
+                foreach (var probe in probes)
+                {
+                    GC.KeepAlive(open.SearchAsync(probe, 10, SubjectScoring.Both).GetAwaiter().GetResult());
+                }
+
+                return probes.Count / watch.Elapsed.TotalSeconds;
+            }));
+            Console.WriteLine($"  in memory: {held / (double)faces:F0} bytes a face (managed heap after open); top-10 subjects (faces and templates) {qps:F1} searches/s");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<double> OpenSeconds(string path, ModelIdentity model, string expected)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var gallery = await SqliteGallery.OpenAsync(path, model);
+        double seconds = watch.Elapsed.TotalSeconds;
+        if (gallery.IndexLoadedFrom != expected)
+        {
+            throw new InvalidOperationException($"The gallery loaded its index from the {gallery.IndexLoadedFrom}, not the {expected}.");
+        }
+
+        return seconds;
+    }
+
+    private static double ReadSeconds(string file)
+    {
+        var buffer = new byte[1 << 20];
+        var watch = Stopwatch.StartNew();
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        while (stream.Read(buffer) > 0)
+        {
+        }
+
+        return watch.Elapsed.TotalSeconds;
+    }
+}
