@@ -9,7 +9,7 @@ namespace ArcFaceKit.Gallery;
 /// (<see cref="KeyRingSealing"/>, keys in the gallery's key file) and searched in memory; any number of nodes can share
 /// the database (<see cref="IndexedDialect"/> keeps each node's index in step through the version row).
 /// </summary>
-internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options, KeyRingSealing keys, int? dimension) : IndexedDialect(dimension, options.IndexFile)
+internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options, KeyRingSealing keys, int? dimension) : IndexedDialect(dimension, options.IndexFile, options.Index)
 {
     public override string Kind => "postgres";
 

@@ -20,4 +20,7 @@ public sealed record PostgresGalleryOptions(string ConnectionString)
     /// Null: every open reads the database.
     /// </summary>
     public string? IndexFile { get; init; }
+
+    /// <summary>How the gallery searches in memory (exact up to a size, then an HNSW graph).</summary>
+    public Search.GalleryIndexOptions Index { get; init; } = Search.GalleryIndexOptions.Default;
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using ArcFaceKit.Search;
 using Microsoft.Data.Sqlite;
 
 namespace ArcFaceKit.Gallery;
@@ -16,8 +17,8 @@ internal sealed class SqliteDialect : IndexedDialect
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
 
-    private SqliteDialect(SqliteConnection db, string path, int? dimension)
-        : base(dimension, dimension is > 0 ? IndexFileOf(path) : null)
+    private SqliteDialect(SqliteConnection db, string path, int? dimension, GalleryIndexOptions options)
+        : base(dimension, dimension is > 0 ? IndexFileOf(path) : null, options)
     {
         _db = db;
         Where = path;
@@ -32,7 +33,7 @@ internal sealed class SqliteDialect : IndexedDialect
 
     public override string LockRow => "";
 
-    public static SqliteDialect Open(string path, int? dimension)
+    public static SqliteDialect Open(string path, int? dimension, GalleryIndexOptions options)
     {
         CreateOwnerOnly(path);
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = BusyTimeoutSeconds }.ToString());
@@ -42,7 +43,7 @@ internal sealed class SqliteDialect : IndexedDialect
             using var cmd = db.CreateCommand();
             cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA busy_timeout=" + (BusyTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture) + ";";
             cmd.ExecuteNonQuery();
-            return new SqliteDialect(db, path, dimension);
+            return new SqliteDialect(db, path, dimension, options);
         }
         catch
         {

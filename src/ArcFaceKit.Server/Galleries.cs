@@ -1,5 +1,6 @@
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Search;
 
 namespace ArcFaceKit.Server;
 
@@ -10,15 +11,17 @@ public static class Galleries
     public static FaceGallery Open(ServerOptions options, ModelIdentity? model)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var index = new GalleryIndexOptions { ApproximateFrom = options.ApproximateFrom };
         return options.Store.ToLowerInvariant() switch
         {
-            "sqlite" => SqliteGallery.Open(options.SqlitePath, model),
+            "sqlite" => SqliteGallery.Open(options.SqlitePath, model, index),
             "postgres" => PostgresGallery.Open(
                 new PostgresGalleryOptions(options.PostgresConnection ?? throw new GalleryException(GalleryError.Invalid, "The postgres store needs a connection string (--postgres or $ARCFACE_POSTGRES)."))
                 {
                     Schema = options.PostgresSchema,
                     KeyFile = options.PostgresKeyFile,
                     IndexFile = options.PostgresIndexFile,
+                    Index = index,
                 },
                 model),
             _ => throw new GalleryException(GalleryError.Invalid, $"Unknown store '{options.Store}'; use sqlite or postgres."),

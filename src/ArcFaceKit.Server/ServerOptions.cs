@@ -25,6 +25,9 @@ public sealed class ServerOptions
     /// <summary>The PostgreSQL gallery's key file (per-subject keys sealing its faces); every node of the gallery needs the same one.</summary>
     public string PostgresKeyFile { get; set; } = "arcface-server.keys";
 
+    /// <summary>Faces (or subjects) from which the gallery searches through an HNSW graph; 0: always exact.</summary>
+    public int ApproximateFrom { get; set; } = Search.GalleryIndexOptions.Default.ApproximateFrom;
+
     /// <summary>The PostgreSQL gallery's index file on this node (null: none); see <see cref="Gallery.PostgresGalleryOptions.IndexFile"/>.</summary>
     public string? PostgresIndexFile { get; set; }
 
@@ -107,9 +110,9 @@ public sealed class ServerOptions
             throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
         }
 
-        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MinEnrollQuality is < 0 or > 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0 || EmbeddingBatchWaitMs is < 0 or > 1000)
+        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MinEnrollQuality is < 0 or > 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0 || EmbeddingBatchWaitMs is < 0 or > 1000 || ApproximateFrom < 0)
         {
-            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency, queue and face limits not negative; the enrolment quality from 0 to 1; the batch wait from 0 to 1000 ms.");
+            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency, queue, face limits and --approximate-from not negative; the enrolment quality from 0 to 1; the batch wait from 0 to 1000 ms.");
         }
 
         if (MaxPhotosPerRequest > RateLimitBurst)

@@ -1,5 +1,6 @@
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Search;
 
 namespace ArcFaceKit.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SubjectRankingTests
     public async Task Top_k_equals_brute_force_for_every_scoring(SubjectScoring scoring, int k)
     {
         var rng = new Random(7);
-        var index = new MemorySubjectIndex(16);
+        using var index = new MemorySubjectIndex(16, GalleryIndexOptions.Default);
         var subjects = new List<(string Name, List<float[]> Faces)>();
         long faceId = 0;
         for (int s = 0; s < 60; s++)
@@ -47,7 +48,7 @@ public sealed class SubjectRankingTests
     [Fact]
     public async Task Fewer_subjects_than_asked_returns_them_all_and_an_empty_index_none()
     {
-        var index = new MemorySubjectIndex(4);
+        using var index = new MemorySubjectIndex(4, GalleryIndexOptions.Default);
         Assert.Empty(await index.TopAsync([1, 0, 0, 0], 3, SubjectScoring.Both));
         index.Set(1, "a", [(1, [1, 0, 0, 0]), (2, [0, 1, 0, 0])]);
         index.Set(2, "empty", []);

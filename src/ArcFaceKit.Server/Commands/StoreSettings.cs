@@ -34,6 +34,10 @@ public class StoreSettings : CommandSettings
     [Description("PostgreSQL: a file on this server where the search index is saved at shutdown and read at the next start while the database is unchanged (a million faces open in seconds). It holds the embeddings unsealed (0600; deleted before every write). Default: none; a SQLite gallery always keeps FILE-index beside its file.")]
     public string? IndexFile { get; init; }
 
+    [CommandOption("--approximate-from <FACES>")]
+    [Description("Faces (or subjects) from which searches go through an HNSW graph instead of the exact scan; 0: always exact. Default: 2000000.")]
+    public int ApproximateFrom { get; init; } = Search.GalleryIndexOptions.Default.ApproximateFrom;
+
     public ServerOptions ToOptions() => new()
     {
         Store = Store,
@@ -42,5 +46,6 @@ public class StoreSettings : CommandSettings
         PostgresSchema = Schema,
         PostgresKeyFile = KeyFile,
         PostgresIndexFile = IndexFile,
+        ApproximateFrom = ApproximateFrom,
     };
 }

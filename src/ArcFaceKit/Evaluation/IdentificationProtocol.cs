@@ -1,3 +1,4 @@
+using ArcFaceKit.Search;
 using ArcFaceKit.Gallery;
 
 namespace ArcFaceKit.Evaluation;
@@ -26,7 +27,7 @@ public static class IdentificationProtocol
             throw new ArgumentException("The gallery is empty.", nameof(gallery));
         }
 
-        var index = new MemorySubjectIndex(gallery[0].Faces[0].Length);
+        using var index = new MemorySubjectIndex(gallery[0].Faces[0].Length, new GalleryIndexOptions { ApproximateFrom = 0 });   // evaluation is exact
         long faceId = 0;
         for (int i = 0; i < gallery.Count; i++)
         {

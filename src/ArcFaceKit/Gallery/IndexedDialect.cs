@@ -1,5 +1,6 @@
 using System.Data.Common;
 using ArcFaceKit.IO;
+using ArcFaceKit.Search;
 
 namespace ArcFaceKit.Gallery;
 
@@ -19,16 +20,18 @@ internal abstract class IndexedDialect : GalleryDialect
     private const string ReadVersion = "SELECT v, nonce FROM gallery_version WHERE id = 1";
     private readonly int? _dimension;
     private readonly string? _file;
+    private readonly GalleryIndexOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MemorySubjectIndex? _index;
     private Version? _seen;
     private string? _fileStamp;
     private bool _opened;
 
-    protected IndexedDialect(int? dimension, string? indexFile)
+    protected IndexedDialect(int? dimension, string? indexFile, GalleryIndexOptions options)
     {
         _dimension = dimension is > 0 ? dimension : null;
         _file = indexFile;
+        _options = options;
     }
 
     private MemorySubjectIndex Index => _index ?? throw new InvalidOperationException(_dimension is null ? "This gallery was opened for keys and audit only (no model)." : "The gallery's index is not loaded.");
@@ -55,13 +58,23 @@ internal abstract class IndexedDialect : GalleryDialect
                 return;
             }
 
+            _index?.Dispose();
             _index = null;   // until a load completes: a failed one is retried by the next call
             var index = _opened ? null : ReadFile(dimension, now.Stamp);
             LoadedFrom = index is null ? "database" : "file";
             if (index is null)
             {
-                index = new MemorySubjectIndex(dimension);
-                await LoadAsync(index, connection, tx, null, cancel).ConfigureAwait(false);
+                index = new MemorySubjectIndex(dimension, _options);
+                try
+                {
+                    await LoadAsync(index, connection, tx, null, cancel).ConfigureAwait(false);
+                }
+                catch
+                {
+                    index.Dispose();
+                    throw;
+                }
+
                 if (!_opened)
                 {
                     WriteFile(index, now.Stamp);
@@ -149,6 +162,7 @@ internal abstract class IndexedDialect : GalleryDialect
 
     public override ValueTask DisposeAsync()
     {
+        _index?.Dispose();
         _gate.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -180,7 +194,7 @@ internal abstract class IndexedDialect : GalleryDialect
                 return null;
             }
 
-            var index = MemorySubjectIndex.Read(stream, dimension);
+            var index = MemorySubjectIndex.Read(stream, dimension, _options);
             _fileStamp = stamp;
             return index;
         }

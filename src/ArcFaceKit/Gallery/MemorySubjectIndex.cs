@@ -4,26 +4,26 @@ namespace ArcFaceKit.Gallery;
 
 /// <summary>
 /// Subjects, their faces and templates held in memory and searched exactly by 8-bit scans re-scored in half precision
-/// (<see cref="Int8FaceIndex"/>: 3 bytes a dimension, no fp32 copies kept): both galleries' index, rebuilt from the
-/// database or read from an index file, and the identification protocol's gallery. Not thread-safe: its owner
-/// serialises access.
+/// (<see cref="Int8FaceIndex"/>: 3 bytes a dimension, no fp32 copies kept), through an HNSW graph past a size
+/// (<see cref="ScalingFaceIndex"/>): both galleries' index, rebuilt from the database or read from an index file, and
+/// the identification protocol's gallery. Not thread-safe: its owner serialises access.
 /// </summary>
-internal sealed class MemorySubjectIndex
+internal sealed class MemorySubjectIndex : IDisposable
 {
     private const int Magic = 0x58444941; // "AIDX"
     private const int Format = 1;
 
-    private readonly Int8FaceIndex _faces;
-    private readonly Int8FaceIndex _templates;
+    private readonly ScalingFaceIndex _faces;
+    private readonly ScalingFaceIndex _templates;
     private readonly Dictionary<long, long> _subjectOfFace = [];
     private readonly Dictionary<long, (string Name, long[] Faces)> _subjects = [];
 
-    public MemorySubjectIndex(int dimension)
-        : this(dimension, new Int8FaceIndex(dimension), new Int8FaceIndex(dimension))
+    public MemorySubjectIndex(int dimension, GalleryIndexOptions options)
+        : this(dimension, new ScalingFaceIndex(dimension, options), new ScalingFaceIndex(dimension, options))
     {
     }
 
-    private MemorySubjectIndex(int dimension, Int8FaceIndex faces, Int8FaceIndex templates)
+    private MemorySubjectIndex(int dimension, ScalingFaceIndex faces, ScalingFaceIndex templates)
     {
         Dimension = dimension;
         _faces = faces;
@@ -33,6 +33,9 @@ internal sealed class MemorySubjectIndex
     public int Dimension { get; }
 
     public int FaceCount => _faces.Count;
+
+    /// <summary>Whether face searches go through the HNSW graph (the gallery is past <see cref="GalleryIndexOptions.ApproximateFrom"/>).</summary>
+    public bool Approximate => _faces.Approximate;
 
     public void Clear()
     {
@@ -84,12 +87,12 @@ internal sealed class MemorySubjectIndex
         var result = new List<SubjectMatch>(subjects.Count);
         foreach (long id in subjects)
         {
-            if (!_subjects.TryGetValue(id, out var subject) || _templates.Similarity(id, probe) is not { } template)
+            if (!_subjects.TryGetValue(id, out var subject) || _templates.Exact.Similarity(id, probe) is not { } template)
             {
                 continue;
             }
 
-            var best = subject.Faces.Select(f => (Id: f, Similarity: _faces.Similarity(f, probe)!.Value)).MaxBy(f => f.Similarity);
+            var best = subject.Faces.Select(f => (Id: f, Similarity: _faces.Exact.Similarity(f, probe)!.Value)).MaxBy(f => f.Similarity);
             result.Add(new SubjectMatch(subject.Name, best.Similarity, best.Id, best.Similarity, template));
         }
 
@@ -119,8 +122,8 @@ internal sealed class MemorySubjectIndex
             }
         }
 
-        _faces.Write(writer);
-        _templates.Write(writer);
+        _faces.Exact.Write(writer);
+        _templates.Exact.Write(writer);
         writer.Write(Magic);
     }
 
@@ -139,7 +142,7 @@ internal sealed class MemorySubjectIndex
     }
 
     /// <summary>The rest of an index after its stamp (<see cref="ReadStamp"/>); InvalidDataException or EndOfStreamException when it is damaged.</summary>
-    public static MemorySubjectIndex Read(Stream stream, int dimension)
+    public static MemorySubjectIndex Read(Stream stream, int dimension, GalleryIndexOptions options)
     {
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         if (reader.ReadInt32() != dimension)
@@ -162,7 +165,7 @@ internal sealed class MemorySubjectIndex
             subjects.Add((id, name, faces));
         }
 
-        var index = new MemorySubjectIndex(dimension, Int8FaceIndex.Read(reader, dimension), Int8FaceIndex.Read(reader, dimension));
+        var index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(Int8FaceIndex.Read(reader, dimension), options), new ScalingFaceIndex(Int8FaceIndex.Read(reader, dimension), options));
         if (reader.ReadInt32() != Magic)
         {
             throw new InvalidDataException("The index does not end where it should.");
@@ -182,7 +185,15 @@ internal sealed class MemorySubjectIndex
             throw new InvalidDataException("The index's faces and subjects disagree.");
         }
 
+        index._faces.BuildWhenLarge();
+        index._templates.BuildWhenLarge();
         return index;
+    }
+
+    public void Dispose()
+    {
+        _faces.Dispose();
+        _templates.Dispose();
     }
 
     /// <summary>A count read from the stream, refused when no stream of this length could hold that many entries.</summary>

@@ -92,6 +92,17 @@ public sealed class Int8FaceIndex : IFaceIndex
         return TensorPrimitives.Dot(buffer, query);
     }
 
+    /// <summary>Every stored vector (from its half-precision copy) with its id, in slot order.</summary>
+    internal IEnumerable<(long Id, float[] Vector)> Entries()
+    {
+        for (int slot = 0; slot < Count; slot++)
+        {
+            var vector = new float[Dimension];
+            TensorPrimitives.ConvertToSingle(_copies.AsSpan(slot * Dimension, Dimension), vector);
+            yield return (_ids[slot], vector);
+        }
+    }
+
     /// <summary>Writes the index as it is in memory (ids, codes, scales, copies), for <see cref="Read"/> to load in bulk.</summary>
     internal void Write(BinaryWriter writer)
     {

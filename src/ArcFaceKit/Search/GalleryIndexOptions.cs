@@ -1,0 +1,16 @@
+namespace ArcFaceKit.Search;
+
+/// <summary>How a gallery searches in memory: exactly (the 8-bit scan) up to a size, by an HNSW graph from that size on.</summary>
+public sealed record GalleryIndexOptions
+{
+    /// <summary>
+    /// The number of faces (or of subjects' templates) from which searches go through an HNSW graph; 0: always exact.
+    /// 2,000,000 by default: beyond it an exact 512-d query takes over 25 ms here (the README's search bench).
+    /// </summary>
+    public int ApproximateFrom { get; init; } = 2_000_000;
+
+    /// <summary>The graph's parameters.</summary>
+    public HnswOptions Hnsw { get; init; } = new();
+
+    public static GalleryIndexOptions Default { get; } = new();
+}
