@@ -30,24 +30,11 @@ internal static class ClusterBench
         }
 
         var originals = photos.Where(p => rated[p] is not null).ToList();
-        var rng = new Random(7);
-        var faces = new List<float[]>(target);
-        var quality = new List<float>(target);
-        var truth = new List<string>(target);
-        int dim = rated[originals[0]]!.Value.Embedding.Length;
-
-        // Noise of norm 0.6: a copy keeps a cosine of about 0.86 with its original, 0.74 with another copy.
-        float sigma = 0.6f / MathF.Sqrt(dim);
-        for (int i = 0; faces.Count < target; i++)
-        {
-            var (embedding, q) = rated[originals[i % originals.Count]]!.Value;
-            var copy = i < originals.Count ? (float[])embedding.Clone() : [.. embedding.Select(x => x + (sigma * Gaussian(rng)))];
-            Embeddings.Normalize(copy);
-            faces.Add(copy);
-            quality.Add(q.Score);
-            truth.Add(LfwIdentification.PersonOf(originals[i % originals.Count]));
-        }
-
+        var copies = NoisyCopies.Make([.. originals.Select(p => rated[p]!.Value.Embedding)], target, 0.6f, new Random(7));
+        var faces = copies.Select(c => c.Vector).ToList();
+        var quality = copies.Select(c => rated[originals[c.Source]]!.Value.Quality.Score).ToList();
+        var truth = copies.Select(c => LfwIdentification.PersonOf(originals[c.Source])).ToList();
+        int dim = faces[0].Length;
         rated.Clear();
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -72,9 +59,6 @@ internal static class ClusterBench
         Console.WriteLine($"  memory: process peak {peak / 1e9:F2} GB during clustering ({before / 1e9:F2} GB before it, the faces included)");
         Console.WriteLine($"  floor: two top-1 passes over the final {centroids.Count:N0} centroids on {Environment.ProcessorCount} cores {floor:F1} s; clustering {seconds / floor:F2}x that");
     }
-
-    private static float Gaussian(Random rng) =>
-        MathF.Sqrt(-2 * MathF.Log(1 - rng.NextSingle())) * MathF.Cos(2 * MathF.PI * rng.NextSingle());
 
     // Linux: writing 5 to clear_refs resets the peak resident size (VmHWM) so it measures this step alone.
     private static void ResetPeakMemory()

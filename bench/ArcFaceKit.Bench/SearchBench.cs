@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using ArcFaceKit.Evaluation;
+using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
 using ArcFaceKit.Search;
+using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Bench;
 
@@ -19,41 +22,125 @@ internal static class SearchBench
     {
         int[] sizes = List(options.Value("--n") ?? "100000");
         int[] dims = List(options.Value("--dim") ?? "128,512");
+        string[] kinds = (options.Value("--data") ?? "random").Split(',');
+        int[] expansions = options.Value("--hnsw-ef") is "0" ? [] : List(options.Value("--hnsw-ef") ?? "64,128,256");
         var (oneCore, allCores) = Bandwidth(options.Repeats);
-        Console.WriteLine($"search: exact top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}");
+        Console.WriteLine($"search: top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}");
+        var real = new Dictionary<int, List<float[]>>();
         foreach (int n in sizes)
         {
             foreach (int dim in dims)
             {
-                var rng = new Random(1);
-                var fp32 = new ExactFaceIndex(dim);
-                var int8 = new Int8FaceIndex(dim);
-                var int8OneCore = new Int8FaceIndex(dim, threads: 1);
-                for (int i = 0; i < n; i++)
+                foreach (string kind in kinds)
                 {
-                    var v = RandomUnit(rng, dim);
-                    fp32.Upsert(i, v);
-                    int8.Upsert(i, v);
-                    int8OneCore.Upsert(i, v);
-                }
+                    var rng = new Random(1);
+                    Func<float[]> draw = kind switch
+                    {
+                        "random" => () => RandomUnit(rng, dim),
+                        "real" => RealDraw(options, real, dim, rng),
+                        _ => throw new ArgumentException($"--data takes random and real, not '{kind}'."),
+                    };
+                    var vectors = Enumerable.Range(0, n).Select(_ => draw()).ToList();
+                    var queries = Enumerable.Range(0, Queries).Select(_ => draw()).ToList();
+                    Console.WriteLine($"  {n:N0} x {dim}-d, {(kind == "random" ? "random unit vectors" : $"real embeddings ({real[dim].Count:N0} LFW faces) with noise")}:");
+                    var fp32 = new ExactFaceIndex(dim);
+                    for (int i = 0; i < n; i++)
+                    {
+                        fp32.Upsert(i, vectors[i]);
+                    }
 
-                var queries = Enumerable.Range(0, Queries).Select(_ => RandomUnit(rng, dim)).ToList();
-                double exactQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => fp32.Search(q, 10), queries)));
-                double int8Qps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8.Search(q, 10), queries)));
-                double int8OneCoreQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8OneCore.Search(q, 10), queries)));
-                var batch = queries.Take(Batch).ToList();
-                double int8BatchQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ =>
-                {
-                    var watch = Stopwatch.StartNew();
-                    GC.KeepAlive(int8.SearchMany(batch, 10));
-                    return batch.Count / watch.Elapsed.TotalSeconds;
-                }));
-                double recall = queries.Average(q => fp32.Search(q, 10).Select(h => h.Id).Intersect(int8.Search(q, 10).Select(h => h.Id)).Count() / 10.0);
-                double exactGbs = exactQps * n * dim * 4 / 1e9, int8Gbs = int8Qps * n * ((dim + 31) / 32 * 32) / 1e9;
-                Console.WriteLine($"  {n:N0} x {dim}-d: fp32 {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x, on one core {int8OneCoreQps:F1}, in batches of {Batch} {int8BatchQps:F1} ({int8BatchQps / int8Qps:F1}x); recall@10 vs fp32 {recall * 100:F2}%; {((dim + 31) / 32 * 32) + (2 * dim) + 4} bytes a vector in memory ({(dim + 31) / 32 * 32} of them scanned) against {dim * 4}");
-                Faiss(n, dim, options.Repeats);
+                    var truth = queries.Select(q => fp32.Search(q, 10).Select(h => h.Id).ToHashSet()).ToList();
+                    double exactQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => fp32.Search(q, 10), queries)));
+                    double int8Qps = Exact8Bit(options, vectors, queries, truth, exactQps);
+                    if (kind == "random")
+                    {
+                        Faiss(n, dim, options.Repeats);
+                    }
+
+                    if (expansions.Length > 0)
+                    {
+                        Hnsw(options, vectors, queries, truth, expansions, int8Qps);
+                    }
+                }
             }
         }
+    }
+
+    /// <summary>The 8-bit index on every core, on one core and in batches, against fp32 exact measured just before; its queries/s on every core.</summary>
+    private static double Exact8Bit(BenchOptions options, List<float[]> vectors, List<float[]> queries, List<HashSet<long>> truth, double exactQps)
+    {
+        int n = vectors.Count, dim = vectors[0].Length;
+        var int8 = new Int8FaceIndex(dim);
+        var int8OneCore = new Int8FaceIndex(dim, threads: 1);
+        for (int i = 0; i < n; i++)
+        {
+            int8.Upsert(i, vectors[i]);
+            int8OneCore.Upsert(i, vectors[i]);
+        }
+
+        double int8Qps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8.Search(q, 10), queries)));
+        double int8OneCoreQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8OneCore.Search(q, 10), queries)));
+        var batch = queries.Take(Batch).ToList();
+        double int8BatchQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ =>
+        {
+            var watch = Stopwatch.StartNew();
+            GC.KeepAlive(int8.SearchMany(batch, 10));
+            return batch.Count / watch.Elapsed.TotalSeconds;
+        }));
+        double recall = Recall(q => int8.Search(q, 10), queries, truth);
+        int stride = (dim + 31) / 32 * 32;
+        double exactGbs = exactQps * n * dim * 4 / 1e9, int8Gbs = int8Qps * n * stride / 1e9;
+        Console.WriteLine($"    fp32 exact {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x, on one core {int8OneCoreQps:F1}, in batches of {Batch} {int8BatchQps:F1} ({int8BatchQps / int8Qps:F1}x); recall@10 vs fp32 {recall * 100:F2}%; {stride + (2 * dim) + 4} bytes a vector in memory ({stride} of them scanned) against {dim * 4}");
+        return int8Qps;
+    }
+
+    /// <summary>HNSW (USearch, half precision) built on every core, then searched at each breadth on one thread and on every core.</summary>
+    private static void Hnsw(BenchOptions options, List<float[]> vectors, List<float[]> queries, List<HashSet<long>> truth, int[] expansions, double int8Qps)
+    {
+        var defaults = new HnswOptions();
+        using var hnsw = new HnswFaceIndex(vectors[0].Length, defaults);
+        var watch = Stopwatch.StartNew();
+        hnsw.AddMany([.. Enumerable.Range(0, vectors.Count).Select(i => (long)i)], vectors);
+        double build = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"    HNSW (USearch, M {defaults.Connectivity}, efConstruction {defaults.ExpansionAdd}, half precision): built in {build:F1} s on {Environment.ProcessorCount} cores ({vectors.Count / build:F0} vectors/s)");
+        foreach (int ef in expansions)
+        {
+            hnsw.ExpansionSearch = ef;
+            double one = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => hnsw.Search(q, 10), queries)));
+            double all = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ =>
+            {
+                var clock = Stopwatch.StartNew();
+                Parallel.ForEach(queries, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, q => GC.KeepAlive(hnsw.Search(q, 10)));
+                return queries.Count / clock.Elapsed.TotalSeconds;
+            }));
+            double recall = Recall(q => hnsw.Search(q, 10), queries, truth);
+            Console.WriteLine($"      efSearch {ef,4}: {one,8:F1} queries/s on one core, {all,8:F1} on {Environment.ProcessorCount} ({all / int8Qps:F1}x the exact int8 scan on {Environment.ProcessorCount}); recall@10 vs fp32 {recall * 100:F2}%");
+        }
+    }
+
+    private static double Recall(Func<float[], IReadOnlyList<SearchHit>> search, List<float[]> queries, List<HashSet<long>> truth) =>
+        queries.Select((q, i) => search(q).Count(h => truth[i].Contains(h.Id)) / 10.0).Average();
+
+    /// <summary>Draws noisy copies of real embeddings of <paramref name="dim"/> dimensions (LFW photos embedded once per size).</summary>
+    private static Func<float[]> RealDraw(BenchOptions options, Dictionary<int, List<float[]>> real, int dim, Random rng)
+    {
+        if (!real.TryGetValue(dim, out var originals))
+        {
+            string embedder = dim switch
+            {
+                128 => "mobilefacenet_a.onnx",
+                512 => "faceplugin_fr_feature.onnx",
+                _ => throw new ArgumentException($"Real embeddings come in 128 and 512 dimensions, not {dim}."),
+            };
+            var photos = Directory.EnumerateFiles(options.Images, "*.jpg").Order(StringComparer.Ordinal).Take(options.Int("--real-photos", 2000)).ToList();
+            using var service = FaceService.Open(new FaceServiceOptions { Detector = ModelStore.DefaultDetector(), Embedder = Path.Combine(options.Models, embedder) });
+            originals = [.. ImageEmbeddings.Compute(service, photos).Values.OfType<float[]>()];
+            real[dim] = originals;
+        }
+
+        // Noise of norm 0.6 (NoisyCopies): copies of one face are about as close as two photos of one person.
+        float sigma = 0.6f / MathF.Sqrt(dim);
+        return () => NoisyCopies.Copy(originals[rng.Next(originals.Count)], sigma, rng);
     }
 
     /// <summary>The same sizes on Debian's python3-faiss, when it is installed (bench/anchors/install.sh).</summary>
