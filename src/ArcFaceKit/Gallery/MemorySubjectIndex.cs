@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ArcFaceKit.Search;
 
 namespace ArcFaceKit.Gallery;
@@ -116,10 +117,7 @@ internal sealed class MemorySubjectIndex : IDisposable
             writer.Write(id);
             writer.Write(name);
             writer.Write(faces.Length);
-            foreach (long face in faces)
-            {
-                writer.Write(face);
-            }
+            writer.Write(MemoryMarshal.AsBytes(faces.AsSpan()));
         }
 
         _faces.Exact.Write(writer);
@@ -157,10 +155,7 @@ internal sealed class MemorySubjectIndex : IDisposable
             long id = reader.ReadInt64();
             string name = reader.ReadString();
             var faces = new long[Length(reader)];
-            for (int f = 0; f < faces.Length; f++)
-            {
-                faces[f] = reader.ReadInt64();
-            }
+            stream.ReadExactly(MemoryMarshal.AsBytes(faces.AsSpan()));
 
             subjects.Add((id, name, faces));
         }

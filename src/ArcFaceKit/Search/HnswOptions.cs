@@ -9,8 +9,11 @@ public sealed record HnswOptions
     /// <summary>Candidates kept while linking a new node (efConstruction).</summary>
     public int ExpansionAdd { get; init; } = 128;
 
-    /// <summary>Candidates kept while searching (efSearch): the recall/speed dial.</summary>
-    public int ExpansionSearch { get; init; } = 64;
+    /// <summary>
+    /// Candidates kept while searching (efSearch): the recall/speed dial. 128: at a million real embeddings with noise
+    /// (bench search --data real) 64 found 91.9% of the true top 10, 128 and 256 98.3%, 128 at 1.3x the speed of 256.
+    /// </summary>
+    public int ExpansionSearch { get; init; } = 128;
 
     /// <summary>Threads that add a batch (<see cref="HnswFaceIndex.AddMany"/>); 0: every core.</summary>
     public int Threads { get; init; }

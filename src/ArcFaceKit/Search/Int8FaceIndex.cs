@@ -21,7 +21,7 @@ public sealed class Int8FaceIndex : IFaceIndex
     // Queries scanned together: their codes (32 KB at 512-d) stay in the core's caches while each stored vector is read once.
     private const int Block = 64;
 
-    private readonly SlotIds _ids = new();
+    private readonly SlotIds _ids;
     private readonly int _stride;
     private readonly int _threads;
     private byte[] _codes;
@@ -32,10 +32,16 @@ public sealed class Int8FaceIndex : IFaceIndex
     /// <param name="dimension">The vectors' length.</param>
     /// <param name="threads">Cores a large scan is split over; 0: every core.</param>
     public Int8FaceIndex(int dimension, int threads = 0)
+        : this(dimension, threads, capacity: 0)
+    {
+    }
+
+    private Int8FaceIndex(int dimension, int threads, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         Dimension = dimension;
+        _ids = new SlotIds(capacity);
         _threads = threads > 0 ? threads : Environment.ProcessorCount;
         _stride = (dimension + 31) / 32 * 32;
         _codes = new byte[_stride * 16];
@@ -108,10 +114,13 @@ public sealed class Int8FaceIndex : IFaceIndex
     {
         writer.Write(Dimension);
         writer.Write(Count);
+        var ids = new long[Count];
         for (int slot = 0; slot < Count; slot++)
         {
-            writer.Write(_ids[slot]);
+            ids[slot] = _ids[slot];
         }
+
+        writer.Write(MemoryMarshal.AsBytes(ids.AsSpan()));
 
         writer.Write(_codes.AsSpan(0, Count * _stride));
         writer.Write(MemoryMarshal.AsBytes(_scales.AsSpan(0, Count)));
@@ -127,14 +136,16 @@ public sealed class Int8FaceIndex : IFaceIndex
             throw new InvalidDataException($"An index of {stored}-d vectors where {dimension}-d ones were expected.");
         }
 
-        var index = new Int8FaceIndex(dimension, threads);
         int capacity = Math.Max(16, count);
+        var index = new Int8FaceIndex(dimension, threads, capacity);
         index._codes = new byte[(long)capacity * index._stride > Array.MaxLength ? throw new InvalidDataException("The index is too large.") : capacity * index._stride];
         index._scales = new float[capacity];
         index._copies = new Half[capacity * dimension];
+        var ids = new long[count];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan()));
         for (int slot = 0; slot < count; slot++)
         {
-            if (index._ids.SlotOf(reader.ReadInt64()) != slot)
+            if (index._ids.SlotOf(ids[slot]) != slot)
             {
                 throw new InvalidDataException("The index holds an id twice.");
             }

@@ -6,8 +6,14 @@ namespace ArcFaceKit.Search;
 /// </summary>
 internal sealed class SlotIds
 {
-    private readonly Dictionary<long, int> _slotOf = [];
-    private readonly List<long> _ids = [];
+    private readonly Dictionary<long, int> _slotOf;
+    private readonly List<long> _ids;
+
+    public SlotIds(int capacity = 0)
+    {
+        _slotOf = new Dictionary<long, int>(capacity);
+        _ids = new List<long>(capacity);
+    }
 
     public int Count => _ids.Count;
 
