@@ -11,9 +11,9 @@ namespace ArcFaceKit.Gallery;
 /// index, and after its own commits changes it subject by subject. Searches and reloads take turns through one gate,
 /// so no search sees a half-loaded index.
 /// With an index file, a gallery opens from the file instead of the database when the file's stamp is the database's
-/// current version: the file is written (atomically) at open after a load from the database and at a clean close, and
-/// deleted before every commit, so a crash anywhere leaves either no file or one whose stamp is behind, which is
-/// ignored; an erased face leaves no copy in it.
+/// current version: the file is written (atomically, holding the version row's lock) at open after a load from the
+/// database and at a clean close, and deleted by every writer once it holds that lock and before it commits, so a crash
+/// anywhere leaves either no file or one whose stamp is behind, which is ignored; an erased face leaves no copy in it.
 /// </summary>
 internal abstract class IndexedDialect : GalleryDialect
 {
@@ -75,9 +75,9 @@ internal abstract class IndexedDialect : GalleryDialect
                     throw;
                 }
 
-                if (!_opened)
+                if (!_opened && tx is null)
                 {
-                    WriteFile(index, now.Stamp);
+                    await SaveAsync(connection, index, now, cancel).ConfigureAwait(false);
                 }
             }
 
@@ -91,15 +91,16 @@ internal abstract class IndexedDialect : GalleryDialect
 
     public override async Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel)
     {
+        long nonce = Nonce();
+        long number = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
         if (_file is not null)
         {
-            // Before the commit, so no crash can leave a file that holds what the commit changes or erases.
+            // Holding the version row's lock (so no process is writing the file now) and before the commit, so no crash
+            // can leave a file that holds what the commit changes or erases.
             File.Delete(_file);
             _fileStamp = null;
         }
 
-        long nonce = Nonce();
-        long number = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
         return new Version(number, nonce);
     }
 
@@ -137,10 +138,9 @@ internal abstract class IndexedDialect : GalleryDialect
         await _gate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            if (_file is not null && _index is not null && _seen is { } seen && _fileStamp != seen.Stamp
-                && await ReadVersionAsync(connection, null, cancel).ConfigureAwait(false) == seen)
+            if (_index is not null && _seen is { } seen && _fileStamp != seen.Stamp)
             {
-                WriteFile(_index, seen.Stamp);
+                await SaveAsync(connection, _index, seen, cancel).ConfigureAwait(false);
             }
         }
         finally
@@ -202,6 +202,28 @@ internal abstract class IndexedDialect : GalleryDialect
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Writes the index file when the database is still at <paramref name="version"/>, holding the version row's lock
+    /// meanwhile: a writer deletes the file only once it holds that lock, so it cannot delete it before this write lands
+    /// and commit after it, which would leave a file of the old version holding what that commit erased.
+    /// </summary>
+    private async Task SaveAsync(DbConnection connection, MemorySubjectIndex index, Version version, CancellationToken cancel)
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(cancel).ConfigureAwait(false);
+        await FaceGallery.ExecuteAsync(connection, tx, cancel, "UPDATE gallery_version SET v = v WHERE id = 1").ConfigureAwait(false);
+        if (await ReadVersionAsync(connection, tx, cancel).ConfigureAwait(false) == version)
+        {
+            WriteFile(index, version.Stamp);
+        }
+
+        await tx.RollbackAsync(cancel).ConfigureAwait(false);
     }
 
     /// <summary>Writes the index file; a failure (disk full, no permission) leaves no file, and the next open reads the database.</summary>
