@@ -27,7 +27,7 @@ internal sealed class SqliteDialect : IndexedDialect
     public override string Kind => "sqlite";
 
     /// <summary>The gallery's index file beside the database (as SQLite's own -wal and -shm files are).</summary>
-    public static string IndexFileOf(string path) => path + "-index";
+    private static string IndexFileOf(string path) => path + "-index";
 
     public override string Where { get; }
 

@@ -36,9 +36,6 @@ internal abstract class IndexedDialect : GalleryDialect
 
     private MemorySubjectIndex Index => _index ?? throw new InvalidOperationException(_dimension is null ? "This gallery was opened for keys and audit only (no model)." : "The gallery's index is not loaded.");
 
-    /// <summary>Where the index file is (null: none).</summary>
-    public string? IndexFile => _file;
-
     /// <summary>How the current index was loaded: "file", "database" or null (none yet).</summary>
     public string? LoadedFrom { get; private set; }
 
@@ -167,7 +164,7 @@ internal abstract class IndexedDialect : GalleryDialect
         return ValueTask.CompletedTask;
     }
 
-    private static long Nonce() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) * (long)int.MaxValue + System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+    private static long Nonce() => BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(long)));
 
     private static async Task<Version> ReadVersionAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
     {
@@ -181,7 +178,7 @@ internal abstract class IndexedDialect : GalleryDialect
     /// <summary>The index file when it holds the database's current version; null when missing, stale or damaged (the database is read instead).</summary>
     private MemorySubjectIndex? ReadFile(int dimension, string stamp)
     {
-        if (_file is null || !File.Exists(_file))
+        if (_file is null)
         {
             return null;
         }
@@ -220,29 +217,18 @@ internal abstract class IndexedDialect : GalleryDialect
         await FaceGallery.ExecuteAsync(connection, tx, cancel, "UPDATE gallery_version SET v = v WHERE id = 1").ConfigureAwait(false);
         if (await ReadVersionAsync(connection, tx, cancel).ConfigureAwait(false) == version)
         {
-            WriteFile(index, version.Stamp);
+            try
+            {
+                AtomicFile.Write(_file, stream => index.Write(stream, version.Stamp), ownerOnly: true);
+                _fileStamp = version.Stamp;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _fileStamp = null;   // disk full, no permission: no file is left, and the next open reads the database
+            }
         }
 
         await tx.RollbackAsync(cancel).ConfigureAwait(false);
-    }
-
-    /// <summary>Writes the index file; a failure (disk full, no permission) leaves no file, and the next open reads the database.</summary>
-    private void WriteFile(MemorySubjectIndex index, string stamp)
-    {
-        if (_file is null)
-        {
-            return;
-        }
-
-        try
-        {
-            AtomicFile.Write(_file, stream => index.Write(stream, stamp), ownerOnly: true);
-            _fileStamp = stamp;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _fileStamp = null;
-        }
     }
 
     /// <summary>The gallery's version row: bumped by each commit that changes subjects.</summary>

@@ -38,14 +38,6 @@ internal sealed class MemorySubjectIndex : IDisposable
     /// <summary>Whether face searches go through the HNSW graph (the gallery is past <see cref="GalleryIndexOptions.ApproximateFrom"/>).</summary>
     public bool Approximate => _faces.Approximate;
 
-    public void Clear()
-    {
-        foreach (var id in _subjects.Keys.ToList())
-        {
-            Remove(id);
-        }
-    }
-
     /// <summary>Replaces everything known of a subject (its name and faces; the template is their normalised mean).</summary>
     public void Set(long subjectId, string name, IReadOnlyList<(long Id, float[] Embedding)> faces)
     {

@@ -43,10 +43,11 @@ public sealed class Int8FaceIndex : IFaceIndex
         Dimension = dimension;
         _ids = new SlotIds(capacity);
         _threads = threads > 0 ? threads : Environment.ProcessorCount;
-        _stride = (dimension + 31) / 32 * 32;
-        _codes = new byte[_stride * 16];
-        _scales = new float[16];
-        _copies = new Half[dimension * 16];
+        _stride = Stride(dimension);
+        capacity = Math.Max(16, capacity);
+        _codes = new byte[_stride * capacity];
+        _scales = new float[capacity];
+        _copies = new Half[dimension * capacity];
     }
 
     public int Dimension { get; }
@@ -94,7 +95,7 @@ public sealed class Int8FaceIndex : IFaceIndex
         }
 
         Span<float> buffer = Dimension <= 1024 ? stackalloc float[Dimension] : new float[Dimension];
-        TensorPrimitives.ConvertToSingle(_copies.AsSpan(slot * Dimension, Dimension), buffer);
+        TensorPrimitives.ConvertToSingle(Copy(slot), buffer);
         return TensorPrimitives.Dot(buffer, query);
     }
 
@@ -104,7 +105,7 @@ public sealed class Int8FaceIndex : IFaceIndex
         for (int slot = 0; slot < Count; slot++)
         {
             var vector = new float[Dimension];
-            TensorPrimitives.ConvertToSingle(_copies.AsSpan(slot * Dimension, Dimension), vector);
+            TensorPrimitives.ConvertToSingle(Copy(slot), vector);
             yield return (_ids[slot], vector);
         }
     }
@@ -114,14 +115,7 @@ public sealed class Int8FaceIndex : IFaceIndex
     {
         writer.Write(Dimension);
         writer.Write(Count);
-        var ids = new long[Count];
-        for (int slot = 0; slot < Count; slot++)
-        {
-            ids[slot] = _ids[slot];
-        }
-
-        writer.Write(MemoryMarshal.AsBytes(ids.AsSpan()));
-
+        writer.Write(MemoryMarshal.AsBytes(_ids.All));
         writer.Write(_codes.AsSpan(0, Count * _stride));
         writer.Write(MemoryMarshal.AsBytes(_scales.AsSpan(0, Count)));
         writer.Write(MemoryMarshal.AsBytes(_copies.AsSpan(0, Count * Dimension)));
@@ -136,11 +130,12 @@ public sealed class Int8FaceIndex : IFaceIndex
             throw new InvalidDataException($"An index of {stored}-d vectors where {dimension}-d ones were expected.");
         }
 
-        int capacity = Math.Max(16, count);
-        var index = new Int8FaceIndex(dimension, threads, capacity);
-        index._codes = new byte[(long)capacity * index._stride > Array.MaxLength ? throw new InvalidDataException("The index is too large.") : capacity * index._stride];
-        index._scales = new float[capacity];
-        index._copies = new Half[capacity * dimension];
+        if ((long)count * Stride(dimension) > Array.MaxLength)
+        {
+            throw new InvalidDataException("The index is too large.");
+        }
+
+        var index = new Int8FaceIndex(dimension, threads, count);
         var ids = new long[count];
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan()));
         for (int slot = 0; slot < count; slot++)
@@ -301,12 +296,18 @@ public sealed class Int8FaceIndex : IFaceIndex
         var scored = new List<SearchHit>(slots.Length);
         foreach (int slot in slots)
         {
-            TensorPrimitives.ConvertToSingle(_copies.AsSpan(slot * Dimension, Dimension), vector);
+            TensorPrimitives.ConvertToSingle(Copy(slot), vector);
             scored.Add(new SearchHit(_ids[slot], TensorPrimitives.Dot(vector, query)));
         }
 
         return [.. scored.OrderByDescending(h => h.Similarity).ThenBy(h => h.Id).Take(k)];
     }
+
+    /// <summary>Code bytes a vector: the dimension rounded up to whole 32-byte SIMD loads.</summary>
+    private static int Stride(int dimension) => (dimension + 31) / 32 * 32;
+
+    /// <summary>A stored vector's half-precision copy.</summary>
+    private ReadOnlySpan<Half> Copy(int slot) => _copies.AsSpan(slot * Dimension, Dimension);
 
     /// <summary>Symmetric 8-bit codes (-127..127, plus <paramref name="bias"/>) and the scale that maps them back.</summary>
     private static float Quantize(ReadOnlySpan<float> vector, Span<byte> codes, int bias)

@@ -19,6 +19,9 @@ internal sealed class SlotIds
 
     public long this[int slot] => _ids[slot];
 
+    /// <summary>Every id, in slot order.</summary>
+    public ReadOnlySpan<long> All => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_ids);
+
     public bool TryGetSlot(long id, out int slot) => _slotOf.TryGetValue(id, out slot);
 
     /// <summary>The id's slot, taking the next one for a new id.</summary>
