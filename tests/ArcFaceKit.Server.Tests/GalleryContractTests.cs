@@ -116,6 +116,62 @@ public abstract class GalleryContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Unnamed_faces_are_grouped_split_merged_named_and_erased_and_never_proposed_by_search()
+    {
+        var store = await Open();
+        float threshold = TestModels.Service.GroupThreshold;
+        var abel1 = await store.AddToGroupsAsync(Face("Abel_Pacheco_0001.jpg"), threshold, "k1");
+        var abel2 = await store.AddToGroupsAsync(Face("Abel_Pacheco_0002.jpg") with { Source = "two.jpg" }, threshold, "k1");
+        var dean = await store.AddToGroupsAsync(Face("Dean_Barker_0001.jpg"), threshold, "k1");
+        Assert.Equal(abel1.Group, abel2.Group);
+        Assert.NotEqual(abel1.Group, dean.Group);
+        var groups = await store.ListGroupsAsync();
+        Assert.Equal([abel1.Group, dean.Group], groups.Select(g => g.Id));                 // largest first
+        Assert.Equal([abel1.Id, abel2.Id], groups[0].Faces.Select(f => f.Id));
+        Assert.Equal("two.jpg", groups[0].Faces[1].Source);
+        Assert.Contains(groups[0].Representative, groups[0].Faces.Select(f => f.Id));
+        Assert.NotNull(await store.GetGroupFaceCropAsync(abel1.Group, abel1.Id));
+        Assert.Null(await store.GetGroupFaceCropAsync(dean.Group, abel1.Id));
+
+        // Not subjects: not listed, not counted, never proposed by a search.
+        Assert.Empty(await store.ListSubjectsAsync());
+        Assert.Equal(0, await store.CountFacesAsync());
+        Assert.Empty(await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 5, SubjectScoring.Both));
+
+        var split = await store.SplitFaceAsync(abel1.Group, abel2.Id, "k1");
+        Assert.Equal([abel2.Id], split.Faces.Select(f => f.Id));
+        Assert.Equal([abel1.Id], (await store.GetGroupAsync(abel1.Group))!.Faces.Select(f => f.Id));
+        Assert.Equal(split.Id, (await store.SplitFaceAsync(split.Id, abel2.Id, "k1")).Id);   // alone already: stays
+        var merged = await store.MergeGroupsAsync(abel1.Group, split.Id, "k1");
+        Assert.Equal([abel1.Id, abel2.Id], merged.Faces.Select(f => f.Id));
+        Assert.Null(await store.GetGroupAsync(split.Id));
+        Assert.Equal(GalleryError.NotFound, await Refused(() => store.MergeGroupsAsync(abel1.Group, split.Id, "k1")));
+        Assert.Equal(GalleryError.Invalid, await Refused(() => store.MergeGroupsAsync(abel1.Group, abel1.Group, "k1")));
+
+        // Naming enrolls the group's faces (same ids) for the subject, in one step; naming into an existing subject adds to it.
+        var abel = await store.NameGroupAsync(abel1.Group, "abel", "k2");
+        Assert.Equal(("abel", 2), (abel.Name, abel.FaceCount));
+        Assert.Equal([dean.Group], (await store.ListGroupsAsync()).Select(g => g.Id));
+        Assert.Equal("abel", (await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 1, SubjectScoring.BestFace))[0].Subject);
+        Assert.NotNull(await store.GetFaceCropAsync("abel", abel2.Id));
+        var abel4 = await store.AddToGroupsAsync(Face("Abel_Pacheco_0004.jpg"), threshold, "k1");
+        Assert.Equal(3, (await store.NameGroupAsync(abel4.Group, "abel", "k2")).FaceCount);
+        Assert.Equal(GalleryError.Invalid, await Refused(() => store.NameGroupAsync(dean.Group, "a/b", "k2")));
+
+        // A fresh open (index from the database or its file) has the same groups and still searches subjects only.
+        var reopened = await Open();
+        Assert.Equal([dean.Group], (await reopened.ListGroupsAsync()).Select(g => g.Id));
+        Assert.Equal(3, await reopened.CountFacesAsync());
+
+        Assert.True(await store.DeleteGroupAsync(dean.Group, "k2"));
+        Assert.False(await store.DeleteGroupAsync(dean.Group, "k2"));
+        Assert.Empty(await store.ListGroupsAsync());
+        Assert.Null(await store.GetGroupFaceCropAsync(dean.Group, dean.Id));
+        var audit = (await store.ReadAuditAsync(20)).Select(a => a.Action).ToList();
+        Assert.Equal(["group.delete", "group.name", "group.add", "group.name", "group.merge", "group.split", "group.add", "group.add", "group.add"], audit);
+    }
+
+    [Fact]
     public async Task An_empty_store_finds_nobody()
     {
         var store = await Open();
@@ -385,6 +441,21 @@ public sealed class SqliteGalleryTests : GalleryContractTests
     }
 
     [Fact]
+    public async Task An_erased_group_of_unnamed_faces_is_in_no_file_of_the_store()
+    {
+        var store = await Open();
+        var added = await store.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.Service.GroupThreshold, "k1");
+        await (await Open()).DisposeAsync();
+        string[] files = [.. new[] { "", "-wal", "-shm", "-index" }.Select(suffix => Path.Combine(_folder, "store.db" + suffix))];
+        var slices = ErasureScan.Slices(Face("Aaron_Eckhart_0001.jpg"));
+        Assert.Equal(slices.Count, ErasureScan.Found(files, slices));
+
+        Assert.True(await store.DeleteGroupAsync(added.Group, "k2"));
+        await (await Open()).DisposeAsync();
+        Assert.Equal(0, ErasureScan.Found(files, slices));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_database_is_refused_clearly()
     {
         string path = Path.Combine(_folder, "junk.db");
@@ -430,6 +501,31 @@ public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContrac
         Assert.Equal(1, await reopened.CountFacesAsync());
         Assert.Equal("kept", (await reopened.SearchAsync(Probe("Dean_Barker_0001.jpg"), 1, SubjectScoring.BestFace))[0].Subject);
         Assert.NotNull(await reopened.GetFaceCropAsync("kept", kept[0].Id));
+    }
+
+    [Fact]
+    public async Task Moved_unnamed_faces_are_resealed_and_the_keys_that_opened_them_destroyed()
+    {
+        var store = await Open();
+        var first = await store.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), -1f, "k1");   // threshold -1: both join one group
+        var second = await store.AddToGroupsAsync(Face("Aaron_Guiel_0001.jpg"), -1f, "k1");
+        Assert.Equal(first.Group, second.Group);
+        await Checkpoint();
+        var before = Keys();
+
+        var split = await store.SplitFaceAsync(first.Group, second.Id, "k1");   // the group is re-keyed: its old key opened the moved face
+        await store.NameGroupAsync(split.Id, "guiel", "k1");                   // the emptied group's key goes
+        await Checkpoint();
+        var destroyed = before.Except(Keys(), ByteArrays).ToList();
+        Assert.Single(destroyed);
+        Assert.Equal(0, ErasureScan.Found([.. DatabaseFiles(), _keys], destroyed));
+        var faces = new[] { "Aaron_Eckhart_0001.jpg", "Aaron_Guiel_0001.jpg" }.SelectMany(f => ErasureScan.Slices(Face(f))).ToList();
+        Assert.Equal(0, ErasureScan.Found(DatabaseFiles(), faces));
+
+        var reopened = await Open();
+        Assert.NotNull(await reopened.GetFaceCropAsync("guiel", second.Id));
+        Assert.NotNull(await reopened.GetGroupFaceCropAsync(first.Group, first.Id));
+        Assert.Equal("guiel", (await reopened.SearchAsync(Probe("Aaron_Guiel_0001.jpg"), 1, SubjectScoring.BestFace))[0].Subject);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ArcFaceKit.Gallery;
 /// Schema: meta (schema version, pinned model), subjects (name, template = normalised mean of its faces), faces
 /// (embedding, aligned crop PNG, source), api_keys, audit. Every write is one transaction with its audit entry.
 /// </summary>
-public sealed class FaceGallery : IFaceGallery, IApiKeyStore
+public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 {
     /// <summary>The schema this code writes; earlier ones are migrated when opened.</summary>
     public const int SchemaVersion = 3;
@@ -136,6 +136,13 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             return (false, (IReadOnlyCollection<long>)[]);
         }
 
+        await EraseAsync(db, tx, id, name, "subject.delete", actor, c).ConfigureAwait(false);
+        return (true, (IReadOnlyCollection<long>)[id]);
+    }, cancel, erases: true);
+
+    /// <summary>Erases a subject or group with its faces, inside the write transaction, and audits it under a pseudonym.</summary>
+    private async Task EraseAsync(DbConnection db, DbTransaction tx, long id, string name, string action, string actor, CancellationToken c)
+    {
         long faces = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", id)).ConfigureAwait(false);
 
         // Keys first: should the commit fail, the subject's bytes are already unreadable, and repeating the erasure removes the rows.
@@ -148,9 +155,8 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         string pseudonym = ErasedSubject(id);
         await ExecuteAsync(db, tx, c, "UPDATE audit SET subject = @p, detail = CASE WHEN action = 'subject.rename' THEN NULL ELSE detail END WHERE subject_id = @s OR subject = @n",
             ("p", pseudonym), ("s", id), ("n", name)).ConfigureAwait(false);
-        await AuditAsync(db, tx, actor, "subject.delete", id, pseudonym, $"{faces} faces erased", c).ConfigureAwait(false);
-        return (true, (IReadOnlyCollection<long>)[id]);
-    }, cancel, erases: true);
+        await AuditAsync(db, tx, actor, action, id, pseudonym, $"{faces} faces erased", c).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlyList<StoredFace>> AddFacesAsync(string subject, IReadOnlyList<NewFace> faces, string actor, CancellationToken cancel = default) =>
         (await AddAsync(subject, faces, actor, null, cancel).ConfigureAwait(false)).Faces;
@@ -282,7 +288,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             }
             else if (await _dialect.Sealing.RenewAsync(id).ConfigureAwait(false))
             {
-                await ResealAsync(db, tx, id, c).ConfigureAwait(false);
+                await SealAgainAsync(db, tx, id, id, null, c).ConfigureAwait(false);
                 renewed = id;
             }
 
@@ -300,11 +306,16 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         return deleted;
     }
 
-    /// <summary>Re-seals a subject's faces under its newest key, inside the write transaction.</summary>
-    private async Task ResealAsync(DbConnection db, DbTransaction tx, long subjectId, CancellationToken cancel)
+    /// <summary>
+    /// Seals a subject's faces (all, or the one given) again, inside the write transaction, for the subject they then
+    /// belong to: the same one under its newest key, or another they move to. Returns how many.
+    /// </summary>
+    private async Task<int> SealAgainAsync(DbConnection db, DbTransaction tx, long from, long to, long? face, CancellationToken cancel)
     {
         var faces = new List<(long Id, byte[] Embedding, byte[] Crop)>();
-        await using (var cmd = Command(db, tx, "SELECT id, embedding, crop FROM faces WHERE subject_id = @s", ("s", subjectId)))
+        await using (var cmd = face is { } only
+            ? Command(db, tx, "SELECT id, embedding, crop FROM faces WHERE subject_id = @s AND id = @f", ("s", from), ("f", only))
+            : Command(db, tx, "SELECT id, embedding, crop FROM faces WHERE subject_id = @s", ("s", from)))
         await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancel).ConfigureAwait(false))
@@ -316,9 +327,11 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         var sealing = _dialect.Sealing;
         foreach (var (id, embedding, crop) in faces)
         {
-            await ExecuteAsync(db, tx, cancel, "UPDATE faces SET embedding = @e, crop = @c WHERE id = @i",
-                ("e", sealing.Seal(subjectId, sealing.Open(subjectId, embedding))), ("c", sealing.Seal(subjectId, sealing.Open(subjectId, crop))), ("i", id)).ConfigureAwait(false);
+            await ExecuteAsync(db, tx, cancel, "UPDATE faces SET subject_id = @t, embedding = @e, crop = @c WHERE id = @i",
+                ("t", to), ("e", sealing.Seal(to, sealing.Open(from, embedding))), ("c", sealing.Seal(to, sealing.Open(from, crop))), ("i", id)).ConfigureAwait(false);
         }
+
+        return faces.Count;
     }
 
     public Task<byte[]?> GetFaceCropAsync(string subject, long faceId, CancellationToken cancel = default) => ReadAsync(async (db, c) =>
@@ -331,15 +344,7 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
             return null;
         }
 
-        try
-        {
-            byte[] crop = _dialect.Sealing.Open(reader.GetInt64(0), (byte[])reader.GetValue(1));
-            return crop.Length > 0 ? crop : null;
-        }
-        catch (SubjectErasedException)
-        {
-            return null;
-        }
+        return OpenCrop(reader.GetInt64(0), (byte[])reader.GetValue(1));
     }, cancel);
 
     public Task<IReadOnlyList<SubjectMatch>> SearchAsync(float[] probe, int k, SubjectScoring scoring, CancellationToken cancel = default)
@@ -570,8 +575,9 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
         return outcome.Result;
     }
 
+    /// <summary>A named subject's id (never a group's), or null.</summary>
     private async Task<long?> SubjectIdAsync(DbConnection db, DbTransaction? tx, string name, bool forWrite, CancellationToken cancel) =>
-        await ScalarAsync<long?>(db, tx, cancel, "SELECT id FROM subjects WHERE name = @n" + (forWrite ? _dialect.LockRow : ""), ("n", name)).ConfigureAwait(false);
+        SubjectNames.IsGroup(name) ? null : await ScalarAsync<long?>(db, tx, cancel, "SELECT id FROM subjects WHERE name = @n" + (forWrite ? _dialect.LockRow : ""), ("n", name)).ConfigureAwait(false);
 
     private async Task AuditAsync(DbConnection db, DbTransaction tx, string actor, string action, long? subjectId, string? subject, string? detail, CancellationToken cancel) =>
         await ExecuteAsync(db, tx, cancel, "INSERT INTO audit(time_utc, key_id, action, subject_id, subject, detail) VALUES (@t, @k, @a, @i, @s, @d)",
@@ -584,8 +590,8 @@ public sealed class FaceGallery : IFaceGallery, IApiKeyStore
     {
         const string Select = "SELECT s.name, COUNT(f.id), s.created_utc FROM subjects s LEFT JOIN faces f ON f.subject_id = s.id";
         await using var cmd = name is null
-            ? Command(db, tx, Select + " GROUP BY s.id, s.name, s.created_utc ORDER BY s.name")
-            : Command(db, tx, Select + " WHERE s.name = @n GROUP BY s.id, s.name, s.created_utc", ("n", name));
+            ? Command(db, tx, Select + " WHERE s.name NOT LIKE @g GROUP BY s.id, s.name, s.created_utc ORDER BY s.name", ("g", GroupPattern))
+            : Command(db, tx, Select + " WHERE s.name = @n AND s.name NOT LIKE @g GROUP BY s.id, s.name, s.created_utc", ("n", name), ("g", GroupPattern));
         await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
         var list = new List<Subject>();
         while (await reader.ReadAsync(cancel).ConfigureAwait(false))

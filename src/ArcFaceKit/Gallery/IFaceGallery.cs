@@ -57,6 +57,34 @@ public interface IFaceGallery : IAsyncDisposable, IDisposable
     /// <summary>One subject's score against the probe; null when it has no faces; NotFound without the subject.</summary>
     Task<SubjectMatch?> ScoreSubjectAsync(string subject, float[] probe, SubjectScoring scoring, CancellationToken cancel = default);
 
+    /// <summary>
+    /// Keeps a face of someone not enrolled in a group of unnamed faces: it joins the group whose template (the
+    /// normalised mean of its faces) is most similar, when at least <paramref name="joinThreshold"/>, else starts one
+    /// (the rule of <see cref="Clustering.FaceClusterer"/>, one face at a time). Groups are never proposed by 1:N search.
+    /// </summary>
+    Task<GroupFace> AddToGroupsAsync(NewFace face, float joinThreshold, string actor, CancellationToken cancel = default);
+
+    /// <summary>The groups of unnamed faces, largest first.</summary>
+    Task<IReadOnlyList<FaceGroup>> ListGroupsAsync(CancellationToken cancel = default);
+
+    /// <summary>One group, or null.</summary>
+    Task<FaceGroup?> GetGroupAsync(long group, CancellationToken cancel = default);
+
+    /// <summary>The aligned crop (PNG) of a face in a group, or null.</summary>
+    Task<byte[]?> GetGroupFaceCropAsync(long group, long faceId, CancellationToken cancel = default);
+
+    /// <summary>Names a group: its faces are enrolled for the subject (created when new, else added to it) and the group is gone; one transaction.</summary>
+    Task<Subject> NameGroupAsync(long group, string name, string actor, CancellationToken cancel = default);
+
+    /// <summary>Moves every face of <paramref name="from"/> into <paramref name="into"/>; NotFound when either is not a group.</summary>
+    Task<FaceGroup> MergeGroupsAsync(long into, long from, string actor, CancellationToken cancel = default);
+
+    /// <summary>Moves one face out of its group into a new group of its own, which is returned.</summary>
+    Task<FaceGroup> SplitFaceAsync(long group, long faceId, string actor, CancellationToken cancel = default);
+
+    /// <summary>Erases a group with its faces, as <see cref="DeleteSubjectAsync"/> erases a subject. False when there is no such group.</summary>
+    Task<bool> DeleteGroupAsync(long group, string actor, CancellationToken cancel = default);
+
     /// <summary>The newest audit entries, newest first.</summary>
     Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancel = default);
 }

@@ -298,7 +298,8 @@ internal abstract class IndexedDialect : GalleryDialect
             }
         }
 
-        foreach (var (id, name, faces) in subjects.Where(s => !erased.Contains(s.Id)))
+        // Groups of unnamed faces are never proposed by a search.
+        foreach (var (id, name, faces) in subjects.Where(s => !erased.Contains(s.Id) && !SubjectNames.IsGroup(s.Name)))
         {
             index.Set(id, name, faces);
         }

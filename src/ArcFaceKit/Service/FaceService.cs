@@ -1,4 +1,5 @@
 using ArcFaceKit.Alignment;
+using ArcFaceKit.Clustering;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
@@ -235,11 +236,47 @@ public sealed class FaceService : IDisposable
         foreach (var face in faces)
         {
             var matches = await gallery.SearchAsync(face.Embedding, options.K, options.Scoring, cancel).ConfigureAwait(false);
-            result.Add(new IdentifiedFace(face, [.. matches.Select(m => new IdentityCandidate(m, m.Similarity >= threshold.Cosine))], threshold));
+            var identified = new IdentifiedFace(face, [.. matches.Select(m => new IdentityCandidate(m, m.Similarity >= threshold.Cosine))], threshold);
+            if (identified.Identity is null && options.CollectUnknownAs is { } actor)
+            {
+                identified = identified with { Collected = await CollectFaceAsync(gallery, face, null, actor, cancel).ConfigureAwait(false) };
+            }
+
+            result.Add(identified);
         }
 
         return result;
     }
+
+    /// <summary>
+    /// Keeps every face of a photo in the gallery's groups of unnamed faces (a collection to be named later), each
+    /// joining the group its template is nearest at or above <see cref="GroupThreshold"/>, else starting one; faces
+    /// under <see cref="FaceServiceOptions.MinEnrollImageQuality"/> are left out (no group).
+    /// </summary>
+    public async Task<IReadOnlyList<(GroupFace? Group, FaceRecord Face)>> CollectAsync(IFaceGallery gallery, RgbImage image, string actor, string? source = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        CheckModel(gallery);
+        var faces = await AnalyzeAsync(image, cancel).ConfigureAwait(false);
+        var result = new List<(GroupFace?, FaceRecord)>(faces.Count);
+        foreach (var face in faces)
+        {
+            result.Add((await CollectFaceAsync(gallery, face, source, actor, cancel).ConfigureAwait(false), face));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The similarity a face needs to join a group of unnamed faces: the clustering threshold of `arcface cluster`
+    /// (<see cref="ClusteringDefaults.ThresholdFor"/>), so the server groups faces as the clustering command does.
+    /// </summary>
+    public float GroupThreshold => ClusteringDefaults.ThresholdFor(Embedder.Manifest);
+
+    private async Task<GroupFace?> CollectFaceAsync(IFaceGallery gallery, FaceRecord face, string? source, string actor, CancellationToken cancel) =>
+        Options.MinEnrollImageQuality > 0 && FaceQualityRules.Assess(face).ImageScore < Options.MinEnrollImageQuality
+            ? null
+            : await gallery.AddToGroupsAsync(NewFace.From(face, source), GroupThreshold, actor, cancel).ConfigureAwait(false);
 
     public void Dispose()
     {

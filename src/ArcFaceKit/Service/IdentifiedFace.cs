@@ -10,4 +10,7 @@ public sealed record IdentityCandidate(SubjectMatch Match, bool Accepted);
 public sealed record IdentifiedFace(FaceRecord Face, IReadOnlyList<IdentityCandidate> Candidates, SimilarityThreshold Threshold)
 {
     public string? Identity => Candidates.Count > 0 && Candidates[0].Accepted ? Candidates[0].Match.Subject : null;
+
+    /// <summary>Where the face was kept among the unnamed faces (<see cref="IdentifyOptions.CollectUnknownAs"/>), or null.</summary>
+    public GroupFace? Collected { get; init; }
 }

@@ -13,5 +13,11 @@ public sealed record IdentifyOptions
     /// <summary>Null: the embedder manifest's FAR 1e-3 threshold.</summary>
     public SimilarityThreshold? Threshold { get; init; }
 
+    /// <summary>
+    /// When set, faces no subject accepts are kept in the gallery's groups of unnamed faces (to be named later), with
+    /// this actor in the audit; faces under <see cref="FaceServiceOptions.MinEnrollImageQuality"/> are not kept. Null: none are.
+    /// </summary>
+    public string? CollectUnknownAs { get; init; }
+
     public static IdentifyOptions Default { get; } = new();
 }
