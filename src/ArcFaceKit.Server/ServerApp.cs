@@ -59,6 +59,7 @@ public static class ServerApp
             .WithSummary("Liveness, the store kind and the model (no key needed).");
         FaceEndpoints.Map(v1);
         SubjectEndpoints.Map(v1);
+        GroupEndpoints.Map(v1);
         return app;
     }
 

@@ -61,6 +61,12 @@ public sealed class ServerOptions
     /// <summary>Enrolment refuses faces whose image quality is under this (0..1; 0: none refused).</summary>
     public float MinEnrollQuality { get; set; }
 
+    /// <summary>
+    /// Every face recognize does not accept is kept in the groups of unnamed faces, to be named on the page or through
+    /// /v1/groups (a request can ask for it alone with collect=true and a key with the write scope).
+    /// </summary>
+    public bool CollectUnknown { get; set; }
+
     /// <summary>Most faces of one photo considered (the largest); 0: the library's default.</summary>
     public int MaxFacesPerPhoto { get; set; }
 

@@ -172,6 +172,70 @@ public abstract class ApiContractTests
     }
 
     [Fact]
+    public async Task Unknown_faces_are_kept_grouped_split_merged_named_and_erased_over_http()
+    {
+        await using var app = await Start();
+        string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
+        string reader = app.NewKey(ApiScopes.Read, "reader");
+        await Problem(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Post, "/v1/recognize?collect=true", TestApp.Photos(("image", Abel(1))))), HttpStatusCode.Forbidden, "write scope");
+        var plain = await Json(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Post, "/v1/recognize", TestApp.Photos(("image", Abel(1))))), HttpStatusCode.OK);
+        Assert.False(plain.GetProperty("faces")[0].TryGetProperty("group", out _));          // not asked: nothing kept
+
+        var seen = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/recognize?collect=true", TestApp.Photos(("image", Abel(1))))), HttpStatusCode.OK);
+        long abel = seen.GetProperty("faces")[0].GetProperty("group").GetInt64();
+
+        // Bulk: each face joins its person's group or starts one; a photo that cannot be read is reported, the rest kept.
+        var bulk = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/groups/faces",
+            TestApp.Photos(("image", Abel(2)), ("image", Dean), ("image", TestModels.Fixture("truncated.jpg")), ("image", TestModels.Fixture("two_faces.jpg"))))), HttpStatusCode.OK);
+        Assert.Equal(abel, bulk[0].GetProperty("faces")[0].GetProperty("group").GetInt64());
+        long dean = bulk[1].GetProperty("faces")[0].GetProperty("group").GetInt64();
+        Assert.NotEqual(abel, dean);
+        Assert.Contains("truncated", bulk[2].GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+        long[] pair = [.. bulk[3].GetProperty("faces").EnumerateArray().Select(f => f.GetProperty("group").GetInt64())];
+        Assert.Equal(4, new[] { abel, dean, pair[0], pair[1] }.Distinct().Count());          // two other people: two more groups
+        Assert.Equal(0, await app.Store.CountFacesAsync());                                   // nobody is enrolled by being seen
+
+        var groups = await Json(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, "/v1/groups")), HttpStatusCode.OK);
+        Assert.Equal(4, groups.GetArrayLength());
+        Assert.Equal((abel, 2), (groups[0].GetProperty("id").GetInt64(), groups[0].GetProperty("faceCount").GetInt32()));
+        Assert.Equal(1, (await Json(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, "/v1/groups?minFaces=2")), HttpStatusCode.OK)).GetArrayLength());
+        long second = groups[0].GetProperty("faces")[1].GetProperty("id").GetInt64();
+        var image = await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, $"/v1/groups/{abel}/faces/{second}/image"));
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+        await Problem(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Delete, $"/v1/groups/{dean}")), HttpStatusCode.Forbidden, "write scope");
+
+        var split = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, $"/v1/groups/{abel}/faces/{second}/split")), HttpStatusCode.OK);
+        long apart = split.GetProperty("id").GetInt64();
+        Assert.Equal(1, split.GetProperty("faceCount").GetInt32());
+        var merged = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, $"/v1/groups/{abel}/merge", JsonContent.Create(new { group = apart }))), HttpStatusCode.OK);
+        Assert.Equal(2, merged.GetProperty("faceCount").GetInt32());
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, $"/v1/groups/{abel}/merge", JsonContent.Create(new { group = apart }))), HttpStatusCode.NotFound, $"group #{apart}");
+
+        var named = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, $"/v1/groups/{abel}/name", JsonContent.Create(new { name = "abel" }))), HttpStatusCode.OK);
+        Assert.Equal(2, named.GetProperty("faceCount").GetInt32());
+        var found = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/recognize?collect=true", TestApp.Photos(("image", Abel(4))))), HttpStatusCode.OK);
+        Assert.Equal("abel", found.GetProperty("faces")[0].GetProperty("identity").GetString());
+        Assert.False(found.GetProperty("faces")[0].TryGetProperty("group", out _));           // accepted faces are not kept
+
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Delete, $"/v1/groups/{dean}"))).StatusCode);
+        await Problem(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Delete, $"/v1/groups/{dean}")), HttpStatusCode.NotFound, $"No group {dean}");
+        Assert.Equal(2, (await Json(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, "/v1/groups")), HttpStatusCode.OK)).GetArrayLength());
+        var audit = await Json(await app.Client.SendAsync(TestApp.With(key, HttpMethod.Get, "/v1/audit?limit=5")), HttpStatusCode.OK);
+        Assert.Equal(["group.delete", "group.name", "group.merge", "group.split", "group.add"], audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+    }
+
+    [Fact]
+    public async Task A_store_that_collects_unknown_faces_keeps_them_from_every_recognize()
+    {
+        await using var app = await Start(o => o.CollectUnknown = true);
+        string reader = app.NewKey(ApiScopes.Read, "reader");
+        var seen = await Json(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Post, "/v1/recognize", TestApp.Photos(("image", Dean)))), HttpStatusCode.OK);
+        long group = seen.GetProperty("faces")[0].GetProperty("group").GetInt64();
+        var kept = Assert.Single(await app.Store.ListGroupsAsync());
+        Assert.Equal(group, kept.Id);
+    }
+
+    [Fact]
     public async Task Bad_uploads_get_clear_problems_and_store_nothing()
     {
         await using var app = await Start(o => o.MaxUploadBytes = 200_000);
@@ -225,7 +289,8 @@ public abstract class ApiContractTests
         await Problem(await app.Client.GetAsync("/openapi/v1.json"), HttpStatusCode.Unauthorized, "X-Api-Key");
         var doc = await Json(await app.Client.SendAsync(TestApp.With(app.NewKey(ApiScopes.Read), HttpMethod.Get, "/openapi/v1.json")), HttpStatusCode.OK);
         string[] paths = [.. doc.GetProperty("paths").EnumerateObject().Select(p => p.Name)];
-        foreach (var path in new[] { "/v1/health", "/v1/detect", "/v1/embed", "/v1/verify", "/v1/recognize", "/v1/subjects", "/v1/subjects/{name}", "/v1/subjects/{name}/faces", "/v1/subjects/{name}/faces/{id}", "/v1/subjects/{name}/faces/{id}/image", "/v1/audit" })
+        foreach (var path in new[] { "/v1/health", "/v1/detect", "/v1/embed", "/v1/verify", "/v1/recognize", "/v1/subjects", "/v1/subjects/{name}", "/v1/subjects/{name}/faces", "/v1/subjects/{name}/faces/{id}", "/v1/subjects/{name}/faces/{id}/image", "/v1/audit",
+            "/v1/groups", "/v1/groups/{id}", "/v1/groups/faces", "/v1/groups/{id}/name", "/v1/groups/{id}/merge", "/v1/groups/{id}/faces/{face}/split", "/v1/groups/{id}/faces/{face}/image" })
         {
             Assert.Contains(path, paths);
         }

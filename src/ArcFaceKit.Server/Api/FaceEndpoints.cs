@@ -59,9 +59,26 @@ internal static class FaceEndpoints
                 ? parsed
                 : throw new ApiProblem(StatusCodes.Status400BadRequest, "Bad request", $"k must be a whole number from 1 to {options.MaxTopK}.");
             var scoring = Scoring(form, request, options);
-            var found = await faces.IdentifyAsync(gallery, photo.Image, new IdentifyOptions { K = k, Threshold = threshold, Scoring = scoring }, cancel);
+            var found = await faces.IdentifyAsync(gallery, photo.Image, new IdentifyOptions { K = k, Threshold = threshold, Scoring = scoring, CollectUnknownAs = Collector(form, request, options) }, cancel);
             return new RecognizeResponse(photo.SourceWidth, photo.SourceHeight, ThresholdJson.From(threshold), scoring.Name(), [.. found.Select(f => RecognizedFaceJson.From(f, photo.Scale))]);
         }).WithSummary("1:N — for every face in the image, the k best subjects under the scoring rule; accepted when at or above the threshold.");
+    }
+
+    /// <summary>
+    /// Who keeps the unknown faces of a recognize request (the caller), or null: the store keeps them all
+    /// (--collect-unknown), or the request asks (collect=true), which takes a key that may write.
+    /// </summary>
+    private static string? Collector(IFormCollection form, HttpRequest request, ServerOptions options)
+    {
+        var caller = ApiKeyMiddleware.Caller(request.HttpContext);
+        if (!options.CollectUnknown && !Uploads.Flag(form, request, "collect"))
+        {
+            return null;
+        }
+
+        return options.CollectUnknown || ApiKeys.ScopesOf(caller).HasFlag(ApiScopes.Write)
+            ? caller.Id
+            : throw new ApiProblem(StatusCodes.Status403Forbidden, "Forbidden", $"The key '{caller.Name}' lacks the write scope that collect=true needs (it keeps unknown faces in the gallery).");
     }
 
     /// <summary>The request's threshold (cosine, form or query 'threshold') or the model's FAR 1e-3 default.</summary>

@@ -44,6 +44,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Refuse enrolling faces whose image quality (0..1: size, sharpness, pose, detector score, landmark fit) is under Q. Default 0: none refused.")]
         public float MinEnrollQuality { get; init; }
 
+        [CommandOption("--collect-unknown")]
+        [Description("Keep every face recognize does not accept in the groups of unnamed faces (faces of one person grouped together), to be named later on the page or through /v1/groups.")]
+        public bool CollectUnknown { get; init; }
+
         [CommandOption("--max-faces <N>")]
         [Description("Most faces of one photo considered (the largest). Default 50 (see README).")]
         public int MaxFaces { get; init; }
@@ -89,6 +93,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.MaxPhotosPerRequest = settings.MaxPhotos;
         options.MaxFacesPerPhoto = settings.MaxFaces;
         options.MinEnrollQuality = settings.MinEnrollQuality;
+        options.CollectUnknown = settings.CollectUnknown;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
         options.MaxConcurrentAnalyses = settings.MaxConcurrency;

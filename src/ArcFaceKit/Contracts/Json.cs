@@ -70,14 +70,36 @@ public sealed record MatchJson(string Subject, float Similarity, bool Accepted, 
     }
 }
 
-public sealed record RecognizedFaceJson(FaceJson Face, string? Identity, IReadOnlyList<MatchJson> Matches)
+/// <summary>A face of a 1:N query: its candidates, the accepted identity, and the group of unnamed faces it was kept in, if it was.</summary>
+public sealed record RecognizedFaceJson(FaceJson Face, string? Identity, IReadOnlyList<MatchJson> Matches, long? Group = null)
 {
     public static RecognizedFaceJson From(IdentifiedFace f, float scale = 1f)
     {
         ArgumentNullException.ThrowIfNull(f);
-        return new(FaceJson.From(f.Face.Face, scale), f.Identity, [.. f.Candidates.Select(MatchJson.From)]);
+        return new(FaceJson.From(f.Face.Face, scale), f.Identity, [.. f.Candidates.Select(MatchJson.From)], f.Collected?.Group);
     }
 }
+
+/// <summary>A group of unnamed faces: its faces (oldest first), the representative (nearest its centroid), when it was started.</summary>
+public sealed record GroupJson(long Id, int FaceCount, long Representative, IReadOnlyList<GroupFaceJson> Faces, DateTimeOffset CreatedUtc)
+{
+    public static GroupJson From(FaceGroup g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        return new(g.Id, g.Faces.Count, g.Representative, [.. g.Faces.Select(f => new GroupFaceJson(f.Id, f.CreatedUtc, f.Source))], g.CreatedUtc);
+    }
+}
+
+public sealed record GroupFaceJson(long Id, DateTimeOffset CreatedUtc, string? Source);
+
+/// <summary>The group a merge takes faces from.</summary>
+public sealed record MergeRequest(long Group);
+
+/// <summary>A face of a photo added to the unnamed faces: the group it joined, or none (left out for poor quality).</summary>
+public sealed record CollectedFaceJson(FaceJson Face, long? Group);
+
+/// <summary>One photo of a bulk upload to the unnamed faces: its faces, or why it could not be used.</summary>
+public sealed record CollectedPhotoJson(int Photo, IReadOnlyList<CollectedFaceJson> Faces, string? Error);
 
 public sealed record RecognizeResponse(int Width, int Height, ThresholdJson Threshold, string Scoring, IReadOnlyList<RecognizedFaceJson> Faces);
 
