@@ -82,10 +82,115 @@ async function deleteSubject(name) {
   await refreshSubjects();
 }
 
+// Groups of unnamed faces: one card a group (largest first), its faces as thumbnails; name, merge, split, erase.
+async function refreshGroups() {
+  const box = $("groups");
+  box.replaceChildren();
+  if (!keyInput.value) return;
+  const groups = await api("/v1/groups");
+  for (const g of groups) {
+    const card = document.createElement("div");
+    card.className = "group";
+    card.dataset.group = g.id;
+    const pick = document.createElement("input");
+    pick.type = "checkbox";
+    pick.title = "Select to merge";
+    const title = document.createElement("span");
+    title.textContent = ` ${g.faceCount} face(s)`;
+    card.append(pick, title, document.createElement("br"));
+    for (const f of g.faces) {
+      const face = document.createElement("span");
+      face.className = f.id === g.representative ? "face representative" : "face";
+      face.dataset.face = f.id;
+      const img = document.createElement("img");
+      img.alt = `face ${f.id}`;
+      img.src = URL.createObjectURL(await api(`/v1/groups/${g.id}/faces/${f.id}/image`));
+      face.append(img);
+      if (g.faceCount > 1) {
+        const split = document.createElement("button");
+        split.textContent = "×";
+        split.title = "Not this person: move to a group of its own";
+        split.onclick = () => splitFace(g.id, f.id).catch((e) => status(e.message, true));
+        face.append(split);
+      }
+      card.append(face);
+    }
+    const form = document.createElement("form");
+    const name = document.createElement("input");
+    name.placeholder = "Name";
+    name.required = true;
+    name.maxLength = 200;
+    const save = document.createElement("button");
+    save.type = "submit";
+    save.textContent = "Name";
+    const erase = document.createElement("button");
+    erase.type = "button";
+    erase.textContent = "Delete";
+    erase.onclick = () => deleteGroup(g.id).catch((e) => status(e.message, true));
+    form.onsubmit = (e) => { e.preventDefault(); nameGroup(g.id, name.value.trim()).catch((err) => status(err.message, true)); };
+    form.append(name, save, erase);
+    card.append(form);
+    box.append(card);
+  }
+}
+
+async function refreshAll() {
+  await refreshSubjects();
+  await refreshGroups();
+}
+
+async function nameGroup(id, name) {
+  const subject = await api(`/v1/groups/${id}/name`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }),
+  });
+  status(`Named ${subject.name} (${subject.faceCount} face(s)).`);
+  await refreshAll();
+}
+
+async function splitFace(id, face) {
+  await api(`/v1/groups/${id}/faces/${face}/split`, { method: "POST" });
+  status("Moved the face to a group of its own.");
+  await refreshGroups();
+}
+
+async function deleteGroup(id) {
+  if (!confirm("Erase this group and every face in it?")) return;
+  await api(`/v1/groups/${id}`, { method: "DELETE" });
+  status("Erased the group.");
+  await refreshGroups();
+}
+
+$("merge-button").onclick = async () => {
+  const picked = [...document.querySelectorAll(".group")].filter((c) => c.querySelector("input[type=checkbox]").checked).map((c) => c.dataset.group);
+  if (picked.length < 2) { status("Select two or more groups to merge.", true); return; }
+  try {
+    for (const other of picked.slice(1)) {
+      await api(`/v1/groups/${picked[0]}/merge`, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ group: Number(other) }),
+      });
+    }
+    status(`Merged ${picked.length} groups.`);
+    await refreshGroups();
+  } catch (err) { status(err.message, true); }
+};
+
+$("collect-form").onsubmit = async (e) => {
+  e.preventDefault();
+  const form = new FormData();
+  for (const file of $("collect-photos").files) form.append("image", file);
+  try {
+    const photos = await api("/v1/groups/faces", { method: "POST", body: form });
+    const faces = photos.reduce((n, p) => n + p.faces.filter((f) => f.group !== undefined).length, 0);
+    const failed = photos.filter((p) => p.error).map((p) => p.error);
+    status(`Added ${faces} face(s).${failed.length ? ` Not read: ${failed.join("; ")}` : ""}`, failed.length > 0);
+    await refreshGroups();
+  } catch (err) { status(err.message, true); }
+};
+
 $("key-form").onsubmit = async (e) => {
   e.preventDefault();
   sessionStorage.setItem("arcface-key", keyInput.value);
-  try { await refreshSubjects(); status("Key accepted."); } catch (err) { status(err.message, true); }
+  try { await refreshAll(); status("Key accepted."); } catch (err) { status(err.message, true); }
 };
 
 $("enroll-form").onsubmit = async (e) => {
@@ -106,9 +211,11 @@ $("search-form").onsubmit = async (e) => {
   const form = new FormData();
   form.append("image", file);
   try {
-    const result = await api("/v1/recognize?k=3", { method: "POST", body: form });
+    const collect = $("search-collect").checked ? "&collect=true" : "";
+    const result = await api(`/v1/recognize?k=3${collect}`, { method: "POST", body: form });
     await drawResult(file, result);
     status(`${result.faces.length} face(s) found.`);
+    if (collect) await refreshGroups();
   } catch (err) { status(err.message, true); }
 };
 
@@ -139,4 +246,4 @@ async function drawResult(file, result) {
 }
 
 health().catch(() => { $("health").textContent = "server unreachable"; });
-if (keyInput.value) refreshSubjects().catch((e) => status(e.message, true));
+if (keyInput.value) refreshAll().catch((e) => status(e.message, true));
