@@ -56,7 +56,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             LfwImages = settings.LfwImages,
             LfwPairs = settings.LfwPairs,
             Settings = settings.HeadSettings is null ? ComparisonSetting.Sweep : [.. settings.HeadSettings.Split(',').Select(ComparisonSetting.Parse)],
-            Seeds = [.. settings.Seeds.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
+            Seeds = Lists.Ints(settings.Seeds),
             Epochs = settings.Epochs,
             InputSize = settings.InputSize,
             LfwFolds = settings.LfwFolds,

@@ -14,26 +14,53 @@ public sealed class EightCommand : Command<EightCommand.Settings>
         public string Data { get; init; } = "";
 
         [CommandOption("-o|--out <DIR>")]
+        [Description("Result files (OUT/eight/LOSS-dD-seedN.json, with a plot each) and the table OUT/eight-identities.md.")]
         public string Out { get; init; } = "experiments";
 
         [CommandOption("--epochs <N>")]
-        public int Epochs { get; init; } = 60;
+        [Description("Epochs a run (default 200: enough to fit the training set with augmentation; see README).")]
+        public int Epochs { get; init; } = 200;
 
         [CommandOption("--margin <M>")]
         [Description("ArcFace margin in radians (default 0.3: 8 classes leave 45 degrees each on a circle).")]
         public double Margin { get; init; } = 0.3;
 
-        [CommandOption("--seed <N>")]
-        public int Seed { get; init; }
+        [CommandOption("--scale <S>")]
+        [Description("ArcFace scale: auto (the AdaCos rule: 2.75 for 8 classes, default) or a number.")]
+        public string Scale { get; init; } = "auto";
+
+        [CommandOption("--seeds <LIST>")]
+        public string Seeds { get; init; } = "0,1,2";
+
+        [CommandOption("--dims <LIST>")]
+        [Description("Feature dimensions: 2 (the circle), 3 (the sphere); default both.")]
+        public string Dimensions { get; init; } = "2,3";
+
+        [CommandOption("--no-augment")]
+        [Description("Train on the crops as they are (flips only).")]
+        public bool NoAugment { get; init; }
+
+        [CommandOption("--table-only")]
+        [Description("Only rebuild the table from the result files.")]
+        public bool TableOnly { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        foreach (var (loss, s) in EightIdentities.Run(settings.Data, settings.Out, settings.Epochs, settings.Seed, settings.Margin))
+        if (settings.TableOnly)
         {
-            AnsiConsole.MarkupLine($"{loss}: mean angle to centre {s.MeanIntraClass:F1}°, closest centres {s.MinBetweenCentres:F1}°, closest classes {s.MinBetweenClasses:F1}°");
+            var table = EightIdentities.Table(EightIdentities.Load(settings.Out));
+            File.WriteAllText(Path.Combine(settings.Out, "eight-identities.md"), table);
+            AnsiConsole.WriteLine(table);
+            return 0;
         }
 
+        var options = new EightIdentities.Options
+        {
+            Data = settings.Data, Epochs = settings.Epochs, Margin = settings.Margin, Scale = settings.Scale, Seeds = Lists.Ints(settings.Seeds),
+            Dimensions = Lists.Ints(settings.Dimensions), Augment = !settings.NoAugment,
+        };
+        EightIdentities.Run(options, settings.Out, line => AnsiConsole.WriteLine(line));
         AnsiConsole.MarkupLine($"plots and table in {Markup.Escape(settings.Out)}");
         return 0;
     }

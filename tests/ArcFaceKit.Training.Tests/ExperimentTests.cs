@@ -27,13 +27,51 @@ public class ExperimentTests
     public void Angular_separation_is_measured_in_degrees_on_the_circle()
     {
         // Two classes: around 0 degrees (one point wraps to 355) and around 90 degrees, each 5 degrees from its centre.
-        double Rad(double d) => d * Math.PI / 180;
-        var angles = new[] { Rad(355), Rad(5), Rad(85), Rad(95) };
+        static float[] At(double degrees, float length = 1) => [length * (float)Math.Cos(degrees * Math.PI / 180), length * (float)Math.Sin(degrees * Math.PI / 180)];
+        var features = new[] { At(355), At(5, 3), At(85), At(95, 0.5f) };   // lengths do not matter: features are normalised
         var labels = new[] { 0, 0, 1, 1 };
-        var s = EightIdentities.Measure(angles, labels);
-        Assert.Equal(90, s.MinBetweenCentres, 6);
-        Assert.Equal(80, s.MinBetweenClasses, 6);
-        Assert.Equal(5, s.MeanIntraClass, 6);
+        var s = EightIdentities.Measure(features, labels);
+        Assert.Equal(90, s.MinBetweenCentres, 3);
+        Assert.Equal(80, s.MinBetweenClasses, 3);
+        Assert.Equal(5, s.MeanIntraClass, 3);
+        Assert.Equal(1, s.NearestCentreAccuracy);
+    }
+
+    [Fact]
+    public void Angular_separation_on_the_sphere_sees_overlap_and_the_sphere_plot_is_written()
+    {
+        // Three classes on the axes of 3-D space; one feature of class 2 lies on class 0's axis (nearer its centre).
+        float[][] features = [[1, 0, 0], [1, 0.1f, 0], [0, 1, 0], [0, 1, 0.1f], [0, 0, 1], [1, 0, 0]];
+        int[] labels = [0, 0, 1, 1, 2, 2];
+        var s = EightIdentities.Measure(features, labels);
+        Assert.Equal(0, s.MinBetweenClasses, 3);
+        Assert.Equal(5.0 / 6, s.NearestCentreAccuracy, 6);
+        string dir = Directory.CreateTempSubdirectory("arcfacekit-sphere-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "sphere.png");
+            FeaturePlots.Write(path, features, labels, "test");
+            var image = Imaging.ImageDecoder.DecodeFile(path);
+            Assert.Equal((3 * 420, 460), (image.Width, image.Height));      // three views side by side
+            Assert.Throws<ArgumentException>(() => FeaturePlots.Write(path, [[1f, 0, 0, 0]], [0], "4-D"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Augmentation_is_fixed_by_its_seed_and_changes_the_crop()
+    {
+        var crop = Imaging.ImageDecoder.DecodeFile(Path.Combine(SharedRoot.Path, "datasets", "lfw-view2", "images", "Abel_Pacheco_0001.jpg")).Resize(64, 64);
+        var a = Data.Augmentation.Apply(crop, new Random(7));
+        var b = Data.Augmentation.Apply(crop, new Random(7));
+        var c = Data.Augmentation.Apply(crop, new Random(8));
+        Assert.Equal(a.Pixels, b.Pixels);
+        Assert.NotEqual(a.Pixels, c.Pixels);
+        Assert.NotEqual(crop.Pixels, a.Pixels);
+        Assert.Equal((64, 64), (a.Width, a.Height));
     }
 
     [Fact]

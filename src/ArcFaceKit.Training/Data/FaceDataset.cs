@@ -58,13 +58,17 @@ public sealed class FaceDataset
         return (new FaceDataset(train, names, inputSize), new FaceDataset(held, names, inputSize));
     }
 
-    /// <summary>Batches of epoch <paramref name="epoch"/>: normalised NCHW input (the exported manifest's contract) and labels.</summary>
-    public IEnumerable<(Tensor Input, Tensor Labels)> Batches(int epoch, int batchSize, int seed, bool flip)
+    /// <summary>
+    /// Batches of epoch <paramref name="epoch"/>: normalised NCHW input (the exported manifest's contract) and labels;
+    /// with <paramref name="augment"/>, each image jittered (<see cref="Augmentation"/>) as fixed by the seed and epoch.
+    /// </summary>
+    public IEnumerable<(Tensor Input, Tensor Labels)> Batches(int epoch, int batchSize, int seed, bool flip, bool augment = false)
     {
         // Not HashCode.Combine: it is salted per process, and a resumed run must see the same order.
         var rng = new Random(unchecked((seed * 7919) + epoch));
         var order = Enumerable.Range(0, Count).OrderBy(_ => rng.Next()).ToArray();
         var flips = order.Select(_ => flip && rng.Next(2) == 1).ToArray();
+        var jitter = augment ? order.Select(_ => rng.Next()).ToArray() : null;   // drawn last: the order and flips stay those of an unaugmented run
         var contract = BackboneExporter.TrainingInput(InputSize);
         int plane = 3 * InputSize * InputSize;
         for (int start = 0; start + batchSize <= Count; start += batchSize)
@@ -74,7 +78,8 @@ public sealed class FaceDataset
             for (int b = 0; b < batchSize; b++)
             {
                 var (image, label) = _items[order[start + b]];
-                contract.Fill(flips[start + b] ? image.FlipHorizontal() : image, values.AsSpan(b * plane, plane));
+                image = flips[start + b] ? image.FlipHorizontal() : image;
+                contract.Fill(jitter is null ? image : Augmentation.Apply(image, new Random(jitter[start + b])), values.AsSpan(b * plane, plane));
                 labels[b] = label;
             }
 

@@ -1,125 +1,209 @@
-using ArcFaceKit.Reports;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ArcFaceKit.Imaging;
+using System.Text.Json;
+using ArcFaceKit.IO;
 using ArcFaceKit.Training.Backbones;
 using ArcFaceKit.Training.Data;
 using ArcFaceKit.Training.Heads;
 using ArcFaceKit.Training.Training;
-using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ArcFaceKit.Training.Experiments;
 
-/// <summary>Angles (degrees) that say how separated 2-D features are on the circle.</summary>
-public sealed record AngularSeparation(double MeanIntraClass, double MinBetweenCentres, double MinBetweenClasses);
+/// <summary>
+/// Angles (degrees) that say how separated unit features are: the mean angle of features to their class centre, the
+/// smallest angle between two class centres, the smallest angle between two features of different classes (the gap
+/// a margin is meant to open; 0 or less overlap), and the share of features nearer their own centre than any other.
+/// </summary>
+public sealed record AngularSeparation(double MeanIntraClass, double MinBetweenCentres, double MinBetweenClasses, double NearestCentreAccuracy);
+
+/// <summary>One run of the 8-identity experiment: its loss, feature dimension, seed, scale and what it reached.</summary>
+public sealed record EightRun(string Loss, int Dimension, int Seed, double Scale, int Epochs, int Images, AngularSeparation Separation, double Seconds);
 
 /// <summary>
-/// The seed's 8-identity experiment: the same small backbone with a 2-D feature layer trained with Softmax and with
-/// ArcFace on the 8 identities with the most images; features plotted on the unit circle per class, and the angular
-/// separation measured (mean angle of features to their class centre, the smallest angle between class centres, and
-/// the smallest angle between two features of different classes: the gap ArcFace's margin is meant to open).
+/// The seed's 8-identity experiment: the same small backbone with a 2-D or 3-D feature layer trained with Softmax and
+/// with ArcFace (at the scale rule's value for 8 classes) on the 8 identities with the most images, long enough and
+/// with enough augmentation to fit the training set; features plotted on the circle or the sphere, and the angular
+/// separation measured. Resumable as <see cref="LossComparison"/>: one result file a run, finished runs skipped, the
+/// table rebuilt from the files.
 /// </summary>
 public static class EightIdentities
 {
-    public static IReadOnlyList<(string Loss, AngularSeparation Separation)> Run(string preparedDirectory, string outputDirectory, int epochs = 60, int seed = 0, double margin = 0.3)
+    public const int Classes = 8;
+
+    public sealed record Options
     {
-        Directory.CreateDirectory(outputDirectory);
-        var (data, _) = FaceDataset.Load(preparedDirectory, 64, heldOutShare: 0, seed: seed, largestIdentities: 8);
-        var results = new List<(string, AngularSeparation)>();
-        foreach (var loss in new[] { "softmax", "arcface" })
-        {
-            torch.manual_seed(seed);
-            var net = new MobileFaceNet(2, 64);
-            MarginHead head = loss == "softmax" ? new SoftmaxHead(2, 8) : new ArcFaceHead(2, 8, scale: 16, margin: margin);
-            var trainer = new Trainer<MobileFaceNet>(net, head, new TrainerOptions { Epochs = epochs, BatchSize = 16, LearningRate = 0.05, WarmupSteps = 20, Seed = seed });
-            trainer.Run(data);
-            var (features, labels) = Features(net, data);
-            var separation = Measure(features, labels);
-            Draw(Path.Combine(outputDirectory, $"eight-identities-{loss}.png"), features, labels, $"{loss}: 2-D features of 8 identities (normalised)");
-            results.Add((loss, separation));
-        }
+        public required string Data { get; init; }
 
-        var md = new StringBuilder("| loss | mean angle to class centre | smallest angle between centres | smallest angle between classes |\n|---|---|---|---|\n");
-        foreach (var (loss, s) in results)
-        {
-            md.Append(CultureInfo.InvariantCulture, $"| {loss} | {s.MeanIntraClass:F1}° | {s.MinBetweenCentres:F1}° | {s.MinBetweenClasses:F1}° |\n");
-        }
+        public int Epochs { get; init; } = 200;
 
-        File.WriteAllText(Path.Combine(outputDirectory, "eight-identities.md"), md.ToString());
-        return results;
+        public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
+
+        public IReadOnlyList<int> Dimensions { get; init; } = [2, 3];
+
+        /// <summary>ArcFace's margin in radians.</summary>
+        public double Margin { get; init; } = 0.3;
+
+        /// <summary>ArcFace's scale: "auto" (<see cref="FeatureScale.AdaCos"/>: 2.75 for 8 classes) or a number.</summary>
+        public string Scale { get; init; } = FeatureScale.Auto;
+
+        public bool Augment { get; init; } = true;
+
+        public int BatchSize { get; init; } = 16;
+
+        public double LearningRate { get; init; } = 0.05;
     }
 
-    /// <summary>Angles of the features: within classes, between class centres, between the closest features of two classes.</summary>
-    public static AngularSeparation Measure(IReadOnlyList<double> angles, IReadOnlyList<int> labels)
+    public static IReadOnlyList<EightRun> Run(Options o, string outputDirectory, Action<string>? log = null)
     {
-        static double Diff(double a, double b)
+        ArgumentNullException.ThrowIfNull(o);
+        string runs = Path.Combine(outputDirectory, "eight");
+        Directory.CreateDirectory(runs);
+        foreach (int dimension in o.Dimensions)
         {
-            double d = Math.Abs(a - b) % (2 * Math.PI);
-            return Math.Min(d, (2 * Math.PI) - d) * 180 / Math.PI;
-        }
-
-        var classes = labels.Distinct().Order().ToList();
-        var centres = classes.ToDictionary(c => c, c =>
-        {
-            var own = angles.Where((_, i) => labels[i] == c).ToList();
-            return Math.Atan2(own.Average(Math.Sin), own.Average(Math.Cos));
-        });
-        double intra = angles.Select((a, i) => Diff(a, centres[labels[i]])).Average();
-        double centresMin = classes.SelectMany(a => classes.Where(b => b > a).Select(b => Diff(centres[a], centres[b]))).Min();
-        double between = double.MaxValue;
-        for (int i = 0; i < angles.Count; i++)
-        {
-            for (int j = i + 1; j < angles.Count; j++)
+            foreach (int seed in o.Seeds)
             {
-                if (labels[i] != labels[j])
+                foreach (string loss in new[] { "softmax", "arcface" })
                 {
-                    between = Math.Min(between, Diff(angles[i], angles[j]));
+                    string key = $"{loss}-d{dimension}-seed{seed}";
+                    string file = Path.Combine(runs, key + ".json");
+                    if (File.Exists(file))
+                    {
+                        log?.Invoke($"{key}: done before, skipped");
+                        continue;
+                    }
+
+                    var run = TrainOne(o, loss, dimension, seed, Path.Combine(runs, key + ".png"));
+                    AtomicFile.WriteAllText(file, JsonSerializer.Serialize(run, Json));
+                    var s = run.Separation;
+                    log?.Invoke($"{key}: nearest-centre accuracy {s.NearestCentreAccuracy:P1}, mean angle to centre {s.MeanIntraClass:F1}°, closest centres {s.MinBetweenCentres:F1}°, closest classes {s.MinBetweenClasses:F1}° ({run.Seconds:F0} s)");
                 }
             }
         }
 
-        return new AngularSeparation(intra, centresMin, between);
+        var all = Load(outputDirectory);
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, "eight-identities.md"), Table(all));
+        return all;
     }
 
-    private static (List<double> Angles, List<int> Labels) Features(MobileFaceNet net, FaceDataset data)
+    public static IReadOnlyList<EightRun> Load(string outputDirectory)
+    {
+        string runs = Path.Combine(outputDirectory, "eight");
+        return Directory.Exists(runs)
+            ? [.. Directory.EnumerateFiles(runs, "*.json").Order(StringComparer.Ordinal).Select(f => JsonSerializer.Deserialize<EightRun>(File.ReadAllText(f), Json)!)]
+            : [];
+    }
+
+    /// <summary>Per loss and dimension: seeds, mean ± sd of each measure, and each seed's gap between classes.</summary>
+    public static string Table(IReadOnlyList<EightRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        static string Degrees(IEnumerable<double> v)
+        {
+            var list = v.ToList();
+            double mean = list.Average();
+            double sd = list.Count > 1 ? Math.Sqrt(list.Sum(x => (x - mean) * (x - mean)) / (list.Count - 1)) : 0;
+            return string.Create(CultureInfo.InvariantCulture, $"{mean:F1}° ± {sd:F1}°");
+        }
+
+        var md = new StringBuilder("| features | loss | scale | seeds | epochs (images) | nearest-centre accuracy % | mean angle to class centre | smallest angle between centres | smallest angle between classes | that gap per seed |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var g in runs.GroupBy(r => (r.Dimension, r.Loss)).OrderBy(g => g.Key.Dimension).ThenByDescending(g => g.Key.Loss, StringComparer.Ordinal))
+        {
+            var list = g.OrderBy(r => r.Seed).ToList();
+            string scale = double.IsNaN(list[0].Scale) ? "-" : list[0].Scale.ToString("0.##", CultureInfo.InvariantCulture);
+            string perSeed = string.Join(", ", list.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Separation.MinBetweenClasses:F1}°")));
+            md.Append(CultureInfo.InvariantCulture, $"| {g.Key.Dimension}-D | {g.Key.Loss} | {scale} | {list.Count} | {list[0].Epochs} ({list[0].Images}) | {LossComparison.MeanSd(list.Select(r => r.Separation.NearestCentreAccuracy))} | ");
+            md.Append(CultureInfo.InvariantCulture, $"{Degrees(list.Select(r => r.Separation.MeanIntraClass))} | {Degrees(list.Select(r => r.Separation.MinBetweenCentres))} | {Degrees(list.Select(r => r.Separation.MinBetweenClasses))} | {perSeed} |\n");
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>The separation of features (any dimension, normalised here) of labelled classes, in degrees.</summary>
+    public static AngularSeparation Measure(IReadOnlyList<float[]> features, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        var unit = features.Select(Normalised).ToList();
+        var classes = labels.Distinct().Order().ToList();
+        var centres = classes.ToDictionary(c => c, c => Normalised(Mean(unit.Where((_, i) => labels[i] == c).ToList())));
+        double intra = unit.Select((u, i) => Angle(u, centres[labels[i]])).Average();
+        double centresMin = classes.SelectMany(a => classes.Where(b => b > a).Select(b => Angle(centres[a], centres[b]))).Min();
+        double between = double.MaxValue;
+        for (int i = 0; i < unit.Count; i++)
+        {
+            for (int j = i + 1; j < unit.Count; j++)
+            {
+                if (labels[i] != labels[j])
+                {
+                    between = Math.Min(between, Angle(unit[i], unit[j]));
+                }
+            }
+        }
+
+        double nearest = unit.Select((u, i) => classes.MinBy(c => Angle(u, centres[c])) == labels[i] ? 1.0 : 0.0).Average();
+        return new AngularSeparation(intra, centresMin, between, nearest);
+    }
+
+    private static EightRun TrainOne(Options o, string loss, int dimension, int seed, string plot)
+    {
+        var watch = Stopwatch.StartNew();
+        var (data, _) = FaceDataset.Load(o.Data, 64, heldOutShare: 0, seed: seed, largestIdentities: Classes);
+        torch.manual_seed(seed);
+        var net = new MobileFaceNet(dimension, 64);
+        double scale = loss == "softmax" ? double.NaN : FeatureScale.Parse(o.Scale, Classes);
+        MarginHead head = loss == "softmax" ? new SoftmaxHead(dimension, Classes) : new ArcFaceHead(dimension, Classes, scale: scale, margin: o.Margin);
+        var trainer = new Trainer<MobileFaceNet>(net, head, new TrainerOptions
+        {
+            Epochs = o.Epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, WarmupSteps = 20, Seed = seed, Augment = o.Augment,
+        });
+        trainer.Run(data);
+        var (features, labels) = Features(net, data);
+        var separation = Measure(features, labels);
+        string scaleText = double.IsNaN(scale) ? "" : string.Create(CultureInfo.InvariantCulture, $" s={scale:0.##} m={o.Margin}");
+        FeaturePlots.Write(plot, features, labels, $"{loss}{scaleText}, seed {seed}: {dimension}-D features of {Classes} identities (normalised), training set");
+        return new EightRun(loss, dimension, seed, scale, o.Epochs, data.Count, separation, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The features of the training set as it is (no flip, no jitter).</summary>
+    private static (List<float[]> Features, List<int> Labels) Features(MobileFaceNet net, FaceDataset data)
     {
         net.eval();
-        var angles = new List<double>();
+        var features = new List<float[]>();
         var labels = new List<int>();
         using var noGrad = no_grad();
         foreach (var (input, y) in data.Batches(0, 1, seed: 0, flip: false))
         {
-            var f = net.forward(input).data<float>().ToArray();
-            angles.Add(Math.Atan2(f[1], f[0]));
+            features.Add(net.forward(input).data<float>().ToArray());
             labels.Add((int)y.item<long>());
         }
 
-        return (angles, labels);
+        return (features, labels);
     }
 
-    private static void Draw(string path, List<double> angles, List<int> labels, string title)
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private static float[] Normalised(float[] v)
     {
-        const int Size = 600;
-        using var surface = SKSurface.Create(new SKImageInfo(Size, Size + 40));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var circle = new SKPaint { Color = new SKColor(200, 200, 200), Style = SKPaintStyle.Stroke, IsAntialias = true };
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        using var font = new SKFont(Fonts.Sans, 16);
-        float cx = Size / 2f, cy = (Size / 2f) + 40, r = (Size / 2f) - 60;
-        canvas.DrawCircle(cx, cy, r, circle);
-        SKColor[] colors = [new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189), new(140, 86, 75), new(227, 119, 194), new(23, 190, 207)];
-        for (int i = 0; i < angles.Count; i++)
+        float n = MathF.Sqrt(v.Sum(x => x * x));
+        return [.. v.Select(x => x / n)];
+    }
+
+    private static float[] Mean(IReadOnlyList<float[]> vectors)
+    {
+        var sum = new float[vectors[0].Length];
+        foreach (var v in vectors)
         {
-            // Each class on its own ring just outside the circle, so overlapping angles stay visible.
-            float ring = r + 8 + (labels[i] * 5);
-            using var dot = new SKPaint { Color = colors[labels[i] % colors.Length], IsAntialias = true };
-            canvas.DrawCircle(cx + (ring * (float)Math.Cos(angles[i])), cy - (ring * (float)Math.Sin(angles[i])), 3, dot);
+            for (int i = 0; i < sum.Length; i++)
+            {
+                sum[i] += v[i];
+            }
         }
 
-        canvas.DrawText(title, 20, 28, SKTextAlign.Left, font, ink);
-        ImageEncoder.WritePng(surface, path);
+        return sum;
     }
+
+    private static double Angle(float[] a, float[] b) => Math.Acos(Math.Clamp(a.Zip(b, (x, y) => (double)x * y).Sum(), -1, 1)) * 180 / Math.PI;
 }

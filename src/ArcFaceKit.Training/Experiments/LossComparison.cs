@@ -142,7 +142,8 @@ public static class LossComparison
 
     private static string RunsDirectory(Options o, string outputDirectory) => Path.Combine(outputDirectory, "runs", o.Budget);
 
-    private static string MeanSd(IEnumerable<double> values)
+    /// <summary>Mean ± sample sd of fractions, in percent.</summary>
+    internal static string MeanSd(IEnumerable<double> values)
     {
         var v = values.ToList();
         double mean = v.Average();

@@ -61,7 +61,7 @@ public sealed class Trainer<TBackbone>
         while (Step < total)
         {
             int epoch = (int)(Step / perEpoch);
-            foreach (var (input, labels) in data.Batches(epoch, _options.BatchSize, _options.Seed, _options.Flip).Skip((int)(Step % perEpoch)))
+            foreach (var (input, labels) in data.Batches(epoch, _options.BatchSize, _options.Seed, _options.Flip, _options.Augment).Skip((int)(Step % perEpoch)))
             {
                 var watch = Stopwatch.StartNew();
                 var (loss, accuracy) = TrainStep(input.to(device), labels.to(device), LearningRateAt(Step, total));

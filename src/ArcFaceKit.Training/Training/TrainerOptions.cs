@@ -26,6 +26,9 @@ public sealed record TrainerOptions
 
     public bool Flip { get; init; } = true;
 
+    /// <summary>Jitter each training image (<see cref="Data.Augmentation"/>); for sets with few photos per person.</summary>
+    public bool Augment { get; init; }
+
     /// <summary>"cpu" (TorchSharp's CUDA packages are not served here; "cuda" works where they are installed).</summary>
     public string Device { get; init; } = "cpu";
 }
