@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using ArcFaceKit.Training.Experiments;
 using Spectre.Console;
 using Spectre.Console.Cli;
