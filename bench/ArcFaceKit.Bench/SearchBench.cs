@@ -70,8 +70,8 @@ internal static class SearchBench
     private static double Exact8Bit(BenchOptions options, List<float[]> vectors, List<float[]> queries, List<HashSet<long>> truth, double exactQps)
     {
         int n = vectors.Count, dim = vectors[0].Length;
-        var int8 = new Int8FaceIndex(dim);
-        var int8OneCore = new Int8FaceIndex(dim, threads: 1);
+        using var int8 = new Int8FaceIndex(dim);
+        using var int8OneCore = new Int8FaceIndex(dim, threads: 1);
         for (int i = 0; i < n; i++)
         {
             int8.Upsert(i, vectors[i]);

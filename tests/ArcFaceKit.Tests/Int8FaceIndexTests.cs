@@ -69,6 +69,59 @@ public class Int8FaceIndexTests
         Assert.Throws<ArgumentException>(() => index.Search(new float[63], 1));
     }
 
+    [Fact]
+    public void An_index_read_from_a_file_maps_its_copies_answers_the_same_and_changes_without_touching_the_file()
+    {
+        var rng = new Random(9);
+        var vectors = Enumerable.Range(0, 3_000).Select(_ => RandomUnit(rng, 96)).ToList();
+        using var original = new Int8FaceIndex(96);
+        for (int i = 0; i < vectors.Count; i++)
+        {
+            original.Upsert(i, vectors[i]);
+        }
+
+        string path = Path.Combine(Path.GetTempPath(), $"arcfacekit-int8-{Guid.NewGuid():N}");
+        try
+        {
+            using (var file = File.Create(path))
+            using (var writer = new BinaryWriter(file))
+            {
+                writer.Write(7);                          // something before the index, as in a gallery's index file
+                original.Write(writer);
+                writer.Write(8);
+            }
+
+            byte[] written = File.ReadAllBytes(path);
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            Assert.Equal(7, reader.ReadInt32());
+            using var read = Int8FaceIndex.Read(reader, 96);
+            Assert.Equal(8, reader.ReadInt32());                    // the reader is left after the index
+            Assert.Equal(!OperatingSystem.IsWindows(), read.CopiesMapped);
+            var queries = Enumerable.Range(0, 20).Select(i => Near(vectors[i * 131], rng)).ToList();
+            foreach (var q in queries)
+            {
+                Assert.Equal(original.Search(q, 10), read.Search(q, 10));
+            }
+
+            // Changes land in memory: mapped rows overwritten (a removal fills its hole with the last row), rows added past them.
+            Assert.True(read.Remove(5));
+            read.Upsert(5_000, vectors[5]);
+            for (int i = 0; i < 100; i++)
+            {
+                read.Upsert(10_000 + i, RandomUnit(rng, 96));
+            }
+
+            Assert.Equal(5_000, read.Search(vectors[5], 1)[0].Id);
+            Assert.Equal(vectors.Count + 100, read.Count);
+            Assert.Equal(written, File.ReadAllBytes(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static void AssertSameAnswers(IReadOnlyList<float[]> stored, IReadOnlyList<float[]> queries)
     {
         int dim = stored[0].Length;

@@ -75,6 +75,13 @@ internal abstract class IndexedDialect : GalleryDialect
                 if (!_opened && tx is null)
                 {
                     await SaveAsync(connection, index, now, cancel).ConfigureAwait(false);
+
+                    // Read back, the copies searches re-score from stay mapped from the file instead of in this process's memory.
+                    if (_fileStamp == now.Stamp && ReadFile(dimension, now.Stamp) is { } mapped)
+                    {
+                        index.Dispose();
+                        index = mapped;
+                    }
                 }
             }
 

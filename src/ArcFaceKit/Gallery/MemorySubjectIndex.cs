@@ -152,29 +152,51 @@ internal sealed class MemorySubjectIndex : IDisposable
             subjects.Add((id, name, faces));
         }
 
-        var index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(Int8FaceIndex.Read(reader, dimension), options), new ScalingFaceIndex(Int8FaceIndex.Read(reader, dimension), options));
-        if (reader.ReadInt32() != Magic)
+        Int8FaceIndex? faceIndex = null, templateIndex = null;
+        MemorySubjectIndex? index = null;
+        try
         {
-            throw new InvalidDataException("The index does not end where it should.");
-        }
-
-        foreach (var (id, name, faces) in subjects)
-        {
-            index._subjects.Add(id, (name, faces));
-            foreach (long face in faces)
+            faceIndex = Int8FaceIndex.Read(reader, dimension);
+            templateIndex = Int8FaceIndex.Read(reader, dimension);
+            if (reader.ReadInt32() != Magic)
             {
-                index._subjectOfFace.Add(face, id);
+                throw new InvalidDataException("The index does not end where it should.");
             }
-        }
 
-        if (index._subjectOfFace.Count != index._faces.Count)
+            index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(faceIndex, options), new ScalingFaceIndex(templateIndex, options));
+            foreach (var (id, name, faces) in subjects)
+            {
+                index._subjects.Add(id, (name, faces));
+                foreach (long face in faces)
+                {
+                    index._subjectOfFace.Add(face, id);
+                }
+            }
+
+            if (index._subjectOfFace.Count != index._faces.Count)
+            {
+                throw new InvalidDataException("The index's faces and subjects disagree.");
+            }
+
+            index._faces.BuildWhenLarge();
+            index._templates.BuildWhenLarge();
+            return index;
+        }
+        catch
         {
-            throw new InvalidDataException("The index's faces and subjects disagree.");
-        }
+            // Read from a file, the indexes hold mappings of it: released now, not when collected.
+            if (index is not null)
+            {
+                index.Dispose();
+            }
+            else
+            {
+                faceIndex?.Dispose();
+                templateIndex?.Dispose();
+            }
 
-        index._faces.BuildWhenLarge();
-        index._templates.BuildWhenLarge();
-        return index;
+            throw;
+        }
     }
 
     public void Dispose()

@@ -11,10 +11,11 @@ namespace ArcFaceKit.Search;
 /// x ~ scale * code, |error| at most scale / 2 a component), keeps the best candidates by that approximate score, and
 /// re-scores them from half-precision copies. The answer is checked against the approximation's error bound and the
 /// candidate list widened until it provably holds the true top k, so the ranking is the half-precision one. Large
-/// indexes are scanned on every core, and batches of queries in one pass. 3 bytes a dimension in memory (1 for the codes
-/// the scan reads, 2 for the copies it re-scores from); not thread-safe for writes.
+/// indexes are scanned on every core, and batches of queries in one pass. 3 bytes a dimension (1 for the codes the scan
+/// reads, 2 for the copies it re-scores from); read from a file, the copies stay mapped from it (<see cref="HalfCopies"/>),
+/// so 1 byte a dimension is the process's own. Not thread-safe for writes.
 /// </summary>
-public sealed class Int8FaceIndex : IFaceIndex
+public sealed class Int8FaceIndex : IFaceIndex, IDisposable
 {
     private const int ParallelFrom = 16_384;
 
@@ -26,7 +27,7 @@ public sealed class Int8FaceIndex : IFaceIndex
     private readonly int _threads;
     private byte[] _codes;
     private float[] _scales;
-    private Half[] _copies;
+    private HalfCopies _copies;
     private float _largestScale;
 
     /// <param name="dimension">The vectors' length.</param>
@@ -36,7 +37,8 @@ public sealed class Int8FaceIndex : IFaceIndex
     {
     }
 
-    private Int8FaceIndex(int dimension, int threads, int capacity)
+    /// <summary>With <paramref name="copies"/>, the copies read with the index (given the capacity); without, room for that many in memory.</summary>
+    private Int8FaceIndex(int dimension, int threads, int capacity, Func<int, HalfCopies>? copies = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
@@ -47,12 +49,15 @@ public sealed class Int8FaceIndex : IFaceIndex
         capacity = Math.Max(16, capacity);
         _codes = new byte[_stride * capacity];
         _scales = new float[capacity];
-        _copies = new Half[dimension * capacity];
+        _copies = copies?.Invoke(capacity) ?? new HalfCopies(dimension, capacity);
     }
 
     public int Dimension { get; }
 
     public int Count => _ids.Count;
+
+    /// <summary>Whether the half-precision copies are mapped from the file the index was read from.</summary>
+    internal bool CopiesMapped => _copies.Mapped;
 
     public void Upsert(long id, ReadOnlySpan<float> vector)
     {
@@ -62,13 +67,17 @@ public sealed class Int8FaceIndex : IFaceIndex
         {
             Array.Resize(ref _codes, _codes.Length * 2);
             Array.Resize(ref _scales, _scales.Length * 2);
-            Array.Resize(ref _copies, _copies.Length * 2);
+        }
+
+        if (slot == _copies.Capacity)
+        {
+            _copies.Grow();
         }
 
         float scale = Quantize(vector, _codes.AsSpan(slot * _stride, _stride), bias: 128);
         _scales[slot] = scale;
         _largestScale = Math.Max(_largestScale, scale);
-        TensorPrimitives.ConvertToHalf(vector, _copies.AsSpan(slot * Dimension, Dimension));
+        TensorPrimitives.ConvertToHalf(vector, _copies.Row(slot));
     }
 
     public bool Remove(long id)
@@ -79,7 +88,7 @@ public sealed class Int8FaceIndex : IFaceIndex
         }
 
         _codes.AsSpan(last * _stride, _stride).CopyTo(_codes.AsSpan(hole * _stride, _stride));
-        _copies.AsSpan(last * Dimension, Dimension).CopyTo(_copies.AsSpan(hole * Dimension, Dimension));
+        _copies.Row(last).CopyTo(_copies.Row(hole));
         _scales[hole] = _scales[last];
         return true;
     }
@@ -118,7 +127,8 @@ public sealed class Int8FaceIndex : IFaceIndex
         writer.Write(MemoryMarshal.AsBytes(_ids.All));
         writer.Write(_codes.AsSpan(0, Count * _stride));
         writer.Write(MemoryMarshal.AsBytes(_scales.AsSpan(0, Count)));
-        writer.Write(MemoryMarshal.AsBytes(_copies.AsSpan(0, Count * Dimension)));
+        writer.Flush();
+        _copies.Write(writer.BaseStream, Count);
     }
 
     /// <summary>An index as <see cref="Write"/> wrote it; EndOfStreamException or InvalidDataException when the bytes are not one.</summary>
@@ -135,22 +145,31 @@ public sealed class Int8FaceIndex : IFaceIndex
             throw new InvalidDataException("The index is too large.");
         }
 
-        var index = new Int8FaceIndex(dimension, threads, count);
         var ids = new long[count];
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan()));
-        for (int slot = 0; slot < count; slot++)
+        long copiesAt = reader.BaseStream.Position + ((long)count * Stride(dimension)) + ((long)count * sizeof(float));
+        var index = new Int8FaceIndex(dimension, threads, count, capacity => ReadCopies(reader.BaseStream, copiesAt, count, dimension, capacity));
+        try
         {
-            if (index._ids.SlotOf(ids[slot]) != slot)
+            for (int slot = 0; slot < count; slot++)
             {
-                throw new InvalidDataException("The index holds an id twice.");
+                if (index._ids.SlotOf(ids[slot]) != slot)
+                {
+                    throw new InvalidDataException("The index holds an id twice.");
+                }
             }
-        }
 
-        reader.BaseStream.ReadExactly(index._codes.AsSpan(0, count * index._stride));
-        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(index._scales.AsSpan(0, count)));
-        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(index._copies.AsSpan(0, count * dimension)));
-        index._largestScale = count > 0 ? TensorPrimitives.Max(index._scales.AsSpan(0, count)) : 0;
-        return index;
+            reader.BaseStream.ReadExactly(index._codes.AsSpan(0, count * index._stride));
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(index._scales.AsSpan(0, count)));
+            reader.BaseStream.Seek((long)count * dimension * sizeof(ushort), SeekOrigin.Current);
+            index._largestScale = count > 0 ? TensorPrimitives.Max(index._scales.AsSpan(0, count)) : 0;
+            return index;
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -307,7 +326,20 @@ public sealed class Int8FaceIndex : IFaceIndex
     private static int Stride(int dimension) => (dimension + 31) / 32 * 32;
 
     /// <summary>A stored vector's half-precision copy.</summary>
-    private ReadOnlySpan<Half> Copy(int slot) => _copies.AsSpan(slot * Dimension, Dimension);
+    private ReadOnlySpan<Half> Copy(int slot) => _copies.Row(slot);
+
+    /// <summary>The copies that start at <paramref name="at"/>, read (or mapped) without losing the stream's place.</summary>
+    private static HalfCopies ReadCopies(Stream stream, long at, int count, int dimension, int capacity)
+    {
+        long here = stream.Position;
+        stream.Position = at;
+        var copies = HalfCopies.Read(stream, count, dimension, capacity);
+        stream.Position = here;
+        return copies;
+    }
+
+    /// <summary>Releases the mapping of an index read from a file.</summary>
+    public void Dispose() => _copies.Dispose();
 
     /// <summary>Symmetric 8-bit codes (-127..127, plus <paramref name="bias"/>) and the scale that maps them back.</summary>
     private static float Quantize(ReadOnlySpan<float> vector, Span<byte> codes, int bias)

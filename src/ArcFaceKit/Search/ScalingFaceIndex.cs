@@ -72,5 +72,9 @@ internal sealed class ScalingFaceIndex(Int8FaceIndex exact, GalleryIndexOptions 
         _graph = graph;
     }
 
-    public void Dispose() => _graph?.Dispose();
+    public void Dispose()
+    {
+        _graph?.Dispose();
+        exact.Dispose();
+    }
 }
