@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
 using ArcFaceKit.Evaluation;
 using ArcFaceKit.Models;
@@ -25,7 +27,8 @@ internal static class SearchBench
         string[] kinds = (options.Value("--data") ?? "random").Split(',');
         int[] expansions = options.Value("--hnsw-ef") is "0" ? [] : List(options.Value("--hnsw-ef") ?? "64,128,256");
         var (oneCore, allCores) = Bandwidth(options.Repeats);
-        Console.WriteLine($"search: top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}");
+        _macsPerSecond = MultiplyAddPeak(options.Repeats, Environment.ProcessorCount);
+        Console.WriteLine($"search: top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}; 8-bit multiply-adds probed {_macsPerSecond / 1e9:F0} G/s on {Environment.ProcessorCount} (AVX-VNNI, 256-bit, from registers)");
         var real = new Dictionary<int, List<float[]>>();
         foreach (int n in sizes)
         {
@@ -91,6 +94,10 @@ internal static class SearchBench
         int stride = (dim + 31) / 32 * 32;
         double exactGbs = exactQps * n * dim * 4 / 1e9, int8Gbs = int8Qps * n * stride / 1e9;
         Console.WriteLine($"    fp32 exact {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x, on one core {int8OneCoreQps:F1}, in batches of {Batch} {int8BatchQps:F1} ({int8BatchQps / int8Qps:F1}x); recall@10 vs fp32 {recall * 100:F2}%; {stride + (2 * dim) + 4} bytes a vector in memory ({stride} of them scanned) against {dim * 4}");
+
+        // A batch reads the codes once for all its queries, so it is bound by multiply-adds, not bandwidth: n x stride a query.
+        double ceiling = _macsPerSecond / ((double)n * stride);
+        Console.WriteLine($"      compute ceiling for any batch: {ceiling:F1} queries/s ({ceiling / int8Qps:F1}x one query at a time) at the probed multiply-add rate; batches of {Batch} reach {int8BatchQps / ceiling * 100:F0}% of it");
         return int8Qps;
     }
 
@@ -181,6 +188,48 @@ internal static class SearchBench
 
         GC.KeepAlive(sink);
         return queries.Count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static double _macsPerSecond = double.NaN;
+
+    /// <summary>
+    /// The other physical limit: 8-bit multiply-adds a second (AVX-VNNI dot products of 32 byte pairs, eight independent
+    /// accumulators in registers, no memory traffic) on that many cores; NaN where the CPU has no AVX-VNNI.
+    /// </summary>
+    private static double MultiplyAddPeak(int repeats, int threads)
+    {
+        if (!AvxVnni.IsSupported)
+        {
+            return double.NaN;
+        }
+
+        const int Rounds = 20_000_000;
+        return Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
+        {
+            var sums = new int[threads];
+            var watch = Stopwatch.StartNew();
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                var a = Vector256.Create((byte)(t + 1));
+                var b = Vector256.Create((sbyte)3);
+                Vector256<int> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                for (int i = 0; i < Rounds; i++)
+                {
+                    s0 = AvxVnni.MultiplyWideningAndAdd(s0, a, b);
+                    s1 = AvxVnni.MultiplyWideningAndAdd(s1, a, b);
+                    s2 = AvxVnni.MultiplyWideningAndAdd(s2, a, b);
+                    s3 = AvxVnni.MultiplyWideningAndAdd(s3, a, b);
+                    s4 = AvxVnni.MultiplyWideningAndAdd(s4, a, b);
+                    s5 = AvxVnni.MultiplyWideningAndAdd(s5, a, b);
+                    s6 = AvxVnni.MultiplyWideningAndAdd(s6, a, b);
+                    s7 = AvxVnni.MultiplyWideningAndAdd(s7, a, b);
+                }
+
+                sums[t] = Vector256.Sum(s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7);
+            });
+            GC.KeepAlive(sums);
+            return threads * (double)Rounds * 8 * 32 / watch.Elapsed.TotalSeconds;
+        }));
     }
 
     /// <summary>The physical limit: GB/s of a SIMD sum over 1 GB, on one core and on every core.</summary>
