@@ -20,10 +20,11 @@ public static class FeaturePlots
             throw new ArgumentException($"Only 2-D and 3-D features can be drawn; got {dimension}-D.", nameof(features));
         }
 
-        const int Panel = 420, Top = 40;
+        const int Top = 40;
+        int panel = dimension == 2 ? 640 : 420;   // one wide panel for the circle (its title is long), three for the sphere
         // Views of the sphere: from the front (z towards the viewer), from the right side, from above.
         (double Yaw, double Pitch)[] views = dimension == 2 ? [(0, 0)] : [(0, 0), (Math.PI / 2, 0), (0, Math.PI / 2)];
-        using var surface = SKSurface.Create(new SKImageInfo(Panel * views.Length, Panel + Top));
+        using var surface = SKSurface.Create(new SKImageInfo(panel * views.Length, panel + Top));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         using var outline = new SKPaint { Color = new SKColor(200, 200, 200), Style = SKPaintStyle.Stroke, IsAntialias = true };
@@ -31,7 +32,7 @@ public static class FeaturePlots
         using var font = new SKFont(Fonts.Sans, 16);
         for (int v = 0; v < views.Length; v++)
         {
-            float cx = (Panel * v) + (Panel / 2f), cy = Top + (Panel / 2f), r = (Panel / 2f) - 40;
+            float cx = (panel * v) + (panel / 2f), cy = Top + (panel / 2f), r = (panel / 2f) - (dimension == 2 ? 60 : 40);   // 2-D: room for the rings outside
             canvas.DrawCircle(cx, cy, r, outline);
             var points = features.Select((f, i) => (Point: Project(f, views[v]), Label: labels[i])).OrderBy(p => p.Point.Z).ToList();   // the far side first
             foreach (var ((x, y, z), label) in points)
@@ -46,7 +47,7 @@ public static class FeaturePlots
             if (dimension == 3)
             {
                 string[] names = ["front", "right side", "top"];
-                canvas.DrawText(names[v], cx, Top + Panel - 8, SKTextAlign.Center, font, ink);
+                canvas.DrawText(names[v], cx, Top + panel - 8, SKTextAlign.Center, font, ink);
             }
         }
 
