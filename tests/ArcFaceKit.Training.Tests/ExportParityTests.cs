@@ -42,7 +42,7 @@ public sealed class ExportParityTests : IDisposable
         {
             var values = new float[3 * size * size];
             contract.Fill(crops[i], values);
-            input[i] = torch.tensor(values).reshape(3, size, size);
+            input[i] = torch.tensor(values, [3, size, size]);
         }
 
         module.eval();

@@ -83,7 +83,9 @@ public sealed class FaceDataset
                 labels[b] = label;
             }
 
-            yield return (torch.tensor(values).reshape(batchSize, 3, InputSize, InputSize), torch.tensor(labels));
+            // Made in its shape: a reshaped view would outlive the tensor that owns the array's release callback, which
+            // TorchSharp then calls after collecting it (the process is terminated).
+            yield return (torch.tensor(values, [batchSize, 3, InputSize, InputSize]), torch.tensor(labels));
         }
     }
 

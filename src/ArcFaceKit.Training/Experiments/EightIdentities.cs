@@ -176,6 +176,9 @@ public static class EightIdentities
         using var noGrad = no_grad();
         foreach (var (input, y) in data.Batches(0, 1, seed: 0, flip: false))
         {
+            using var scope = torch.NewDisposeScope();
+            using var ownedInput = input;
+            using var ownedLabel = y;
             features.Add(net.forward(input).data<float>().ToArray());
             labels.Add((int)y.item<long>());
         }

@@ -63,6 +63,8 @@ public sealed class Trainer<TBackbone>
             int epoch = (int)(Step / perEpoch);
             foreach (var (input, labels) in data.Batches(epoch, _options.BatchSize, _options.Seed, _options.Flip, _options.Augment).Skip((int)(Step % perEpoch)))
             {
+                using var ownedInput = input;
+                using var ownedLabels = labels;
                 var watch = Stopwatch.StartNew();
                 var (loss, accuracy) = TrainStep(input.to(device), labels.to(device), LearningRateAt(Step, total));
                 onStep?.Invoke(new StepReport(Step, total, epoch, loss, accuracy, LearningRateAt(Step - 1, total), _options.BatchSize / watch.Elapsed.TotalSeconds));
@@ -177,7 +179,8 @@ public sealed class Trainer<TBackbone>
                 values[i] = reader.ReadSingle();
             }
 
-            m.copy_(torch.tensor(values).reshape(m.shape));
+            using var loaded = torch.tensor(values, m.shape);
+            m.copy_(loaded);
         }
     }
 }
