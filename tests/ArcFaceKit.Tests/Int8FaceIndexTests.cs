@@ -92,11 +92,19 @@ public class Int8FaceIndexTests
             }
 
             byte[] written = File.ReadAllBytes(path);
-            using var stream = File.OpenRead(path);
-            using var reader = new BinaryReader(stream);
-            Assert.Equal(7, reader.ReadInt32());
-            using var read = Int8FaceIndex.Read(reader, 96);
-            Assert.Equal(8, reader.ReadInt32());                    // the reader is left after the index
+            Int8FaceIndex read;
+            using (var stream = File.OpenRead(path))
+            using (var reader = new BinaryReader(stream))
+            {
+                Assert.Equal(7, reader.ReadInt32());
+                read = Int8FaceIndex.Read(reader, 96);
+                Assert.Equal(8, reader.ReadInt32());                 // the reader is left after the index
+            }
+
+            // The file closed, even replaced, the mapping still holds what was read.
+            File.Move(path, path + ".old");
+            File.WriteAllBytes(path, new byte[written.Length]);
+            using var owned = read;
             Assert.Equal(!OperatingSystem.IsWindows(), read.CopiesMapped);
             var queries = Enumerable.Range(0, 20).Select(i => Near(vectors[i * 131], rng)).ToList();
             foreach (var q in queries)
@@ -114,11 +122,12 @@ public class Int8FaceIndexTests
 
             Assert.Equal(5_000, read.Search(vectors[5], 1)[0].Id);
             Assert.Equal(vectors.Count + 100, read.Count);
-            Assert.Equal(written, File.ReadAllBytes(path));
+            Assert.Equal(written, File.ReadAllBytes(path + ".old"));
         }
         finally
         {
             File.Delete(path);
+            File.Delete(path + ".old");
         }
     }
 

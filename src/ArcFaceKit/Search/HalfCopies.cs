@@ -58,7 +58,8 @@ internal sealed unsafe class HalfCopies : IDisposable
         // Not on Windows, where a mapped file can be neither deleted nor replaced (writers do both to the index file).
         if (stream is FileStream file && rows > 0 && stream.Position + bytes <= stream.Length && !OperatingSystem.IsWindows())
         {
-            var map = MemoryMappedFile.CreateFromFile(file.Name, FileMode.Open, null, 0, MemoryMappedFileAccess.CopyOnWrite);
+            // The stream's own file, not its path: another process may have replaced the file since it was opened.
+            var map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.CopyOnWrite, HandleInheritability.None, leaveOpen: true);
             try
             {
                 var view = map.CreateViewAccessor(stream.Position, bytes, MemoryMappedFileAccess.CopyOnWrite);
