@@ -82,13 +82,14 @@ public class ExperimentTests
         [
             new("arcface-sauto-m0.5", 0, 8.06, 0.90, 0.50, 1), new("arcface-sauto-m0.5", 1, 8.06, 0.92, 0.60, 1), new("arcface-sauto-m0.5", 2, 8.06, 0.94, 0.60, 1),
             new("arcface-s64-m0.5", 0, 64, 0.70, 0.10, 1),
-            new("softmax", 0, double.NaN, 0.80, 0.30, 1), new("softmax", 1, double.NaN, 0.80, 0.30, 1), new("softmax", 2, double.NaN, 0.81, 0.30, 1),
+            new("softmax", 0, double.NaN, 0.80, 0.30, 1, Rank1: 0.50), new("softmax", 1, double.NaN, 0.80, 0.30, 1, Rank1: 0.52), new("softmax", 2, double.NaN, 0.81, 0.30, 1),
         ], options);
 
         // Differences 10, 12, 13 points: mean 11.67, sd 1.53, t(2) = 4.303: half-width 3.79.
         Assert.Contains("| **arcface-sauto-m0.5** | 8.06 | 3 | 92.00 ± 2.00 | 56.67 ± 5.77 | +11.67 (+7.87 to +15.46) |", table, StringComparison.Ordinal);
         Assert.Contains("| arcface-s64-m0.5 | 64 | 1 | 70.00 ± 0.00 | 10.00 ± 0.00 | -10.00 (one seed) |", table, StringComparison.Ordinal);
-        Assert.Contains("| **softmax** | - | 3 | 80.33 ± 0.58 | 30.00 ± 0.00 | (reference) |", table, StringComparison.Ordinal);
+        Assert.Contains("| **softmax** | - | 3 | 80.33 ± 0.58 | 30.00 ± 0.00 | (reference) | 51.00 ± 1.41 (2) |", table, StringComparison.Ordinal);   // rank-1 where measured
+        Assert.Contains("| -10.00 (one seed) | - |", table, StringComparison.Ordinal);
         Assert.Contains("3 epochs", table, StringComparison.Ordinal);
     }
 
@@ -126,11 +127,35 @@ public class ExperimentTests
             Assert.Equal(LossComparison.Table(second, options), LossComparison.Table(LossComparison.Load(options, dir), options));
             Assert.NotEqual(table, LossComparison.Table(second, options));
             Assert.Equal(first, LossComparison.Load(options, dir).Where(r => r.Seed < 2).ToList());
+
+            // A result file from before rank-1 was measured reads as not measured.
+            string runs = Path.GetDirectoryName(Directory.GetFiles(dir, "*.json", SearchOption.AllDirectories)[0])!;
+            File.WriteAllText(Path.Combine(runs, "center-seed0.json"), """{"setting":"center","seed":0,"scale":"NaN","accuracy":0.8,"tarAtFar":0.3,"seconds":1}""");
+            Assert.True(double.IsNaN(LossComparison.Load(options, dir).Single(r => r.Setting == "center").Rank1));
         }
         finally
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Fact]
+    public void The_lfw_check_identifies_from_the_embeddings_it_verified_with()
+    {
+        string lfw = Path.Combine(SharedRoot.Path, "datasets", "lfw-view2");
+        // 15 same and 15 different pairs of each of two folds (the protocol needs two).
+        var pairs = Evaluation.LfwPairs.Load(Path.Combine(lfw, "pairs.txt")).Where(p => p.Fold < 2).GroupBy(p => (p.Fold, p.Same)).SelectMany(g => g.Take(15)).ToList();
+        TorchSharp.torch.manual_seed(0);
+        var net = new Backbones.MobileFaceNet(128, 64);
+        var (verification, identification) = LfwCheck.EvaluateWithIdentification(net, Path.Combine(SharedRoot.Path, "models", "yunet_s_dynamic.onnx"), Path.Combine(lfw, "images"), pairs);
+
+        // Gallery people: those with two or more of the pairs' photos, one photo each in the gallery, the rest probes;
+        // people with one photo are the distractors (a photo without a face is still a probe, answered wrongly).
+        var people = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().GroupBy(Evaluation.LfwIdentification.PersonOf).ToList();
+        Assert.Equal(people.Where(g => g.Count() > 1).Sum(g => g.Count() - 1), identification.Probes + identification.IdentitiesWithoutGalleryFace);
+        Assert.Equal(people.Count(g => g.Count() == 1), identification.Distractors);
+        Assert.InRange(identification.Rank1, 0, 1);
+        Assert.InRange(verification.MeanAccuracy, 0, 1);
     }
 
     [Fact]

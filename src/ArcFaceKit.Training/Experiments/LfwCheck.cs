@@ -1,4 +1,5 @@
 using ArcFaceKit.Evaluation;
+using ArcFaceKit.Gallery;
 using ArcFaceKit.Service;
 using ArcFaceKit.Training.Backbones;
 using ArcFaceKit.Training.Export;
@@ -13,6 +14,24 @@ namespace ArcFaceKit.Training.Experiments;
 public static class LfwCheck
 {
     public static VerificationReport Evaluate<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs)
+        where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone =>
+        Run(backbone, detector, lfwImages, pairs).Report;
+
+    /// <summary>
+    /// Verification as <see cref="Evaluate"/> and, from the same embeddings, identification as `eval identify` runs it
+    /// (one gallery photo a person with two or more, the others as probes, every person with one photo a distractor):
+    /// the two columns of the seed's MegaFace table at LFW's scale.
+    /// </summary>
+    public static (VerificationReport Verification, IdentificationReport Identification) EvaluateWithIdentification<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs)
+        where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
+    {
+        var result = Run(backbone, detector, lfwImages, pairs);
+        var photos = result.Embeddings.Keys.Order(StringComparer.Ordinal).Select(n => (n, LfwIdentification.PersonOf(n))).ToList();
+        var identification = LfwIdentification.Run(result.Embeddings, photos, [photos.Count], galleryPhotos: 1, SubjectScorings.Default)[0];
+        return (result.Report, identification);
+    }
+
+    private static LfwResult Run<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
     {
         string dir = Directory.CreateTempSubdirectory("arcfacekit-lfw-check-").FullName;
@@ -26,7 +45,7 @@ public static class LfwCheck
                 Embedder = model,
                 MaxConcurrentAnalyses = 1,
             });
-            return LfwEvaluation.Run(service, lfwImages, pairs).Report;
+            return LfwEvaluation.Run(service, lfwImages, pairs);
         }
         finally
         {

@@ -11,6 +11,9 @@ public sealed record LfwResult(VerificationReport Report, IReadOnlyList<float> S
 
     /// <summary>What rejecting the lowest-rated images does, ranked by the quality score and by the image score alone.</summary>
     public IReadOnlyList<QualityRanking> QualityRankings { get; init; } = [];
+
+    /// <summary>Each image's embedding (null: no face), by its name in pairs.txt: for other protocols on the same pass.</summary>
+    public IReadOnlyDictionary<string, float[]?> Embeddings { get; init; } = new Dictionary<string, float[]?>();
 }
 
 /// <summary>
@@ -69,6 +72,7 @@ public static class LfwEvaluation
         {
             WrongDecisions = wrong.Count,
             QualityRankings = [Rank("quality score", q => q.Score), Rank("image score", q => q.ImageScore)],
+            Embeddings = embeddings,
         };
     }
 }
