@@ -21,7 +21,7 @@ public static class FeaturePlots
         }
 
         const int Top = 40;
-        int panel = dimension == 2 ? 640 : 420;   // one wide panel for the circle (its title is long), three for the sphere
+        int panel = dimension == 2 ? 720 : 420;   // one wide panel for the circle (its title is long), three for the sphere
         // Views of the sphere: from the front (z towards the viewer), from the right side, from above.
         (double Yaw, double Pitch)[] views = dimension == 2 ? [(0, 0)] : [(0, 0), (Math.PI / 2, 0), (0, Math.PI / 2)];
         using var surface = SKSurface.Create(new SKImageInfo(panel * views.Length, panel + Top));
