@@ -306,6 +306,7 @@ public abstract class GalleryContractTests : IAsyncDisposable
 
         var fromFile = await Open();
         Assert.Equal("file", fromFile.IndexLoadedFrom);
+        Assert.Equal(!OperatingSystem.IsWindows(), fromFile.IndexCopiesMapped);   // the copies stay in the file, not in memory
         Assert.Equal(3, await fromFile.CountFacesAsync());
         Assert.Equal(before, await fromFile.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 2, SubjectScoring.Both));
         byte[] old = await File.ReadAllBytesAsync(IndexFile);
@@ -316,6 +317,7 @@ public abstract class GalleryContractTests : IAsyncDisposable
         await File.WriteAllBytesAsync(IndexFile, old);
         var afterCrash = await Open();
         Assert.Equal("database", afterCrash.IndexLoadedFrom);
+        Assert.Equal(!OperatingSystem.IsWindows(), afterCrash.IndexCopiesMapped);  // loaded from the database, written, mapped back
         Assert.Equal("aj", (await afterCrash.SearchAsync(Probe("AJ_Lamas_0001.jpg"), 1, SubjectScoring.Both))[0].Subject);
 
         // A file of the current version cut short (a damaged disk) is read past its stamp, refused, and the database read.

@@ -27,10 +27,13 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 
     public string Kind => _dialect.Kind;
 
-    /// <summary>The pinned model; a gallery opened for keys only has none.</summary>
     /// <summary>Where the index in memory was last loaded from: "file" (the index file), "database", or null.</summary>
     internal string? IndexLoadedFrom => (_dialect as IndexedDialect)?.LoadedFrom;
 
+    /// <summary>Whether the index keeps its faces' half-precision copies mapped from the index file.</summary>
+    internal bool IndexCopiesMapped => (_dialect as IndexedDialect)?.CopiesMapped ?? false;
+
+    /// <summary>The pinned model; a gallery opened for keys only has none.</summary>
     public ModelIdentity Model => _model ?? throw new InvalidOperationException("This gallery was opened for keys and audit only (no model).");
 
     /// <summary>Creates or migrates the schema and pins (or checks) the model; a null model opens for keys and audit only.</summary>

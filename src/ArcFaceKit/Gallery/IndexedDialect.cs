@@ -39,6 +39,9 @@ internal abstract class IndexedDialect : GalleryDialect
     /// <summary>How the current index was loaded: "file", "database" or null (none yet).</summary>
     public string? LoadedFrom { get; private set; }
 
+    /// <summary>Whether the current index keeps its faces' half-precision copies mapped from the index file.</summary>
+    public bool CopiesMapped => _index?.CopiesMapped ?? false;
+
     public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
     {
         if (_dimension is not { } dimension)

@@ -35,6 +35,9 @@ internal sealed class MemorySubjectIndex : IDisposable
 
     public int FaceCount => _faces.Count;
 
+    /// <summary>Whether the faces' half-precision copies are mapped from the index file (not held in memory).</summary>
+    public bool CopiesMapped => _faces.Exact.CopiesMapped;
+
     /// <summary>Whether face searches go through the HNSW graph (the gallery is past <see cref="GalleryIndexOptions.ApproximateFrom"/>).</summary>
     public bool Approximate => _faces.Approximate;
 
