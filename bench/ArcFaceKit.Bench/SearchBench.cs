@@ -27,8 +27,8 @@ internal static class SearchBench
         string[] kinds = (options.Value("--data") ?? "random").Split(',');
         int[] expansions = options.Value("--hnsw-ef") is "0" ? [] : List(options.Value("--hnsw-ef") ?? "64,128,256");
         var (oneCore, allCores) = Bandwidth(options.Repeats);
-        _macsPerSecond = MultiplyAddPeak(options.Repeats, Environment.ProcessorCount);
-        Console.WriteLine($"search: top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}; 8-bit multiply-adds probed {_macsPerSecond / 1e9:F0} G/s on {Environment.ProcessorCount} (AVX-VNNI, 256-bit, from registers)");
+        double macsPerSecond = MultiplyAddPeak(options.Repeats, Environment.ProcessorCount);
+        Console.WriteLine($"search: top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}; 8-bit multiply-adds probed {macsPerSecond / 1e9:F0} G/s on {Environment.ProcessorCount} (AVX-VNNI, 256-bit, from registers)");
         var real = new Dictionary<int, List<float[]>>();
         foreach (int n in sizes)
         {
@@ -54,7 +54,7 @@ internal static class SearchBench
 
                     var truth = queries.Select(q => fp32.Search(q, 10).Select(h => h.Id).ToHashSet()).ToList();
                     double exactQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => fp32.Search(q, 10), queries)));
-                    double int8Qps = Exact8Bit(options, vectors, queries, truth, exactQps);
+                    double int8Qps = Exact8Bit(options, vectors, queries, truth, exactQps, macsPerSecond);
                     if (kind == "random")
                     {
                         Faiss(n, dim, options.Repeats);
@@ -69,8 +69,11 @@ internal static class SearchBench
         }
     }
 
-    /// <summary>The 8-bit index on every core, on one core and in batches, against fp32 exact measured just before; its queries/s on every core.</summary>
-    private static double Exact8Bit(BenchOptions options, List<float[]> vectors, List<float[]> queries, List<HashSet<long>> truth, double exactQps)
+    /// <summary>
+    /// The 8-bit index on every core, on one core and in batches, against fp32 exact measured just before and the compute
+    /// ceiling of the probed multiply-add rate; its queries/s on every core.
+    /// </summary>
+    private static double Exact8Bit(BenchOptions options, List<float[]> vectors, List<float[]> queries, List<HashSet<long>> truth, double exactQps, double macsPerSecond)
     {
         int n = vectors.Count, dim = vectors[0].Length;
         using var int8 = new Int8FaceIndex(dim);
@@ -96,7 +99,7 @@ internal static class SearchBench
         Console.WriteLine($"    fp32 exact {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x, on one core {int8OneCoreQps:F1}, in batches of {Batch} {int8BatchQps:F1} ({int8BatchQps / int8Qps:F1}x); recall@10 vs fp32 {recall * 100:F2}%; {stride + (2 * dim) + 4} bytes a vector in memory ({stride} of them scanned) against {dim * 4}");
 
         // A batch reads the codes once for all its queries, so it is bound by multiply-adds, not bandwidth: n x stride a query.
-        double ceiling = _macsPerSecond / ((double)n * stride);
+        double ceiling = macsPerSecond / ((double)n * stride);
         Console.WriteLine($"      compute ceiling for any batch: {ceiling:F1} queries/s ({ceiling / int8Qps:F1}x one query at a time) at the probed multiply-add rate; batches of {Batch} reach {int8BatchQps / ceiling * 100:F0}% of it");
         return int8Qps;
     }
@@ -189,8 +192,6 @@ internal static class SearchBench
         GC.KeepAlive(sink);
         return queries.Count / watch.Elapsed.TotalSeconds;
     }
-
-    private static double _macsPerSecond = double.NaN;
 
     /// <summary>
     /// The other physical limit: 8-bit multiply-adds a second (AVX-VNNI dot products of 32 byte pairs, eight independent

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Text;
 using System.Text.Json;
 using ArcFaceKit.IO;
@@ -104,8 +105,7 @@ public static class EightIdentities
         {
             var list = v.ToList();
             double mean = list.Average();
-            double sd = list.Count > 1 ? Math.Sqrt(list.Sum(x => (x - mean) * (x - mean)) / (list.Count - 1)) : 0;
-            return string.Create(CultureInfo.InvariantCulture, $"{mean:F1}° ± {sd:F1}°");
+            return string.Create(CultureInfo.InvariantCulture, $"{mean:F1}° ± {LossComparison.Sd(list, mean):F1}°");
         }
 
         var md = new StringBuilder("| features | loss | scale | seeds | epochs (images) | nearest-centre accuracy % | mean angle to class centre | smallest angle between centres | smallest angle between classes | that gap per seed |\n|---|---|---|---|---|---|---|---|---|---|\n");
@@ -128,7 +128,7 @@ public static class EightIdentities
         ArgumentNullException.ThrowIfNull(labels);
         var unit = features.Select(Normalised).ToList();
         var classes = labels.Distinct().Order().ToList();
-        var centres = classes.ToDictionary(c => c, c => Normalised(Mean(unit.Where((_, i) => labels[i] == c).ToList())));
+        var centres = classes.ToDictionary(c => c, c => Normalised(Sum(unit.Where((_, i) => labels[i] == c).ToList())));
         double intra = unit.Select((u, i) => Angle(u, centres[labels[i]])).Average();
         double centresMin = classes.SelectMany(a => classes.Where(b => b > a).Select(b => Angle(centres[a], centres[b]))).Min();
         double between = double.MaxValue;
@@ -190,19 +190,17 @@ public static class EightIdentities
 
     private static float[] Normalised(float[] v)
     {
-        float n = MathF.Sqrt(v.Sum(x => x * x));
-        return [.. v.Select(x => x / n)];
+        var unit = new float[v.Length];
+        TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), unit);
+        return unit;
     }
 
-    private static float[] Mean(IReadOnlyList<float[]> vectors)
+    private static float[] Sum(IReadOnlyList<float[]> vectors)
     {
         var sum = new float[vectors[0].Length];
         foreach (var v in vectors)
         {
-            for (int i = 0; i < sum.Length; i++)
-            {
-                sum[i] += v[i];
-            }
+            TensorPrimitives.Add(sum, v, sum);
         }
 
         return sum;

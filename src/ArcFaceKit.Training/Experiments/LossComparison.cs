@@ -155,7 +155,8 @@ public static class LossComparison
         return string.Create(CultureInfo.InvariantCulture, $"{mean * 100:F2} ± {Sd(v, mean) * 100:F2}");
     }
 
-    private static double Sd(IReadOnlyList<double> v, double mean) => v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
+    /// <summary>The sample standard deviation (0 for one value).</summary>
+    internal static double Sd(IReadOnlyList<double> v, double mean) => v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
 
     /// <summary>The mean of the per-seed differences to Softmax over the seeds both have, with Student's t interval.</summary>
     private static string Paired(List<ComparisonRun> runs, Dictionary<int, double> softmax, string setting)

@@ -25,8 +25,7 @@ public sealed partial class FaceGallery
 
             // The clustering rule (FaceClusterer): join the nearest centroid at or above the threshold, else start a person.
             long group = nearest is { } g && similarity >= joinThreshold ? g : await NewGroupAsync(db, tx, now, c).ConfigureAwait(false);
-            long faceId = await ScalarAsync<long>(db, tx, c, "INSERT INTO faces(subject_id, created_utc, embedding, crop, source) VALUES (@s, @t, @e, @c, @o) RETURNING id",
-                ("s", group), ("t", _dialect.TimeValue(now)), ("e", _dialect.EmbeddingValue(group, face.Embedding)), ("c", _dialect.Sealing.Seal(group, face.CropPng ?? [])), ("o", face.Source)).ConfigureAwait(false);
+            long faceId = await InsertFaceAsync(db, tx, group, face, now, c).ConfigureAwait(false);
             await UpdateTemplateAsync(db, tx, group, c).ConfigureAwait(false);
             await AuditAsync(db, tx, actor, "group.add", group, GroupLabel(group), faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
             return (new GroupFace(faceId, group, now, face.Source), (IReadOnlyCollection<long>)[]);
@@ -127,24 +126,15 @@ public sealed partial class FaceGallery
 
     /// <summary>
     /// Moves faces (all, or the one given) of a subject to another inside the write transaction, sealed for their new
-    /// subject. The source is re-keyed as when a face is deleted (its old key also opened the moved faces' old copies,
-    /// which must not outlive their erasure from the new subject); what the returned action does runs after the commit:
-    /// it destroys the old key, or the whole key of a source left empty.
+    /// subject. The source is re-keyed as when a face is deleted (<see cref="RenewKeyAsync"/>); what the returned action
+    /// does runs after the commit: it destroys the old key, or the whole key of a source left empty.
     /// </summary>
     private async Task<(int Moved, Func<Task> AfterCommit)> MoveFacesAsync(DbConnection db, DbTransaction tx, long from, long to, long? face, CancellationToken c)
     {
         int moved = await SealAgainAsync(db, tx, from, to, face, c).ConfigureAwait(false);
-        var sealing = _dialect.Sealing;
-        Func<Task> afterCommit = NothingAfter;
-        if (await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", from)).ConfigureAwait(false) == 0)
-        {
-            afterCommit = () => sealing.ForgetAsync(from);   // after the commit: should it fail, the faces are still the source's
-        }
-        else if (await sealing.RenewAsync(from).ConfigureAwait(false))
-        {
-            await SealAgainAsync(db, tx, from, from, null, c).ConfigureAwait(false);
-            afterCommit = () => sealing.ForgetOlderAsync(from);
-        }
+        var afterCommit = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", from)).ConfigureAwait(false) == 0
+            ? () => _dialect.Sealing.ForgetAsync(from)   // after the commit: should it fail, the faces are still the source's
+            : await RenewKeyAsync(db, tx, from, c).ConfigureAwait(false);
 
         await UpdateTemplateAsync(db, tx, from, c).ConfigureAwait(false);
         await UpdateTemplateAsync(db, tx, to, c).ConfigureAwait(false);

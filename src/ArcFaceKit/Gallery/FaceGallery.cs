@@ -203,9 +203,7 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
             var added = new List<StoredFace>(faces.Count);
             foreach (var face in faces)
             {
-                long faceId = await ScalarAsync<long>(db, tx, c, "INSERT INTO faces(subject_id, created_utc, embedding, crop, source) VALUES (@s, @t, @e, @c, @o) RETURNING id",
-                    ("s", id), ("t", _dialect.TimeValue(now)), ("e", _dialect.EmbeddingValue(id, face.Embedding)), ("c", _dialect.Sealing.Seal(id, face.CropPng ?? [])), ("o", face.Source)).ConfigureAwait(false);
-                added.Add(new StoredFace(faceId, subject, now, face.Source));
+                added.Add(new StoredFace(await InsertFaceAsync(db, tx, id, face, now, c).ConfigureAwait(false), subject, now, face.Source));
             }
 
             await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
@@ -221,6 +219,11 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
             return (new AddedFaces(added, Replayed: false), (IReadOnlyCollection<long>)[id]);
         }, cancel).ConfigureAwait(false);
     }
+
+    /// <summary>Stores a face of a subject (or group), sealed for it, inside the write transaction; returns its id.</summary>
+    private async Task<long> InsertFaceAsync(DbConnection db, DbTransaction tx, long subjectId, NewFace face, DateTimeOffset now, CancellationToken c) =>
+        await ScalarAsync<long>(db, tx, c, "INSERT INTO faces(subject_id, created_utc, embedding, crop, source) VALUES (@s, @t, @e, @c, @o) RETURNING id",
+            ("s", subjectId), ("t", _dialect.TimeValue(now)), ("e", _dialect.EmbeddingValue(subjectId, face.Embedding)), ("c", _dialect.Sealing.Seal(subjectId, face.CropPng ?? [])), ("o", face.Source)).ConfigureAwait(false);
 
     /// <summary>What an earlier request with this key added (those of its faces still there), or null.</summary>
     private async Task<AddedFaces?> AddedBeforeAsync(DbConnection db, DbTransaction? tx, string actor, string requestKey, CancellationToken cancel)
@@ -275,7 +278,7 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 
     public async Task<bool> DeleteFaceAsync(string subject, long faceId, string actor, CancellationToken cancel = default)
     {
-        long? renewed = null;
+        Func<Task> afterCommit = NothingAfter;
         bool deleted = await WriteAsync(async (db, tx, c) =>
         {
             subject = SubjectNames.Lookup(subject);
@@ -289,10 +292,9 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
             {
                 await _dialect.Sealing.ForgetAsync(id).ConfigureAwait(false);   // nothing left to protect
             }
-            else if (await _dialect.Sealing.RenewAsync(id).ConfigureAwait(false))
+            else
             {
-                await SealAgainAsync(db, tx, id, id, null, c).ConfigureAwait(false);
-                renewed = id;
+                afterCommit = await RenewKeyAsync(db, tx, id, c).ConfigureAwait(false);
             }
 
             await UpdateTemplateAsync(db, tx, id, c).ConfigureAwait(false);
@@ -300,13 +302,24 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
             return (true, (IReadOnlyCollection<long>)[id]);
         }, cancel, erases: true).ConfigureAwait(false);
 
-        if (renewed is { } subjectId)
+        await afterCommit().ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <summary>
+    /// For a subject that lost faces (deleted, or moved to another subject) and keeps some, inside the write transaction:
+    /// re-seals the faces it keeps under a new key. The returned action, run after the commit, destroys the old key,
+    /// which also opened the faces it lost (their old copies must not outlive their erasure).
+    /// </summary>
+    private async Task<Func<Task>> RenewKeyAsync(DbConnection db, DbTransaction tx, long subjectId, CancellationToken c)
+    {
+        if (!await _dialect.Sealing.RenewAsync(subjectId).ConfigureAwait(false))
         {
-            // The other faces are sealed under the new key now: the old one, which also opened the deleted face, goes.
-            await _dialect.Sealing.ForgetOlderAsync(subjectId).ConfigureAwait(false);
+            return NothingAfter;
         }
 
-        return deleted;
+        await SealAgainAsync(db, tx, subjectId, subjectId, null, c).ConfigureAwait(false);
+        return () => _dialect.Sealing.ForgetOlderAsync(subjectId);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace ArcFaceKit.Gallery;
 internal sealed class MemorySubjectIndex : IDisposable
 {
     private const int Magic = 0x58444941; // "AIDX"
-    private const int Format = 1;
+    private const int Format = 2;   // 2: each index's copies before its codes (an index file of format 1 is rebuilt)
 
     private readonly ScalingFaceIndex _faces;
     private readonly ScalingFaceIndex _templates;

@@ -33,12 +33,12 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
     /// <param name="dimension">The vectors' length.</param>
     /// <param name="threads">Cores a large scan is split over; 0: every core.</param>
     public Int8FaceIndex(int dimension, int threads = 0)
-        : this(dimension, threads, capacity: 0)
+        : this(dimension, threads, capacity: 16)
     {
     }
 
-    /// <summary>With <paramref name="copies"/>, the copies read with the index (given the capacity); without, room for that many in memory.</summary>
-    private Int8FaceIndex(int dimension, int threads, int capacity, Func<int, HalfCopies>? copies = null)
+    /// <summary>Room for <paramref name="capacity"/> vectors; the copies are those given (read with the index) or room in memory.</summary>
+    private Int8FaceIndex(int dimension, int threads, int capacity, HalfCopies? copies = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
@@ -46,10 +46,9 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
         _ids = new SlotIds(capacity);
         _threads = threads > 0 ? threads : Environment.ProcessorCount;
         _stride = Stride(dimension);
-        capacity = Math.Max(16, capacity);
         _codes = new byte[_stride * capacity];
         _scales = new float[capacity];
-        _copies = copies?.Invoke(capacity) ?? new HalfCopies(dimension, capacity);
+        _copies = copies ?? new HalfCopies(dimension, capacity);
     }
 
     public int Dimension { get; }
@@ -119,16 +118,16 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
         }
     }
 
-    /// <summary>Writes the index as it is in memory (ids, codes, scales, copies), for <see cref="Read"/> to load in bulk.</summary>
+    /// <summary>Writes the index as it is in memory (ids, copies, codes, scales), for <see cref="Read"/> to load in bulk.</summary>
     internal void Write(BinaryWriter writer)
     {
         writer.Write(Dimension);
         writer.Write(Count);
         writer.Write(MemoryMarshal.AsBytes(_ids.All));
-        writer.Write(_codes.AsSpan(0, Count * _stride));
-        writer.Write(MemoryMarshal.AsBytes(_scales.AsSpan(0, Count)));
         writer.Flush();
         _copies.Write(writer.BaseStream, Count);
+        writer.Write(_codes.AsSpan(0, Count * _stride));
+        writer.Write(MemoryMarshal.AsBytes(_scales.AsSpan(0, Count)));
     }
 
     /// <summary>An index as <see cref="Write"/> wrote it; EndOfStreamException or InvalidDataException when the bytes are not one.</summary>
@@ -147,8 +146,10 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
 
         var ids = new long[count];
         reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan()));
-        long copiesAt = reader.BaseStream.Position + ((long)count * Stride(dimension)) + ((long)count * sizeof(float));
-        var index = new Int8FaceIndex(dimension, threads, count, capacity => ReadCopies(reader.BaseStream, copiesAt, count, dimension, capacity));
+
+        // The copies before the codes, so they are mapped (or read) where they lie, before the index that holds them exists.
+        int capacity = Math.Max(16, count);
+        var index = new Int8FaceIndex(dimension, threads, capacity, HalfCopies.Read(reader.BaseStream, count, dimension, capacity));
         try
         {
             for (int slot = 0; slot < count; slot++)
@@ -161,7 +162,6 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
 
             reader.BaseStream.ReadExactly(index._codes.AsSpan(0, count * index._stride));
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(index._scales.AsSpan(0, count)));
-            reader.BaseStream.Seek((long)count * dimension * sizeof(ushort), SeekOrigin.Current);
             index._largestScale = count > 0 ? TensorPrimitives.Max(index._scales.AsSpan(0, count)) : 0;
             return index;
         }
@@ -327,16 +327,6 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
 
     /// <summary>A stored vector's half-precision copy.</summary>
     private ReadOnlySpan<Half> Copy(int slot) => _copies.Row(slot);
-
-    /// <summary>The copies that start at <paramref name="at"/>, read (or mapped) without losing the stream's place.</summary>
-    private static HalfCopies ReadCopies(Stream stream, long at, int count, int dimension, int capacity)
-    {
-        long here = stream.Position;
-        stream.Position = at;
-        var copies = HalfCopies.Read(stream, count, dimension, capacity);
-        stream.Position = here;
-        return copies;
-    }
 
     /// <summary>Releases the mapping of an index read from a file.</summary>
     public void Dispose() => _copies.Dispose();

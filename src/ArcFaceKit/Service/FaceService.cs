@@ -274,9 +274,11 @@ public sealed class FaceService : IDisposable
     public float GroupThreshold => ClusteringDefaults.ThresholdFor(Embedder.Manifest);
 
     private async Task<GroupFace?> CollectFaceAsync(IFaceGallery gallery, FaceRecord face, string? source, string actor, CancellationToken cancel) =>
-        Options.MinEnrollImageQuality > 0 && FaceQualityRules.Assess(face).ImageScore < Options.MinEnrollImageQuality
-            ? null
-            : await gallery.AddToGroupsAsync(NewFace.From(face, source), GroupThreshold, actor, cancel).ConfigureAwait(false);
+        TooPoor(face) is not null ? null : await gallery.AddToGroupsAsync(NewFace.From(face, source), GroupThreshold, actor, cancel).ConfigureAwait(false);
+
+    /// <summary>The face's quality when it is under <see cref="FaceServiceOptions.MinEnrollImageQuality"/> (not to be kept), else null.</summary>
+    private FaceQuality? TooPoor(FaceRecord face) =>
+        Options.MinEnrollImageQuality > 0 && FaceQualityRules.Assess(face) is var quality && quality.ImageScore < Options.MinEnrollImageQuality ? quality : null;
 
     public void Dispose()
     {
@@ -331,7 +333,7 @@ public sealed class FaceService : IDisposable
     {
         string what = PhotoName(source, index, count);
         var face = await SingleFaceAsync(image, policy, what, cancel).ConfigureAwait(false);
-        if (Options.MinEnrollImageQuality > 0 && FaceQualityRules.Assess(face) is { } quality && quality.ImageScore < Options.MinEnrollImageQuality)
+        if (TooPoor(face) is { } quality)
         {
             throw new PoorFaceException(quality, $"{what}: the face is too poor to enroll (image quality {quality.ImageScore:F2}, the minimum is {Options.MinEnrollImageQuality:F2}; " +
                 $"face {quality.FaceSize:F0} px, sharpness {quality.Sharpness:F0}, yaw {quality.Yaw:F2}, detector score {quality.DetectorScore:F2}): use a larger, sharper, frontal photo.");
