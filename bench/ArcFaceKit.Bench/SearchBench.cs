@@ -132,7 +132,7 @@ internal static class SearchBench
         queries.Select((q, i) => search(q).Count(h => truth[i].Contains(h.Id)) / 10.0).Average();
 
     /// <summary>Draws noisy copies of real embeddings of <paramref name="dim"/> dimensions (LFW photos embedded once per size).</summary>
-    private static Func<float[]> RealDraw(BenchOptions options, Dictionary<int, List<float[]>> real, int dim, Random rng)
+    internal static Func<float[]> RealDraw(BenchOptions options, Dictionary<int, List<float[]>> real, int dim, Random rng)
     {
         if (!real.TryGetValue(dim, out var originals))
         {

@@ -45,6 +45,38 @@ public sealed class GalleryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_gallery_past_its_approximate_size_reopens_with_its_graph_from_the_index_file()
+    {
+        var options = new Search.GalleryIndexOptions { ApproximateFrom = 20 };
+        IReadOnlyList<SubjectMatch> before;
+        await using (var gallery = await SqliteGallery.OpenAsync(DbPath, Model, options))
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                await gallery.AddFacesAsync($"p{i}", [new NewFace(Unit(i), [])], "test");
+            }
+
+            before = await gallery.SearchAsync(Unit(7), 3, SubjectScoring.Both);
+            Assert.False(gallery.IndexGraphRead);   // built when the gallery reached the size
+        }
+
+        await using (var reopened = await SqliteGallery.OpenAsync(DbPath, Model, options))
+        {
+            Assert.Equal("file", reopened.IndexLoadedFrom);
+            Assert.True(reopened.IndexGraphRead);
+            Assert.Equal(before, await reopened.SearchAsync(Unit(7), 3, SubjectScoring.Both));
+            await reopened.AddFacesAsync("late", [new NewFace(Unit(99), [])], "test");
+            Assert.Equal("late", (await reopened.SearchAsync(Unit(99), 1, SubjectScoring.Both))[0].Subject);
+        }
+
+        // Exact wanted now: the saved graph is passed over.
+        await using var exact = await SqliteGallery.OpenAsync(DbPath, Model, new Search.GalleryIndexOptions { ApproximateFrom = 0 });
+        Assert.Equal("file", exact.IndexLoadedFrom);
+        Assert.False(exact.IndexGraphRead);
+        Assert.Equal(before, await exact.SearchAsync(Unit(7), 3, SubjectScoring.Both));
+    }
+
+    [Fact]
     public async Task Each_scoring_rule_scores_a_subject_as_documented()
     {
         await using var gallery = await SqliteGallery.OpenAsync(DbPath, Model);

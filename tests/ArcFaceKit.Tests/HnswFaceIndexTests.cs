@@ -78,13 +78,98 @@ public class HnswFaceIndexTests
             Assert.Equal(want, got);
         }
 
-        // Written and read back (the index file), the graph is rebuilt past the size.
+        // Written and read back (the index file), the graph is read with the vectors, not relinked.
         using var file = new MemoryStream();
         graph.Write(file, "stamp");
         file.Position = 0;
         Assert.Equal("stamp", MemorySubjectIndex.ReadStamp(file));
         using var read = MemorySubjectIndex.Read(file, dim, new GalleryIndexOptions { ApproximateFrom = 100 });
         Assert.True(read.Approximate);
-        Assert.Equal(graph.NearestFaces(faces[3], 5), read.NearestFaces(faces[3], 5));
+        Assert.True(read.GraphRead);
+        Assert.Equal(file.Length, file.Position);
+        Assert.All(faces.Take(40), probe => Assert.Equal(graph.NearestFaces(probe, 5), read.NearestFaces(probe, 5)));
+    }
+
+    [Fact]
+    public void A_graph_read_from_an_index_file_searches_as_saved_and_takes_new_faces()
+    {
+        var faces = Faces.Value;
+        int dim = faces[0].Length;
+        var options = new GalleryIndexOptions { ApproximateFrom = 100 };
+        using var saved = new MemorySubjectIndex(dim, options);
+        int subjects = (faces.Count / 2) - 10;
+        for (int s = 0; s < subjects; s++)
+        {
+            saved.Set(s, $"s{s}", [(2L * s, faces[2 * s]), ((2L * s) + 1, faces[(2 * s) + 1])]);
+        }
+
+        saved.Remove(5);   // a removed face's slot stays in the saved graph
+        string path = Path.Combine(Directory.CreateTempSubdirectory("arcface-hnsw-file-").FullName, "index");
+        try
+        {
+            using (var stream = File.Create(path))
+            {
+                saved.Write(stream, "v1");
+            }
+
+            // The graph is viewed in the file's mapping (the stream is a file), copied into memory at the first change.
+            using (var stream = File.OpenRead(path))
+            {
+                Assert.Equal("v1", MemorySubjectIndex.ReadStamp(stream));
+                using var read = MemorySubjectIndex.Read(stream, dim, options);
+                Assert.True(read.GraphRead);
+                Assert.Equal(saved.FaceCount, read.FaceCount);
+                Assert.All(faces.Take(60), probe => Assert.Equal(saved.NearestFaces(probe, 10), read.NearestFaces(probe, 10)));
+                Assert.NotEqual(10, read.NearestFaces(faces[10], 1)[0].FaceId);   // subject 5's faces were removed before the save
+
+                // A viewed graph is written again as it is (a gallery that loaded its index writes it at close).
+                using var again = new MemoryStream();
+                read.Write(again, "v2");
+                again.Position = 0;
+                MemorySubjectIndex.ReadStamp(again);
+                using var copied = MemorySubjectIndex.Read(again, dim, options);
+                Assert.True(copied.GraphRead);
+                Assert.All(faces.Take(20), probe => Assert.Equal(saved.NearestFaces(probe, 10), copied.NearestFaces(probe, 10)));
+
+                read.Remove(8);   // the first change, a removal
+                Assert.NotEqual(16, read.NearestFaces(faces[16], 1)[0].FaceId);
+
+                for (int s = subjects; s < faces.Count / 2; s++)
+                {
+                    read.Set(s, $"s{s}", [(2L * s, faces[2 * s]), ((2L * s) + 1, faces[(2 * s) + 1])]);
+                }
+
+                read.Remove(7);
+                Assert.Equal(faces.Count - 1, read.NearestFaces(faces[^1], 1)[0].FaceId);
+                Assert.NotEqual(14, read.NearestFaces(faces[14], 1)[0].FaceId);
+            }
+
+            // Another graph wanted (other links), or none (exact, or below the size): the saved one is passed over.
+            (GalleryIndexOptions Options, bool Approximate)[] others =
+            [
+                (new GalleryIndexOptions { ApproximateFrom = 100, Hnsw = new HnswOptions { Connectivity = 8 } }, true),
+                (new GalleryIndexOptions { ApproximateFrom = 0 }, false),
+                (new GalleryIndexOptions { ApproximateFrom = faces.Count * 2 }, false),
+            ];
+            foreach (var (other, approximate) in others)
+            {
+                using var stream = File.OpenRead(path);
+                MemorySubjectIndex.ReadStamp(stream);
+                using var read = MemorySubjectIndex.Read(stream, dim, other);
+                Assert.False(read.GraphRead);
+                Assert.Equal(approximate, read.Approximate);
+                Assert.Equal(saved.NearestFaces(faces[3], 1), read.NearestFaces(faces[3], 1));
+            }
+
+            // Cut short inside the graph: refused as damaged, not half loaded.
+            byte[] bytes = File.ReadAllBytes(path);
+            using var cut = new MemoryStream(bytes[..^4096]);
+            MemorySubjectIndex.ReadStamp(cut);
+            Assert.ThrowsAny<Exception>(() => MemorySubjectIndex.Read(cut, dim, options));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
     }
 }

@@ -33,6 +33,9 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
     /// <summary>Whether the index keeps its faces' half-precision copies mapped from the index file.</summary>
     internal bool IndexCopiesMapped => (_dialect as IndexedDialect)?.CopiesMapped ?? false;
 
+    /// <summary>Whether the index's HNSW graph of faces was read from the index file (not built at open).</summary>
+    internal bool IndexGraphRead => (_dialect as IndexedDialect)?.GraphRead ?? false;
+
     /// <summary>The pinned model; a gallery opened for keys only has none.</summary>
     public ModelIdentity Model => _model ?? throw new InvalidOperationException("This gallery was opened for keys and audit only (no model).");
 

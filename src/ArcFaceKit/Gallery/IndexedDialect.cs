@@ -42,6 +42,9 @@ internal abstract class IndexedDialect : GalleryDialect
     /// <summary>Whether the current index keeps its faces' half-precision copies mapped from the index file.</summary>
     public bool CopiesMapped => _index?.CopiesMapped ?? false;
 
+    /// <summary>Whether the current index's HNSW graph of faces was read from the index file.</summary>
+    public bool GraphRead => _index?.GraphRead ?? false;
+
     public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
     {
         if (_dimension is not { } dimension)

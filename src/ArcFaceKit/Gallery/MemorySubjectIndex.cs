@@ -12,7 +12,7 @@ namespace ArcFaceKit.Gallery;
 internal sealed class MemorySubjectIndex : IDisposable
 {
     private const int Magic = 0x58444941; // "AIDX"
-    private const int Format = 2;   // 2: each index's copies before its codes (an index file of format 1 is rebuilt)
+    private const int Format = 3;   // 2: each index's copies before its codes; 3: with the HNSW graphs (older files are rebuilt)
 
     private readonly ScalingFaceIndex _faces;
     private readonly ScalingFaceIndex _templates;
@@ -37,6 +37,9 @@ internal sealed class MemorySubjectIndex : IDisposable
 
     /// <summary>Whether the faces' half-precision copies are mapped from the index file (not held in memory).</summary>
     public bool CopiesMapped => _faces.Exact.CopiesMapped;
+
+    /// <summary>Whether the faces' HNSW graph was read from the index file rather than built at open.</summary>
+    public bool GraphRead => _faces.GraphRead;
 
     /// <summary>Whether face searches go through the HNSW graph (the gallery is past <see cref="GalleryIndexOptions.ApproximateFrom"/>).</summary>
     public bool Approximate => _faces.Approximate;
@@ -117,6 +120,8 @@ internal sealed class MemorySubjectIndex : IDisposable
 
         _faces.Exact.Write(writer);
         _templates.Exact.Write(writer);
+        _faces.WriteGraph(writer);
+        _templates.WriteGraph(writer);
         writer.Write(Magic);
     }
 
@@ -161,12 +166,14 @@ internal sealed class MemorySubjectIndex : IDisposable
         {
             faceIndex = Int8FaceIndex.Read(reader, dimension);
             templateIndex = Int8FaceIndex.Read(reader, dimension);
+            index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(faceIndex, options), new ScalingFaceIndex(templateIndex, options));
+            index._faces.ReadGraph(reader);
+            index._templates.ReadGraph(reader);
             if (reader.ReadInt32() != Magic)
             {
                 throw new InvalidDataException("The index does not end where it should.");
             }
 
-            index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(faceIndex, options), new ScalingFaceIndex(templateIndex, options));
             foreach (var (id, name, faces) in subjects)
             {
                 index._subjects.Add(id, (name, faces));

@@ -1,16 +1,23 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+
 namespace ArcFaceKit.Search;
 
 /// <summary>
 /// Approximate search for galleries past what an exact scan answers quickly: a hierarchical navigable small-world graph
 /// (HNSW, in USearch's native library) over half-precision copies, scored by inner product. It finds most of the true
 /// top k, not all (the README's search bench reports recall@10); what it finds is scored exactly, in half precision.
-/// Searches may run on many threads at once; writes may not run beside anything else.
+/// Searches may run on many threads at once; writes may not run beside anything else. A gallery saves the graph in its
+/// index file and reads it back at the next open instead of linking every node again (minutes at a million).
 /// </summary>
 public sealed class HnswFaceIndex : IFaceIndex, IDisposable
 {
+    private const int Chunk = 1 << 20;
     private readonly int _threads;
+    private readonly HnswOptions _options;
     private nint _index;
     private int _expansionSearch;
+    private SavedGraph? _viewed;
 
     public HnswFaceIndex(int dimension, HnswOptions? options = null)
     {
@@ -23,11 +30,9 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
         Dimension = dimension;
         _threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         _expansionSearch = options.ExpansionSearch;
+        _options = options;
         _index = UsearchNative.Create(dimension, UsearchNative.Scalar.Float16, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
-        UsearchNative.ThreadsAdd(_index, (nuint)_threads, out nint error);
-        UsearchNative.Check(error);
-        UsearchNative.ThreadsSearch(_index, (nuint)Math.Max(_threads, Environment.ProcessorCount), out error);
-        UsearchNative.Check(error);
+        SetThreads();
     }
 
     public int Dimension { get; }
@@ -60,6 +65,7 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
     public void Upsert(long id, ReadOnlySpan<float> vector)
     {
         SlotIds.CheckLength(vector, Dimension, "the vector");
+        Materialize();
         Remove(id);
         Reserve(1);
         Add(id, vector);
@@ -75,6 +81,7 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
             throw new ArgumentException($"{ids.Count} ids for {vectors.Count} vectors.", nameof(vectors));
         }
 
+        Materialize();
         foreach (var (id, vector) in ids.Zip(vectors))
         {
             SlotIds.CheckLength(vector, Dimension, "the vector");
@@ -87,6 +94,7 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
 
     public bool Remove(long id)
     {
+        Materialize();
         nuint removed = UsearchNative.Remove(Handle, unchecked((ulong)id), out nint error);
         UsearchNative.Check(error);
         return removed > 0;
@@ -117,6 +125,88 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
         return [.. Enumerable.Range(0, (int)found).Select(i => new SearchHit(unchecked((long)keys[i]), 1 - distances[i]))];
     }
 
+    /// <summary>Writes the graph (its length, then USearch's serialised form), for <see cref="Read"/> to load without relinking every node.</summary>
+    internal unsafe void Write(Stream stream)
+    {
+        nuint length = UsearchNative.SerializedLength(Handle, out nint error);
+        UsearchNative.Check(error);
+        byte* buffer = (byte*)NativeMemory.Alloc(length);
+        try
+        {
+            UsearchNative.SaveBuffer(Handle, buffer, length, out error);
+            UsearchNative.Check(error);
+            stream.Write(BitConverter.GetBytes((long)length));
+            for (nuint done = 0; done < length; done += Chunk)
+            {
+                stream.Write(new ReadOnlySpan<byte>(buffer + done, (int)Math.Min(Chunk, length - done)));
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A graph as <see cref="Write"/> wrote it, at the stream's position, searched and extended with
+    /// <paramref name="options"/>'s threads and breadth. From a file (not on Windows) it is viewed in place: searches read
+    /// the file's mapping (page cache, shared), and the first change copies it into memory; from any other stream, or on
+    /// Windows (where a mapped file can be neither replaced nor deleted, and writers do both), it is loaded. EndOfStreamException or InvalidDataException when the bytes are not one.
+    /// </summary>
+    internal static unsafe HnswFaceIndex Read(Stream stream, int dimension, HnswOptions options)
+    {
+        long length = ReadLength(stream);
+        var graph = new HnswFaceIndex(dimension, options);
+        try
+        {
+            nint error;
+            if (stream is FileStream file && !OperatingSystem.IsWindows())
+            {
+                graph._viewed = new SavedGraph(file, stream.Position, length);
+                UsearchNative.ViewBuffer(graph.Handle, graph._viewed.Start, (nuint)length, out error);
+                stream.Seek(length, SeekOrigin.Current);
+            }
+            else
+            {
+                byte* buffer = (byte*)NativeMemory.Alloc((nuint)length);
+                try
+                {
+                    for (long done = 0; done < length; done += Chunk)
+                    {
+                        stream.ReadExactly(new Span<byte>(buffer + done, (int)Math.Min(Chunk, length - done)));
+                    }
+
+                    UsearchNative.LoadBuffer(graph.Handle, buffer, (nuint)length, out error);
+                }
+                finally
+                {
+                    NativeMemory.Free(buffer);
+                }
+            }
+
+            if (error != 0)
+            {
+                throw new InvalidDataException($"The saved graph does not load: {Marshal.PtrToStringUTF8(error)}");
+            }
+
+            if ((int)UsearchNative.Dimensions(graph.Handle, out error) != dimension)
+            {
+                throw new InvalidDataException("The saved graph holds vectors of another dimension.");
+            }
+
+            graph.Configure();
+            return graph;
+        }
+        catch
+        {
+            graph.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Moves the stream past a graph <see cref="Write"/> wrote, without loading it.</summary>
+    internal static void Skip(Stream stream) => stream.Seek(ReadLength(stream), SeekOrigin.Current);
+
     public void Dispose()
     {
         if (_index != 0)
@@ -124,6 +214,56 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
             UsearchNative.Free(_index, out _);
             _index = 0;
         }
+
+        _viewed?.Dispose();   // after the index that viewed it
+        _viewed = null;
+    }
+
+    /// <summary>A viewed graph is read-only: before its first change it is copied into memory, into a new index that takes its place.</summary>
+    private unsafe void Materialize()
+    {
+        if (_viewed is null)
+        {
+            return;
+        }
+
+        nint copy = UsearchNative.Create(Dimension, UsearchNative.Scalar.Float16, _options.Connectivity, _options.ExpansionAdd, _expansionSearch);
+        UsearchNative.LoadBuffer(copy, _viewed.Start, (nuint)_viewed.Length, out nint error);
+        if (error != 0)
+        {
+            UsearchNative.Free(copy, out _);
+            UsearchNative.Check(error);
+        }
+
+        UsearchNative.Free(_index, out _);
+        _index = copy;
+        _viewed.Dispose();
+        _viewed = null;
+        Configure();
+    }
+
+    /// <summary>The threads and search breadth, set again on an index that was loaded or viewed (which takes the saved ones).</summary>
+    private void Configure()
+    {
+        SetThreads();
+        ExpansionSearch = _expansionSearch;
+    }
+
+    /// <summary>The length a graph's bytes were written with, refused when the stream cannot hold them.</summary>
+    private static long ReadLength(Stream stream)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        stream.ReadExactly(bytes);
+        long length = BitConverter.ToInt64(bytes);
+        return length > 0 && length <= stream.Length - stream.Position ? length : throw new InvalidDataException("The saved graph's length is impossible.");
+    }
+
+    private void SetThreads()
+    {
+        UsearchNative.ThreadsAdd(Handle, (nuint)_threads, out nint error);
+        UsearchNative.Check(error);
+        UsearchNative.ThreadsSearch(Handle, (nuint)Math.Max(_threads, Environment.ProcessorCount), out error);
+        UsearchNative.Check(error);
     }
 
     /// <summary>Room for <paramref name="more"/> vectors, growing by doubling so adds one at a time stay cheap.</summary>
@@ -148,5 +288,43 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
         }
 
         UsearchNative.Check(error);
+    }
+
+    /// <summary>A saved graph's bytes in the index file, mapped read-only for as long as an index views them.</summary>
+    private sealed unsafe class SavedGraph : IDisposable
+    {
+        private readonly MemoryMappedFile _map;
+        private readonly MemoryMappedViewAccessor _view;
+
+        public SavedGraph(FileStream file, long offset, long length)
+        {
+            // The stream's own file, not its path: another process may have replaced the file since it was opened.
+            _map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+            try
+            {
+                _view = _map.CreateViewAccessor(offset, length, MemoryMappedFileAccess.Read);
+                byte* start = null;
+                _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+                Start = start + _view.PointerOffset;
+                Length = length;
+            }
+            catch
+            {
+                _view?.Dispose();
+                _map.Dispose();
+                throw;
+            }
+        }
+
+        public byte* Start { get; }
+
+        public long Length { get; }
+
+        public void Dispose()
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+            _map.Dispose();
+        }
     }
 }

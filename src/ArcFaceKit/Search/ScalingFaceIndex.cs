@@ -4,7 +4,7 @@ namespace ArcFaceKit.Search;
 /// Exact below a size, approximate above it: the 8-bit index always holds the vectors (and scores what is found, so
 /// numbers agree whichever path found it); from <see cref="GalleryIndexOptions.ApproximateFrom"/> vectors on, an HNSW
 /// graph over them answers the nearest-neighbour searches. The graph is built in bulk when the size is first reached
-/// and kept in step after that. Not thread-safe: its owner serialises access.
+/// (or read back from the index file) and kept in step after that. Not thread-safe: its owner serialises access.
 /// </summary>
 internal sealed class ScalingFaceIndex(Int8FaceIndex exact, GalleryIndexOptions options) : IDisposable
 {
@@ -47,10 +47,53 @@ internal sealed class ScalingFaceIndex(Int8FaceIndex exact, GalleryIndexOptions 
         return [.. _graph.Search(probe, n).Select(h => new SearchHit(h.Id, exact.Similarity(h.Id, probe)!.Value)).OrderByDescending(h => h.Similarity).ThenBy(h => h.Id)];
     }
 
+    /// <summary>Whether the graph was read from an index file rather than built.</summary>
+    public bool GraphRead { get; private set; }
+
+    /// <summary>Writes whether there is a graph and, when there is, what it was built with and the graph itself (the index file).</summary>
+    public void WriteGraph(BinaryWriter writer)
+    {
+        writer.Write(_graph is not null);
+        if (_graph is not null)
+        {
+            writer.Write(options.Hnsw.Connectivity);
+            writer.Write(options.Hnsw.ExpansionAdd);
+            _graph.Write(writer.BaseStream);
+        }
+    }
+
+    /// <summary>
+    /// Reads what <see cref="WriteGraph"/> wrote: the graph is kept when this index's options would have built the same
+    /// one for its vectors, else skipped (<see cref="BuildWhenLarge"/> then builds one if the options want it).
+    /// </summary>
+    public void ReadGraph(BinaryReader reader)
+    {
+        if (reader.ReadBoolean())
+        {
+            bool same = reader.ReadInt32() == options.Hnsw.Connectivity & reader.ReadInt32() == options.Hnsw.ExpansionAdd;
+            if (same && _graph is null && Wanted)
+            {
+                var graph = HnswFaceIndex.Read(reader.BaseStream, exact.Dimension, options.Hnsw);
+                if (graph.Count != exact.Count)
+                {
+                    graph.Dispose();
+                    throw new InvalidDataException("The saved graph and the index hold different numbers of vectors.");
+                }
+
+                _graph = graph;
+                GraphRead = true;
+            }
+            else
+            {
+                HnswFaceIndex.Skip(reader.BaseStream);
+            }
+        }
+    }
+
     /// <summary>Builds the graph once the index has reached the size (also after a bulk read from an index file).</summary>
     public void BuildWhenLarge()
     {
-        if (_graph is not null || options.ApproximateFrom <= 0 || exact.Count < options.ApproximateFrom)
+        if (_graph is not null || !Wanted)
         {
             return;
         }
@@ -71,6 +114,8 @@ internal sealed class ScalingFaceIndex(Int8FaceIndex exact, GalleryIndexOptions 
 
         _graph = graph;
     }
+
+    private bool Wanted => options.ApproximateFrom > 0 && exact.Count >= options.ApproximateFrom;
 
     public void Dispose()
     {

@@ -48,6 +48,23 @@ internal static partial class UsearchNative
     [LibraryImport(Library, EntryPoint = "usearch_remove")]
     public static partial nuint Remove(nint index, ulong key, out nint error);
 
+    [LibraryImport(Library, EntryPoint = "usearch_dimensions")]
+    public static partial nuint Dimensions(nint index, out nint error);
+
+    [LibraryImport(Library, EntryPoint = "usearch_serialized_length")]
+    public static partial nuint SerializedLength(nint index, out nint error);
+
+    [LibraryImport(Library, EntryPoint = "usearch_save_buffer")]
+    public static unsafe partial void SaveBuffer(nint index, byte* buffer, nuint length, out nint error);
+
+    /// <summary>Replaces the index's contents with a copy of a saved one (the buffer may be released after).</summary>
+    [LibraryImport(Library, EntryPoint = "usearch_load_buffer")]
+    public static unsafe partial void LoadBuffer(nint index, byte* buffer, nuint length, out nint error);
+
+    /// <summary>Makes the index a read-only view of a saved one: the buffer must outlive the index.</summary>
+    [LibraryImport(Library, EntryPoint = "usearch_view_buffer")]
+    public static unsafe partial void ViewBuffer(nint index, byte* buffer, nuint length, out nint error);
+
     [LibraryImport(Library, EntryPoint = "usearch_search")]
     public static unsafe partial nuint Search(nint index, float* query, Scalar kind, nuint count, ulong* keys, float* distances, out nint error);
 
