@@ -32,13 +32,14 @@ public class Int8FaceIndexTests
     {
         var rng = new Random(9);
         var index = new Int8FaceIndex(96);
-        for (int i = 0; i < 20_000; i++)
+        for (int i = 0; i < 20_003; i++)
         {
             index.Upsert(i, RandomUnit(rng, 96));
         }
 
-        // More than one block of 64, and queries near stored vectors.
-        var queries = Enumerable.Range(0, 70).Select(i => Near(RandomUnit(rng, 96), rng)).ToList();
+        // More than one block of 64 (the second of an odd count), and queries near stored vectors. A batch is scanned
+        // four stored vectors by two queries a step, one query alone one by one: the leftover slots and query too.
+        var queries = Enumerable.Range(0, 71).Select(i => Near(RandomUnit(rng, 96), rng)).ToList();
         var batch = index.SearchMany(queries, 5);
         Assert.Equal(queries.Count, batch.Count);
         for (int i = 0; i < queries.Count; i++)
