@@ -1,13 +1,14 @@
 namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|models|search|gallery-open|loadtest|detector-defaults|decode-memory|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+// Usage: bench [pipeline|models|search|gallery-open|pgvector|loadtest|detector-defaults|decode-memory|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3
 //   decode-memory: --uploads 40 --side 7000 --budgets 0,150 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512
-//   gallery-open: --faces 1000000 --dim 512 --faces-per-subject 100 (a SQLite gallery opened from its database and its index file)
+//   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
+//   gallery-open: --faces 1000000 --dim 512 --faces-per-subject 100 --data random|real --approximate-from 0 (a SQLite gallery opened from its database and its index file; N > 0: with its HNSW graph from N faces)
 //   models: --calibration-images 300 (fp32 vs int8, each model alone)
 //   pipeline: --calibration-images 300 --allow-spinning 0|1 (ONNX Runtime's idle threads spinning, off by default)
 internal static class BenchProgram
@@ -40,6 +41,9 @@ internal static class BenchProgram
                 case "gallery-open":
                     await GalleryOpenBench.RunAsync(options);
                     break;
+                case "pgvector":
+                    await PgvectorBench.RunAsync(options);
+                    break;
                 case "decode-memory":
                     await DecodeMemoryBench.RunAsync(options);
                     break;
@@ -48,7 +52,7 @@ internal static class BenchProgram
                     SearchBench.Run(options);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, cluster, gallery-open or all.");
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, cluster, gallery-open, pgvector or all.");
             }
 
             return 0;

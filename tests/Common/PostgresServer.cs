@@ -1,11 +1,12 @@
 using Npgsql;
 
-namespace ArcFaceKit.Server.Tests.Support;
+namespace ArcFaceKit.TestSupport;
 
 /// <summary>
 /// A private PostgreSQL 15 (with pgvector) for the test run: initdb into a temporary folder, listening on 127.0.0.1
 /// on a free port, stopped and deleted at the end. initdb refuses root, so as root it runs as the postgres user.
-/// `.ci/install-pgvector.sh` installs what it needs.
+/// `.ci/install-pgvector.sh` installs what it needs. Compiled into the bench (its pgvector suite), whose copy the
+/// server's tests use (they reference the bench for its load tester).
 /// </summary>
 public sealed class PostgresServer : IDisposable
 {
@@ -69,10 +70,4 @@ public sealed class PostgresServer : IDisposable
             throw new InvalidOperationException($"{Path.GetFileName(file)} failed: {stdout}{stderr}");
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "postgres";
 }

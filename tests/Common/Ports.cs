@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ArcFaceKit.Server.Tests.Support;
+namespace ArcFaceKit.TestSupport;
 
 internal static class Ports
 {
