@@ -51,6 +51,23 @@ public class Int8FaceIndexTests
     }
 
     [Fact]
+    public void The_candidate_list_keeps_the_best_scores_offered_and_their_slots()
+    {
+        var rng = new Random(4);
+        var scores = Enumerable.Range(0, 5_000).Select(_ => (float)rng.NextDouble()).ToArray();
+        var top = new TopScores(100);
+        for (int slot = 0; slot < scores.Length; slot++)
+        {
+            top.Offer(slot, scores[slot]);
+            Assert.Equal(slot + 1 < 100 ? float.NegativeInfinity : scores.Take(slot + 1).OrderDescending().ElementAt(99), top.Worst);
+        }
+
+        var expected = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).Take(100).Order();
+        Assert.Equal(expected, top.Items().Select(x => x.Slot).Order());
+        Assert.All(top.Items(), x => Assert.Equal(scores[x.Slot], x.Score));
+    }
+
+    [Fact]
     public void Removed_and_replaced_vectors_are_searched_as_they_are_now()
     {
         var rng = new Random(5);

@@ -247,15 +247,13 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
     {
         int n = Count;
         int parts = n >= ParallelFrom ? _threads : 1;
-        var heaps = new PriorityQueue<int, float>[parts, queries.Length];
+        var tops = new TopScores[parts, queries.Length];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             int from = (int)((long)n * part / parts), to = (int)((long)n * (part + 1) / parts);
-            var worst = new float[queries.Length];
-            Array.Fill(worst, float.NegativeInfinity);
             for (int q = 0; q < queries.Length; q++)
             {
-                heaps[part, q] = new PriorityQueue<int, float>(count + 1);
+                tops[part, q] = new TopScores(count);
             }
 
             ref byte codes = ref MemoryMarshal.GetArrayDataReference(_codes);
@@ -272,15 +270,15 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
                     for (; q + 2 <= queries.Length; q += 2)
                     {
                         var (first, second) = Dot4x2(ref stored, _stride, ref MemoryMarshal.GetArrayDataReference(queries[q].Code), ref MemoryMarshal.GetArrayDataReference(queries[q + 1].Code));
-                        Offer4(heaps[part, q], ref worst[q], count, slot, queries[q], first, scales);
-                        Offer4(heaps[part, q + 1], ref worst[q + 1], count, slot, queries[q + 1], second, scales);
+                        Offer4(tops[part, q], slot, queries[q], first, scales);
+                        Offer4(tops[part, q + 1], slot, queries[q + 1], second, scales);
                     }
 
                     for (; q < queries.Length; q++)
                     {
                         for (int j = 0; j < 4; j++)
                         {
-                            Offer(heaps[part, q], ref worst[q], count, slot + j, Score(ref Unsafe.Add(ref stored, j * _stride), queries[q], slot + j));
+                            tops[part, q].Offer(slot + j, Score(ref Unsafe.Add(ref stored, j * _stride), queries[q], slot + j));
                         }
                     }
                 }
@@ -291,7 +289,7 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
                 ref byte stored = ref Unsafe.Add(ref codes, (nint)slot * _stride);
                 for (int q = 0; q < queries.Length; q++)
                 {
-                    Offer(heaps[part, q], ref worst[q], count, slot, Score(ref stored, queries[q], slot));
+                    tops[part, q].Offer(slot, Score(ref stored, queries[q], slot));
                 }
             }
         });
@@ -302,10 +300,7 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
             var all = new List<(int Slot, float Score)>(count * parts);
             for (int part = 0; part < parts; part++)
             {
-                while (heaps[part, q].TryDequeue(out int slot, out float score))
-                {
-                    all.Add((slot, score));
-                }
+                all.AddRange(tops[part, q].Items());
             }
 
             var best = all.OrderByDescending(x => x.Score).Take(count).ToList();
@@ -319,39 +314,16 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
     private float Score(ref byte stored, QueryCode query, int slot) =>
         (Dot(ref stored, ref MemoryMarshal.GetArrayDataReference(query.Code), _stride) - (128 * query.Sum)) * query.Scale * _scales[slot];
 
-    /// <summary>Keeps a slot among a query's best <paramref name="count"/> when it scores above the worst kept (then updated).</summary>
-    private static void Offer(PriorityQueue<int, float> heap, ref float worst, int count, int slot, float score)
-    {
-        if (score <= worst)
-        {
-            return;
-        }
-
-        if (heap.Count < count)
-        {
-            heap.Enqueue(slot, score);
-        }
-        else
-        {
-            heap.DequeueEnqueue(slot, score);
-        }
-
-        if (heap.Count == count)
-        {
-            heap.TryPeek(out _, out worst);
-        }
-    }
-
-    /// <summary><see cref="Offer"/> for four consecutive slots' dot products at once, skipping all four in one compare when none beats the worst kept.</summary>
+    /// <summary>Offers four consecutive slots' dot products at once, skipping all four in one compare when none beats the worst kept.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Offer4(PriorityQueue<int, float> heap, ref float worst, int count, int slot, QueryCode query, Vector128<int> dots, Vector128<float> scales)
+    private static void Offer4(TopScores top, int slot, QueryCode query, Vector128<int> dots, Vector128<float> scales)
     {
         var scores = Vector128.ConvertToSingle(dots - Vector128.Create(128 * query.Sum)) * query.Scale * scales;   // in Score's order, so both paths round alike
-        if (Vector128.GreaterThanAny(scores, Vector128.Create(worst)))
+        if (Vector128.GreaterThanAny(scores, Vector128.Create(top.Worst)))
         {
             for (int j = 0; j < 4; j++)
             {
-                Offer(heap, ref worst, count, slot + j, scores.GetElement(j));
+                top.Offer(slot + j, scores.GetElement(j));
             }
         }
     }
