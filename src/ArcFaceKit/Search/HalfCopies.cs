@@ -12,8 +12,7 @@ namespace ArcFaceKit.Search;
 internal sealed unsafe class HalfCopies : IDisposable
 {
     private readonly int _dimension;
-    private readonly MemoryMappedFile? _file;
-    private readonly MemoryMappedViewAccessor? _view;
+    private readonly MappedRegion? _region;
     private readonly Half* _mapped;
     private readonly int _mappedRows;
     private Half[] _memory;
@@ -24,15 +23,12 @@ internal sealed unsafe class HalfCopies : IDisposable
         _memory = new Half[dimension * Math.Max(1, capacity)];
     }
 
-    private HalfCopies(int dimension, int rows, MemoryMappedFile file, MemoryMappedViewAccessor view)
+    private HalfCopies(int dimension, int rows, MappedRegion region)
     {
         _dimension = dimension;
-        _file = file;
-        _view = view;
+        _region = region;
         _mappedRows = rows;
-        byte* start = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-        _mapped = (Half*)(start + view.PointerOffset);
+        _mapped = (Half*)region.Start;
         _memory = new Half[dimension * 16];
     }
 
@@ -58,19 +54,9 @@ internal sealed unsafe class HalfCopies : IDisposable
         // Not on Windows, where a mapped file can be neither deleted nor replaced (writers do both to the index file).
         if (stream is FileStream file && rows > 0 && stream.Position + bytes <= stream.Length && !OperatingSystem.IsWindows())
         {
-            // The stream's own file, not its path: another process may have replaced the file since it was opened.
-            var map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.CopyOnWrite, HandleInheritability.None, leaveOpen: true);
-            try
-            {
-                var view = map.CreateViewAccessor(stream.Position, bytes, MemoryMappedFileAccess.CopyOnWrite);
-                stream.Seek(bytes, SeekOrigin.Current);
-                return new HalfCopies(dimension, rows, map, view);
-            }
-            catch
-            {
-                map.Dispose();
-                throw;
-            }
+            long offset = stream.Position;
+            stream.Seek(bytes, SeekOrigin.Current);
+            return new HalfCopies(dimension, rows, new MappedRegion(file, offset, bytes, MemoryMappedFileAccess.CopyOnWrite));
         }
 
         var copies = new HalfCopies(dimension, capacity);
@@ -86,14 +72,5 @@ internal sealed unsafe class HalfCopies : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_view is not null)
-        {
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _view.Dispose();
-        }
-
-        _file?.Dispose();
-    }
+    public void Dispose() => _region?.Dispose();
 }

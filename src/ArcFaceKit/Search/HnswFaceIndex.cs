@@ -17,7 +17,7 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
     private readonly HnswOptions _options;
     private nint _index;
     private int _expansionSearch;
-    private SavedGraph? _viewed;
+    private MappedRegion? _viewed;
 
     public HnswFaceIndex(int dimension, HnswOptions? options = null)
     {
@@ -151,7 +151,8 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
     /// A graph as <see cref="Write"/> wrote it, at the stream's position, searched and extended with
     /// <paramref name="options"/>'s threads and breadth. From a file (not on Windows) it is viewed in place: searches read
     /// the file's mapping (page cache, shared), and the first change copies it into memory; from any other stream, or on
-    /// Windows (where a mapped file can be neither replaced nor deleted, and writers do both), it is loaded. EndOfStreamException or InvalidDataException when the bytes are not one.
+    /// Windows (where a mapped file can be neither replaced nor deleted, and writers do both), it is loaded.
+    /// EndOfStreamException or InvalidDataException when the bytes are not one.
     /// </summary>
     internal static unsafe HnswFaceIndex Read(Stream stream, int dimension, HnswOptions options)
     {
@@ -162,7 +163,7 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
             nint error;
             if (stream is FileStream file && !OperatingSystem.IsWindows())
             {
-                graph._viewed = new SavedGraph(file, stream.Position, length);
+                graph._viewed = new MappedRegion(file, stream.Position, length, MemoryMappedFileAccess.Read);
                 UsearchNative.ViewBuffer(graph.Handle, graph._viewed.Start, (nuint)length, out error);
                 stream.Seek(length, SeekOrigin.Current);
             }
@@ -288,43 +289,5 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
         }
 
         UsearchNative.Check(error);
-    }
-
-    /// <summary>A saved graph's bytes in the index file, mapped read-only for as long as an index views them.</summary>
-    private sealed unsafe class SavedGraph : IDisposable
-    {
-        private readonly MemoryMappedFile _map;
-        private readonly MemoryMappedViewAccessor _view;
-
-        public SavedGraph(FileStream file, long offset, long length)
-        {
-            // The stream's own file, not its path: another process may have replaced the file since it was opened.
-            _map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
-            try
-            {
-                _view = _map.CreateViewAccessor(offset, length, MemoryMappedFileAccess.Read);
-                byte* start = null;
-                _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-                Start = start + _view.PointerOffset;
-                Length = length;
-            }
-            catch
-            {
-                _view?.Dispose();
-                _map.Dispose();
-                throw;
-            }
-        }
-
-        public byte* Start { get; }
-
-        public long Length { get; }
-
-        public void Dispose()
-        {
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _view.Dispose();
-            _map.Dispose();
-        }
     }
 }
