@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using ArcFaceKit.Evaluation;
 using ArcFaceKit.Recognition;
 using ArcFaceKit.Search;
@@ -65,6 +66,50 @@ public class Int8FaceIndexTests
         var expected = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).Take(100).Order();
         Assert.Equal(expected, top.Items().Select(x => x.Slot).Order());
         Assert.All(top.Items(), x => Assert.Equal(scores[x.Slot], x.Score));
+    }
+
+    [Fact]
+    public void Candidates_keep_every_score_within_the_margin_of_the_kth_best()
+    {
+        var rng = new Random(6);
+        var scores = Enumerable.Range(0, 20_000).Select(_ => (float)rng.NextDouble()).ToArray();
+        var candidates = new Candidates(10, 0.01f);
+        for (int slot = 0; slot < scores.Length; slot++)
+        {
+            candidates.Offer(slot, scores[slot]);
+        }
+
+        float kth = scores.OrderDescending().ElementAt(9);
+        Assert.Equal(kth, candidates.BestScores().Min());
+        var expected = Enumerable.Range(0, scores.Length).Where(i => scores[i] >= kth - 0.01f).Order();
+        Assert.Equal(expected, candidates.Above(kth - 0.01f).Select(x => x.Slot).Order());
+        Assert.All(candidates.Above(kth - 0.01f), x => Assert.Equal(scores[x.Slot], x.Score));
+    }
+
+    [Fact]
+    public void A_crowd_closer_together_than_the_error_bound_ranks_as_its_half_precision_copies()
+    {
+        // Six hundred near copies of one face among random ones: their approximate scores all lie within the error bound
+        // of each other, so the candidates must hold the whole crowd for the top 10 to come out right.
+        var rng = new Random(8);
+        var face = RandomUnit(rng, 128);
+        var stored = Enumerable.Range(0, 30_000).Select(i => i % 50 == 0 ? Near(face, rng) : RandomUnit(rng, 128)).ToList();
+        var index = new Int8FaceIndex(128);
+        for (int i = 0; i < stored.Count; i++)
+        {
+            index.Upsert(i, stored[i]);
+        }
+
+        var queries = Enumerable.Range(0, 6).Select(_ => Near(face, rng)).ToList();
+        var batch = index.SearchMany(queries, 10);
+        for (int q = 0; q < queries.Count; q++)
+        {
+            // The half-precision ranking by brute force: every stored vector rounded as the index keeps it.
+            var expected = stored.Select((v, id) => (Id: (long)id, Similarity: TensorPrimitives.Dot(Halved(v), queries[q])))
+                .OrderByDescending(h => h.Similarity).ThenBy(h => h.Id).Take(10).Select(h => h.Id);
+            Assert.Equal(expected, batch[q].Select(h => h.Id));
+            Assert.Equal(expected, index.Search(queries[q], 10).Select(h => h.Id));
+        }
     }
 
     [Fact]
@@ -169,11 +214,20 @@ public class Int8FaceIndexTests
             {
                 // Half-precision re-scoring: each rank's fp32 score is the exact one to within its rounding, so ids
                 // differ only where two scores tie that closely.
-                float fp32 = System.Numerics.Tensors.TensorPrimitives.Dot(stored[(int)actual[r].Id], q);
+                float fp32 = TensorPrimitives.Dot(stored[(int)actual[r].Id], q);
                 Assert.Equal(expected[r].Similarity, fp32, 0.002f);
                 Assert.Equal(fp32, actual[r].Similarity, 0.002f);
             }
         }
+    }
+
+    private static float[] Halved(float[] v)
+    {
+        var half = new Half[v.Length];
+        var back = new float[v.Length];
+        TensorPrimitives.ConvertToHalf(v, half);
+        TensorPrimitives.ConvertToSingle(half, back);
+        return back;
     }
 
     private static float[] Near(float[] v, Random rng)

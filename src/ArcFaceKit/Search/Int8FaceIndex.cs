@@ -8,12 +8,12 @@ namespace ArcFaceKit.Search;
 
 /// <summary>
 /// Exact search that reads a quarter of the bytes: the scan reads each vector as 8-bit codes (one scale a vector,
-/// x ~ scale * code, |error| at most scale / 2 a component), keeps the best candidates by that approximate score, and
-/// re-scores them from half-precision copies. The answer is checked against the approximation's error bound and the
-/// candidate list widened until it provably holds the true top k, so the ranking is the half-precision one. Large
-/// indexes are scanned on every core, and batches of queries in one pass. 3 bytes a dimension (1 for the codes the scan
-/// reads, 2 for the copies it re-scores from); read from a file, the copies stay mapped from it (<see cref="HalfCopies"/>),
-/// so 1 byte a dimension is the process's own. Not thread-safe for writes.
+/// x ~ scale * code, |error| at most scale / 2 a component), keeps as candidates every vector whose approximate score is
+/// within twice the approximation's error bound of the k-th best, which provably holds the true top k, and re-scores
+/// them from half-precision copies, so the ranking is the half-precision one, in one pass. Large indexes are scanned
+/// on every core, and batches of queries in one pass. 3 bytes a dimension (1 for the codes the scan reads, 2 for the
+/// copies it re-scores from); read from a file, the copies stay mapped from it (<see cref="HalfCopies"/>), so 1 byte a
+/// dimension is the process's own. Not thread-safe for writes.
 /// </summary>
 public sealed class Int8FaceIndex : IFaceIndex, IDisposable
 {
@@ -195,36 +195,19 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
         for (int start = 0; start < queries.Count; start += Block)
         {
             var block = queries.Skip(start).Take(Block).Select(Encode).ToArray();
-            for (int candidates = Math.Min(Math.Max(16 * k, 256), Count); block.Length > 0; candidates = Math.Min(candidates * 4, Count))
-            {
-                var scans = Scan(block, candidates);
-                var unproven = new List<QueryCode>();
-                for (int i = 0; i < block.Length; i++)
-                {
-                    var hits = Rescore(scans[i].Slots, block[i].Exact, k);
-
-                    // Every vector left out scored at most Worst approximately, so at most Worst + Bound exactly.
-                    if (candidates == Count || hits[^1].Similarity >= scans[i].Worst + block[i].Bound)
-                    {
-                        results[block[i].Index + start] = hits;
-                    }
-                    else
-                    {
-                        unproven.Add(block[i]);
-                    }
-                }
-
-                block = [.. unproven];
-            }
+            var candidates = Scan(block, k);
+            int offset = start;
+            Parallel.For(0, block.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i =>
+                results[offset + i] = Rescore(candidates[i], block[i], k));
         }
 
         return results;
     }
 
-    /// <summary>A query as the scan reads it: codes, their sum, scale, its error bound, the exact vector, its place in the block.</summary>
-    private sealed record QueryCode(int Index, sbyte[] Code, int Sum, float Scale, float Bound, float[] Exact);
+    /// <summary>A query as the scan reads it: codes, their sum, scale, its error bound, the exact vector.</summary>
+    private sealed record QueryCode(sbyte[] Code, int Sum, float Scale, float Bound, float[] Exact);
 
-    private QueryCode Encode(float[] query, int index)
+    private QueryCode Encode(float[] query)
     {
         var code = new sbyte[_stride];
         float scale = Quantize(query, MemoryMarshal.AsBytes(code.AsSpan()), bias: 0);
@@ -239,23 +222,19 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
         float mass = TensorPrimitives.SumOfMagnitudes(query);
         float bound = (scale / 2 * MathF.Sqrt(Dimension)) + (_largestScale / 2 * mass)
             + (Dimension * scale * _largestScale / 4) + (mass * _largestScale * 127 / 2048);
-        return new QueryCode(index, code, sum, scale, bound, query);
+        return new QueryCode(code, sum, scale, bound, query);
     }
 
-    /// <summary>For each query, the slots of its best <paramref name="count"/> approximate scores and the lowest of those; one pass over the codes.</summary>
-    private (int[] Slots, float Worst)[] Scan(QueryCode[] queries, int count)
+    /// <summary>For each query, the slots that may be in its top k with their approximate scores (<see cref="Candidates"/>); one pass over the codes.</summary>
+    private List<(int Slot, float Score)>[] Scan(QueryCode[] queries, int k)
     {
         int n = Count;
         int parts = n >= ParallelFrom ? _threads : 1;
-        var tops = new TopScores[parts, queries.Length];
+        var kept = new Candidates[parts][];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             int from = (int)((long)n * part / parts), to = (int)((long)n * (part + 1) / parts);
-            for (int q = 0; q < queries.Length; q++)
-            {
-                tops[part, q] = new TopScores(count);
-            }
-
+            var mine = kept[part] = [.. queries.Select(q => new Candidates(k, 2 * q.Bound))];
             ref byte codes = ref MemoryMarshal.GetArrayDataReference(_codes);
             int slot = from;
             if (AvxVnni.IsSupported && queries.Length >= 2)
@@ -270,15 +249,15 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
                     for (; q + 2 <= queries.Length; q += 2)
                     {
                         var (first, second) = Dot4x2(ref stored, _stride, ref MemoryMarshal.GetArrayDataReference(queries[q].Code), ref MemoryMarshal.GetArrayDataReference(queries[q + 1].Code));
-                        Offer4(tops[part, q], slot, queries[q], first, scales);
-                        Offer4(tops[part, q + 1], slot, queries[q + 1], second, scales);
+                        Offer4(mine[q], slot, queries[q], first, scales);
+                        Offer4(mine[q + 1], slot, queries[q + 1], second, scales);
                     }
 
                     for (; q < queries.Length; q++)
                     {
                         for (int j = 0; j < 4; j++)
                         {
-                            tops[part, q].Offer(slot + j, Score(ref Unsafe.Add(ref stored, j * _stride), queries[q], slot + j));
+                            mine[q].Offer(slot + j, Score(ref Unsafe.Add(ref stored, j * _stride), queries[q], slot + j));
                         }
                     }
                 }
@@ -289,22 +268,19 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
                 ref byte stored = ref Unsafe.Add(ref codes, (nint)slot * _stride);
                 for (int q = 0; q < queries.Length; q++)
                 {
-                    tops[part, q].Offer(slot, Score(ref stored, queries[q], slot));
+                    mine[q].Offer(slot, Score(ref stored, queries[q], slot));
                 }
             }
         });
 
-        var result = new (int[], float)[queries.Length];
+        var result = new List<(int Slot, float Score)>[queries.Length];
         for (int q = 0; q < queries.Length; q++)
         {
-            var all = new List<(int Slot, float Score)>(count * parts);
-            for (int part = 0; part < parts; part++)
-            {
-                all.AddRange(tops[part, q].Items());
-            }
-
-            var best = all.OrderByDescending(x => x.Score).Take(count).ToList();
-            result[q] = ([.. best.Select(x => x.Slot)], best[^1].Score);
+            // Each part kept its own k best, so the k-th best of them all is the scan's; what a part kept below that
+            // less the margin cannot be in the top k.
+            var ofParts = kept.Select(mine => mine[q]).ToList();
+            float kth = ofParts.SelectMany(c => c.BestScores()).OrderDescending().ElementAt(k - 1);
+            result[q] = [.. ofParts.SelectMany(c => c.Above(kth - (2 * queries[q].Bound)))];
         }
 
         return result;
@@ -314,12 +290,12 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
     private float Score(ref byte stored, QueryCode query, int slot) =>
         (Dot(ref stored, ref MemoryMarshal.GetArrayDataReference(query.Code), _stride) - (128 * query.Sum)) * query.Scale * _scales[slot];
 
-    /// <summary>Offers four consecutive slots' dot products at once, skipping all four in one compare when none beats the worst kept.</summary>
+    /// <summary>Offers four consecutive slots' dot products at once, skipping all four in one compare when none reaches the threshold.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Offer4(TopScores top, int slot, QueryCode query, Vector128<int> dots, Vector128<float> scales)
+    private static void Offer4(Candidates top, int slot, QueryCode query, Vector128<int> dots, Vector128<float> scales)
     {
         var scores = Vector128.ConvertToSingle(dots - Vector128.Create(128 * query.Sum)) * query.Scale * scales;   // in Score's order, so both paths round alike
-        if (Vector128.GreaterThanAny(scores, Vector128.Create(top.Worst)))
+        if (Vector128.GreaterThanOrEqualAny(scores, Vector128.Create(top.Threshold)))
         {
             for (int j = 0; j < 4; j++)
             {
@@ -362,14 +338,28 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
         return sums.GetLower() + sums.GetUpper();
     }
 
-    private SearchHit[] Rescore(int[] slots, float[] query, int k)
+    /// <summary>
+    /// The top k of the candidates by their half-precision copies, re-scored best approximate score first and stopped once
+    /// the next cannot reach the k-th re-scored score (it is within the error bound of its approximate one): most
+    /// candidates the scan had to keep are never read again.
+    /// </summary>
+    private SearchHit[] Rescore(List<(int Slot, float Score)> candidates, QueryCode query, int k)
     {
+        candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
         var vector = new float[Dimension];
-        var scored = new List<SearchHit>(slots.Length);
-        foreach (int slot in slots)
+        var scored = new List<SearchHit>();
+        var best = new TopScores(k);
+        foreach (var (slot, approximate) in candidates)
         {
+            if (approximate + query.Bound < best.Worst)
+            {
+                break;
+            }
+
             TensorPrimitives.ConvertToSingle(Copy(slot), vector);
-            scored.Add(new SearchHit(_ids[slot], TensorPrimitives.Dot(vector, query)));
+            float similarity = TensorPrimitives.Dot(vector, query.Exact);
+            best.Offer(scored.Count, similarity);
+            scored.Add(new SearchHit(_ids[slot], similarity));
         }
 
         return [.. scored.OrderByDescending(h => h.Similarity).ThenBy(h => h.Id).Take(k)];
