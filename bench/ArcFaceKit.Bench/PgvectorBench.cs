@@ -170,7 +170,7 @@ internal static class PgvectorBench
     /// <summary>The median over repeats of the mean latency (ms) a query, and the recall@10 of the answers against fp32 exact.</summary>
     private static (double Milliseconds, double Recall) Measure(Func<float[], IEnumerable<long>> search, List<float[]> queries, List<HashSet<long>> truth, int repeats)
     {
-        double recall = queries.Select((q, i) => search(q).Count(truth[i].Contains) / 10.0).Average();
+        double recall = SearchBench.Recall(search, queries, truth);
         double milliseconds = Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
         {
             var watch = Stopwatch.StartNew();

@@ -93,7 +93,7 @@ internal static class SearchBench
             GC.KeepAlive(int8.SearchMany(batch, 10));
             return batch.Count / watch.Elapsed.TotalSeconds;
         }));
-        double recall = Recall(q => int8.Search(q, 10), queries, truth);
+        double recall = Recall(q => int8.Search(q, 10).Select(h => h.Id), queries, truth);
         int stride = (dim + 31) / 32 * 32;
         double exactGbs = exactQps * n * dim * 4 / 1e9, int8Gbs = int8Qps * n * stride / 1e9;
         Console.WriteLine($"    fp32 exact {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x, on one core {int8OneCoreQps:F1}, in batches of {Batch} {int8BatchQps:F1} ({int8BatchQps / int8Qps:F1}x); recall@10 vs fp32 {recall * 100:F2}%; {stride + (2 * dim) + 4} bytes a vector in memory ({stride} of them scanned) against {dim * 4}");
@@ -123,13 +123,14 @@ internal static class SearchBench
                 Parallel.ForEach(queries, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, q => GC.KeepAlive(hnsw.Search(q, 10)));
                 return queries.Count / clock.Elapsed.TotalSeconds;
             }));
-            double recall = Recall(q => hnsw.Search(q, 10), queries, truth);
+            double recall = Recall(q => hnsw.Search(q, 10).Select(h => h.Id), queries, truth);
             Console.WriteLine($"      efSearch {ef,4}: {one,8:F1} queries/s on one core, {all,8:F1} on {Environment.ProcessorCount} ({all / int8Qps:F1}x the exact int8 scan on {Environment.ProcessorCount}); recall@10 vs fp32 {recall * 100:F2}%");
         }
     }
 
-    private static double Recall(Func<float[], IReadOnlyList<SearchHit>> search, List<float[]> queries, List<HashSet<long>> truth) =>
-        queries.Select((q, i) => search(q).Count(h => truth[i].Contains(h.Id)) / 10.0).Average();
+    /// <summary>The share of the true top 10 among the ids a search answers, over the queries.</summary>
+    internal static double Recall(Func<float[], IEnumerable<long>> search, List<float[]> queries, List<HashSet<long>> truth) =>
+        queries.Select((q, i) => search(q).Count(truth[i].Contains) / 10.0).Average();
 
     /// <summary>Draws noisy copies of real embeddings of <paramref name="dim"/> dimensions (LFW photos embedded once per size).</summary>
     internal static Func<float[]> RealDraw(BenchOptions options, Dictionary<int, List<float[]>> real, int dim, Random rng)
