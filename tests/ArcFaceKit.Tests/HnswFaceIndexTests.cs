@@ -118,6 +118,7 @@ public class HnswFaceIndexTests
                 Assert.Equal("v1", MemorySubjectIndex.ReadStamp(stream));
                 using var read = MemorySubjectIndex.Read(stream, dim, options);
                 Assert.True(read.GraphRead);
+                Assert.Equal(!OperatingSystem.IsWindows(), read.GraphViewed);
                 Assert.Equal(saved.FaceCount, read.FaceCount);
                 Assert.All(faces.Take(60), probe => Assert.Equal(saved.NearestFaces(probe, 10), read.NearestFaces(probe, 10)));
                 Assert.NotEqual(10, read.NearestFaces(faces[10], 1)[0].FaceId);   // subject 5's faces were removed before the save
@@ -132,6 +133,7 @@ public class HnswFaceIndexTests
                 Assert.All(faces.Take(20), probe => Assert.Equal(saved.NearestFaces(probe, 10), copied.NearestFaces(probe, 10)));
 
                 read.Remove(8);   // the first change, a removal
+                Assert.False(read.GraphViewed);
                 Assert.NotEqual(16, read.NearestFaces(faces[16], 1)[0].FaceId);
 
                 for (int s = subjects; s < faces.Count / 2; s++)
@@ -142,6 +144,16 @@ public class HnswFaceIndexTests
                 read.Remove(7);
                 Assert.Equal(faces.Count - 1, read.NearestFaces(faces[^1], 1)[0].FaceId);
                 Assert.NotEqual(14, read.NearestFaces(faces[14], 1)[0].FaceId);
+            }
+
+            // Asked to load the graph at open rather than view it: in memory from the start, the same answers.
+            using (var stream = File.OpenRead(path))
+            {
+                MemorySubjectIndex.ReadStamp(stream);
+                using var loaded = MemorySubjectIndex.Read(stream, dim, options with { Hnsw = new HnswOptions { ViewSaved = false } });
+                Assert.True(loaded.GraphRead);
+                Assert.False(loaded.GraphViewed);
+                Assert.All(faces.Take(60), probe => Assert.Equal(saved.NearestFaces(probe, 10), loaded.NearestFaces(probe, 10)));
             }
 
             // Another graph wanted (other links), or none (exact, or below the size): the saved one is passed over.

@@ -41,6 +41,9 @@ internal sealed class MemorySubjectIndex : IDisposable
     /// <summary>Whether the faces' HNSW graph was read from the index file rather than built at open.</summary>
     public bool GraphRead => _faces.GraphRead;
 
+    /// <summary>Whether the faces' graph read is still viewed in the index file's mapping.</summary>
+    public bool GraphViewed => _faces.GraphViewed;
+
     /// <summary>Whether face searches go through the HNSW graph (the gallery is past <see cref="GalleryIndexOptions.ApproximateFrom"/>).</summary>
     public bool Approximate => _faces.Approximate;
 

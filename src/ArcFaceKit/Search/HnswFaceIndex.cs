@@ -19,6 +19,9 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
     private int _expansionSearch;
     private MappedRegion? _viewed;
 
+    /// <summary>Whether the graph is viewed in an index file's mapping (not yet copied into memory).</summary>
+    internal bool Viewed => _viewed is not null;
+
     public HnswFaceIndex(int dimension, HnswOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
@@ -149,9 +152,10 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
 
     /// <summary>
     /// A graph as <see cref="Write"/> wrote it, at the stream's position, searched and extended with
-    /// <paramref name="options"/>'s threads and breadth. From a file (not on Windows) it is viewed in place: searches read
-    /// the file's mapping (page cache, shared), and the first change copies it into memory; from any other stream, or on
-    /// Windows (where a mapped file can be neither replaced nor deleted, and writers do both), it is loaded.
+    /// <paramref name="options"/>'s threads and breadth. From a file (not on Windows) it is viewed in place unless
+    /// <see cref="HnswOptions.ViewSaved"/> is off: searches read the file's mapping (page cache, shared), and the first
+    /// change copies it into memory; from any other stream, or on Windows (where a mapped file can be neither replaced
+    /// nor deleted, and writers do both), it is loaded.
     /// EndOfStreamException or InvalidDataException when the bytes are not one.
     /// </summary>
     internal static unsafe HnswFaceIndex Read(Stream stream, int dimension, HnswOptions options)
@@ -161,7 +165,7 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
         try
         {
             nint error;
-            if (stream is FileStream file && !OperatingSystem.IsWindows())
+            if (stream is FileStream file && !OperatingSystem.IsWindows() && options.ViewSaved)
             {
                 graph._viewed = new MappedRegion(file, stream.Position, length, MemoryMappedFileAccess.Read);
                 UsearchNative.ViewBuffer(graph.Handle, graph._viewed.Start, (nuint)length, out error);

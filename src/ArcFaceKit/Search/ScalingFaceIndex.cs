@@ -50,6 +50,9 @@ internal sealed class ScalingFaceIndex(Int8FaceIndex exact, GalleryIndexOptions 
     /// <summary>Whether the graph was read from an index file rather than built.</summary>
     public bool GraphRead { get; private set; }
 
+    /// <summary>Whether the graph read is still viewed in the index file's mapping.</summary>
+    public bool GraphViewed => _graph?.Viewed ?? false;
+
     /// <summary>Writes whether there is a graph and, when there is, what it was built with and the graph itself (the index file).</summary>
     public void WriteGraph(BinaryWriter writer)
     {
