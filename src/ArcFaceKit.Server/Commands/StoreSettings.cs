@@ -38,6 +38,10 @@ public class StoreSettings : CommandSettings
     [Description("Faces (or subjects) from which searches go through an HNSW graph instead of the exact scan; 0: always exact. Default: 2000000.")]
     public int ApproximateFrom { get; init; } = Search.GalleryIndexOptions.Default.ApproximateFrom;
 
+    [CommandOption("--load-graph")]
+    [Description("Load the HNSW graph saved in the index file into memory at start instead of viewing it in the file's mapping: at a million faces a start of about 12 s instead of 1 s and the graph's 1.2 KB a face in the process, for about 15% more searches a second until the first change (README: With the graph).")]
+    public bool LoadGraph { get; init; }
+
     public ServerOptions ToOptions() => new()
     {
         Store = Store,
@@ -47,5 +51,6 @@ public class StoreSettings : CommandSettings
         PostgresKeyFile = KeyFile,
         PostgresIndexFile = IndexFile,
         ApproximateFrom = ApproximateFrom,
+        LoadGraph = LoadGraph,
     };
 }

@@ -36,6 +36,9 @@ public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
     /// <summary>Whether the index's HNSW graph of faces was read from the index file (not built at open).</summary>
     internal bool IndexGraphRead => (_dialect as IndexedDialect)?.GraphRead ?? false;
 
+    /// <summary>Whether that graph is still viewed in the index file's mapping (not loaded into memory).</summary>
+    internal bool IndexGraphViewed => (_dialect as IndexedDialect)?.GraphViewed ?? false;
+
     /// <summary>The pinned model; a gallery opened for keys only has none.</summary>
     public ModelIdentity Model => _model ?? throw new InvalidOperationException("This gallery was opened for keys and audit only (no model).");
 

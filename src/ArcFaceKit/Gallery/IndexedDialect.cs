@@ -45,6 +45,9 @@ internal abstract class IndexedDialect : GalleryDialect
     /// <summary>Whether the current index's HNSW graph of faces was read from the index file.</summary>
     public bool GraphRead => _index?.GraphRead ?? false;
 
+    /// <summary>Whether that graph is still viewed in the index file's mapping.</summary>
+    public bool GraphViewed => _index?.GraphViewed ?? false;
+
     public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
     {
         if (_dimension is not { } dimension)
