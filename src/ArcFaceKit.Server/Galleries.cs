@@ -11,7 +11,7 @@ public static class Galleries
     public static FaceGallery Open(ServerOptions options, ModelIdentity? model)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var index = new GalleryIndexOptions { ApproximateFrom = options.ApproximateFrom, Hnsw = new HnswOptions { ViewSaved = !options.LoadGraph } };
+        var index = new GalleryIndexOptions { ApproximateFrom = options.ApproximateFrom, MapIndexFile = !options.LoadIndex };
         return options.Store.ToLowerInvariant() switch
         {
             "sqlite" => SqliteGallery.Open(options.SqlitePath, model, index),

@@ -28,8 +28,8 @@ public sealed class ServerOptions
     /// <summary>Faces (or subjects) from which the gallery searches through an HNSW graph; 0: always exact.</summary>
     public int ApproximateFrom { get; set; } = Search.GalleryIndexOptions.Default.ApproximateFrom;
 
-    /// <summary>Whether a graph saved in the index file is loaded into memory at open rather than viewed (<see cref="Search.HnswOptions.ViewSaved"/>).</summary>
-    public bool LoadGraph { get; set; }
+    /// <summary>Whether the index file is read into memory at open rather than mapped (<see cref="Search.GalleryIndexOptions.MapIndexFile"/>).</summary>
+    public bool LoadIndex { get; set; }
 
     /// <summary>The PostgreSQL gallery's index file on this node (null: none); see <see cref="Gallery.PostgresGalleryOptions.IndexFile"/>.</summary>
     public string? PostgresIndexFile { get; set; }

@@ -146,13 +146,14 @@ public class HnswFaceIndexTests
                 Assert.NotEqual(14, read.NearestFaces(faces[14], 1)[0].FaceId);
             }
 
-            // Asked to load the graph at open rather than view it: in memory from the start, the same answers.
+            // Asked to read the file into memory at open rather than map it: graph and copies in memory, the same answers.
             using (var stream = File.OpenRead(path))
             {
                 MemorySubjectIndex.ReadStamp(stream);
-                using var loaded = MemorySubjectIndex.Read(stream, dim, options with { Hnsw = new HnswOptions { ViewSaved = false } });
+                using var loaded = MemorySubjectIndex.Read(stream, dim, options with { MapIndexFile = false });
                 Assert.True(loaded.GraphRead);
                 Assert.False(loaded.GraphViewed);
+                Assert.False(loaded.CopiesMapped);
                 Assert.All(faces.Take(60), probe => Assert.Equal(saved.NearestFaces(probe, 10), loaded.NearestFaces(probe, 10)));
             }
 

@@ -167,8 +167,8 @@ internal sealed class MemorySubjectIndex : IDisposable
         MemorySubjectIndex? index = null;
         try
         {
-            faceIndex = Int8FaceIndex.Read(reader, dimension);
-            templateIndex = Int8FaceIndex.Read(reader, dimension);
+            faceIndex = Int8FaceIndex.Read(reader, dimension, map: options.MapIndexFile);
+            templateIndex = Int8FaceIndex.Read(reader, dimension, map: options.MapIndexFile);
             index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(faceIndex, options), new ScalingFaceIndex(templateIndex, options));
             index._faces.ReadGraph(reader);
             index._templates.ReadGraph(reader);

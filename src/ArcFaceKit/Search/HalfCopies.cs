@@ -45,14 +45,14 @@ internal sealed unsafe class HalfCopies : IDisposable
     public void Grow() => Array.Resize(ref _memory, _memory.Length * 2);
 
     /// <summary>
-    /// The <paramref name="rows"/> rows that start at the stream's position, mapped from its file when it is one (the
-    /// stream is moved past them), else read into memory.
+    /// The <paramref name="rows"/> rows that start at the stream's position, mapped from its file when it is one and
+    /// <paramref name="map"/> is set (the stream is moved past them), else read into memory.
     /// </summary>
-    public static HalfCopies Read(Stream stream, int rows, int dimension, int capacity)
+    public static HalfCopies Read(Stream stream, int rows, int dimension, int capacity, bool map = true)
     {
         long bytes = (long)rows * dimension * sizeof(ushort);
         // Not on Windows, where a mapped file can be neither deleted nor replaced (writers do both to the index file).
-        if (stream is FileStream file && rows > 0 && stream.Position + bytes <= stream.Length && !OperatingSystem.IsWindows())
+        if (map && stream is FileStream file && rows > 0 && stream.Position + bytes <= stream.Length && !OperatingSystem.IsWindows())
         {
             long offset = stream.Position;
             stream.Seek(bytes, SeekOrigin.Current);

@@ -152,20 +152,20 @@ public sealed class HnswFaceIndex : IFaceIndex, IDisposable
 
     /// <summary>
     /// A graph as <see cref="Write"/> wrote it, at the stream's position, searched and extended with
-    /// <paramref name="options"/>'s threads and breadth. From a file (not on Windows) it is viewed in place unless
-    /// <see cref="HnswOptions.ViewSaved"/> is off: searches read the file's mapping (page cache, shared), and the first
-    /// change copies it into memory; from any other stream, or on Windows (where a mapped file can be neither replaced
-    /// nor deleted, and writers do both), it is loaded.
+    /// <paramref name="options"/>'s threads and breadth. From a file (not on Windows) with <paramref name="map"/> it is
+    /// viewed in place: searches read the file's mapping (page cache, shared), and the first change copies it into
+    /// memory; otherwise, from any other stream, or on Windows (where a mapped file can be neither replaced nor deleted,
+    /// and writers do both), it is loaded.
     /// EndOfStreamException or InvalidDataException when the bytes are not one.
     /// </summary>
-    internal static unsafe HnswFaceIndex Read(Stream stream, int dimension, HnswOptions options)
+    internal static unsafe HnswFaceIndex Read(Stream stream, int dimension, HnswOptions options, bool map = true)
     {
         long length = ReadLength(stream);
         var graph = new HnswFaceIndex(dimension, options);
         try
         {
             nint error;
-            if (stream is FileStream file && !OperatingSystem.IsWindows() && options.ViewSaved)
+            if (map && stream is FileStream file && !OperatingSystem.IsWindows())
             {
                 graph._viewed = new MappedRegion(file, stream.Position, length, MemoryMappedFileAccess.Read);
                 UsearchNative.ViewBuffer(graph.Handle, graph._viewed.Start, (nuint)length, out error);

@@ -16,14 +16,6 @@ public sealed record HnswOptions
     /// </summary>
     public int ExpansionSearch { get; init; } = 128;
 
-    /// <summary>
-    /// How a graph saved in an index file comes back (not on Windows, where it is always loaded): true, viewed in the
-    /// file's mapping, copied into memory at the first change; false, loaded into memory at open. At a million 512-d
-    /// faces (bench gallery-open --approximate-from, both in one run) viewed opened in 0.79 s, loaded in 11.7 s, and the
-    /// loaded one answered 1.15x the searches a second.
-    /// </summary>
-    public bool ViewSaved { get; init; } = true;
-
     /// <summary>Threads that add a batch (<see cref="HnswFaceIndex.AddMany"/>); 0: every core.</summary>
     public int Threads { get; init; }
 }

@@ -131,7 +131,7 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
     }
 
     /// <summary>An index as <see cref="Write"/> wrote it; EndOfStreamException or InvalidDataException when the bytes are not one.</summary>
-    internal static Int8FaceIndex Read(BinaryReader reader, int dimension, int threads = 0)
+    internal static Int8FaceIndex Read(BinaryReader reader, int dimension, int threads = 0, bool map = true)
     {
         int stored = reader.ReadInt32(), count = reader.ReadInt32();
         if (stored != dimension || count < 0)
@@ -149,7 +149,7 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
 
         // The copies before the codes, so they are mapped (or read) where they lie, before the index that holds them exists.
         int capacity = Math.Max(16, count);
-        var index = new Int8FaceIndex(dimension, threads, capacity, HalfCopies.Read(reader.BaseStream, count, dimension, capacity));
+        var index = new Int8FaceIndex(dimension, threads, capacity, HalfCopies.Read(reader.BaseStream, count, dimension, capacity, map));
         try
         {
             for (int slot = 0; slot < count; slot++)

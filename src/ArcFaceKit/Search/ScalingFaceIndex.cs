@@ -76,7 +76,7 @@ internal sealed class ScalingFaceIndex(Int8FaceIndex exact, GalleryIndexOptions 
             bool same = reader.ReadInt32() == options.Hnsw.Connectivity & reader.ReadInt32() == options.Hnsw.ExpansionAdd;
             if (same && _graph is null && Wanted)
             {
-                var graph = HnswFaceIndex.Read(reader.BaseStream, exact.Dimension, options.Hnsw);
+                var graph = HnswFaceIndex.Read(reader.BaseStream, exact.Dimension, options.Hnsw, options.MapIndexFile);
                 if (graph.Count != exact.Count)
                 {
                     graph.Dispose();

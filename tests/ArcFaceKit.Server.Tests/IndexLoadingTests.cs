@@ -4,19 +4,19 @@ using ArcFaceKit.Server.Commands;
 
 namespace ArcFaceKit.Server.Tests;
 
-/// <summary>`--load-graph` reaches the gallery: a graph saved in the index file comes back loaded, not viewed, with the same answers.</summary>
-public sealed class GraphLoadingTests : IDisposable
+/// <summary>`--load-index` reaches the gallery: the index file's graph and copies come back in memory, not mapped, with the same answers.</summary>
+public sealed class IndexLoadingTests : IDisposable
 {
     private static readonly ModelIdentity Model = new("test-model", new string('a', 64), 1, 64);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-graph-loading-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("arcface-index-loading-").FullName;
 
     [Fact]
-    public async Task A_saved_graph_is_viewed_by_default_and_loaded_with_the_flag()
+    public async Task The_index_file_is_mapped_by_default_and_read_into_memory_with_the_flag()
     {
         string path = Path.Combine(_folder, "gallery.db");
         var viewing = new StoreSettings { SqlitePath = path, ApproximateFrom = 20 }.ToOptions();
-        var loading = new StoreSettings { SqlitePath = path, ApproximateFrom = 20, LoadGraph = true }.ToOptions();
+        var loading = new StoreSettings { SqlitePath = path, ApproximateFrom = 20, LoadIndex = true }.ToOptions();
         IReadOnlyList<SubjectMatch> before;
         await using (var gallery = Galleries.Open(viewing, Model))
         {
@@ -28,11 +28,12 @@ public sealed class GraphLoadingTests : IDisposable
             before = await gallery.SearchAsync(Unit(7), 3, SubjectScoring.Both);
         }
 
-        foreach (var (options, viewed) in new[] { (viewing, !OperatingSystem.IsWindows()), (loading, false) })
+        foreach (var (options, mapped) in new[] { (viewing, !OperatingSystem.IsWindows()), (loading, false) })
         {
             await using var gallery = Galleries.Open(options, Model);
             Assert.True(gallery.IndexGraphRead);
-            Assert.Equal(viewed, gallery.IndexGraphViewed);
+            Assert.Equal(mapped, gallery.IndexGraphViewed);
+            Assert.Equal(mapped, gallery.IndexCopiesMapped);
             Assert.Equal(before, await gallery.SearchAsync(Unit(7), 3, SubjectScoring.Both));
         }
     }
