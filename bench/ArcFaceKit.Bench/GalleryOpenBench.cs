@@ -100,7 +100,7 @@ internal static class GalleryOpenBench
     }
 
     /// <summary>Top-10 subject searches a second (faces and templates), the median over repeats.</summary>
-    private static double SearchRate(FaceGallery gallery, List<float[]> probes, int repeats) => Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
+    internal static double SearchRate(FaceGallery gallery, List<float[]> probes, int repeats) => Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
     {
         var watch = Stopwatch.StartNew();
         foreach (var probe in probes)

@@ -110,16 +110,7 @@ internal static class PgvectorBench
         var open = Stopwatch.StartNew();
         await using var reopened = await PostgresGallery.OpenAsync(options, model);
         double openSeconds = open.Elapsed.TotalSeconds;
-        double rate = Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
-        {
-            var watch = Stopwatch.StartNew();
-            foreach (var query in queries)
-            {
-                GC.KeepAlive(reopened.SearchAsync(query, 10, SubjectScoring.Both).GetAwaiter().GetResult());
-            }
-
-            return queries.Count / watch.Elapsed.TotalSeconds;
-        }));
+        double rate = GalleryOpenBench.SearchRate(reopened, queries, repeats);
         Console.WriteLine($"  the library's PostgreSQL gallery: enrolled {vectors.Count:N0} faces ({perSubject} a subject, one transaction each, sealed) in {fillSeconds:F0} s ({vectors.Count / fillSeconds:F0} faces/s); opened from the database in {openSeconds:F1} s; top-10 subjects (faces and templates, exact 8-bit scan in memory) {rate:F1} searches/s ({1000 / rate:F1} ms)");
     }
 
@@ -208,9 +199,7 @@ internal static class PgvectorBench
         return $"{bytes / 1e6:F0} MB";
     }
 
-    private static string PgvectorVersion()
-    {
-        const string Control = "/usr/share/postgresql/15/extension/vector.control";
-        return File.Exists(Control) ? File.ReadLines(Control).FirstOrDefault(l => l.StartsWith("default_version", StringComparison.Ordinal))?.Split('\'')[1] ?? "?" : "?";
-    }
+    private static string PgvectorVersion() => File.Exists(PostgresServer.PgvectorControl)
+        ? File.ReadLines(PostgresServer.PgvectorControl).FirstOrDefault(l => l.StartsWith("default_version", StringComparison.Ordinal))?.Split('\'')[1] ?? "?"
+        : "?";
 }

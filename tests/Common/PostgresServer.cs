@@ -10,13 +10,16 @@ namespace ArcFaceKit.TestSupport;
 /// </summary>
 public sealed class PostgresServer : IDisposable
 {
+    /// <summary>pgvector's control file for PostgreSQL 15: present when the extension is installed, and it names its version.</summary>
+    public const string PgvectorControl = "/usr/share/postgresql/15/extension/vector.control";
+
     private const string Bin = "/usr/lib/postgresql/15/bin";
     private readonly string _folder;
     private readonly bool _asPostgresUser = Environment.UserName == "root";
 
     public PostgresServer()
     {
-        if (!File.Exists(Path.Combine(Bin, "initdb")) || !File.Exists("/usr/share/postgresql/15/extension/vector.control"))
+        if (!File.Exists(Path.Combine(Bin, "initdb")) || !File.Exists(PgvectorControl))
         {
             throw new InvalidOperationException("PostgreSQL 15 with pgvector is not installed; run .ci/install-pgvector.sh (as root) first.");
         }
