@@ -33,6 +33,10 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         [Description("Train nothing: write the table from the result files already there.")]
         public bool TableOnly { get; init; }
 
+        [CommandOption("--retrain-unranked")]
+        [Description("Train again the runs whose result file predates the rank-1 column (the file is replaced).")]
+        public bool RetrainUnranked { get; init; }
+
         [CommandOption("--epochs <N>")]
         public int Epochs { get; init; } = 20;
 
@@ -59,6 +63,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
             Epochs = settings.Epochs,
             InputSize = settings.InputSize,
             LfwFolds = settings.LfwFolds,
+            RetrainUnranked = settings.RetrainUnranked,
         };
         var runs = settings.TableOnly
             ? LossComparison.Load(options, settings.Out)

@@ -132,6 +132,22 @@ public class ExperimentTests
             string runs = Path.GetDirectoryName(Directory.GetFiles(dir, "*.json", SearchOption.AllDirectories)[0])!;
             File.WriteAllText(Path.Combine(runs, "center-seed0.json"), """{"setting":"center","seed":0,"scale":"NaN","accuracy":0.8,"tarAtFar":0.3,"seconds":1}""");
             Assert.True(double.IsNaN(LossComparison.Load(options, dir).Single(r => r.Setting == "center").Rank1));
+
+            // Asked to, a sitting trains such a run again and replaces its file; measured runs stay skipped.
+            var ranked = new List<string>();
+            ComparisonRun Ranked(ComparisonSetting setting, int seed)
+            {
+                ranked.Add($"{setting.Key}/{seed}");
+                return new ComparisonRun(setting.Key, seed, double.NaN, 0.81, 0.3, 1, 0.09);
+            }
+
+            var center = options with { Seeds = [0], Settings = [new("center")] };
+            LossComparison.Run(center, dir, Ranked);
+            Assert.Empty(ranked);
+            LossComparison.Run(center with { RetrainUnranked = true }, dir, Ranked);
+            LossComparison.Run(center with { RetrainUnranked = true }, dir, Ranked);
+            Assert.Equal(["center/0"], ranked);
+            Assert.Equal(0.09, LossComparison.Load(options, dir).Single(r => r.Setting == "center").Rank1);
         }
         finally
         {

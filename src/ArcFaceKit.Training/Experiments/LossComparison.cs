@@ -50,6 +50,12 @@ public static class LossComparison
         /// <summary>Folds of pairs.txt to evaluate on (10: the full protocol).</summary>
         public int LfwFolds { get; init; } = 10;
 
+        /// <summary>
+        /// Train again the runs whose file was written before rank-1 was measured (replacing the file, so every figure of a
+        /// row comes from one model): how the identification column is completed for older runs.
+        /// </summary>
+        public bool RetrainUnranked { get; init; }
+
         /// <summary>The training budget: runs of different budgets are kept apart (a folder each).</summary>
         public string Budget => string.Create(CultureInfo.InvariantCulture, $"mfn{InputSize}-e{Epochs}-b{BatchSize}-lr{LearningRate}-f{LfwFolds}");
     }
@@ -91,7 +97,7 @@ public static class LossComparison
             foreach (var setting in o.Settings)
             {
                 string file = Path.Combine(runs, $"{setting.Key}-seed{seed}.json");
-                if (File.Exists(file))
+                if (File.Exists(file) && !(o.RetrainUnranked && double.IsNaN(Read(file).Rank1)))
                 {
                     log?.Invoke($"{setting.Key} seed {seed}: done before, skipped");
                     continue;
@@ -114,9 +120,11 @@ public static class LossComparison
         ArgumentNullException.ThrowIfNull(o);
         string runs = RunsDirectory(o, outputDirectory);
         return Directory.Exists(runs)
-            ? [.. Directory.EnumerateFiles(runs, "*.json").Order(StringComparer.Ordinal).Select(f => JsonSerializer.Deserialize<ComparisonRun>(File.ReadAllText(f), Json)!)]
+            ? [.. Directory.EnumerateFiles(runs, "*.json").Order(StringComparer.Ordinal).Select(Read)]
             : [];
     }
+
+    private static ComparisonRun Read(string file) => JsonSerializer.Deserialize<ComparisonRun>(File.ReadAllText(file), Json)!;
 
     /// <summary>Mean +- sd per setting, the paired difference to Softmax with its 95% interval, and each loss's best setting marked.</summary>
     public static string Table(IReadOnlyList<ComparisonRun> runs, Options o)
