@@ -132,12 +132,12 @@ public static class LossComparison
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(o);
         var bySetting = runs.GroupBy(r => r.Setting).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var softmax = runs.Where(r => r.Setting == "softmax").ToDictionary(r => r.Seed, r => r.Accuracy);
+        var softmax = runs.Where(r => r.Setting == "softmax").ToDictionary(r => r.Seed);
         var best = bySetting.GroupBy(g => ComparisonSetting.Parse(g.Key).Loss).Select(l => l.MaxBy(g => g.Average(r => r.Accuracy))!.Key).ToHashSet();
 
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"MobileFaceNet {o.InputSize}x{o.InputSize}, {o.Epochs} epochs, batch {o.BatchSize}, lr {o.LearningRate}; LFW {o.LfwFolds} folds; **bold**: the loss's best setting\n\n");
-        md.Append("| setting | scale | seeds | LFW accuracy % (mean ± sd) | TAR @ FAR 1e-3 % (mean ± sd) | accuracy − Softmax, paired (95% CI), points | rank-1 % with all distractors (seeds) |\n|---|---|---|---|---|---|---|\n");
+        md.Append("| setting | scale | seeds | LFW accuracy % (mean ± sd) | TAR @ FAR 1e-3 % (mean ± sd) | accuracy − Softmax, paired (95% CI), points | rank-1 % with all distractors (seeds) | rank-1 − Softmax, paired (95% CI), points |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var g in bySetting)
         {
             var list = g.OrderBy(r => r.Seed).ToList();
@@ -145,7 +145,7 @@ public static class LossComparison
             string scale = double.IsNaN(list[0].Scale) ? "-" : list[0].Scale.ToString("0.##", CultureInfo.InvariantCulture);
             var ranked = list.Where(r => !double.IsNaN(r.Rank1)).ToList();
             string rank1 = ranked.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{MeanSd(ranked.Select(r => r.Rank1))} ({ranked.Count})");
-            md.Append(CultureInfo.InvariantCulture, $"| {name} | {scale} | {list.Count} | {MeanSd(list.Select(r => r.Accuracy))} | {MeanSd(list.Select(r => r.TarAtFar))} | {Paired(list, softmax, g.Key)} | {rank1} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {name} | {scale} | {list.Count} | {MeanSd(list.Select(r => r.Accuracy))} | {MeanSd(list.Select(r => r.TarAtFar))} | {Paired(list, softmax, g.Key, r => r.Accuracy)} | {rank1} | {(ranked.Count == 0 ? "-" : Paired(ranked, softmax, g.Key, r => r.Rank1))} |\n");
         }
 
         return md.ToString();
@@ -166,15 +166,15 @@ public static class LossComparison
     /// <summary>The sample standard deviation (0 for one value).</summary>
     internal static double Sd(IReadOnlyList<double> v, double mean) => v.Count > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1)) : 0;
 
-    /// <summary>The mean of the per-seed differences to Softmax over the seeds both have, with Student's t interval.</summary>
-    private static string Paired(List<ComparisonRun> runs, Dictionary<int, double> softmax, string setting)
+    /// <summary>The mean of the per-seed differences of a figure to Softmax's over the seeds both have it for, with Student's t interval.</summary>
+    private static string Paired(List<ComparisonRun> runs, Dictionary<int, ComparisonRun> softmax, string setting, Func<ComparisonRun, double> figure)
     {
         if (setting == "softmax")
         {
             return "(reference)";
         }
 
-        var d = runs.Where(r => softmax.ContainsKey(r.Seed)).Select(r => r.Accuracy - softmax[r.Seed]).ToList();
+        var d = runs.Where(r => softmax.TryGetValue(r.Seed, out var s) && !double.IsNaN(figure(s))).Select(r => figure(r) - figure(softmax[r.Seed])).ToList();
         if (d.Count == 0)
         {
             return "no common seed";
