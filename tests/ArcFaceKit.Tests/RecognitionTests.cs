@@ -80,6 +80,33 @@ public class RecognitionTests
         Assert.True(CosineSimilarity.Between(reference, embedder.Embed([crop])[0]) > 0.999999f);
     }
 
+    [Theory]
+    [InlineData("mobilefacenet_a.onnx", 50 + (33 * 2))]           // a slope above 1 in every PRelu: negate, Relu, scale
+    [InlineData("faceplugin_fr_feature.onnx", 50 + 32 + 2)]       // slopes at most 1 in 32 of them: one conv, then Relu
+    public void PRelu_is_rewritten_into_convs_and_relus_with_the_same_outputs(string file, int convs)
+    {
+        byte[] original = File.ReadAllBytes(Shared.Model(file));
+        var model = InferenceGraph.Parse(original);
+        Assert.Equal(33, PReluRewrite.Apply(model));
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "PRelu" or "Clip" or "Min");
+        Assert.Equal(convs, model.Graph.Node.Count(n => n.OpType == "Conv"));
+
+        var input = new float[3 * 112 * 112];
+        Shared.MobileFaceNet.Manifest.PrimaryFile.Input.Fill(Crop(Same[1].B), input);
+        float[] Run(byte[] bytes)
+        {
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
+            using var tensor = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, [1, 3, 112, 112]);
+            using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+            using var outputs = session.Run(runOptions, [session.InputNames[0]], [tensor], [session.OutputNames[0]]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        float[] before = Run(original), after = Run(Google.Protobuf.MessageExtensions.ToByteArray(model));
+        float scale = before.Max(MathF.Abs);
+        Assert.All(before.Zip(after), p => Assert.True(MathF.Abs(p.First - p.Second) < 1e-4f * scale, $"{p.First} vs {p.Second}"));
+    }
+
     [Fact]
     public void A_fixed_batch_of_one_is_freed_and_a_batch_embeds_as_faces_alone()
     {

@@ -71,6 +71,21 @@ internal sealed class QdqPlan
         }
 
         var quantized = g.Node.Where(n => IsCandidate(n) && NodesToOutput(n.Output[0]) >= FloatLayersBeforeOutputs).ToHashSet();
+
+        // A float Conv (and a Relu after it) whose output a quantized node reads would sit between a dequantize and a
+        // quantize, a pattern ONNX Runtime quantizes itself at load (with ops of a later opset): what reads it stays float.
+        var floatOutputs = new Queue<string>(g.Node.Where(n => n.OpType == "Conv" && IsCandidate(n) && !quantized.Contains(n)).Select(n => n.Output[0]));
+        while (floatOutputs.TryDequeue(out string? tensor))
+        {
+            foreach (var c in consumers[tensor])
+            {
+                if ((quantized.Remove(c) && c.OpType == "Conv") || c.OpType == "Relu")
+                {
+                    floatOutputs.Enqueue(c.Output[0]);
+                }
+            }
+        }
+
         foreach (var conv in quantized.Where(n => n.OpType == "Conv"))
         {
             if (consumers[conv.Output[0]].ToList() is [{ OpType: "Relu" } relu] && !outputs.Contains(conv.Output[0]))
