@@ -7,7 +7,9 @@ namespace ArcFaceKit.Bench;
 /// <summary>
 /// Each model alone in a bare ONNX Runtime session: the file as published, the same fp32 graph as the library runs it
 /// (load-time rewrites, batch freed), and its int8 quantization made in this run; ms per face (embedders, 112x112) or per
-/// image (detectors, 320x320 YuNet canvas, 320x240 faceplugin), batch 1 and 16, 1 and 2 threads, medians.
+/// image (detectors, 320x320 YuNet canvas, 320x240 faceplugin), batch 1 and 16, 1 and 2 threads, medians. With
+/// --profile 1, ONNX Runtime's profiler also splits each variant's time (one thread, batch 1) by kind of kernel: where a
+/// rewrite or a quantization wins or loses.
 /// </summary>
 internal static class ModelsBench
 {
@@ -38,6 +40,57 @@ internal static class ModelsBench
                         (double.IsNaN(asInt8) ? "" : $"; int8 {asRun / asInt8:F2}x fp32 as run"));
                 }
             }
+
+            if (options.Int("--profile", 0) == 1)
+            {
+                foreach (var (name, bytes) in variants)
+                {
+                    Console.WriteLine($"    {name}, one thread, batch 1, by kernel: " + string.Join(", ", Profile(bytes).Select(k => $"{k.Kernel} {k.Share:P0} ({k.Nodes})")));
+                }
+            }
+        }
+    }
+
+    /// <summary>Each kind of kernel's share of the time inside the nodes over 50 runs of batch 1, with how many nodes run it, largest first.</summary>
+    private static List<(string Kernel, double Share, int Nodes)> Profile(byte[] model)
+    {
+        string prefix = Path.Combine(Path.GetTempPath(), $"arcfacekit-profile-{Environment.ProcessId}");
+        using var sessionOptions = new InferenceOptions { IntraOpThreads = 1 }.CreateSessionOptions();
+        sessionOptions.EnableProfiling = true;
+        sessionOptions.ProfileOutputPathPrefix = prefix;
+        string file;
+        using (var session = new InferenceSession(model, sessionOptions))
+        {
+            string name = session.InputMetadata.Keys.First();
+            int[] dims = session.InputMetadata[name].Dimensions;
+            long[] shape = [1, dims[1], dims[2] > 0 ? dims[2] : 320, dims[3] > 0 ? dims[3] : 320];
+            var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+            using var tensor = OrtValue.CreateTensorValueFromMemory(data, shape);
+            using var runOptions = new RunOptions();
+            string[] outputs = [.. session.OutputMetadata.Keys];
+            for (int r = 0; r < 50; r++)
+            {
+                using var result = session.Run(runOptions, [name], [tensor], outputs);
+            }
+
+            file = session.EndProfiling();
+        }
+
+        try
+        {
+            using var trace = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            var kernels = trace.RootElement.EnumerateArray()
+                .Where(e => e.GetProperty("cat").GetString() == "Node" && e.GetProperty("name").GetString()!.EndsWith("_kernel_time", StringComparison.Ordinal))
+                .Select(e => (Kernel: e.GetProperty("args").GetProperty("op_name").GetString()!, Node: e.GetProperty("name").GetString()!, Us: e.GetProperty("dur").GetDouble()))
+                .GroupBy(e => e.Kernel)
+                .Select(g => (g.Key, Us: g.Sum(e => e.Us), Nodes: g.Select(e => e.Node).Distinct().Count()))
+                .ToList();
+            double total = kernels.Sum(k => k.Us);
+            return [.. kernels.OrderByDescending(k => k.Us).Select(k => (k.Key, k.Us / total, k.Nodes))];
+        }
+        finally
+        {
+            File.Delete(file);
         }
     }
 
