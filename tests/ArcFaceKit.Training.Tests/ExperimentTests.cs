@@ -2,6 +2,7 @@ using ArcFaceKit.Training.Experiments;
 
 namespace ArcFaceKit.Training.Tests;
 
+[Collection(SeededTorchCollection.Name)]
 public class ExperimentTests
 {
     [Fact]

@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 namespace ArcFaceKit.Training.Tests;
 
 /// <summary>TorchSharp and ONNX Runtime agree on exported backbones, and the pipeline loads them through their manifest.</summary>
+[Collection(SeededTorchCollection.Name)]
 public sealed class ExportParityTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("arcfacekit-export-").FullName;

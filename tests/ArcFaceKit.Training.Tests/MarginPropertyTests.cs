@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace ArcFaceKit.Training.Tests;
 
 /// <summary>Closed forms at chosen angles, finite-difference gradients, psi's monotonicity, the ArcFace fallback, centre updates.</summary>
+[Collection(SeededTorchCollection.Name)]
 public class MarginPropertyTests
 {
     // A 2-class head in 2-D whose class 0 weight is the x axis: a unit feature at angle theta has cos(theta) to it.

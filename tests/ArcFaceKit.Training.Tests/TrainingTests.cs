@@ -30,6 +30,7 @@ public sealed class CelebaCrops : IDisposable
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
 
+[Collection(SeededTorchCollection.Name)]
 public sealed class TrainingTests(CelebaCrops crops) : IClassFixture<CelebaCrops>
 {
     [Fact]
