@@ -61,10 +61,7 @@ internal static class ModelsBench
         string file;
         using (var session = new InferenceSession(model, sessionOptions))
         {
-            string name = session.InputMetadata.Keys.First();
-            int[] dims = session.InputMetadata[name].Dimensions;
-            long[] shape = [1, dims[1], dims[2] > 0 ? dims[2] : 320, dims[3] > 0 ? dims[3] : 320];
-            var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+            var (name, shape, data) = RandomInput(session, 1);
             using var tensor = OrtValue.CreateTensorValueFromMemory(data, shape);
             using var runOptions = new RunOptions();
             string[] outputs = [.. session.OutputMetadata.Keys];
@@ -94,6 +91,22 @@ internal static class ModelsBench
         }
     }
 
+    /// <summary>A fixed random batch for the session's first input (a free side taken as 320: a detector's canvas).</summary>
+    private static (string Name, long[] Shape, float[] Data) RandomInput(InferenceSession session, int batch)
+    {
+        string name = session.InputMetadata.Keys.First();
+        int[] dims = session.InputMetadata[name].Dimensions;
+        long[] shape = [batch, dims[1], dims[2] > 0 ? dims[2] : 320, dims[3] > 0 ? dims[3] : 320];
+        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        var random = new Random(7);
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        return (name, shape, data);
+    }
+
     /// <summary>Median ms per item; NaN when the model does not take this batch.</summary>
     private static double MsPerItem(byte[]? model, int threads, int batch, int repeats)
     {
@@ -111,14 +124,7 @@ internal static class ModelsBench
             return double.NaN;
         }
 
-        long[] shape = [batch, dims[1], dims[2] > 0 ? dims[2] : 320, dims[3] > 0 ? dims[3] : 320];
-        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        var random = new Random(7);
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
+        var (_, shape, data) = RandomInput(session, batch);
         using var tensor = OrtValue.CreateTensorValueFromMemory(data, shape);
         using var runOptions = new RunOptions();
         string[] outputs = [.. session.OutputMetadata.Keys];

@@ -10,40 +10,41 @@ namespace ArcFaceKit.Models;
 /// </summary>
 internal sealed class ChannelSigns
 {
-    private readonly NodeProto _maker;
-    private readonly IReadOnlyList<NodeProto> _readers;
     private readonly Dictionary<string, TensorProto> _initializers;
+    private readonly ILookup<string, NodeProto> _consumers;
+    private readonly HashSet<string> _outputs;
+    private readonly Dictionary<string, int> _uses;
+    private readonly Dictionary<string, NodeProto> _makers;
 
-    private ChannelSigns(NodeProto maker, IReadOnlyList<NodeProto> readers, Dictionary<string, TensorProto> initializers)
+    /// <summary>What the checks need of <paramref name="g"/>, taken once for all the tensors negated in it.</summary>
+    public ChannelSigns(GraphProto g, Dictionary<string, TensorProto> initializers, ILookup<string, NodeProto> consumers)
     {
-        _maker = maker;
-        _readers = readers;
         _initializers = initializers;
+        _consumers = consumers;
+        _outputs = g.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        _uses = g.Node.SelectMany(n => n.Input).Where(i => i.Length > 0).CountBy(i => i, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
+        _makers = g.Node.SelectMany(n => n.Output.Select(o => (Output: o, Node: n))).ToDictionary(p => p.Output, p => p.Node, StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// The fold for a tensor made by <paramref name="maker"/> and read, through <paramref name="passThrough"/> (which
-    /// keeps each channel's sign: the rewritten PRelu), by <paramref name="readers"/>; null when a weight is shared, a
-    /// tensor is a graph output or a reader is not a Conv taking it as data.
+    /// Negates the marked channels of the tensor that <paramref name="passThrough"/> (which keeps each channel's sign: the
+    /// rewritten PRelu) reads, made by a Conv, and of its own output, read by Convs; false, changing nothing, when the
+    /// maker is not a Conv, a weight is shared, a tensor is a graph output or a reader is not a Conv taking it as data.
     /// </summary>
-    public static ChannelSigns? For(GraphProto g, NodeProto? maker, NodeProto passThrough, IReadOnlyList<NodeProto> readers, Dictionary<string, TensorProto> initializers, ILookup<string, NodeProto> consumers)
+    public bool TryNegate(NodeProto passThrough, bool[] negated)
     {
-        var outputs = g.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        var uses = g.Node.SelectMany(n => n.Input).Where(i => i.Length > 0).CountBy(i => i, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
-        bool OwnWeights(NodeProto conv) => conv.OpType == "Conv" && conv.Domain.Length == 0
-            && conv.Input.Skip(1).Where(i => i.Length > 0).All(i => initializers.TryGetValue(i, out var t) && TensorData.IsFloat(t) && uses[i] == 1);
-
-        bool fits = maker is not null && OwnWeights(maker) && !outputs.Contains(maker.Output[0]) && consumers[maker.Output[0]].Count() == 1
-            && !outputs.Contains(passThrough.Output[0]) && readers.Count > 0
+        var maker = _makers.GetValueOrDefault(passThrough.Input[0]);
+        var readers = _consumers[passThrough.Output[0]].ToList();
+        bool fits = maker is not null && OwnWeights(maker) && !_outputs.Contains(maker.Output[0]) && _consumers[maker.Output[0]].Count() == 1
+            && !_outputs.Contains(passThrough.Output[0]) && readers.Count > 0
             && readers.All(r => OwnWeights(r) && r.Input[0] == passThrough.Output[0] && !r.Input.Skip(1).Contains(passThrough.Output[0]));
-        return fits ? new ChannelSigns(maker!, readers, initializers) : null;
-    }
+        if (!fits)
+        {
+            return false;
+        }
 
-    /// <summary>Negates the channels marked true.</summary>
-    public void Negate(bool[] negated)
-    {
         // The maker's weight and bias: one row (first dimension) an output channel.
-        foreach (string name in _maker.Input.Skip(1).Where(i => i.Length > 0))
+        foreach (string name in maker!.Input.Skip(1).Where(i => i.Length > 0))
         {
             var t = _initializers[name];
             var values = TensorData.Floats(t);
@@ -60,7 +61,7 @@ internal sealed class ChannelSigns
         }
 
         // Each reader's weight [outputs, inputs a group, kh, kw]: input channel c is column c % inputs-a-group of its group's outputs.
-        foreach (var reader in _readers)
+        foreach (var reader in readers)
         {
             var weight = _initializers[reader.Input[1]];
             long groups = reader.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1;
@@ -81,7 +82,13 @@ internal sealed class ChannelSigns
 
             TensorData.SetFloats(weight, values);
         }
+
+        return true;
     }
+
+    /// <summary>A Conv whose weight and bias are float initializers no other node reads.</summary>
+    private bool OwnWeights(NodeProto conv) => conv.OpType == "Conv" && conv.Domain.Length == 0
+        && conv.Input.Skip(1).Where(i => i.Length > 0).All(i => _initializers.TryGetValue(i, out var t) && TensorData.IsFloat(t) && _uses[i] == 1);
 
     private static void Negate(float[] values, int start, int count)
     {

@@ -7,7 +7,7 @@ namespace ArcFaceKit.Models;
 /// <summary>
 /// Rewrites a per-channel PRelu as x + (a - 1) min(x, 0), exactly the same function. ONNX Runtime's PRelu broadcasts
 /// the slope over each channel's small spatial plane, one short span at a time; MobileFaceNet's 33 PRelus took about
-/// 60% of its time (10.9 ms a face on one core), and the rewritten model runs in 4.1 ms (bench pipeline prints both).
+/// 60% of its time (10.7 ms a face on one core), and the rewritten model runs in 3.2 ms (bench models prints both).
 /// The rewrite uses only depthwise 1x1 Convs, Relus and an Add, which ONNX Runtime runs in its blocked (NCHWc) layout
 /// with each Relu fused into its conv, and quantized as int8 convs: a Clip or Min has no such kernel, and cost a
 /// layout reorder both ways (about 20% of the fp32 time) or a float island in the int8 model. A PRelu with slopes above
@@ -22,8 +22,8 @@ internal static class PReluRewrite
         var g = model.Graph;
         var initializers = g.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var nodes = new List<NodeProto>(g.Node.Count);
-        var consumers = GraphEdits.Consumers(g);
-        var makers = g.Node.SelectMany(n => n.Output.Select(o => (Output: o, Node: n))).ToDictionary(p => p.Output, p => p.Node, StringComparer.Ordinal);
+        // Only a PRelu with slopes above 1 needs the graph's wiring: models without one do not pay for it at load.
+        var signs = new Lazy<ChannelSigns>(() => new ChannelSigns(g, initializers, GraphEdits.Consumers(g)));
         int rewritten = 0;
         foreach (var node in g.Node)
         {
@@ -35,9 +35,7 @@ internal static class PReluRewrite
 
             string prefix = node.Output[0] + "_prelu";
             bool[] above = [.. a.Select(v => v > 1f)];
-            var signs = above.Contains(true) ? ChannelSigns.For(g, makers.GetValueOrDefault(node.Input[0]), node, [.. consumers[node.Output[0]]], initializers, consumers) : null;
-            signs?.Negate(above);
-            if (!above.Contains(true) || signs is not null)
+            if (!above.Contains(true) || signs.Value.TryNegate(node, above))
             {
                 // (a - 1) x >= 0 exactly where x < 0 on a channel of slope at most 1, so the Relu keeps (a - 1) min(x, 0):
                 // one conv. A channel of slope above 1 holds -x instead (ChannelSigns), where the same holds of -x.
