@@ -133,7 +133,9 @@ public static class ImageDecoder
             return null;
         }
 
-        int rows = Math.Max(1, StripBytes / info.RowBytes);
+        // No more rows than the image has: a small photo's strip stays small (1 MB for every photo was a large-object
+        // allocation a decode, and the collections it forced slowed the whole pipeline).
+        int rows = Math.Clamp(StripBytes / info.RowBytes, 1, info.Height);
         var strip = new byte[rows * info.RowBytes];
         for (int y = 0; y < info.Height; y += rows)
         {
