@@ -51,9 +51,9 @@ public abstract class FaceDetectorBase : IFaceDetector
     /// <summary>Scales an image to fit a canvas (keeping its aspect, up or down) and pads bottom/right with black.</summary>
     protected static (RgbImage Canvas, float ScaleX, float ScaleY) Letterbox(RgbImage image, int width, int height)
     {
-        float scale = Math.Min((float)width / image.Width, (float)height / image.Height);
-        int w = Math.Clamp((int)MathF.Round(image.Width * scale), 1, width);
-        int h = Math.Clamp((int)MathF.Round(image.Height * scale), 1, height);
-        return (image.Resize(w, h).PadTo(width, height), (float)w / image.Width, (float)h / image.Height);
+        ArgumentNullException.ThrowIfNull(image);
+        var placement = CanvasPlacement.Fit(image, width, height);
+        var (sx, sy) = placement.ScaleOf(image);
+        return (image.Resize(placement.Width, placement.Height).PadTo(width, height), sx, sy);
     }
 }

@@ -33,8 +33,9 @@ public sealed class ScrfdDetector : FaceDetectorBase
         // Free input size: a square of InputSize, or smaller where the image may not be enlarged that far.
         int scaled = (int)MathF.Round(Options.ScaleFor(image.Width, image.Height) * Math.Max(image.Width, image.Height));
         int side = contract.Width > 0 ? contract.Width : (Math.Max(scaled, 1) + 31) / 32 * 32;
-        var (canvas, sx, sy) = Letterbox(image, side, side);
-        var outputs = _model.Run([canvas]);
+        var placement = CanvasPlacement.Fit(image, side, side);
+        var (sx, sy) = placement.ScaleOf(image);
+        var outputs = _model.Run(image, placement);
         var faces = new List<DetectedFace>();
         for (int level = 0; level < Strides.Length; level++)
         {

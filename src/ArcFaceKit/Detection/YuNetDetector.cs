@@ -32,11 +32,10 @@ public sealed class YuNetDetector : FaceDetectorBase
     protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
     {
         var contract = _model.Entry.Input;
-        RgbImage canvas;
-        float sx, sy;
+        CanvasPlacement placement;
         if (contract.Width > 0)
         {
-            (canvas, sx, sy) = Letterbox(image, contract.Width, contract.Height);
+            placement = CanvasPlacement.Fit(image, contract.Width, contract.Height);
         }
         else
         {
@@ -44,17 +43,17 @@ public sealed class YuNetDetector : FaceDetectorBase
             // (as OpenCV's FaceDetectorYN).
             float scale = Options.ScaleFor(image.Width, image.Height);
             int w = Math.Max(1, (int)MathF.Round(image.Width * scale)), h = Math.Max(1, (int)MathF.Round(image.Height * scale));
-            canvas = image.Resize(w, h).PadTo(RoundUp32(w), RoundUp32(h));
-            (sx, sy) = ((float)w / image.Width, (float)h / image.Height);
+            placement = new CanvasPlacement(w, h, RoundUp32(w), RoundUp32(h));
         }
 
-        var outputs = _model.Run([canvas]);
+        var (sx, sy) = placement.ScaleOf(image);
+        var outputs = _model.Run(image, placement);
         var byName = _model.OutputNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => outputs[p.i]);
         var faces = new List<DetectedFace>();
         foreach (int s in Strides)
         {
             float[] cls = byName[$"cls_{s}"], obj = byName[$"obj_{s}"], box = byName[$"bbox_{s}"], kps = byName[$"kps_{s}"];
-            int cols = canvas.Width / s;
+            int cols = placement.CanvasWidth / s;
             for (int i = 0; i < cls.Length; i++)
             {
                 float score = MathF.Sqrt(Math.Clamp(cls[i], 0f, 1f) * Math.Clamp(obj[i], 0f, 1f));

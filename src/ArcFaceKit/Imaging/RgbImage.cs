@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace ArcFaceKit.Imaging;
 
 /// <summary>An 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B.</summary>
@@ -64,124 +62,14 @@ public sealed class RgbImage
             return this;
         }
 
-        var (xofs, alpha) = LinearTaps(Width, width);
-        var xofs1 = Array.ConvertAll(xofs, o => Math.Min(o + 1, Width - 1));
-        var (yofs, beta) = LinearTaps(Height, height);
+        var rows = new ResizedRows(this, width, height);
         var result = new RgbImage(width, height);
-        int rowLength = width * 3;
-        int[] r0 = new int[rowLength], r1 = new int[rowLength];
-        int have0 = -1, have1 = -1;
-        int vectorEnd = rowLength - (rowLength % 8);
         for (int y = 0; y < height; y++)
         {
-            // The two source rows, resampled horizontally; reused while consecutive output rows share them.
-            int sy0 = yofs[y], sy1 = Math.Min(sy0 + 1, Height - 1);
-            if (have0 != sy0)
-            {
-                if (have1 == sy0)
-                {
-                    (r0, r1, have0, have1) = (r1, r0, have1, have0);
-                }
-                else
-                {
-                    HorizontalRow(sy0, xofs, xofs1, alpha, r0);
-                    have0 = sy0;
-                }
-            }
-
-            if (have1 != sy1)
-            {
-                HorizontalRow(sy1, xofs, xofs1, alpha, r1);
-                have1 = sy1;
-            }
-
-            int b0 = beta[2 * y], b1 = beta[(2 * y) + 1];
-            var dst = result.Pixels.AsSpan(y * rowLength, rowLength);
-            VerticalPass(r0, r1, b0, b1, dst, vectorEnd);
+            rows.Write(y, result.Pixels.AsSpan(y * width * 3, width * 3));
         }
 
         return result;
-    }
-
-    private const int CoefficientScale = 2048;
-
-    /// <summary>
-    /// Blends two horizontally resampled rows into bytes. OpenCV's SIMD path (all but the last few values of a row)
-    /// and its scalar tail round differently; both are reproduced.
-    /// </summary>
-    private static void VerticalPass(int[] r0, int[] r1, int b0, int b1, Span<byte> dst, int vectorEnd)
-    {
-        int x = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            Vector<int> vb0 = new(b0), vb1 = new(b1), two = new(2), max = new(255);
-            Vector<int> Blend(int at) => Vector.Min(Vector.Max((Vector.ShiftRightArithmetic(Vector.ShiftRightArithmetic(new Vector<int>(r0, at), 4) * vb0, 16)
-                + Vector.ShiftRightArithmetic(Vector.ShiftRightArithmetic(new Vector<int>(r1, at), 4) * vb1, 16) + two) >> 2, Vector<int>.Zero), max);
-            int n = Vector<int>.Count;
-            for (; x <= vectorEnd - (4 * n); x += 4 * n)
-            {
-                // Values are clamped to 0..255, so plain narrowing int -> ushort -> byte is exact.
-                var low = Vector.AsVectorUInt16(Vector.Narrow(Blend(x), Blend(x + n)));
-                var high = Vector.AsVectorUInt16(Vector.Narrow(Blend(x + (2 * n)), Blend(x + (3 * n))));
-                Vector.Narrow(low, high).CopyTo(dst[x..]);
-            }
-        }
-
-        for (; x < vectorEnd; x++)
-        {
-            dst[x] = (byte)Math.Clamp(((((r0[x] >> 4) * b0) >> 16) + (((r1[x] >> 4) * b1) >> 16) + 2) >> 2, 0, 255);
-        }
-
-        for (; x < dst.Length; x++)
-        {
-            dst[x] = (byte)Math.Clamp(((b0 * r0[x]) + (b1 * r1[x]) + (1 << 21)) >> 22, 0, 255);
-        }
-    }
-
-    /// <summary>Source index and the two 11-bit weights of each destination column or row (OpenCV resize.cpp).</summary>
-    private static (int[] Offsets, int[] Weights) LinearTaps(int source, int destination)
-    {
-        double scale = (double)source / destination;
-        var offsets = new int[destination];
-        var weights = new int[destination * 2];
-        for (int d = 0; d < destination; d++)
-        {
-            float f = (float)(((d + 0.5) * scale) - 0.5);
-            int s = (int)MathF.Floor(f);
-            f -= s;
-            if (s < 0)
-            {
-                f = 0;
-                s = 0;
-            }
-
-            if (s >= source - 1)
-            {
-                f = 0;
-                s = source - 1;
-            }
-
-            offsets[d] = s;
-            weights[2 * d] = (int)MathF.Round((1f - f) * CoefficientScale, MidpointRounding.ToEven);
-            weights[(2 * d) + 1] = (int)MathF.Round(f * CoefficientScale, MidpointRounding.ToEven);
-        }
-
-        return (offsets, weights);
-    }
-
-    /// <summary>One source row resampled horizontally, values scaled by 2048.</summary>
-    private void HorizontalRow(int sourceRow, int[] xofs, int[] xofs1, int[] alpha, int[] row)
-    {
-        int src = sourceRow * Width * 3;
-        for (int x = 0; x < xofs.Length; x++)
-        {
-            int s0 = src + (xofs[x] * 3), s1 = src + (xofs1[x] * 3);
-            int a0 = alpha[2 * x], a1 = alpha[(2 * x) + 1];
-            for (int c = 0; c < 3; c++)
-            {
-                row[(x * 3) + c] = (Pixels[s0 + c] * a0) + (Pixels[s1 + c] * a1);
-            }
-        }
     }
 
     /// <summary>This image at the top-left of a black canvas (letterbox padding to the bottom and right).</summary>

@@ -105,6 +105,23 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
+    /// <summary>One photo letterboxed into the model's input (a detector's), written straight into the input tensor.</summary>
+    internal float[][] Run(RgbImage image, CanvasPlacement placement)
+    {
+        var contract = Entry.Input;
+        int length = contract.ChannelCount * placement.CanvasWidth * placement.CanvasHeight;
+        float[] buffer = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            contract.FillLetterboxed(image, placement, buffer.AsSpan(0, length));
+            return Run(new Memory<float>(buffer, 0, length), [1, contract.ChannelCount, placement.CanvasHeight, placement.CanvasWidth]);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
     private float[][] Run(Memory<float> input, long[] shape)
     {
         _inputObserver?.Invoke(Entry, input, shape);
