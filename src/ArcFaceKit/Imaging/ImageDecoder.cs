@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
@@ -133,27 +134,34 @@ public static class ImageDecoder
             return null;
         }
 
-        // No more rows than the image has: a small photo's strip stays small (1 MB for every photo was a large-object
-        // allocation a decode, and the collections it forced slowed the whole pipeline).
+        // No more rows than the image has, and the strip rented: a new strip a decode was a large-object allocation
+        // (1 MB even for a 150-pixel photo), and the collections it forced slowed the whole pipeline.
         int rows = Math.Clamp(StripBytes / info.RowBytes, 1, info.Height);
-        var strip = new byte[rows * info.RowBytes];
-        for (int y = 0; y < info.Height; y += rows)
+        var strip = ArrayPool<byte>.Shared.Rent(rows * info.RowBytes);
+        try
         {
-            int want = Math.Min(rows, info.Height - y);
-            int got;
-            unsafe
+            for (int y = 0; y < info.Height; y += rows)
             {
-                fixed (byte* p = strip)
+                int want = Math.Min(rows, info.Height - y);
+                int got;
+                unsafe
                 {
-                    got = codec.GetScanlines((IntPtr)p, want, info.RowBytes);
+                    fixed (byte* p = strip)
+                    {
+                        got = codec.GetScanlines((IntPtr)p, want, info.RowBytes);
+                    }
+                }
+
+                Pack(strip.AsSpan(0, want * info.RowBytes), rgb.AsSpan(y * info.Width * 3, want * info.Width * 3));
+                if (got < want)
+                {
+                    return SKCodecResult.IncompleteInput;   // Skia fills the missing rows; the caller decides whether that is acceptable
                 }
             }
-
-            Pack(strip.AsSpan(0, want * info.RowBytes), rgb.AsSpan(y * info.Width * 3, want * info.Width * 3));
-            if (got < want)
-            {
-                return SKCodecResult.IncompleteInput;   // Skia fills the missing rows; the caller decides whether that is acceptable
-            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(strip);
         }
 
         return SKCodecResult.Success;
