@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SkiaSharp;
 
 namespace ArcFaceKit.Imaging;
@@ -187,9 +189,22 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>RGBA pixels to RGB: four pixels a step by one byte shuffle where the CPU has it (the loop alone was about a tenth of a decode).</summary>
     private static void Pack(ReadOnlySpan<byte> rgba, Span<byte> rgb)
     {
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        int i = 0, j = 0;
+        if (Ssse3.IsSupported)
+        {
+            // Each step writes 16 bytes of which the last 4 are overwritten by the next: stop while 16 still fit.
+            var drop = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
+            ref byte source = ref MemoryMarshal.GetReference(rgba), destination = ref MemoryMarshal.GetReference(rgb);
+            for (; i + 16 <= rgb.Length && j + 16 <= rgba.Length; i += 12, j += 16)
+            {
+                Ssse3.Shuffle(Vector128.LoadUnsafe(ref source, (nuint)j), drop).StoreUnsafe(ref destination, (nuint)i);
+            }
+        }
+
+        for (; i < rgb.Length; i += 3, j += 4)
         {
             rgb[i] = rgba[j];
             rgb[i + 1] = rgba[j + 1];
