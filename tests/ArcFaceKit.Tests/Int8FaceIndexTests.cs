@@ -39,7 +39,7 @@ public class Int8FaceIndexTests
         }
 
         // More than one block of 64 (the second of an odd count), and queries near stored vectors. A batch is scanned
-        // four stored vectors by two queries a step, one query alone one by one: the leftover slots and query too.
+        // eight stored vectors by two queries a step, one query alone one by one: the leftover slots and query too.
         var queries = Enumerable.Range(0, 71).Select(i => Near(RandomUnit(rng, 96), rng)).ToList();
         var batch = index.SearchMany(queries, 5);
         Assert.Equal(queries.Count, batch.Count);

@@ -239,23 +239,24 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
             int slot = from;
             if (AvxVnni.IsSupported && queries.Length >= 2)
             {
-                // Four stored vectors by two queries a step: each load feeds two or four multiply-adds instead of one,
-                // and four sums are reduced together (a batch is bound by arithmetic, not by reading the codes).
-                for (; slot + 4 <= to; slot += 4)
+                // Eight stored vectors by two queries a step: each load feeds two multiply-adds, sixteen sums are reduced
+                // together and eight scores compared with the worst kept in one instruction (a batch is bound by
+                // arithmetic, not by reading the codes).
+                for (; slot + 8 <= to; slot += 8)
                 {
                     ref byte stored = ref Unsafe.Add(ref codes, (nint)slot * _stride);
-                    var scales = Vector128.LoadUnsafe(ref _scales[slot]);
+                    var scales = Vector256.LoadUnsafe(ref _scales[slot]);
                     int q = 0;
                     for (; q + 2 <= queries.Length; q += 2)
                     {
-                        var (first, second) = Dot4x2(ref stored, _stride, ref MemoryMarshal.GetArrayDataReference(queries[q].Code), ref MemoryMarshal.GetArrayDataReference(queries[q + 1].Code));
-                        Offer4(mine[q], slot, queries[q], first, scales);
-                        Offer4(mine[q + 1], slot, queries[q + 1], second, scales);
+                        var (first, second) = Dot8x2(ref stored, _stride, ref MemoryMarshal.GetArrayDataReference(queries[q].Code), ref MemoryMarshal.GetArrayDataReference(queries[q + 1].Code));
+                        Offer8(mine[q], slot, queries[q], first, scales);
+                        Offer8(mine[q + 1], slot, queries[q + 1], second, scales);
                     }
 
                     for (; q < queries.Length; q++)
                     {
-                        for (int j = 0; j < 4; j++)
+                        for (int j = 0; j < 8; j++)
                         {
                             mine[q].Offer(slot + j, Score(ref Unsafe.Add(ref stored, j * _stride), queries[q], slot + j));
                         }
@@ -290,52 +291,59 @@ public sealed class Int8FaceIndex : IFaceIndex, IDisposable
     private float Score(ref byte stored, QueryCode query, int slot) =>
         (Dot(ref stored, ref MemoryMarshal.GetArrayDataReference(query.Code), _stride) - (128 * query.Sum)) * query.Scale * _scales[slot];
 
-    /// <summary>Offers four consecutive slots' dot products at once, skipping all four in one compare when none reaches the threshold.</summary>
+    /// <summary>Offers eight consecutive slots' dot products at once, skipping all eight in one compare when none reaches the threshold.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Offer4(Candidates top, int slot, QueryCode query, Vector128<int> dots, Vector128<float> scales)
+    private static void Offer8(Candidates top, int slot, QueryCode query, Vector256<int> dots, Vector256<float> scales)
     {
-        var scores = Vector128.ConvertToSingle(dots - Vector128.Create(128 * query.Sum)) * query.Scale * scales;   // in Score's order, so both paths round alike
-        if (Vector128.GreaterThanOrEqualAny(scores, Vector128.Create(top.Threshold)))
+        var scores = Vector256.ConvertToSingle(dots - Vector256.Create(128 * query.Sum)) * query.Scale * scales;   // in Score's order, so both paths round alike
+        if (Vector256.GreaterThanOrEqualAny(scores, Vector256.Create(top.Threshold)))
         {
-            for (int j = 0; j < 4; j++)
+            for (int j = 0; j < 8; j++)
             {
                 top.Offer(slot + j, scores.GetElement(j));
             }
         }
     }
 
-    /// <summary>The dot products of four stored vectors (<paramref name="stride"/> bytes apart) with each of two queries, by VNNI.</summary>
+    /// <summary>The dot products of eight stored vectors (<paramref name="stride"/> bytes apart) with each of two queries, by VNNI.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<int> First, Vector128<int> Second) Dot4x2(ref byte stored, int stride, ref sbyte first, ref sbyte second)
+    private static (Vector256<int> First, Vector256<int> Second) Dot8x2(ref byte stored, int stride, ref sbyte first, ref sbyte second)
     {
-        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-        ref byte s1 = ref Unsafe.Add(ref stored, stride), s2 = ref Unsafe.Add(ref stored, 2 * stride), s3 = ref Unsafe.Add(ref stored, 3 * stride);
-        for (nuint i = 0; i < (nuint)stride; i += 32)
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector256<int> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        nuint step = (nuint)stride;
+        for (nuint i = 0; i < step; i += 32)
         {
-            var x0 = Vector256.LoadUnsafe(ref stored, i);
-            var x1 = Vector256.LoadUnsafe(ref s1, i);
-            var x2 = Vector256.LoadUnsafe(ref s2, i);
-            var x3 = Vector256.LoadUnsafe(ref s3, i);
             var y = Vector256.LoadUnsafe(ref first, i);
-            a0 = AvxVnni.MultiplyWideningAndAdd(a0, x0, y);
-            a1 = AvxVnni.MultiplyWideningAndAdd(a1, x1, y);
-            a2 = AvxVnni.MultiplyWideningAndAdd(a2, x2, y);
-            a3 = AvxVnni.MultiplyWideningAndAdd(a3, x3, y);
-            y = Vector256.LoadUnsafe(ref second, i);
-            b0 = AvxVnni.MultiplyWideningAndAdd(b0, x0, y);
-            b1 = AvxVnni.MultiplyWideningAndAdd(b1, x1, y);
-            b2 = AvxVnni.MultiplyWideningAndAdd(b2, x2, y);
-            b3 = AvxVnni.MultiplyWideningAndAdd(b3, x3, y);
+            var z = Vector256.LoadUnsafe(ref second, i);
+            var x = Vector256.LoadUnsafe(ref stored, i);
+            (a0, b0) = (AvxVnni.MultiplyWideningAndAdd(a0, x, y), AvxVnni.MultiplyWideningAndAdd(b0, x, z));
+            x = Vector256.LoadUnsafe(ref stored, i + step);
+            (a1, b1) = (AvxVnni.MultiplyWideningAndAdd(a1, x, y), AvxVnni.MultiplyWideningAndAdd(b1, x, z));
+            x = Vector256.LoadUnsafe(ref stored, i + (2 * step));
+            (a2, b2) = (AvxVnni.MultiplyWideningAndAdd(a2, x, y), AvxVnni.MultiplyWideningAndAdd(b2, x, z));
+            x = Vector256.LoadUnsafe(ref stored, i + (3 * step));
+            (a3, b3) = (AvxVnni.MultiplyWideningAndAdd(a3, x, y), AvxVnni.MultiplyWideningAndAdd(b3, x, z));
+            x = Vector256.LoadUnsafe(ref stored, i + (4 * step));
+            (a4, b4) = (AvxVnni.MultiplyWideningAndAdd(a4, x, y), AvxVnni.MultiplyWideningAndAdd(b4, x, z));
+            x = Vector256.LoadUnsafe(ref stored, i + (5 * step));
+            (a5, b5) = (AvxVnni.MultiplyWideningAndAdd(a5, x, y), AvxVnni.MultiplyWideningAndAdd(b5, x, z));
+            x = Vector256.LoadUnsafe(ref stored, i + (6 * step));
+            (a6, b6) = (AvxVnni.MultiplyWideningAndAdd(a6, x, y), AvxVnni.MultiplyWideningAndAdd(b6, x, z));
+            x = Vector256.LoadUnsafe(ref stored, i + (7 * step));
+            (a7, b7) = (AvxVnni.MultiplyWideningAndAdd(a7, x, y), AvxVnni.MultiplyWideningAndAdd(b7, x, z));
         }
 
-        return (Sum4(a0, a1, a2, a3), Sum4(b0, b1, b2, b3));
+        return (Sum8(a0, a1, a2, a3, a4, a5, a6, a7), Sum8(b0, b1, b2, b3, b4, b5, b6, b7));
     }
 
-    /// <summary>The sums of four vectors' lanes, side by side: three horizontal adds and one add of halves instead of four full reductions.</summary>
-    private static Vector128<int> Sum4(Vector256<int> a, Vector256<int> b, Vector256<int> c, Vector256<int> d)
+    /// <summary>The sums of eight vectors' lanes, side by side: six horizontal adds, two lane swaps and one add instead of eight full reductions.</summary>
+    private static Vector256<int> Sum8(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3, Vector256<int> a4, Vector256<int> a5, Vector256<int> a6, Vector256<int> a7)
     {
-        var sums = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a, b), Avx2.HorizontalAdd(c, d));
-        return sums.GetLower() + sums.GetUpper();
+        // Each of these holds the four vectors' sums of their lower 128 bits, then of their upper 128 bits.
+        var first = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
+        var last = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a4, a5), Avx2.HorizontalAdd(a6, a7));
+        return Avx2.Permute2x128(first, last, 0x20) + Avx2.Permute2x128(first, last, 0x31);
     }
 
     /// <summary>
