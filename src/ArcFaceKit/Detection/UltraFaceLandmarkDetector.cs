@@ -42,7 +42,8 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
     protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
     {
         var contract = _detector.Entry.Input;
-        var outputs = _detector.Run([image.Resize(contract.Width, contract.Height)]);
+        // Stretched to the model's size, as its own JavaScript does: a placement that fills the whole canvas.
+        var outputs = _detector.Run(image, new CanvasPlacement(contract.Width, contract.Height, contract.Width, contract.Height));
         int scoresAt = _detector.OutputNames.ToList().IndexOf("scores"), boxesAt = _detector.OutputNames.ToList().IndexOf("boxes");
         float[] scores = outputs[scoresAt], boxes = outputs[boxesAt];
         var faces = new List<DetectedFace>();
