@@ -35,12 +35,12 @@ public sealed class ScrfdDetector : FaceDetectorBase
         int side = contract.Width > 0 ? contract.Width : (Math.Max(scaled, 1) + 31) / 32 * 32;
         var placement = CanvasPlacement.Fit(image, side, side);
         var (sx, sy) = placement.ScaleOf(image);
-        var outputs = _model.Run(image, placement);
+        using var outputs = _model.Run(image, placement);
         var faces = new List<DetectedFace>();
         for (int level = 0; level < Strides.Length; level++)
         {
             int s = Strides[level];
-            float[] scores = outputs[level], boxes = outputs[level + 3], kps = outputs[level + 6];
+            ReadOnlySpan<float> scores = outputs[level], boxes = outputs[level + 3], kps = outputs[level + 6];
             int cols = side / s;
             for (int i = 0; i < scores.Length; i++)
             {

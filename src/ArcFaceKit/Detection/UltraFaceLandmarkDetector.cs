@@ -43,9 +43,8 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
     {
         var contract = _detector.Entry.Input;
         // Stretched to the model's size, as its own JavaScript does: a placement that fills the whole canvas.
-        var outputs = _detector.Run(image, new CanvasPlacement(contract.Width, contract.Height, contract.Width, contract.Height));
-        int scoresAt = _detector.OutputNames.ToList().IndexOf("scores"), boxesAt = _detector.OutputNames.ToList().IndexOf("boxes");
-        float[] scores = outputs[scoresAt], boxes = outputs[boxesAt];
+        using var outputs = _detector.Run(image, new CanvasPlacement(contract.Width, contract.Height, contract.Width, contract.Height));
+        ReadOnlySpan<float> scores = outputs["scores"], boxes = outputs["boxes"];
         var faces = new List<DetectedFace>();
         for (int i = 0; i < boxes.Length / 4; i++)
         {

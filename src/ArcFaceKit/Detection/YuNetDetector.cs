@@ -47,12 +47,11 @@ public sealed class YuNetDetector : FaceDetectorBase
         }
 
         var (sx, sy) = placement.ScaleOf(image);
-        var outputs = _model.Run(image, placement);
-        var byName = _model.OutputNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => outputs[p.i]);
+        using var outputs = _model.Run(image, placement);
         var faces = new List<DetectedFace>();
         foreach (int s in Strides)
         {
-            float[] cls = byName[$"cls_{s}"], obj = byName[$"obj_{s}"], box = byName[$"bbox_{s}"], kps = byName[$"kps_{s}"];
+            ReadOnlySpan<float> cls = outputs[$"cls_{s}"], obj = outputs[$"obj_{s}"], box = outputs[$"bbox_{s}"], kps = outputs[$"kps_{s}"];
             int cols = placement.CanvasWidth / s;
             for (int i = 0; i < cls.Length; i++)
             {

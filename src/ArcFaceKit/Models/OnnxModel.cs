@@ -105,8 +105,11 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    /// <summary>One photo letterboxed into the model's input (a detector's), written straight into the input tensor.</summary>
-    internal float[][] Run(RgbImage image, CanvasPlacement placement)
+    /// <summary>
+    /// One photo letterboxed into the model's input (a detector's), written straight into the input tensor; its outputs
+    /// are read in place.
+    /// </summary>
+    internal ModelOutputs Run(RgbImage image, CanvasPlacement placement)
     {
         var contract = Entry.Input;
         int length = contract.ChannelCount * placement.CanvasWidth * placement.CanvasHeight;
@@ -114,7 +117,7 @@ internal sealed class OnnxModel : IDisposable
         try
         {
             contract.FillLetterboxed(image, placement, buffer.AsSpan(0, length));
-            return Run(new Memory<float>(buffer, 0, length), [1, contract.ChannelCount, placement.CanvasHeight, placement.CanvasWidth]);
+            return new ModelOutputs(Execute(new Memory<float>(buffer, 0, length), [1, contract.ChannelCount, placement.CanvasHeight, placement.CanvasWidth]), _outputNames);
         }
         finally
         {
@@ -124,18 +127,24 @@ internal sealed class OnnxModel : IDisposable
 
     private float[][] Run(Memory<float> input, long[] shape)
     {
-        _inputObserver?.Invoke(Entry, input, shape);
-        var start = Stopwatch.GetTimestamp();
-        using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
-        using var outputs = _session.Run(_runOptions, new[] { InputName }, new[] { tensor }, _outputNames);
+        using var outputs = Execute(input, shape);
         var result = new float[outputs.Count][];
         for (int i = 0; i < outputs.Count; i++)
         {
             result[i] = outputs[i].GetTensorDataAsSpan<float>().ToArray();
         }
 
-        Interlocked.Add(ref _inferenceTicks, Stopwatch.GetElapsedTime(start).Ticks);
         return result;
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Execute(Memory<float> input, long[] shape)
+    {
+        _inputObserver?.Invoke(Entry, input, shape);
+        var start = Stopwatch.GetTimestamp();
+        using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
+        var outputs = _session.Run(_runOptions, new[] { InputName }, new[] { tensor }, _outputNames);
+        Interlocked.Add(ref _inferenceTicks, Stopwatch.GetElapsedTime(start).Ticks);
+        return outputs;
     }
 
     public void Dispose()
