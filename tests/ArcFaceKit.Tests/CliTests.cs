@@ -210,7 +210,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Every_command_documents_itself()
     {
-        foreach (var command in new[] { "detect", "align", "embed", "verify", "enroll", "identify", "gallery list", "gallery remove", "eval lfw", "eval identify", "eval cluster", "cluster", "models fetch" })
+        foreach (var command in new[] { "detect", "align", "embed", "verify", "enroll", "identify", "gallery list", "gallery remove", "eval lfw", "eval identify", "eval cluster", "cluster", "models fetch", "models quantize" })
         {
             var (code, stdout, _) = CliRunner.Run([.. command.Split(' '), "--help"]);
             Assert.Equal(0, code);
