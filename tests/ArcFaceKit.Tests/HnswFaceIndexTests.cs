@@ -15,11 +15,13 @@ public class HnswFaceIndexTests
         return [.. ImageEmbeddings.Compute(service, files).Values.OfType<float[]>()];
     });
 
-    [Fact]
-    public void Real_embeddings_added_on_several_threads_are_found_as_the_exact_scan_finds_them()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Real_embeddings_added_on_one_or_several_threads_are_found_as_the_exact_scan_finds_them(int threads)
     {
         var faces = Faces.Value;
-        using var hnsw = new HnswFaceIndex(faces[0].Length, new HnswOptions { Threads = 2 });
+        using var hnsw = new HnswFaceIndex(faces[0].Length, new HnswOptions { Threads = threads });
         var exact = new ExactFaceIndex(faces[0].Length);
         hnsw.AddMany([.. Enumerable.Range(0, faces.Count).Select(i => (long)i)], faces);
         for (int i = 0; i < faces.Count; i++)
@@ -28,6 +30,14 @@ public class HnswFaceIndexTests
         }
 
         Assert.Equal(faces.Count, hnsw.Count);
+        if (threads > 1)
+        {
+            // A graph linked on several threads differs from build to build, and so does its recall at the default
+            // breadth (measured here: 93.6% to 100% over 1,000 builds, see HnswOptions.Threads); searched as wide as the
+            // gallery it must still find nearly all, or a concurrent add lost links.
+            hnsw.ExpansionSearch = faces.Count;
+        }
+
         double recall = faces.Average(q => hnsw.Search(q, 10).Select(h => h.Id).Intersect(exact.Search(q, 10).Select(h => h.Id)).Count() / 10.0);
         Assert.True(recall >= 0.98, $"recall@10 {recall:P1}");
         Assert.All(faces.Take(20).Select((q, i) => (Hit: hnsw.Search(q, 1)[0], Id: (long)i)), x =>

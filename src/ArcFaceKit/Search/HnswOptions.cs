@@ -16,6 +16,10 @@ public sealed record HnswOptions
     /// </summary>
     public int ExpansionSearch { get; init; } = 128;
 
-    /// <summary>Threads that add a batch (<see cref="HnswFaceIndex.AddMany"/>); 0: every core.</summary>
+    /// <summary>
+    /// Threads that add a batch (<see cref="HnswFaceIndex.AddMany"/>); 0: every core. A graph linked on one thread is the
+    /// same at every build; on several it differs from build to build, and so does its recall: 300 LFW faces found 100%
+    /// of the exact top 10 in each of 1,000 builds on one thread, 93.6% to 100% (median 99.6%) on two.
+    /// </summary>
     public int Threads { get; init; }
 }
