@@ -73,6 +73,25 @@ public class AlignmentFixtureTests
     }
 
     [Fact]
+    public void The_dlib_template_is_dlibs_chip_zoomed_and_a_manifest_names_only_known_templates()
+    {
+        var dlib = FaceTemplate.For(FaceTemplate.DlibName, 150);
+        Assert.Equal(150, dlib.Size);
+        Assert.Equal(dlib.Points[0].Y, dlib.Points[1].Y);                                    // eyes level, mouth corners level
+        Assert.Equal(dlib.Points[3].Y, dlib.Points[4].Y);
+        Assert.Equal(75 + ((((0.25 + 0.2254918) / 1.5 * 150) - 75) * 1.1), dlib.Points[0].X, 3);   // chip padding 0.25, zoom 1.1
+        Assert.All(dlib.Points, p => Assert.InRange(p.X, 0, 150));
+        Assert.True(dlib.SameAs(FaceTemplate.Dlib(150)));
+        Assert.False(dlib.SameAs(FaceTemplate.ArcFace(150)));
+        Assert.Equal(ArcFaceTemplate.For(112), FaceTemplate.For(FaceTemplate.ArcFaceName, 112).Points);
+        Assert.Throws<ArgumentException>(() => FaceTemplate.For("mtcnn", 112));
+
+        var contract = new Models.InputContract { Width = 112, Height = 112, Alignment = "mtcnn" };
+        var e = Assert.Throws<Models.ModelContractException>(() => contract.Validate("m"));
+        Assert.Contains("alignment must be arcface or dlib", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Estimate_recovers_a_known_similarity_exactly()
     {
         var template = ArcFaceTemplate.For(112);

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using ArcFaceKit.Alignment;
+using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
@@ -85,9 +87,56 @@ public class FusionTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(50)]
+    public async Task Members_with_different_templates_each_get_the_face_aligned_to_their_own(int batchWaitMs)
+    {
+        string dir = Directory.CreateTempSubdirectory("arcfacekit-test-").FullName;
+        try
+        {
+            // mobilefacenet_b declared as taking dlib-aligned crops: a member with another template than faceplugin's.
+            string other = Path.Combine(dir, "mobilefacenet_b_dlib.onnx");
+            File.Copy(Pair[1], other);
+            File.Copy(Pair[0], Path.Combine(dir, Path.GetFileName(Pair[0])));
+            var known = ModelResolver.KnownManifests.Single(m => m.Name == "mobilefacenet_b");
+            var declared = known with { Name = "mobilefacenet_b_dlib", Files = [known.PrimaryFile with { File = Path.GetFileName(other), Input = known.PrimaryFile.Input with { Alignment = FaceTemplate.DlibName } }] };
+            File.WriteAllText(ModelResolver.ManifestPathFor(other), declared.ToJson());
+            string fusion = Path.Combine(dir, "fused.manifest.json");
+            using (var fused = FaceEmbedders.Fuse([Pair[0], other]))
+            {
+                Assert.Equal(["arcface 112px", "dlib 112px"], fused.Templates.Select(t => t.ToString()));
+                File.WriteAllText(fusion, fused.Manifest.ToJson());
+            }
+
+            using var service = FaceService(fusion, batchWaitMs);
+            var image = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg"));
+            var face = Assert.Single(await service.AnalyzeAsync(image));
+
+            var arcFaceCrop = new FaceAligner(FaceTemplate.ArcFace(112)).Align(image, face.Face.Landmarks);
+            var dlibCrop = new FaceAligner(FaceTemplate.Dlib(112)).Align(image, face.Face.Landmarks);
+            using var first = OnnxFaceEmbedder.Open(Pair[0]);
+            using var second = OnnxFaceEmbedder.Open(other);
+            float[] expected = [.. first.Embed([arcFaceCrop])[0].Concat(second.Embed([dlibCrop])[0]).Select(v => v / MathF.Sqrt(2))];
+            Assert.True(CosineSimilarity.Between(expected, face.Embedding) > 0.99999f);
+            Assert.Equal(arcFaceCrop.Pixels, face.Crop.Pixels);   // the record keeps the first template's crop
+
+            // Fed the ArcFace crop for both, the second member sees another face: the template is part of the model.
+            float[] wrong = [.. first.Embed([arcFaceCrop])[0].Concat(second.Embed([arcFaceCrop])[0]).Select(v => v / MathF.Sqrt(2))];
+            Assert.True(CosineSimilarity.Between(wrong, face.Embedding) < 0.99f);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void One_embedder_is_no_fusion()
     {
         Assert.Throws<ArgumentException>(() => new FusedFaceEmbedder([Shared.MobileFaceNet]));
     }
+
+    private static Service.FaceService FaceService(string embedder, int batchWaitMs) =>
+        Shared.OpenService(Shared.ServiceOptions with { Embedder = embedder, EmbeddingBatchWait = TimeSpan.FromMilliseconds(batchWaitMs) });
 }

@@ -1,7 +1,7 @@
 using ArcFaceKit.Training.Export;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using G = ArcFaceKit.Training.Export.OnnxGraphBuilder;
+using G = ArcFaceKit.Models.OnnxGraphBuilder;
 
 namespace ArcFaceKit.Training.Backbones;
 

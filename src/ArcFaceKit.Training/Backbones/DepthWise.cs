@@ -1,3 +1,4 @@
+using ArcFaceKit.Models;
 using ArcFaceKit.Training.Export;
 using static TorchSharp.torch;
 

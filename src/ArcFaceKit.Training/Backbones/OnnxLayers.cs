@@ -1,6 +1,6 @@
 using ArcFaceKit.Training.Export;
 using TorchSharp.Modules;
-using G = ArcFaceKit.Training.Export.OnnxGraphBuilder;
+using G = ArcFaceKit.Models.OnnxGraphBuilder;
 
 namespace ArcFaceKit.Training.Backbones;
 

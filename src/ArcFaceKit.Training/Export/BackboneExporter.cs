@@ -27,7 +27,7 @@ public static class BackboneExporter
         where TBackbone : torch.nn.Module, IBackbone
     {
         backbone.eval();
-        var graph = new OnnxGraphBuilder();
+        var graph = new OnnxGraphBuilder("backbone", "ArcFaceKit.Training");
         string output;
         using (torch.no_grad())
         {

@@ -3,12 +3,19 @@ using ArcFaceKit.Imaging;
 
 namespace ArcFaceKit.Alignment;
 
-/// <summary>Similarity transform of five landmarks to the ArcFace template, then a bilinear warp with border 0.</summary>
-public sealed class FaceAligner(int cropSize = ArcFaceTemplate.BaseSize) : IFaceAligner
+/// <summary>Similarity transform of five landmarks to a template (the ArcFace one unless told), then a bilinear warp with border 0.</summary>
+public sealed class FaceAligner : IFaceAligner
 {
-    private readonly IReadOnlyList<FacePoint> _template = ArcFaceTemplate.For(cropSize);
+    public FaceAligner(int cropSize = ArcFaceTemplate.BaseSize)
+        : this(FaceTemplate.ArcFace(cropSize))
+    {
+    }
 
-    public int CropSize { get; } = cropSize;
+    internal FaceAligner(FaceTemplate template) => Template = template;
+
+    internal FaceTemplate Template { get; }
+
+    public int CropSize => Template.Size;
 
     public AffineMatrix TransformFor(IReadOnlyList<FacePoint> landmarks)
     {
@@ -17,7 +24,7 @@ public sealed class FaceAligner(int cropSize = ArcFaceTemplate.BaseSize) : IFace
             throw new ArgumentException($"Alignment needs {DetectedFace.LandmarkCount} landmarks, got {landmarks.Count}.", nameof(landmarks));
         }
 
-        return SimilarityTransform.Estimate(landmarks, _template);
+        return SimilarityTransform.Estimate(landmarks, Template.Points);
     }
 
     public RgbImage Align(RgbImage image, IReadOnlyList<FacePoint> landmarks) =>

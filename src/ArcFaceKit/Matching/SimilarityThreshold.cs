@@ -9,7 +9,7 @@ public sealed record SimilarityThreshold(float Cosine, string Source)
     public static SimilarityThreshold FromManifest(ModelManifest manifest, string name = ModelManifest.FarThreshold)
     {
         var entry = manifest.Threshold(name)
-            ?? throw new ModelContractException($"Manifest '{manifest.Name}' has no measured '{name}' threshold; give one explicitly or measure it with 'eval lfw --write-thresholds'.");
+            ?? throw new ModelContractException($"Manifest '{manifest.Name}' has no measured '{name}' threshold; give one explicitly or measure it with 'eval lfw --write-manifest'.");
         return new SimilarityThreshold(entry.Cosine, $"{manifest.Name} {entry.Name}: {entry.Source}");
     }
 

@@ -26,6 +26,9 @@ public sealed record InputContract
     /// <summary>True where the model's batch dimension is free; otherwise batches run one image at a time.</summary>
     public bool DynamicBatch { get; init; }
 
+    /// <summary>An embedder's alignment template (<see cref="Alignment.FaceTemplate"/>): "arcface" (the default) or "dlib".</summary>
+    public string Alignment { get; init; } = ArcFaceKit.Alignment.FaceTemplate.ArcFaceName;
+
     [JsonIgnore]
     public int ChannelCount => Channels == "GRAY" ? 1 : 3;
 
@@ -40,6 +43,11 @@ public sealed record InputContract
         if (Layout != "NCHW")
         {
             throw new ModelContractException($"{owner}: only NCHW layout is supported, not '{Layout}'.");
+        }
+
+        if (Alignment is not (ArcFaceKit.Alignment.FaceTemplate.ArcFaceName or ArcFaceKit.Alignment.FaceTemplate.DlibName))
+        {
+            throw new ModelContractException($"{owner}: alignment must be {ArcFaceKit.Alignment.FaceTemplate.ArcFaceName} or {ArcFaceKit.Alignment.FaceTemplate.DlibName}, not '{Alignment}'.");
         }
 
         if (Mean.Length != ChannelCount || Std.Length != ChannelCount || Std.Any(s => s == 0))

@@ -1,14 +1,15 @@
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
+using ArcFaceKit.Alignment;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 
 namespace ArcFaceKit.Recognition;
 
 /// <summary>
-/// Embedding-level fusion of embedders that take the same aligned crop: each member's normalised embedding, scaled by
-/// 1/sqrt(members), concatenated. The result is unit length and its cosine is the mean of the members' cosines, so this
+/// Embedding-level fusion of embedders: each member's normalised embedding (of the face aligned to that member's
+/// template), scaled by 1/sqrt(members), concatenated. The result is unit length and its cosine is the mean of the members' cosines, so this
 /// is also score-level fusion by the mean, with the one gallery and index the single models use. It is a model of its
 /// own: its identity hashes the members' identities, and its thresholds are measured for it, never taken from a member.
 /// </summary>
@@ -17,6 +18,7 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     public const string Architecture = "fusion";
 
     private readonly IFaceEmbedder[] _members;
+    private readonly int[] _templateOf;
     private readonly float _weight;
 
     /// <summary>
@@ -31,15 +33,28 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
             throw new ArgumentException("Fusion needs at least two embedders.", nameof(members));
         }
 
-        if (members.Any(m => m.InputSize != members[0].InputSize))
+        if (members.Any(m => m.Templates.Count != 1))
         {
-            throw new ModelContractException($"Fused embedders must take one crop size; these take {string.Join(", ", members.Select(m => $"{m.Manifest.Name} {m.InputSize}px"))}.");
+            throw new ModelContractException("A fusion's members must each take one crop a face; fuse single models, not fusions.");
         }
 
         _members = [.. members];
+        var templates = new List<FaceTemplate>();
+        _templateOf = [.. _members.Select(m =>
+        {
+            int at = templates.FindIndex(t => t.SameAs(m.Templates[0]));
+            if (at < 0)
+            {
+                templates.Add(m.Templates[0]);
+                at = templates.Count - 1;
+            }
+
+            return at;
+        })];
+        Templates = templates;
         _weight = 1 / MathF.Sqrt(_members.Length);
         Dimension = _members.Sum(m => m.Dimension);
-        InputSize = _members[0].InputSize;
+        InputSize = templates[0].Size;
         Manifest = manifest ?? Describe(_members);
         CheckManifest(Manifest, _members);
         Identity = new ModelIdentity(Manifest.Name, IdentityHash(_members), Manifest.PreprocessingVersion, Dimension);
@@ -53,6 +68,9 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
 
     public int InputSize { get; }
 
+    /// <summary>The members' templates, each once, in the order members first name them.</summary>
+    public IReadOnlyList<FaceTemplate> Templates { get; }
+
     public IReadOnlyList<IFaceEmbedder> Members => _members;
 
     public TimeSpan InferenceTime => _members.Aggregate(TimeSpan.Zero, (t, m) => t + m.InferenceTime);
@@ -63,8 +81,17 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     public (float[][] Embeddings, float[] Norms) EmbedWithNorms(IReadOnlyList<RgbImage> alignedFaces)
     {
         ArgumentNullException.ThrowIfNull(alignedFaces);
-        var parts = _members.Select(m => m.EmbedWithNorms(alignedFaces)).ToArray();
-        var fused = new float[alignedFaces.Count][];
+        int perFace = Templates.Count;
+        if (alignedFaces.Count % perFace != 0)
+        {
+            throw new ArgumentException($"{Manifest.Name} takes {perFace} crops a face ({string.Join(", ", Templates)}); got {alignedFaces.Count} crops.", nameof(alignedFaces));
+        }
+
+        int faces = alignedFaces.Count / perFace;
+        var parts = _members.Select((m, k) => m.EmbedWithNorms(perFace == 1
+            ? alignedFaces
+            : [.. Enumerable.Range(0, faces).Select(f => alignedFaces[(f * perFace) + _templateOf[k]])])).ToArray();
+        var fused = new float[faces][];
         for (int i = 0; i < fused.Length; i++)
         {
             fused[i] = new float[Dimension];
@@ -92,7 +119,7 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     {
         ArgumentNullException.ThrowIfNull(members);
         var files = members.Select((m, i) => m.Manifest.PrimaryFile with { Role = MemberRole(i) }).ToList();
-        var known = ModelResolver.KnownFusions.FirstOrDefault(k => k.Files.Select(f => f.Sha256).SequenceEqual(files.Select(f => f.Sha256)));
+        var known = ModelResolver.KnownFusions.FirstOrDefault(k => SameMembers(k.Files, files));
         return new ModelManifest
         {
             Name = known?.Name ?? string.Join('+', members.Select(m => m.Manifest.Name)),
@@ -111,13 +138,16 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
 
     private static void CheckManifest(ModelManifest manifest, IFaceEmbedder[] members)
     {
-        if (manifest.Architecture != Architecture || manifest.Files.Count != members.Length
-            || !manifest.Files.Select(f => f.Sha256).SequenceEqual(members.Select(m => m.Manifest.PrimaryFile.Sha256), StringComparer.OrdinalIgnoreCase)
+        if (manifest.Architecture != Architecture || !SameMembers(manifest.Files, [.. members.Select(m => m.Manifest.PrimaryFile)])
             || manifest.EmbeddingDimension != members.Sum(m => m.Dimension))
         {
             throw new ModelContractException($"Fusion manifest '{manifest.Name}' does not describe the embedders given ({string.Join(", ", members.Select(m => m.Identity))}).");
         }
     }
+
+    /// <summary>The same model files, in order, each aligned the same way (a member fed other crops is another model).</summary>
+    private static bool SameMembers(IReadOnlyList<ModelFileEntry> a, IReadOnlyList<ModelFileEntry> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => string.Equals(p.First.Sha256, p.Second.Sha256, StringComparison.OrdinalIgnoreCase) && p.First.Input.Alignment == p.Second.Input.Alignment);
 
     private static string IdentityHash(IFaceEmbedder[] members) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Architecture}:{string.Join('|', members.Select(m => m.Identity.Key))}")));

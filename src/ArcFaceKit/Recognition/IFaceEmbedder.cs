@@ -1,3 +1,4 @@
+using ArcFaceKit.Alignment;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 
@@ -12,12 +13,21 @@ public interface IFaceEmbedder : IDisposable
 
     int Dimension { get; }
 
-    /// <summary>The crop side the model takes (112 for ArcFace models).</summary>
+    /// <summary>The crop side the model takes (112 for ArcFace models); a fusion's first template's.</summary>
     int InputSize { get; }
+
+    /// <summary>
+    /// The crops each face is given as, in order: a model's one template; a fusion's distinct member templates. Callers
+    /// align every face to each, and pass the crops face by face (Templates.Count crops a face).
+    /// </summary>
+    IReadOnlyList<FaceTemplate> Templates => [FaceTemplate.ArcFace(InputSize)];
 
     TimeSpan InferenceTime { get; }
 
-    /// <summary>One L2-normalised embedding per crop, in order; crops must be InputSize x InputSize.</summary>
+    /// <summary>
+    /// One L2-normalised embedding per face, in order: each face as <see cref="Templates"/>' crops, in that order
+    /// (one crop a face for a single model, InputSize x InputSize).
+    /// </summary>
     float[][] Embed(IReadOnlyList<RgbImage> alignedFaces);
 
     /// <summary>

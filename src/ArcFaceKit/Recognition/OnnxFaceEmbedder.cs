@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ArcFaceKit.Alignment;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 
@@ -23,6 +24,7 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
         _model = new OnnxModel(model.PathOf("model"), entry, inference, freeBatch: true);
         Dimension = Manifest.EmbeddingDimension;
         InputSize = entry.Input.Width;
+        Templates = [FaceTemplate.For(entry.Input.Alignment, InputSize)];
         Identity = new ModelIdentity(Manifest.Name, entry.Sha256, Manifest.PreprocessingVersion, Dimension);
     }
 
@@ -33,6 +35,8 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
     public int Dimension { get; }
 
     public int InputSize { get; }
+
+    public IReadOnlyList<FaceTemplate> Templates { get; }
 
     public TimeSpan InferenceTime => _model.InferenceTime;
 

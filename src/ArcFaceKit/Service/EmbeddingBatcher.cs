@@ -5,7 +5,7 @@ using ArcFaceKit.Recognition;
 namespace ArcFaceKit.Service;
 
 /// <summary>
-/// Micro-batching: crops from concurrent analyses wait at most <c>wait</c> for others, then run through the embedder
+/// Micro-batching: the crops of faces from concurrent analyses wait at most <c>wait</c> for others, then run through the embedder
 /// together (up to <c>maxFaces</c> a run) on one worker, so a model whose batched runs cost less a face serves more
 /// requests. The first crop of a batch never waits longer than the configured wait.
 /// </summary>
@@ -14,6 +14,7 @@ internal sealed class EmbeddingBatcher : IDisposable
     private readonly IFaceEmbedder _embedder;
     private readonly TimeSpan _wait;
     private readonly int _maxFaces;
+    private readonly int _cropsPerFace;
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _worker;
 
@@ -22,6 +23,7 @@ internal sealed class EmbeddingBatcher : IDisposable
         _embedder = embedder;
         _wait = wait;
         _maxFaces = Math.Max(1, maxFaces);
+        _cropsPerFace = embedder.Templates.Count;
         _worker = Task.Run(RunAsync);
     }
 
@@ -55,7 +57,7 @@ internal sealed class EmbeddingBatcher : IDisposable
                 if (reader.TryRead(out var next))
                 {
                     batch.Add(next);
-                    faces += next.Crops.Count;
+                    faces += next.Crops.Count / _cropsPerFace;
                     continue;
                 }
 
@@ -84,8 +86,9 @@ internal sealed class EmbeddingBatcher : IDisposable
             int next = 0;
             foreach (var r in batch)
             {
-                r.Done.SetResult((embeddings[next..(next + r.Crops.Count)], norms[next..(next + r.Crops.Count)]));
-                next += r.Crops.Count;
+                int count = r.Crops.Count / _cropsPerFace;
+                r.Done.SetResult((embeddings[next..(next + count)], norms[next..(next + count)]));
+                next += count;
             }
         }
         catch (Exception e)

@@ -25,8 +25,12 @@ public sealed class FaceService : IDisposable
     private readonly PixelBudget _decodedPixels;
     private readonly Lazy<SimilarityThreshold> _threshold;
     private readonly EmbeddingBatcher? _batcher;
+    private readonly IFaceAligner[] _aligners;
 
-    /// <summary>Uses the given stages (a user's own detector, say); the service owns and disposes them.</summary>
+    /// <summary>
+    /// Uses the given stages (a user's own detector, say); the service owns and disposes them. Faces are aligned to each
+    /// of the embedder's templates; a given aligner replaces the one template of a single model.
+    /// </summary>
     public FaceService(IFaceDetector detector, IFaceEmbedder embedder, FaceServiceOptions options, IFaceAligner? aligner = null)
     {
         ArgumentNullException.ThrowIfNull(detector);
@@ -35,11 +39,12 @@ public sealed class FaceService : IDisposable
         Detector = detector;
         Embedder = embedder;
         Options = options;
-        Aligner = aligner ?? new FaceAligner(embedder.InputSize);
-        if (Aligner.CropSize != embedder.InputSize)
+        if (aligner is not null && (embedder.Templates.Count != 1 || aligner.CropSize != embedder.InputSize))
         {
-            throw new ArgumentException($"The aligner makes {Aligner.CropSize}px crops; {embedder.Manifest.Name} takes {embedder.InputSize}px.", nameof(aligner));
+            throw new ArgumentException($"The aligner makes {aligner.CropSize}px crops; {embedder.Manifest.Name} takes {string.Join(" and ", embedder.Templates)}.", nameof(aligner));
         }
+
+        _aligners = aligner is not null ? [aligner] : [.. embedder.Templates.Select(t => new FaceAligner(t))];
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxQueuedAnalyses);
         _gate = new AnalysisGate(options.Concurrency, options.MaxQueuedAnalyses);
@@ -54,7 +59,8 @@ public sealed class FaceService : IDisposable
 
     public IFaceEmbedder Embedder { get; }
 
-    public IFaceAligner Aligner { get; }
+    /// <summary>The aligner of the embedder's first template: the crop each face record keeps.</summary>
+    public IFaceAligner Aligner => _aligners[0];
 
     public FaceServiceOptions Options { get; }
 
@@ -380,18 +386,19 @@ public sealed class FaceService : IDisposable
     private async Task<(float[][] Embeddings, float[] Norms)> EmbedBatchedAsync(List<RgbImage> crops, CancellationToken cancel) =>
         crops.Count == 0 ? ([], []) : await _batcher!.EmbedAsync(crops, cancel).ConfigureAwait(false);
 
+    /// <summary>Each face's crops, one per template of the embedder, face by face (as the embedder takes them).</summary>
     private List<RgbImage> Align(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)
     {
         var crops = new List<RgbImage>();
         for (int i = 0; i < images.Count; i++)
         {
-            crops.AddRange(faces[i].Select(f => Aligner.Align(images[i], f.Landmarks)));
+            crops.AddRange(faces[i].SelectMany(f => _aligners.Select(a => a.Align(images[i], f.Landmarks))));
         }
 
         return crops;
     }
 
-    private static List<IReadOnlyList<FaceRecord>> Records(IReadOnlyList<IReadOnlyList<DetectedFace>> faces, List<RgbImage> crops, (float[][] Embeddings, float[] Norms) embedded)
+    private List<IReadOnlyList<FaceRecord>> Records(IReadOnlyList<IReadOnlyList<DetectedFace>> faces, List<RgbImage> crops, (float[][] Embeddings, float[] Norms) embedded)
     {
         var (embeddings, norms) = embedded;
         var result = new List<IReadOnlyList<FaceRecord>>(faces.Count);
@@ -401,7 +408,7 @@ public sealed class FaceService : IDisposable
             var records = new FaceRecord[list.Count];
             for (int j = 0; j < list.Count; j++, next++)
             {
-                records[j] = new FaceRecord(list[j], embeddings[next], crops[next]) { EmbeddingNorm = norms[next] };
+                records[j] = new FaceRecord(list[j], embeddings[next], crops[next * _aligners.Length]) { EmbeddingNorm = norms[next] };
             }
 
             result.Add(records);

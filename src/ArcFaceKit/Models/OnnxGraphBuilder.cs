@@ -1,30 +1,26 @@
-using Google.Protobuf;
 using Onnx;
-using TorchSharp;
-using static TorchSharp.torch;
 
-namespace ArcFaceKit.Training.Export;
+namespace ArcFaceKit.Models;
 
-/// <summary>Collects ONNX nodes and float initializers (weights copied from TorchSharp tensors) into one graph.</summary>
-public sealed class OnnxGraphBuilder
+/// <summary>
+/// Collects ONNX nodes and initializers into one graph with a float NCHW input and a float output, each with a free
+/// batch dimension: how the trainer exports its networks and how fetched weights of other formats become models.
+/// </summary>
+public sealed class OnnxGraphBuilder(string graphName, string producer)
 {
-    private readonly GraphProto _graph = new() { Name = "backbone" };
+    private readonly GraphProto _graph = new() { Name = graphName };
     private int _next;
 
     /// <summary>A fresh value name with a readable prefix.</summary>
     public string Name(string prefix) => $"{prefix}_{_next++}";
 
-    /// <summary>Adds a tensor's values (as float32) as an initializer and returns its name.</summary>
-    public string Initializer(Tensor value, string prefix, long[]? shape = null)
-    {
-        string name = Name(prefix);
-        var data = value.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        proto.Dims.AddRange(shape ?? value.shape);
-        proto.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
-        _graph.Initializer.Add(proto);
-        return name;
-    }
+    /// <summary>Adds float values as an initializer of <paramref name="shape"/> and returns its name.</summary>
+    public string Initializer(ReadOnlySpan<float> values, string prefix, params long[] shape) =>
+        Add(TensorData.Create(Name(prefix), TensorProto.Types.DataType.Float, values, shape));
+
+    /// <summary>Adds 64-bit integers (the shapes and pads some operators take as inputs) and returns its name.</summary>
+    public string Initializer(ReadOnlySpan<long> values, string prefix, params long[] shape) =>
+        Add(TensorData.Create(Name(prefix), TensorProto.Types.DataType.Int64, values, shape));
 
     /// <summary>Adds a node and returns the name of its (single) output.</summary>
     public string Node(string opType, IEnumerable<string> inputs, params AttributeProto[] attributes)
@@ -49,14 +45,20 @@ public sealed class OnnxGraphBuilder
 
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
-    /// <summary>The finished model: one NCHW float input with a free batch dimension, one output.</summary>
+    /// <summary>The finished model (opset 17): one NCHW float input, one output of <paramref name="outputSize"/> a row.</summary>
     public ModelProto Build(string input, int channels, int size, string output, int outputSize)
     {
         _graph.Input.Add(Value(input, [null, channels, size, size]));
         _graph.Output.Add(Value(output, [null, outputSize]));
-        var model = new ModelProto { IrVersion = 8, ProducerName = "ArcFaceKit.Training", Graph = _graph };
+        var model = new ModelProto { IrVersion = 8, ProducerName = producer, Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
         return model;
+    }
+
+    private string Add(TensorProto tensor)
+    {
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
     }
 
     private static ValueInfoProto Value(string name, int?[] dims)
