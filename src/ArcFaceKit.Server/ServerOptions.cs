@@ -37,7 +37,7 @@ public sealed class ServerOptions
     /// <summary>Detector model; default YuNet, shipped in ArcFaceKit.ModelFetch (no fetch needed).</summary>
     public string? Detector { get; set; }
 
-    /// <summary>Embedder model; default the fetched faceplugin_fr_feature.</summary>
+    /// <summary>Embedder model; default the fusion of the two fetched embedders (faceplugin_fr_feature + dlib_resnet).</summary>
     public string? Embedder { get; set; }
 
     /// <summary>Embedders fused with <see cref="Embedder"/> (embedding-level, in order); empty: it alone.</summary>

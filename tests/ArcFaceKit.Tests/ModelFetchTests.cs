@@ -15,7 +15,7 @@ public sealed class ModelFetchTests : IDisposable
     {
         var (code, _, stderr) = CliRunner.Run(["models", "fetch", "--dir", _dir]);
         Assert.True(code == 0, stderr);
-        foreach (var f in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx", "fr_detect.manifest.json", "fr_feature.manifest.json" })
+        foreach (var f in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx", "fr_detect.manifest.json", "fr_feature.manifest.json", "dlib_resnet.onnx", "dlib_resnet.manifest.json", ModelStore.DefaultEmbedderFile })
         {
             Assert.True(File.Exists(Path.Combine(_dir, f)), f);
         }
@@ -23,12 +23,25 @@ public sealed class ModelFetchTests : IDisposable
         var manifest = ModelResolver.Resolve(Path.Combine(_dir, "fr_feature.onnx"), "embedder").Manifest;
         Assert.Equal(Sha256File.Of(Path.Combine(_dir, "fr_feature.onnx")), manifest.PrimaryFile.Sha256);
 
+        // dlib's ResNet, converted from its TF.js weights, is the very model the built-in manifest pins, aligned its own way.
+        var dlib = ModelResolver.Resolve(Path.Combine(_dir, "dlib_resnet.onnx"), "embedder").Manifest;
+        Assert.Equal(Sha256File.Of(Path.Combine(_dir, "dlib_resnet.onnx")), dlib.PrimaryFile.Sha256);
+        Assert.Equal(Alignment.FaceTemplate.DlibName, dlib.PrimaryFile.Input.Alignment);
+        using (var fused = Recognition.FaceEmbedders.Open(Path.Combine(_dir, ModelStore.DefaultEmbedderFile)))
+        {
+            Assert.Equal(["arcface 112px", "dlib 150px"], fused.Templates.Select(t => t.ToString()));
+            Assert.NotNull(fused.Manifest.Threshold(ModelManifest.FarThreshold));
+        }
+
         var env = new Dictionary<string, string> { ["ARCFACEKIT_MODELS"] = _dir };
         var (verifyCode, stdout, verifyErr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--json"], environment: env);
         Assert.True(verifyCode == 0, verifyErr);
         var result = JsonDocument.Parse(stdout).RootElement;
         Assert.True(result.GetProperty("match").GetBoolean());
-        Assert.Contains("faceplugin_fr_feature", result.GetProperty("model").GetString(), StringComparison.Ordinal);
+        Assert.Contains("faceplugin_fr_feature+dlib_resnet", result.GetProperty("model").GetString(), StringComparison.Ordinal);
+        var (otherCode, otherOut, otherErr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Dean_Barker_0001.jpg"), "--json"], environment: env);
+        Assert.True(otherCode == 0, otherErr);
+        Assert.False(JsonDocument.Parse(otherOut).RootElement.GetProperty("match").GetBoolean());
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string? Detector { get; init; }
 
         [CommandOption("--embedder <FILE>")]
-        [Description("Embedder model; give it twice or more to fuse embedders (their own model, with its own thresholds). Default: the fetched faceplugin_fr_feature.")]
+        [Description("Embedder model; give it twice or more to fuse embedders (their own model, with its own thresholds). Default: the fusion of the two fetched embedders (faceplugin_fr_feature + dlib_resnet).")]
         public string[] Embedders { get; init; } = [];
 
         [CommandOption("--detector-size <PIXELS>")]
