@@ -38,17 +38,20 @@ internal static class DlibResNetConverter
         }
 
         x = graph.Node("Flatten", [graph.Node("GlobalAveragePool", [x])]);
-        var fc = w["fc"];
+        var fc = Get(w, "fc");
         x = graph.Node("MatMul", [x, graph.Initializer(fc.Data, "fc", fc.Shape[0], fc.Shape[1])]);
         return graph.Build("input", 3, InputSize, x, EmbeddingSize).ToByteArray();
     }
 
+    private static Tensor Get(Dictionary<string, Tensor> w, string name) =>
+        w.TryGetValue(name, out var t) ? t : throw new ModelContractException($"These weights lack {name}: they are not dlib's face recognition ResNet as face-api.js stores it.");
+
     /// <summary>conv, bias and scale folded: (conv_W(x) + b) * s + t = conv_{W s}(x) + (b s + t); TF's [kh, kw, in, out] filters become ONNX's [out, in, kh, kw].</summary>
     private static string Conv(G graph, Dictionary<string, Tensor> w, string input, string prefix, int stride, bool same, bool relu)
     {
-        var filters = w[$"{prefix}/conv/filters"];
+        var filters = Get(w, $"{prefix}/conv/filters");
         int kh = filters.Shape[0], kw = filters.Shape[1], cin = filters.Shape[2], cout = filters.Shape[3];
-        float[] bias = w[$"{prefix}/conv/bias"].Data, scale = w[$"{prefix}/scale/weights"].Data, shift = w[$"{prefix}/scale/biases"].Data;
+        float[] bias = Get(w, $"{prefix}/conv/bias").Data, scale = Get(w, $"{prefix}/scale/weights").Data, shift = Get(w, $"{prefix}/scale/biases").Data;
         var folded = new float[cout * cin * kh * kw];
         for (int o = 0; o < cout; o++)
         {
@@ -85,7 +88,7 @@ internal static class DlibResNetConverter
     private static (string Output, int Size) ResidualDown(G graph, Dictionary<string, Tensor> w, string input, string prefix, int size)
     {
         string x = Conv(graph, w, Conv(graph, w, input, prefix + "/conv1", 2, same: false, relu: true), prefix + "/conv2", 1, same: true, relu: false);
-        int cin = w[prefix + "/conv1/conv/filters"].Shape[2], cout = w[prefix + "/conv2/conv/filters"].Shape[3];
+        int cin = Get(w, prefix + "/conv1/conv/filters").Shape[2], cout = Get(w, prefix + "/conv2/conv/filters").Shape[3];
         int convSize = ((size - 3) / 2) + 1, poolSize = ((size - 2) / 2) + 1;
         string pooled = graph.Node("AveragePool", [input], G.Ints("kernel_shape", 2, 2), G.Ints("strides", 2, 2));
         if (cout != cin)
