@@ -113,8 +113,8 @@ public class FusionTests
             var image = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg"));
             var face = Assert.Single(await service.AnalyzeAsync(image));
 
-            var arcFaceCrop = new FaceAligner(FaceTemplate.ArcFace(112)).Align(image, face.Face.Landmarks);
-            var dlibCrop = new FaceAligner(FaceTemplate.Dlib(112)).Align(image, face.Face.Landmarks);
+            var arcFaceCrop = FaceAligner.For(FaceTemplate.ArcFace(112)).Align(image, face.Face.Landmarks);
+            var dlibCrop = FaceAligner.For(FaceTemplate.Dlib(112)).Align(image, face.Face.Landmarks);
             using var first = OnnxFaceEmbedder.Open(Pair[0]);
             using var second = OnnxFaceEmbedder.Open(other);
             float[] expected = [.. first.Embed([arcFaceCrop])[0].Concat(second.Embed([dlibCrop])[0]).Select(v => v / MathF.Sqrt(2))];

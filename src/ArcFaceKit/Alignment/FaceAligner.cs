@@ -11,9 +11,13 @@ public sealed class FaceAligner : IFaceAligner
     {
     }
 
-    internal FaceAligner(FaceTemplate template) => Template = template;
+    private FaceAligner(FaceTemplate template) => Template = template;
 
-    internal FaceTemplate Template { get; }
+    /// <summary>The template the crops are aligned to.</summary>
+    public FaceTemplate Template { get; }
+
+    /// <summary>An aligner to any template: for each of an embedder's <see cref="Recognition.IFaceEmbedder.Templates"/>.</summary>
+    public static FaceAligner For(FaceTemplate template) => new(template ?? throw new ArgumentNullException(nameof(template)));
 
     public int CropSize => Template.Size;
 

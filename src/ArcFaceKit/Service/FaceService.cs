@@ -44,7 +44,7 @@ public sealed class FaceService : IDisposable
             throw new ArgumentException($"The aligner makes {aligner.CropSize}px crops; {embedder.Manifest.Name} takes {string.Join(" and ", embedder.Templates)}.", nameof(aligner));
         }
 
-        _aligners = aligner is not null ? [aligner] : [.. embedder.Templates.Select(t => new FaceAligner(t))];
+        _aligners = aligner is not null ? [aligner] : [.. embedder.Templates.Select(FaceAligner.For)];
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxQueuedAnalyses);
         _gate = new AnalysisGate(options.Concurrency, options.MaxQueuedAnalyses);
