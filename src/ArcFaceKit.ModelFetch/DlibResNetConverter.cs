@@ -23,14 +23,17 @@ internal static class DlibResNetConverter
         string x = Conv(graph, w, "input", "conv32_down", stride: 2, same: false, relu: true);       // 150 -> 72
         x = graph.Node("MaxPool", [x], G.Ints("kernel_shape", 3, 3), G.Ints("strides", 2, 2));       // -> 35
         int size = 35;
-        foreach (var (down, blocks) in new[] { ("", 3), ("conv64_down", 3), ("conv128_down", 2), ("conv256_down", 2), ("conv256_down_out", 0) })
+
+        // dlib's stages: a downsampling block (none in the first), then residual blocks named conv{width}_{n}.
+        (string? Down, int Width, int Blocks)[] stages =
+            [(null, 32, 3), ("conv64_down", 64, 3), ("conv128_down", 128, 2), ("conv256_down", 256, 2), ("conv256_down_out", 256, 0)];
+        foreach (var (down, width, blocks) in stages)
         {
-            if (down.Length > 0)
+            if (down is not null)
             {
                 (x, size) = ResidualDown(graph, w, x, down, size);
             }
 
-            string width = down.Length == 0 ? "32" : down["conv".Length..down.IndexOf('_', StringComparison.Ordinal)];
             for (int b = 1; b <= blocks; b++)
             {
                 x = Residual(graph, w, x, $"conv{width}_{b}");
