@@ -16,6 +16,9 @@ public sealed class FaceTemplate
     /// <summary>dlib's face chip (get_face_chip_details, padding 0.25), zoomed 1.1 about its centre.</summary>
     public const string DlibName = "dlib";
 
+    /// <summary>The names a manifest may give, each one <see cref="For"/> knows.</summary>
+    internal static readonly string[] Names = [ArcFaceName, DlibName];
+
     // dlib's mean face shape (the 68-point template get_face_chip_details aligns to) at the points a five-point detector
     // gives: each eye's centre (the mean of its six points), the nose tip (30), the mouth corners (48, 54).
     private static readonly (double X, double Y)[] DlibMeanFace =
@@ -52,7 +55,7 @@ public sealed class FaceTemplate
     {
         ArcFaceName => ArcFace(size),
         DlibName => Dlib(size),
-        _ => throw new ArgumentException($"Unknown alignment template '{name}' (known: {ArcFaceName}, {DlibName}).", nameof(name)),
+        _ => throw new ArgumentException($"Unknown alignment template '{name}' (known: {string.Join(", ", Names)}).", nameof(name)),
     };
 
     /// <summary>Whether two templates give the same crops.</summary>

@@ -45,9 +45,9 @@ public sealed record InputContract
             throw new ModelContractException($"{owner}: only NCHW layout is supported, not '{Layout}'.");
         }
 
-        if (Alignment is not (ArcFaceKit.Alignment.FaceTemplate.ArcFaceName or ArcFaceKit.Alignment.FaceTemplate.DlibName))
+        if (!ArcFaceKit.Alignment.FaceTemplate.Names.Contains(Alignment))
         {
-            throw new ModelContractException($"{owner}: alignment must be {ArcFaceKit.Alignment.FaceTemplate.ArcFaceName} or {ArcFaceKit.Alignment.FaceTemplate.DlibName}, not '{Alignment}'.");
+            throw new ModelContractException($"{owner}: alignment must be {string.Join(" or ", ArcFaceKit.Alignment.FaceTemplate.Names)}, not '{Alignment}'.");
         }
 
         if (Mean.Length != ChannelCount || Std.Length != ChannelCount || Std.Any(s => s == 0))

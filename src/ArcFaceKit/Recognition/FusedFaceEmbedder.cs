@@ -40,17 +40,15 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
 
         _members = [.. members];
         var templates = new List<FaceTemplate>();
-        _templateOf = [.. _members.Select(m =>
+        foreach (var template in _members.Select(m => m.Templates[0]))
         {
-            int at = templates.FindIndex(t => t.SameAs(m.Templates[0]));
-            if (at < 0)
+            if (!templates.Exists(t => t.SameAs(template)))
             {
-                templates.Add(m.Templates[0]);
-                at = templates.Count - 1;
+                templates.Add(template);
             }
+        }
 
-            return at;
-        })];
+        _templateOf = [.. _members.Select(m => templates.FindIndex(t => t.SameAs(m.Templates[0])))];
         Templates = templates;
         _weight = 1 / MathF.Sqrt(_members.Length);
         Dimension = _members.Sum(m => m.Dimension);
