@@ -44,6 +44,19 @@ public sealed class FaceQualityTests
     }
 
     [Fact]
+    public async Task Template_fit_is_measured_on_the_ArcFace_crop_whatever_crop_the_embedder_takes()
+    {
+        // A dlib-aligned embedder's crop is 150 pixels; the fit's ramp is in 112-pixel ArcFace crop pixels.
+        var face = await Face(ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg")));
+        var on112 = FaceQualityRules.Assess(face);
+        var on150 = FaceQualityRules.Assess(face with { Crop = face.Crop.Resize(150, 150) });
+
+        Assert.Equal(112, face.Crop.Width);
+        Assert.True(on112.TemplateFit > 0, on112.ToString());
+        Assert.Equal(on112.TemplateFit, on150.TemplateFit);
+    }
+
+    [Fact]
     public async Task Enrolment_refuses_a_poor_face_when_asked_to_and_says_why()
     {
         using var strict = Shared.OpenService(Shared.ServiceOptions with { MinEnrollImageQuality = 0.3f, Detection = DetectorOptions.Default with { ScoreThreshold = 0.3f } });

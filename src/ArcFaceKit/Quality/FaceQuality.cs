@@ -15,6 +15,6 @@ namespace ArcFaceKit.Quality;
 /// <param name="Sharpness">Variance of the Laplacian of the aligned crop's grey levels (blur lowers it).</param>
 /// <param name="Yaw">Nose offset from the eyes' midpoint across the face, in inter-ocular distances (0 frontal, about 0.5 and more in profile).</param>
 /// <param name="Roll">Angle of the eye line, degrees.</param>
-/// <param name="TemplateFit">How far the five landmarks sit from the ArcFace template after alignment: RMS, in crop pixels.</param>
+/// <param name="TemplateFit">How far the five landmarks sit from the ArcFace template after alignment: RMS, in pixels of a 112-pixel ArcFace crop.</param>
 /// <param name="EmbeddingNorm">The embedding's length before normalisation (NaN when the embedder does not say; then left out of the score).</param>
 public sealed record FaceQuality(float Score, float ImageScore, float DetectorScore, float FaceSize, float Sharpness, float Yaw, float Roll, float TemplateFit, float EmbeddingNorm);

@@ -27,7 +27,7 @@ public static class FaceQualityRules
     /// <summary>|Yaw| in inter-ocular distances: good to 0.2, poor from 0.6 (a face turned about 45 degrees or more).</summary>
     public static (float Poor, float Good) Yaw { get; } = (0.6f, 0.2f);
 
-    /// <summary>Template fit, RMS crop pixels: good to 3, poor from 10.</summary>
+    /// <summary>Template fit, RMS pixels of a 112-pixel ArcFace crop: good to 3, poor from 10.</summary>
     public static (float Poor, float Good) TemplateFit { get; } = (10f, 3f);
 
     private const float Floor = 0.05f;
@@ -47,7 +47,7 @@ public static class FaceQualityRules
         float roll = MathF.Atan2(eyeDy, eyeDx) * 180f / MathF.PI;
         float size = MathF.Min(detection.Box.Width, detection.Box.Height);
         float sharpness = LaplacianVariance(face.Crop);
-        float fit = TemplateResidual(points, face.Crop.Width);
+        float fit = TemplateResidual(points);
 
         float image = Rate(detection.Score, DetectorScore) * Rate(size, FaceSize) * Rate(sharpness, Sharpness)
             * Rate(MathF.Abs(yaw), Yaw) * Rate(fit, TemplateFit);
@@ -89,9 +89,13 @@ public static class FaceQualityRules
         return (float)((sumSquares / n) - (mean * mean));
     }
 
-    private static float TemplateResidual(IReadOnlyList<FacePoint> landmarks, int cropSize)
+    /// <summary>
+    /// How far the landmarks are from the ArcFace template's shape (a pose and landmark-error measure), always on the
+    /// 112-pixel ArcFace crop so the ramp means the same whatever crop the embedder takes (dlib's is 150 pixels, another template).
+    /// </summary>
+    private static float TemplateResidual(IReadOnlyList<FacePoint> landmarks)
     {
-        var template = ArcFaceTemplate.For(cropSize);
+        var template = ArcFaceTemplate.For(ArcFaceTemplate.BaseSize);
         var transform = SimilarityTransform.Estimate(landmarks, template);
         double squares = 0;
         for (int i = 0; i < template.Count; i++)
