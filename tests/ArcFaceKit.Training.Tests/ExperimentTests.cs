@@ -1,3 +1,4 @@
+using ArcFaceKit.TestSupport;
 using ArcFaceKit.Training.Experiments;
 
 namespace ArcFaceKit.Training.Tests;
@@ -73,6 +74,20 @@ public class ExperimentTests
         Assert.NotEqual(a.Pixels, c.Pixels);
         Assert.NotEqual(crop.Pixels, a.Pixels);
         Assert.Equal((64, 64), (a.Width, a.Height));
+    }
+
+    [Fact]
+    public void The_README_loss_table_is_the_one_its_committed_result_files_give()
+    {
+        // docs/results/loss-comparison holds the 45 result files of the README's sweep (15 settings, 3 seeds, 10 epochs).
+        var options = new LossComparison.Options { Data = "", Detector = "", LfwImages = "", LfwPairs = "", Epochs = 10 };
+        var runs = LossComparison.Load(options, Path.Combine(SharedRoot.Repository, "docs", "results", "loss-comparison"));
+        Assert.Equal(options.Settings.Count * options.Seeds.Count, runs.Count);
+        Assert.Equal(options.Settings.Select(s => s.Key).Order(StringComparer.Ordinal), runs.Select(r => r.Setting).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(runs, r => Assert.False(double.IsNaN(r.Rank1), $"{r.Setting} seed {r.Seed} has no rank-1"));
+
+        string readme = File.ReadAllText(Path.Combine(SharedRoot.Repository, "README.md"));
+        Assert.Contains(LossComparison.Table(runs, options).Trim(), readme, StringComparison.Ordinal);
     }
 
     [Fact]
