@@ -32,6 +32,9 @@ public static class FaceQualityRules
 
     private const float Floor = 0.05f;
 
+    // The template fit is always measured on the 112-pixel ArcFace crop (see TemplateResidual): made once.
+    private static readonly IReadOnlyList<FacePoint> FitTemplate = ArcFaceTemplate.For(ArcFaceTemplate.BaseSize);
+
     /// <summary>The quality of an analysed face (its detection, landmarks and aligned crop).</summary>
     public static FaceQuality Assess(FaceRecord face)
     {
@@ -95,7 +98,7 @@ public static class FaceQualityRules
     /// </summary>
     private static float TemplateResidual(IReadOnlyList<FacePoint> landmarks)
     {
-        var template = ArcFaceTemplate.For(ArcFaceTemplate.BaseSize);
+        var template = FitTemplate;
         var transform = SimilarityTransform.Estimate(landmarks, template);
         double squares = 0;
         for (int i = 0; i < template.Count; i++)
