@@ -41,7 +41,7 @@ public sealed class EightCommand : Command<EightCommand.Settings>
         public bool NoAugment { get; init; }
 
         [CommandOption("--table-only")]
-        [Description("Only rebuild the table from the result files.")]
+        [Description("Only print the table made from the result files (a folder holding eight/*.json), training nothing.")]
         public bool TableOnly { get; init; }
     }
 
@@ -49,9 +49,7 @@ public sealed class EightCommand : Command<EightCommand.Settings>
     {
         if (settings.TableOnly)
         {
-            var table = EightIdentities.Table(EightIdentities.Load(settings.Out));
-            File.WriteAllText(Path.Combine(settings.Out, "eight-identities.md"), table);
-            AnsiConsole.WriteLine(table);
+            Console.WriteLine(EightIdentities.Table(EightIdentities.Load(settings.Out)));
             return 0;
         }
 

@@ -91,6 +91,18 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void The_README_eight_identities_table_is_the_one_its_committed_result_files_give()
+    {
+        // docs/results/eight holds the 12 result files of the README's table: 2 losses x 2 feature sizes x 3 seeds.
+        var runs = EightIdentities.Load(Path.Combine(SharedRoot.Repository, "docs", "results"));
+        Assert.Equal(12, runs.Count);
+        Assert.Equal(12, runs.Select(r => (r.Loss, r.Dimension, r.Seed)).Distinct().Count());
+
+        string readme = File.ReadAllText(Path.Combine(SharedRoot.Repository, "README.md"));
+        Assert.Contains(EightIdentities.Table(runs).Trim(), readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Loss_comparison_table_gives_mean_sd_and_the_paired_difference_to_softmax()
     {
         var options = new LossComparison.Options { Data = "d", Detector = "m", LfwImages = "i", LfwPairs = "p", Epochs = 3 };
