@@ -28,5 +28,10 @@ internal sealed class QuantizedModels : IDisposable
     /// <summary>The int8 file made from a parent file name.</summary>
     public string Of(string parent) => Path.Combine(_dir, Path.GetFileNameWithoutExtension(parent) + "_int8.onnx");
 
+    public bool IsQuantized(string file) => Path.GetDirectoryName(file) == _dir;
+
+    /// <summary>The parent file name of an int8 file this made.</summary>
+    public string ParentOf(string file) => Parents.Single(p => Of(p) == file);
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -1,4 +1,3 @@
-using ArcFaceKit.Imaging;
 using ArcFaceKit.Service;
 using Spectre.Console;
 
@@ -24,31 +23,18 @@ public static class FolderFaces
         var skipped = new List<string>();
         void Work(Action<int> advance)
         {
-            for (int start = 0; start < files.Count; start += batch)
+            foreach (var file in service.AnalyzeFiles(files, batchSize: batch, cancel: cancel))
             {
-                var chunk = files.Skip(start).Take(batch).ToList();
-                var images = new List<RgbImage>();
-                var names = new List<string>();
-                foreach (var f in chunk)
+                if (file.Error is not null)
                 {
-                    try
-                    {
-                        images.Add(service.DecodeFile(f));
-                        names.Add(f);
-                    }
-                    catch (ImageDecodeException e)
-                    {
-                        skipped.Add(e.Message);
-                    }
+                    skipped.Add(file.Error.Message);
+                }
+                else
+                {
+                    each(Path.GetRelativePath(folder, file.Path), file.Faces);
                 }
 
-                var results = service.AnalyzeBatchAsync(images, cancel: cancel).GetAwaiter().GetResult();
-                for (int i = 0; i < names.Count; i++)
-                {
-                    each(Path.GetRelativePath(folder, names[i]), results[i]);
-                }
-
-                advance(chunk.Count);
+                advance(1);
             }
         }
 

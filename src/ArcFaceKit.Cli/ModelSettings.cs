@@ -44,7 +44,7 @@ public class ModelSettings : CommandSettings
     public bool Flip { get; init; }
 
     [CommandOption("--threads <N>")]
-    [Description("ONNX Runtime threads per model run (default: all cores).")]
+    [Description("ONNX Runtime threads per model run (default: 1, with one analysis per core).")]
     public int Threads { get; init; }
 
     [CommandOption("--max-pixels <N>")]
@@ -64,7 +64,10 @@ public class ModelSettings : CommandSettings
         MaxUpscale = MaxUpscale ?? DetectorOptions.Default.MaxUpscale,
     };
 
-    /// <summary>The service these flags describe; a command runs one analysis at a time, so it gets every core.</summary>
+    /// <summary>
+    /// The service these flags describe, at the library's concurrency: one single-threaded analysis per core (a folder's
+    /// batches run side by side), or with --threads N, cores / N analyses of N threads.
+    /// </summary>
     public FaceServiceOptions ServiceOptions => new()
     {
         Detector = Detector ?? ModelStore.DefaultDetector(),
@@ -73,7 +76,7 @@ public class ModelSettings : CommandSettings
         Detection = DetectionOptions,
         Embedding = EmbedderOptions.Default with { FlipTest = Flip },
         MaxPixels = MaxPixels,
-        MaxConcurrentAnalyses = 1,
+        MaxConcurrentAnalyses = Threads > 0 ? Math.Max(1, Environment.ProcessorCount / Threads) : 0,
         IntraOpThreads = Threads,
     };
 

@@ -45,6 +45,58 @@ public sealed class FaceServiceTests
     }
 
     [Fact]
+    public async Task A_folder_analysed_batches_side_by_side_comes_back_in_order_with_the_one_at_a_time_results()
+    {
+        string[] files =
+        [
+            .. Photos.Select(Shared.LfwImage), Shared.Fixture("images/not_an_image.jpg"), Shared.Fixture("images/two_faces.jpg"),
+            Shared.Fixture("images/truncated.jpg"), Shared.Fixture("images/no_face.jpg"), Shared.LfwImage(Photos[0]),
+        ];
+        using var service = Shared.OpenService(Shared.ServiceOptions with { MaxConcurrentAnalyses = 3 });
+        var expected = new List<IReadOnlyList<FaceRecord>?>();
+        foreach (string file in files)
+        {
+            IReadOnlyList<FaceRecord>? faces = null;
+            try
+            {
+                faces = await service.AnalyzeAsync(service.DecodeFile(file));
+            }
+            catch (ImageDecodeException)
+            {
+            }
+
+            expected.Add(faces);
+        }
+
+        // Batches of 2, three at a time: the results of six batches interleave in time, not in order.
+        var analysed = service.AnalyzeFiles(files, batchSize: 2).ToList();
+        Assert.Equal(files, analysed.Select(a => a.Path));
+        for (int i = 0; i < files.Length; i++)
+        {
+            if (expected[i] is null)
+            {
+                Assert.NotNull(analysed[i].Error);
+                Assert.Empty(analysed[i].Faces);
+                continue;
+            }
+
+            Assert.Null(analysed[i].Error);
+            Assert.Equal(expected[i]!.Count, analysed[i].Faces.Count);
+            for (int f = 0; f < expected[i]!.Count; f++)
+            {
+                Assert.Equal(Detection(expected[i]![f].Face), Detection(analysed[i].Faces[f].Face));
+                Assert.Equal(expected[i]![f].Embedding, analysed[i].Faces[f].Embedding);
+            }
+        }
+
+        Assert.Contains(expected, e => e is null);
+        Assert.Contains(expected, e => e is { Count: 0 });
+
+        // Leaving after the first file waits for the batches under way, so the service can be disposed at once.
+        Assert.Equal(files[0], service.AnalyzeFiles(files, batchSize: 1).First().Path);
+    }
+
+    [Fact]
     public async Task Micro_batching_embeds_concurrent_requests_together_with_the_same_results()
     {
         var images = Photos.Select(p => ImageDecoder.DecodeFile(Shared.LfwImage(p))).ToList();

@@ -16,16 +16,18 @@ public static class ImageEmbeddings
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(paths);
         var embeddings = new Dictionary<string, (float[], FaceQuality)?>(paths.Count);
-        for (int start = 0; start < paths.Count; start += batchSize)
+        foreach (var file in service.AnalyzeFiles(paths, FaceSelection.MostCentral, batchSize))
         {
-            var chunk = paths.Skip(start).Take(batchSize).ToList();
-            var results = service.AnalyzeBatchAsync([.. chunk.Select(service.DecodeFile)], FaceSelection.MostCentral).GetAwaiter().GetResult();
-            for (int i = 0; i < chunk.Count; i++)
+            if (file.Error is not null)
             {
-                embeddings[chunk[i]] = results[i].Count > 0 ? (results[i][0].Embedding, FaceQualityRules.Assess(results[i][0])) : null;
+                throw file.Error; // a dataset's photo that cannot be read is an error, not a photo without a face
             }
 
-            progress?.Report(Math.Min(start + batchSize, paths.Count));
+            embeddings[file.Path] = file.Faces.Count > 0 ? (file.Faces[0].Embedding, FaceQualityRules.Assess(file.Faces[0])) : null;
+            if (embeddings.Count % batchSize == 0 || embeddings.Count == paths.Count)
+            {
+                progress?.Report(embeddings.Count);
+            }
         }
 
         return embeddings;

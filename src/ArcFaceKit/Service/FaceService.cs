@@ -157,6 +157,80 @@ public sealed class FaceService : IDisposable
     }
 
     /// <summary>
+    /// Analyses image files in batches of <paramref name="batchSize"/>, <see cref="FaceServiceOptions.Concurrency"/>
+    /// batches at a time (decoding included), and yields them in the order of <paramref name="paths"/>: the way through a
+    /// folder. At the default options that is one single-threaded analysis per core, faster than one analysis on every
+    /// core (README: Speed). A file that cannot be read or decoded comes back with its error and no faces. At most
+    /// Concurrency x batchSize images are decoded at a time; stopping the enumeration early waits for the batches under
+    /// way.
+    /// </summary>
+    public IEnumerable<AnalyzedFile> AnalyzeFiles(IReadOnlyList<string> paths, FaceSelection selection = FaceSelection.All, int batchSize = 16, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return InOrder();
+
+        IEnumerable<AnalyzedFile> InOrder()
+        {
+            var underWay = new Queue<Task<AnalyzedFile[]>>();
+            int next = 0;
+            try
+            {
+                while (next < paths.Count || underWay.Count > 0)
+                {
+                    while (underWay.Count < Options.Concurrency && next < paths.Count)
+                    {
+                        string[] chunk = [.. paths.Skip(next).Take(batchSize)];
+                        next += chunk.Length;
+                        underWay.Enqueue(Task.Run(() => AnalyzeFilesAsync(chunk, selection, cancel), cancel));
+                    }
+
+                    foreach (var file in underWay.Dequeue().GetAwaiter().GetResult())
+                    {
+                        yield return file;
+                    }
+                }
+            }
+            finally
+            {
+                // Left early (a break, an error): no batch may still be using the service when the caller disposes it.
+                foreach (Task task in underWay)
+                {
+                    task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+                }
+            }
+        }
+    }
+
+    private async Task<AnalyzedFile[]> AnalyzeFilesAsync(string[] paths, FaceSelection selection, CancellationToken cancel)
+    {
+        var images = new List<RgbImage>(paths.Length);
+        var decoded = new List<int>(paths.Length);
+        var errors = new ImageDecodeException?[paths.Length];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            try
+            {
+                images.Add(DecodeFile(paths[i]));
+                decoded.Add(i);
+            }
+            catch (ImageDecodeException e)
+            {
+                errors[i] = e;
+            }
+        }
+
+        var found = images.Count > 0 ? await AnalyzeBatchAsync(images, selection, cancel).ConfigureAwait(false) : [];
+        var files = paths.Select((path, i) => new AnalyzedFile(path, [], errors[i])).ToArray();
+        for (int j = 0; j < decoded.Count; j++)
+        {
+            files[decoded[j]] = files[decoded[j]] with { Faces = found[j] };
+        }
+
+        return files;
+    }
+
+    /// <summary>
     /// The one face a photo is about: none is an error, several are an error under <see cref="SingleFacePolicy.Refuse"/>,
     /// else the largest or the most central is taken. Only that face is aligned and embedded.
     /// </summary>
