@@ -24,53 +24,63 @@ internal sealed class ModelInputRecorder
 
     /// <summary>
     /// Total ms the recorded inputs take in bare sessions over each file's bytes: published, or as the library runs them
-    /// (its rewrites, and the batch freed for the files it frees: an embedder's).
+    /// (its rewrites, and the batch freed for the files it frees: an embedder's). Grouped: each model's inputs one after
+    /// the other, the models alone; alternating: in the order the pipeline ran them, detector and embedder taking turns.
     /// </summary>
-    public double ReplayMs(IReadOnlyDictionary<string, (string Path, bool FreeBatch)> files, InferenceOptions inference, bool prepared)
+    public double ReplayMs(IReadOnlyDictionary<string, (string Path, bool FreeBatch)> files, InferenceOptions inference, bool prepared, bool alternating = false)
     {
-        double total = 0;
-        foreach (var group in _inputs.GroupBy(i => i.File))
+        var sessions = new Dictionary<string, (InferenceSession Session, string Input, bool Single, string[] Outputs)>();
+        using var options = inference.CreateSessionOptions();
+        using var runOptions = new RunOptions();
+        try
         {
-            var (path, freeBatch) = files[group.Key];
-            byte[] bytes = File.ReadAllBytes(path);
-            if (prepared)
+            foreach (string file in _inputs.Select(i => i.File).Distinct())
             {
-                bytes = InferenceGraph.AsRun(bytes, freeBatch);
+                var (path, freeBatch) = files[file];
+                byte[] bytes = File.ReadAllBytes(path);
+                var session = new InferenceSession(prepared ? InferenceGraph.AsRun(bytes, freeBatch) : bytes, options);
+                string name = session.InputMetadata.Keys.First();
+                sessions[file] = (session, name, session.InputMetadata[name].Dimensions[0] == 1, [.. session.OutputMetadata.Keys]);
             }
 
-            using var options = inference.CreateSessionOptions();
-            using var session = new InferenceSession(bytes, options);
-            using var runOptions = new RunOptions();
-            string name = session.InputMetadata.Keys.First();
-            bool single = session.InputMetadata[name].Dimensions[0] == 1;
-            string[] outputs = [.. session.OutputMetadata.Keys];
-            void Run(float[] data, long[] shape)
+            void Run(string file, float[] data, long[] shape)
             {
-                using var tensor = OrtValue.CreateTensorValueFromMemory(data, shape);
-                using var result = session.Run(runOptions, [name], [tensor], outputs);
-            }
-
-            Run(group.First().Input, group.First().Shape); // warm-up
-            var watch = Stopwatch.StartNew();
-            foreach (var (_, input, shape) in group)
-            {
-                if (single && shape[0] > 1)
+                var s = sessions[file];
+                if (s.Single && shape[0] > 1)
                 {
-                    int size = input.Length / (int)shape[0];
+                    int size = data.Length / (int)shape[0];
                     for (int i = 0; i < shape[0]; i++)
                     {
-                        Run(input[(i * size)..((i + 1) * size)], [1, .. shape[1..]]);
+                        Run(file, data[(i * size)..((i + 1) * size)], [1, .. shape[1..]]);
                     }
+
+                    return;
                 }
-                else
-                {
-                    Run(input, shape);
-                }
+
+                using var tensor = OrtValue.CreateTensorValueFromMemory(data, shape);
+                using var result = s.Session.Run(runOptions, [s.Input], [tensor], s.Outputs);
             }
 
-            total += watch.Elapsed.TotalMilliseconds;
-        }
+            foreach (var first in _inputs.DistinctBy(i => i.File))
+            {
+                Run(first.File, first.Input, first.Shape); // warm-up
+            }
 
-        return total;
+            var order = alternating ? _inputs : [.. _inputs.OrderBy(i => i.File, StringComparer.Ordinal)];
+            var watch = Stopwatch.StartNew();
+            foreach (var (file, input, shape) in order)
+            {
+                Run(file, input, shape);
+            }
+
+            return watch.Elapsed.TotalMilliseconds;
+        }
+        finally
+        {
+            foreach (var s in sessions.Values)
+            {
+                s.Session.Dispose();
+            }
+        }
     }
 }
