@@ -180,8 +180,12 @@ public sealed class FaceService : IDisposable
                 {
                     while (underWay.Count < Options.Concurrency && next < paths.Count)
                     {
-                        string[] chunk = [.. paths.Skip(next).Take(batchSize)];
-                        next += chunk.Length;
+                        var chunk = new string[Math.Min(batchSize, paths.Count - next)];
+                        for (int i = 0; i < chunk.Length; i++)
+                        {
+                            chunk[i] = paths[next++];
+                        }
+
                         underWay.Enqueue(Task.Run(() => AnalyzeFilesAsync(chunk, selection, cancel), cancel));
                     }
 
