@@ -16,6 +16,7 @@ public static class ImageEmbeddings
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(paths);
         var embeddings = new Dictionary<string, (float[], FaceQuality)?>(paths.Count);
+        int done = 0;
         foreach (var file in service.AnalyzeFiles(paths, FaceSelection.MostCentral, batchSize))
         {
             if (file.Error is not null)
@@ -24,9 +25,9 @@ public static class ImageEmbeddings
             }
 
             embeddings[file.Path] = file.Faces.Count > 0 ? (file.Faces[0].Embedding, FaceQualityRules.Assess(file.Faces[0])) : null;
-            if (embeddings.Count % batchSize == 0 || embeddings.Count == paths.Count)
+            if (++done % batchSize == 0 || done == paths.Count)
             {
-                progress?.Report(embeddings.Count);
+                progress?.Report(done); // files done, not distinct paths: a list naming a photo twice still ends at its count
             }
         }
 
