@@ -66,7 +66,7 @@ public class ModelSettings : CommandSettings
 
     /// <summary>
     /// The service these flags describe, at the library's concurrency: one single-threaded analysis per core (a folder's
-    /// batches run side by side), or with --threads N, cores / N analyses of N threads.
+    /// batches run side by side), or with --threads N, cores / N analyses of N threads (FaceServiceOptions.Concurrency).
     /// </summary>
     public FaceServiceOptions ServiceOptions => new()
     {
@@ -76,7 +76,6 @@ public class ModelSettings : CommandSettings
         Detection = DetectionOptions,
         Embedding = EmbedderOptions.Default with { FlipTest = Flip },
         MaxPixels = MaxPixels,
-        MaxConcurrentAnalyses = Threads > 0 ? Math.Max(1, Environment.ProcessorCount / Threads) : 0,
         IntraOpThreads = Threads,
     };
 

@@ -231,5 +231,11 @@ public sealed class FaceServiceTests
         Assert.Equal(1, options.ThreadsPerAnalysis);
         Assert.Equal(Environment.ProcessorCount, (options with { MaxConcurrentAnalyses = 1 }).ThreadsPerAnalysis);
         Assert.Equal(3, (options with { IntraOpThreads = 3 }).ThreadsPerAnalysis);
+
+        // Threads given alone: as many analyses of that many threads as the cores hold, not one per core.
+        var threaded = Shared.ServiceOptions with { MaxConcurrentAnalyses = 0, IntraOpThreads = Environment.ProcessorCount };
+        Assert.Equal((1, Environment.ProcessorCount), (threaded.Concurrency, threaded.ThreadsPerAnalysis));
+        Assert.Equal(Environment.ProcessorCount, (threaded with { IntraOpThreads = 1 }).Concurrency);
+        Assert.Equal(FaceServiceOptions.DefaultConcurrency, (threaded with { IntraOpThreads = 0 }).Concurrency);
     }
 }

@@ -53,7 +53,11 @@ public sealed record FaceServiceOptions
     /// </summary>
     public float MinEnrollImageQuality { get; init; }
 
-    /// <summary>How many analyses (detect + align + embed of one request or batch) run at once; 0: <see cref="DefaultConcurrency"/>.</summary>
+    /// <summary>
+    /// How many analyses (detect + align + embed of one request or batch) run at once; 0: the cores shared out among
+    /// analyses of <see cref="IntraOpThreads"/> threads when that is given (cores / threads, at least 1), else
+    /// <see cref="DefaultConcurrency"/>.
+    /// </summary>
     public int MaxConcurrentAnalyses { get; init; }
 
     /// <summary>
@@ -81,8 +85,11 @@ public sealed record FaceServiceOptions
     /// </summary>
     public static int DefaultConcurrency => Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>The concurrency in force: <see cref="MaxConcurrentAnalyses"/> or the default.</summary>
-    public int Concurrency => MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses : DefaultConcurrency;
+    /// <summary>The concurrency in force: <see cref="MaxConcurrentAnalyses"/>, or as many analyses of <see cref="IntraOpThreads"/> threads as the cores hold, or the default.</summary>
+    public int Concurrency =>
+        MaxConcurrentAnalyses > 0 ? MaxConcurrentAnalyses
+        : IntraOpThreads > 0 ? Math.Max(1, Environment.ProcessorCount / IntraOpThreads)
+        : DefaultConcurrency;
 
     /// <summary>The intra-op threads in force: <see cref="IntraOpThreads"/> or the cores shared out among the analyses.</summary>
     public int ThreadsPerAnalysis => IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, Environment.ProcessorCount / Concurrency);
