@@ -146,6 +146,33 @@ public sealed class CliTests : IDisposable
         Assert.Equal(stdout.Trim(), File.ReadAllText(Path.Combine(output, "people.json")).Trim());
     }
 
+    [Fact]
+    public void Eval_cluster_scores_ours_beside_the_baselines_with_its_headroom()
+    {
+        string photos = Path.Combine(_dir, "labelled");
+        Directory.CreateDirectory(photos);
+        foreach (var person in new[] { "Norah_Jones", "Muhammad_Ali", "Tom_Ridge" })
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Shared.Lfw, "images"), person + "_*.jpg").Order(StringComparer.Ordinal).Take(3))
+            {
+                File.Copy(file, Path.Combine(photos, Path.GetFileName(file)));
+            }
+        }
+
+        File.Copy(Shared.LfwImage("Dean_Barker_0001.jpg"), Path.Combine(photos, "Dean_Barker_0001.jpg"));
+        var (code, stdout, stderr) = CliRunner.Run(["eval", "cluster", "--images", photos, "--json", .. Models]);
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["ours", "DBSCAN (Immich)", "DBSCAN (PhotoPrism)"], rows.Select(r => r.GetProperty("method").GetString()));
+
+        // Three people found whole, the one-photo person alone and with no group of its own: nothing left to mend.
+        Assert.Equal(1.0, rows[0].GetProperty("bCubedF1").GetDouble(), 6);
+        var headroom = json.GetProperty("headroom");
+        Assert.Equal((1, 0), (headroom.GetProperty("loneFaces").GetInt32(), headroom.GetProperty("loneNearestHome").GetInt32()));
+        Assert.Equal(1.0, headroom.GetProperty("boundBCubedF1").GetDouble(), 6);
+    }
+
     [Theory]
     [InlineData("empty.jpg", "empty")]
     [InlineData("truncated.jpg", "truncated")]

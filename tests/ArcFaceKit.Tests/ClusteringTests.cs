@@ -90,6 +90,18 @@ public class ClusteringTests
     }
 
     [Fact]
+    public void Headroom_merges_each_persons_groups_and_joins_only_lone_faces_nearest_their_own_home()
+    {
+        // Groups 0 and 1 are both a's (0 the larger: a's home), group 2 is b's. Lone faces: an a nearest group 0
+        // (joins), a b nearest group 0 too (stays alone: not its home), a c (no group at all).
+        float[][] faces = [Direction(0), Direction(0.1f), Direction(1), Direction(2), Direction(2.1f), Direction(0.3f), Direction(0.5f), Direction(3)];
+        string[] truth = ["a", "a", "a", "b", "b", "a", "b", "c"];
+        var headroom = ClusterHeadroom.Measure([0, 0, 1, 2, 2, -1, -1, -1], faces, truth);
+        Assert.Equal((3, 1), (headroom.LoneFaces, headroom.LoneNearestHome));
+        Assert.Equal(ClusterMetrics.Measure([0, 0, 0, 2, 2, 0, -1, -1], truth), headroom.Bound);
+    }
+
+    [Fact]
     public void Dbscan_links_core_faces_and_leaves_sparse_ones_as_noise()
     {
         // Three close vectors (a core group), one within reach of only one of them, one far away.

@@ -63,6 +63,14 @@ public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
                     r.Metrics.NoiseShare,
                     r.Seconds,
                 }),
+                headroom = new
+                {
+                    result.Headroom.LoneFaces,
+                    result.Headroom.LoneNearestHome,
+                    boundBCubedPrecision = result.Headroom.Bound.BCubedPrecision,
+                    boundBCubedRecall = result.Headroom.Bound.BCubedRecall,
+                    boundBCubedF1 = result.Headroom.Bound.BCubedF1,
+                },
             });
             return 0;
         }
@@ -86,6 +94,11 @@ public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
         {
             AnsiConsole.MarkupLine($"{Markup.Escape(r.Method)}: {Markup.Escape(r.Settings)}");
         }
+
+        var headroom = result.Headroom;
+        AnsiConsole.MarkupLine(
+            $"Headroom of ours (from the labels): {headroom.LoneFaces} faces left alone, {headroom.LoneNearestHome} of them nearest their own person's group; " +
+            $"had exactly those joined it and every person's groups been merged, BCubed F1 {P(headroom.Bound.BCubedF1)} (P {P(headroom.Bound.BCubedPrecision)}, R {P(headroom.Bound.BCubedRecall)}).");
 
         return 0;
     }

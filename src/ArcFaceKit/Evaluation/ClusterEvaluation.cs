@@ -8,8 +8,8 @@ namespace ArcFaceKit.Evaluation;
 /// <summary>One clustering method's scores on a labelled set, its settings and its time.</summary>
 public sealed record ClusterEvaluationRow(string Method, string Settings, ClusterMetrics Metrics, double Seconds);
 
-/// <summary>The clusterings compared on one set of photos: ours, then the photo-library baselines on the same embeddings.</summary>
-public sealed record ClusterEvaluationResult(IReadOnlyList<ClusterEvaluationRow> Rows, int Photos, IReadOnlyList<string> PhotosWithoutFace, float Threshold);
+/// <summary>The clusterings compared on one set of photos: ours, then the photo-library baselines on the same embeddings; and how far mending ours afterwards could go.</summary>
+public sealed record ClusterEvaluationResult(IReadOnlyList<ClusterEvaluationRow> Rows, ClusterHeadroom Headroom, int Photos, IReadOnlyList<string> PhotosWithoutFace, float Threshold);
 
 /// <summary>
 /// Clusters labelled photos (one face each: the one nearest the centre) and scores the people found against the labels,
@@ -36,20 +36,21 @@ public static class ClusterEvaluation
         var rated = ImageEmbeddings.ComputeRated(service, [.. photos.Select(p => p.Path)], progress);
         var found = photos.Where(p => rated[p.Path] is not null).ToList();
         float used = ClusteringDefaults.ThresholdFor(service.Embedder.Manifest, threshold);
-        var rows = Compare([.. found.Select(p => rated[p.Path]!.Value.Embedding)], [.. found.Select(p => rated[p.Path]!.Value.Quality.Score)], [.. found.Select(p => p.Person)], used, options);
-        return new ClusterEvaluationResult(rows, photos.Count, [.. photos.Where(p => rated[p.Path] is null).Select(p => p.Path)], used);
+        var (rows, headroom) = Compare([.. found.Select(p => rated[p.Path]!.Value.Embedding)], [.. found.Select(p => rated[p.Path]!.Value.Quality.Score)], [.. found.Select(p => p.Person)], used, options);
+        return new ClusterEvaluationResult(rows, headroom, photos.Count, [.. photos.Where(p => rated[p.Path] is null).Select(p => p.Path)], used);
     }
 
-    /// <summary>The methods on given embeddings, ours at <paramref name="threshold"/>.</summary>
-    public static IReadOnlyList<ClusterEvaluationRow> Compare(IReadOnlyList<float[]> embeddings, IReadOnlyList<float> quality, IReadOnlyList<string> truth, float threshold, ClusteringOptions options)
+    /// <summary>The methods on given embeddings, ours at <paramref name="threshold"/>, and the headroom of ours.</summary>
+    private static (IReadOnlyList<ClusterEvaluationRow> Rows, ClusterHeadroom Headroom) Compare(IReadOnlyList<float[]> embeddings, IReadOnlyList<float> quality, IReadOnlyList<string> truth, float threshold, ClusteringOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return
+        int[] ours = [];
+        IReadOnlyList<ClusterEvaluationRow> rows =
         [
-            Timed("ours", string.Create(CultureInfo.InvariantCulture, $"centroids, threshold {threshold:0.###}, min {options.MinFaces} faces"), truth, () => FaceClusterer.Cluster(embeddings, quality, threshold, options).Labels(embeddings.Count)),
+            Timed("ours", string.Create(CultureInfo.InvariantCulture, $"centroids, threshold {threshold:0.###}, min {options.MinFaces} faces"), truth, () => ours = FaceClusterer.Cluster(embeddings, quality, threshold, options).Labels(embeddings.Count)),
             Timed("DBSCAN (Immich)", $"Immich's defaults: cosine distance 0.5, min {ImmichMinFaces} faces", truth, () => Dbscan.Run(embeddings, ImmichMinSimilarity, ImmichMinFaces)),
             Timed("DBSCAN (PhotoPrism)", $"PhotoPrism's defaults: Euclidean distance 0.64, core {PhotoPrismCore}", truth, () => Dbscan.Run(embeddings, PhotoPrismMinSimilarity, PhotoPrismCore)),
         ];
+        return (rows, ClusterHeadroom.Measure(ours, embeddings, truth));
     }
 
     private static ClusterEvaluationRow Timed(string method, string settings, IReadOnlyList<string> truth, Func<int[]> cluster)
