@@ -16,37 +16,53 @@ internal static class ModelsBench
     public static void Run(BenchOptions options)
     {
         Console.WriteLine($"models: bare ONNX Runtime sessions, {options.Repeats} repeats, medians; {Environment.ProcessorCount} cores");
+        if (options.Value("--only") is { } only)
+        {
+            // Any model files (the fetched ones, say), fp32 only: no quantization.
+            foreach (string path in only.Split(','))
+            {
+                Report(options, path, null);
+            }
+
+            return;
+        }
+
         using var quantized = new QuantizedModels(options);
         foreach (var parent in QuantizedModels.Parents)
         {
-            string path = Path.Combine(options.Models, parent);
-            byte[] published = File.ReadAllBytes(path);
+            Report(options, Path.Combine(options.Models, parent), quantized.Of(parent));
+        }
+    }
 
-            // Only embedders get their batch freed by the library (a detector runs one photo at a time).
-            bool embedder = ModelResolver.Resolve(path).Manifest.Kind == "embedder";
-            var variants = new (string Name, byte[] Bytes)[]
+    /// <summary>One model's lines: as published, as the library runs it, and its int8 quantization when there is one.</summary>
+    private static void Report(BenchOptions options, string path, string? int8)
+    {
+        byte[] published = File.ReadAllBytes(path);
+
+        // Only embedders get their batch freed by the library (a detector runs one photo at a time).
+        bool embedder = ModelResolver.Resolve(path).Manifest.Kind == "embedder";
+        var variants = new List<(string Name, byte[] Bytes)> { ("fp32 as published", published), ("fp32 as run", InferenceGraph.AsRun(published, embedder)) };
+        if (int8 is not null)
+        {
+            variants.Add(("int8", InferenceGraph.AsRun(File.ReadAllBytes(int8), embedder)));
+        }
+
+        string name = Path.GetFileName(path);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            foreach (int batch in new[] { 1, 16 })
             {
-                ("fp32 as published", published),
-                ("fp32 as run", InferenceGraph.AsRun(published, embedder)),
-                ("int8", InferenceGraph.AsRun(File.ReadAllBytes(quantized.Of(parent)), embedder)),
-            };
-            foreach (int threads in new[] { 1, 2 })
-            {
-                foreach (int batch in new[] { 1, 16 })
-                {
-                    var times = variants.Select(v => (v.Name, Ms: MsPerItem(v.Name == "fp32 as published" && batch > 1 ? null : v.Bytes, threads, batch, options.Repeats))).ToList();
-                    double asRun = times[1].Ms, asInt8 = times[2].Ms;
-                    Console.WriteLine($"  {parent,-28} threads {threads} batch {batch,2}: " + string.Join(", ", times.Select(t => double.IsNaN(t.Ms) ? $"{t.Name} -" : $"{t.Name} {t.Ms:F2} ms")) +
-                        (double.IsNaN(asInt8) ? "" : $"; int8 {asRun / asInt8:F2}x fp32 as run"));
-                }
+                var times = variants.Select(v => (v.Name, Ms: MsPerItem(v.Name == "fp32 as published" && batch > 1 ? null : v.Bytes, threads, batch, options.Repeats))).ToList();
+                Console.WriteLine($"  {name,-28} threads {threads} batch {batch,2}: " + string.Join(", ", times.Select(t => double.IsNaN(t.Ms) ? $"{t.Name} -" : $"{t.Name} {t.Ms:F2} ms")) +
+                    (times.Count < 3 || double.IsNaN(times[2].Ms) ? "" : $"; int8 {times[1].Ms / times[2].Ms:F2}x fp32 as run"));
             }
+        }
 
-            if (options.Int("--profile", 0) == 1)
+        if (options.Int("--profile", 0) == 1)
+        {
+            foreach (var (variant, bytes) in variants)
             {
-                foreach (var (name, bytes) in variants)
-                {
-                    Console.WriteLine($"    {name}, one thread, batch 1, by kernel: " + string.Join(", ", Profile(bytes).Select(k => $"{k.Kernel} {k.Share:P0} ({k.Nodes})")));
-                }
+                Console.WriteLine($"    {variant}, one thread, batch 1, by kernel: " + string.Join(", ", Profile(bytes).Select(k => $"{k.Kernel} {k.Share:P0} ({k.Nodes})")));
             }
         }
     }

@@ -9,7 +9,7 @@ namespace ArcFaceKit.Bench;
 //   search: --n 100000,1000000 --dim 128,512
 //   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
 //   gallery-open: --faces 1000000 --dim 512 --faces-per-subject 100 --data random|real --approximate-from 0 (a SQLite gallery opened from its database and its index file; N > 0: with its HNSW graph from N faces)
-//   models: --calibration-images 300 --profile 0|1 (fp32 vs int8, each model alone; 1: time by kind of kernel)
+//   models: --calibration-images 300 --profile 0|1 (fp32 vs int8, each model alone; 1: time by kind of kernel) --only F,F (these files, fp32 only)
 //   pipeline: --calibration-images 300 --allow-spinning 0|1 (ONNX Runtime's idle threads spinning, off by default) --fetched DIR (models fetch's folder)
 internal static class BenchProgram
 {
