@@ -9,7 +9,8 @@ namespace ArcFaceKit.Bench;
 
 /// <summary>
 /// Whole pipeline (decode from bytes in memory, detect, align, embed) in images/s at batch 1 and batch 16 (one analysis
-/// on every core), and over the same files as a folder is analysed at the library's defaults; the share of
+/// on every core) and at batch 1 on one thread (a request at the library's defaults), and over the same files as a
+/// folder is analysed at the library's defaults; the share of
 /// wall time spent outside ONNX Runtime's Run (the library's own overhead; target under 15%), the managed memory allocated
 /// an image and the full (gen-2) collections, and the floor: the same
 /// model inputs replayed through bare sessions of the published files and of the graphs as the library runs them (each
@@ -47,60 +48,12 @@ internal static class PipelineBench
         var detection = DetectorOptions.Default with { InputSize = options.InputSize };
         foreach (var (detectorFile, embedderFile) in setups)
         {
-            var recorder = new ModelInputRecorder();
-            int threads = FaceServiceOptions.DefaultConcurrency;
-            var inference = new InferenceOptions { IntraOpThreads = threads, AllowSpinning = options.Int("--allow-spinning", 0) == 1, InputObserver = recorder.Observe };
-            var detector = ModelResolver.Resolve(detectorFile, "detector");
-            var embedder = ModelResolver.Resolve(embedderFile, "embedder");
-            using var pipeline = new FaceService(
-                FaceDetectors.Create(detector, detection, inference),
-                FaceEmbedders.Open(embedderFile, null, inference),
-                new FaceServiceOptions { Detector = detectorFile, Embedder = embedderFile, Detection = detection, MaxConcurrentAnalyses = 1 });
-            string name = $"{detector.Manifest.Name} + {embedder.Manifest.Name}";
-            var paths = new[] { detector, embedder }.SelectMany(m => m.Manifest.Files.Select(f => (f.File, Path: m.PathOf(f.Role), FreeBatch: m.Manifest.Kind == "embedder"))).ToDictionary(p => p.File, p => (p.Path, p.FreeBatch));
-            var bare = inference with { InputObserver = null };
-            foreach (int batch in new[] { 1, 16 })
-            {
-                Measure(pipeline, encoded, batch); // warm-up
-                if (batch == 1)
-                {
-                    recorder.Recording = true;
-                    Measure(pipeline, encoded, batch);
-                    recorder.Recording = false;
-                }
+            string name = $"{ModelResolver.Resolve(detectorFile, "detector").Manifest.Name} + {ModelResolver.Resolve(embedderFile, "embedder").Manifest.Name}";
 
-                // At batch 1 each pass is followed by the bare replay of the same inputs, and its ratio taken to that
-                // replay: the machine's speed drifts between passes more than the gap being measured.
-                var runs = new List<(double ImagesPerSecond, double OutsideShare, double AllocatedKb, int FullCollections)>();
-                var floors = new List<double>();
-                var turns = new List<double>();
-                for (int r = 0; r < options.Repeats; r++)
-                {
-                    runs.Add(Measure(pipeline, encoded, batch));
-                    if (batch == 1)
-                    {
-                        floors.Add(recorder.ReplayMs(paths, bare, prepared: true) / encoded.Count);
-                        turns.Add(recorder.ReplayMs(paths, bare, prepared: true, alternating: true) / encoded.Count);
-                    }
-                }
-
-                double ips = Stats.Median(runs.Select(r => r.ImagesPerSecond));
-                double outside = Stats.Median(runs.Select(r => r.OutsideShare));
-                double allocated = Stats.Median(runs.Select(r => r.AllocatedKb));
-                double fullCollections = runs.Sum(r => r.FullCollections);
-                string floor = "";
-                if (batch == 1)
-                {
-                    List<double> PassByPass(List<double> bareMs) => [.. runs.Zip(bareMs, (run, ms) => 1000 / run.ImagesPerSecond / ms)];
-                    var ratios = PassByPass(floors);
-                    var turnRatios = PassByPass(turns);
-                    double published = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => recorder.ReplayMs(paths, bare, prepared: false))) / encoded.Count;
-                    floor = $"; {1000 / ips:F1} ms an image vs the same inputs in bare sessions: {Stats.Median(floors):F1} ms as run ({Stats.Median(ratios):F2}x, each pass against the replay after it; {ratios.Min():F2}-{ratios.Max():F2}x), " +
-                        $"{Stats.Median(turns):F1} ms as run with the models taking turns as in the pipeline ({Stats.Median(turnRatios):F2}x), {published:F1} ms as published";
-                }
-
-                Console.WriteLine($"  {name}, batch {batch,2}: {ips,7:F1} images/s, {outside * 100,5:F1}% of time outside inference, {allocated,4:F0} KB allocated an image, {fullCollections / (runs.Count * encoded.Count) * 100,4:F1} gen-2 collections a 100 images{floor}");
-            }
+            // One analysis on every core at batch 1 and 16, then one single-threaded analysis at batch 1: a request at
+            // the library's defaults, where each analysis has one thread.
+            Rows(options, name, detectorFile, embedderFile, detection, encoded, FaceServiceOptions.DefaultConcurrency, [1, 16]);
+            Rows(options, name, detectorFile, embedderFile, detection, encoded, 1, [1]);
 
             // The library's defaults for a folder: one single-threaded analysis per core, batches side by side.
             using var service = FaceService.Open(new FaceServiceOptions { Detector = detectorFile, Embedder = embedderFile, Detection = detection });
@@ -121,6 +74,65 @@ internal static class PipelineBench
             MeasureFiles(fp32, files);
             var ratios = Enumerable.Range(0, options.Repeats).Select(_ => MeasureFiles(int8, files) / MeasureFiles(fp32, files)).ToList();
             Console.WriteLine($"  files, {Path.GetFileNameWithoutExtension(detectorFile)} + {Path.GetFileNameWithoutExtension(embedderFile)}: {Stats.Median(ratios):F2}x its fp32 pair (passes in turns; {ratios.Min():F2}-{ratios.Max():F2}x)");
+        }
+    }
+
+    /// <summary>
+    /// The pipeline's rows on one analysis of <paramref name="threads"/> threads, one a batch size; at batch 1 with the
+    /// floor: each pass followed by the bare replay of the same inputs, the ratio taken pass by pass (the machine's speed
+    /// drifts between passes more than the gap being measured).
+    /// </summary>
+    private static void Rows(BenchOptions options, string name, string detectorFile, string embedderFile, DetectorOptions detection, List<byte[]> encoded, int threads, int[] batches)
+    {
+        var recorder = new ModelInputRecorder();
+        var inference = new InferenceOptions { IntraOpThreads = threads, AllowSpinning = options.Int("--allow-spinning", 0) == 1, InputObserver = recorder.Observe };
+        var detector = ModelResolver.Resolve(detectorFile, "detector");
+        var embedder = ModelResolver.Resolve(embedderFile, "embedder");
+        using var pipeline = new FaceService(
+            FaceDetectors.Create(detector, detection, inference),
+            FaceEmbedders.Open(embedderFile, null, inference),
+            new FaceServiceOptions { Detector = detectorFile, Embedder = embedderFile, Detection = detection, MaxConcurrentAnalyses = 1 });
+        var paths = new[] { detector, embedder }.SelectMany(m => m.Manifest.Files.Select(f => (f.File, Path: m.PathOf(f.Role), FreeBatch: m.Manifest.Kind == "embedder"))).ToDictionary(p => p.File, p => (p.Path, p.FreeBatch));
+        var bare = inference with { InputObserver = null };
+        foreach (int batch in batches)
+        {
+            Measure(pipeline, encoded, batch); // warm-up
+            if (batch == 1)
+            {
+                recorder.Recording = true;
+                Measure(pipeline, encoded, batch);
+                recorder.Recording = false;
+            }
+
+            var runs = new List<(double ImagesPerSecond, double OutsideShare, double AllocatedKb, int FullCollections)>();
+            var floors = new List<double>();
+            var turns = new List<double>();
+            for (int r = 0; r < options.Repeats; r++)
+            {
+                runs.Add(Measure(pipeline, encoded, batch));
+                if (batch == 1)
+                {
+                    floors.Add(recorder.ReplayMs(paths, bare, prepared: true) / encoded.Count);
+                    turns.Add(recorder.ReplayMs(paths, bare, prepared: true, alternating: true) / encoded.Count);
+                }
+            }
+
+            double ips = Stats.Median(runs.Select(r => r.ImagesPerSecond));
+            double outside = Stats.Median(runs.Select(r => r.OutsideShare));
+            double allocated = Stats.Median(runs.Select(r => r.AllocatedKb));
+            double fullCollections = runs.Sum(r => r.FullCollections);
+            string floor = "";
+            if (batch == 1)
+            {
+                List<double> PassByPass(List<double> bareMs) => [.. runs.Zip(bareMs, (run, ms) => 1000 / run.ImagesPerSecond / ms)];
+                var ratios = PassByPass(floors);
+                var turnRatios = PassByPass(turns);
+                double published = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => recorder.ReplayMs(paths, bare, prepared: false))) / encoded.Count;
+                floor = $"; {1000 / ips:F1} ms an image vs the same inputs in bare sessions: {Stats.Median(floors):F1} ms as run ({Stats.Median(ratios):F2}x, each pass against the replay after it; {ratios.Min():F2}-{ratios.Max():F2}x), " +
+                    $"{Stats.Median(turns):F1} ms as run with the models taking turns as in the pipeline ({Stats.Median(turnRatios):F2}x), {published:F1} ms as published";
+            }
+
+            Console.WriteLine($"  {name}, batch {batch,2}, {threads} thread{(threads > 1 ? "s" : "")}: {ips,7:F1} images/s, {outside * 100,5:F1}% of time outside inference, {allocated,4:F0} KB allocated an image, {fullCollections / (runs.Count * encoded.Count) * 100,4:F1} gen-2 collections a 100 images{floor}");
         }
     }
 
