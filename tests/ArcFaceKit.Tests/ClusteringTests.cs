@@ -96,7 +96,9 @@ public class ClusteringTests
         // (joins), a b nearest group 0 too (stays alone: not its home), a c (no group at all).
         float[][] faces = [Direction(0), Direction(0.1f), Direction(1), Direction(2), Direction(2.1f), Direction(0.3f), Direction(0.5f), Direction(3)];
         string[] truth = ["a", "a", "a", "b", "b", "a", "b", "c"];
-        var headroom = ClusterHeadroom.Measure([0, 0, 1, 2, 2, -1, -1, -1], faces, truth);
+        PersonCluster Group(int id, int[] members) =>
+            new(id, members, members[0], Gallery.Templates.Mean(members.Select(i => faces[i]), 2));
+        var headroom = ClusterHeadroom.Measure(new ClusteringResult([Group(0, [0, 1]), Group(2, [3, 4]), Group(1, [2])], [5, 6, 7]), faces, truth);
         Assert.Equal((3, 1), (headroom.LoneFaces, headroom.LoneNearestHome));
         Assert.Equal(ClusterMetrics.Measure([0, 0, 0, 2, 2, 0, -1, -1], truth), headroom.Bound);
     }

@@ -43,14 +43,14 @@ public static class ClusterEvaluation
     /// <summary>The methods on given embeddings, ours at <paramref name="threshold"/>, and the headroom of ours.</summary>
     private static (IReadOnlyList<ClusterEvaluationRow> Rows, ClusterHeadroom Headroom) Compare(IReadOnlyList<float[]> embeddings, IReadOnlyList<float> quality, IReadOnlyList<string> truth, float threshold, ClusteringOptions options)
     {
-        int[] ours = [];
+        ClusteringResult? ours = null;
         IReadOnlyList<ClusterEvaluationRow> rows =
         [
-            Timed("ours", string.Create(CultureInfo.InvariantCulture, $"centroids, threshold {threshold:0.###}, min {options.MinFaces} faces"), truth, () => ours = FaceClusterer.Cluster(embeddings, quality, threshold, options).Labels(embeddings.Count)),
+            Timed("ours", string.Create(CultureInfo.InvariantCulture, $"centroids, threshold {threshold:0.###}, min {options.MinFaces} faces"), truth, () => (ours = FaceClusterer.Cluster(embeddings, quality, threshold, options)).Labels(embeddings.Count)),
             Timed("DBSCAN (Immich)", $"Immich's defaults: cosine distance 0.5, min {ImmichMinFaces} faces", truth, () => Dbscan.Run(embeddings, ImmichMinSimilarity, ImmichMinFaces)),
             Timed("DBSCAN (PhotoPrism)", $"PhotoPrism's defaults: Euclidean distance 0.64, core {PhotoPrismCore}", truth, () => Dbscan.Run(embeddings, PhotoPrismMinSimilarity, PhotoPrismCore)),
         ];
-        return (rows, ClusterHeadroom.Measure(ours, embeddings, truth));
+        return (rows, ClusterHeadroom.Measure(ours!, embeddings, truth));
     }
 
     private static ClusterEvaluationRow Timed(string method, string settings, IReadOnlyList<string> truth, Func<int[]> cluster)

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using ArcFaceKit.Gallery;
+using ArcFaceKit.Clustering;
 
 namespace ArcFaceKit.Evaluation;
 
@@ -15,18 +15,17 @@ namespace ArcFaceKit.Evaluation;
 /// <param name="Bound">The scores of the bound's labelling.</param>
 public sealed record ClusterHeadroom(int LoneFaces, int LoneNearestHome, ClusterMetrics Bound)
 {
-    /// <summary><paramref name="labels"/>: each face's group, -1 alone; centroids are the normalised means of the groups' faces.</summary>
-    internal static ClusterHeadroom Measure(IReadOnlyList<int> labels, IReadOnlyList<float[]> embeddings, IReadOnlyList<string> truth)
+    /// <summary>The headroom of <paramref name="people"/> (found among <paramref name="embeddings"/>), each group with its own centroid.</summary>
+    internal static ClusterHeadroom Measure(ClusteringResult people, IReadOnlyList<float[]> embeddings, IReadOnlyList<string> truth)
     {
-        var groups = Enumerable.Range(0, labels.Count).Where(i => labels[i] >= 0).GroupBy(i => labels[i]).ToList();
-        var main = groups.ToDictionary(g => g.Key, g => g.GroupBy(i => truth[i], StringComparer.Ordinal).OrderByDescending(p => p.Count()).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key);
-        var home = groups.GroupBy(g => main[g.Key], StringComparer.Ordinal)
-            .ToDictionary(p => p.Key, p => p.OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key, StringComparer.Ordinal);
-        var centroids = groups.Select(g => (g.Key, Centroid: Templates.Mean(g.Select(i => embeddings[i]), embeddings[0].Length))).ToList();
+        var labels = people.Labels(embeddings.Count);
+        var main = people.People.ToDictionary(p => p.Id, p => p.Faces.GroupBy(i => truth[i], StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key);
+        var home = people.People.GroupBy(p => main[p.Id], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Faces.Count).ThenBy(p => p.Id).First().Id, StringComparer.Ordinal);
 
         var bound = labels.Select(l => l >= 0 ? home[main[l]] : -1).ToArray();
         int lone = 0, nearestHome = 0;
-        for (int i = 0; i < labels.Count; i++)
+        for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] >= 0)
             {
@@ -34,13 +33,13 @@ public sealed record ClusterHeadroom(int LoneFaces, int LoneNearestHome, Cluster
             }
 
             lone++;
-            if (centroids.Count == 0 || !home.TryGetValue(truth[i], out int own))
+            if (people.People.Count == 0 || !home.TryGetValue(truth[i], out int own))
             {
                 continue;
             }
 
             var face = embeddings[i];
-            int nearest = centroids.MaxBy(c => TensorPrimitives.Dot(face, c.Centroid)).Key;
+            int nearest = people.People.MaxBy(p => TensorPrimitives.Dot(face, p.Centroid))!.Id;
             if (nearest == own)
             {
                 nearestHome++;
