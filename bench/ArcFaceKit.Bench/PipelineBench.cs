@@ -48,12 +48,14 @@ internal static class PipelineBench
         var detection = DetectorOptions.Default with { InputSize = options.InputSize };
         foreach (var (detectorFile, embedderFile) in setups)
         {
-            string name = $"{ModelResolver.Resolve(detectorFile, "detector").Manifest.Name} + {ModelResolver.Resolve(embedderFile, "embedder").Manifest.Name}";
+            var detector = (File: detectorFile, Model: ModelResolver.Resolve(detectorFile, "detector"));
+            var embedder = (File: embedderFile, Model: ModelResolver.Resolve(embedderFile, "embedder"));
+            string name = $"{detector.Model.Manifest.Name} + {embedder.Model.Manifest.Name}";
 
             // One analysis on every core at batch 1 and 16, then one single-threaded analysis at batch 1: a request at
             // the library's defaults, where each analysis has one thread.
-            Rows(options, name, detectorFile, embedderFile, detection, encoded, FaceServiceOptions.DefaultConcurrency, [1, 16]);
-            Rows(options, name, detectorFile, embedderFile, detection, encoded, 1, [1]);
+            Rows(options, name, detector, embedder, detection, encoded, FaceServiceOptions.DefaultConcurrency, [1, 16]);
+            Rows(options, name, detector, embedder, detection, encoded, 1, [1]);
 
             // The library's defaults for a folder: one single-threaded analysis per core, batches side by side.
             using var service = FaceService.Open(new FaceServiceOptions { Detector = detectorFile, Embedder = embedderFile, Detection = detection });
@@ -82,17 +84,17 @@ internal static class PipelineBench
     /// floor: each pass followed by the bare replay of the same inputs, the ratio taken pass by pass (the machine's speed
     /// drifts between passes more than the gap being measured).
     /// </summary>
-    private static void Rows(BenchOptions options, string name, string detectorFile, string embedderFile, DetectorOptions detection, List<byte[]> encoded, int threads, int[] batches)
+    private static void Rows(
+        BenchOptions options, string name, (string File, ResolvedModel Model) detector, (string File, ResolvedModel Model) embedder,
+        DetectorOptions detection, List<byte[]> encoded, int threads, int[] batches)
     {
-        var recorder = new ModelInputRecorder();
+        using var recorder = new ModelInputRecorder();
         var inference = new InferenceOptions { IntraOpThreads = threads, AllowSpinning = options.Int("--allow-spinning", 0) == 1, InputObserver = recorder.Observe };
-        var detector = ModelResolver.Resolve(detectorFile, "detector");
-        var embedder = ModelResolver.Resolve(embedderFile, "embedder");
         using var pipeline = new FaceService(
-            FaceDetectors.Create(detector, detection, inference),
-            FaceEmbedders.Open(embedderFile, null, inference),
-            new FaceServiceOptions { Detector = detectorFile, Embedder = embedderFile, Detection = detection, MaxConcurrentAnalyses = 1 });
-        var paths = new[] { detector, embedder }.SelectMany(m => m.Manifest.Files.Select(f => (f.File, Path: m.PathOf(f.Role), FreeBatch: m.Manifest.Kind == "embedder"))).ToDictionary(p => p.File, p => (p.Path, p.FreeBatch));
+            FaceDetectors.Create(detector.Model, detection, inference),
+            FaceEmbedders.Open(embedder.File, null, inference),
+            new FaceServiceOptions { Detector = detector.File, Embedder = embedder.File, Detection = detection, MaxConcurrentAnalyses = 1 });
+        var paths = new[] { detector.Model, embedder.Model }.SelectMany(m => m.Manifest.Files.Select(f => (f.File, Path: m.PathOf(f.Role), FreeBatch: m.Manifest.Kind == "embedder"))).ToDictionary(p => p.File, p => (p.Path, p.FreeBatch));
         var bare = inference with { InputObserver = null };
         foreach (int batch in batches)
         {
