@@ -24,7 +24,7 @@ public sealed record LoadTestReport(int Clients, double Seconds, int Requests, i
 public static class LoadTester
 {
     public static async Task<LoadTestReport> RunAsync(Uri server, string apiKey, IReadOnlyList<(string Person, byte[] Photo)> photos,
-        int clients, TimeSpan duration, double enrollShare, int seed, CancellationToken cancel)
+        int clients, TimeSpan duration, double enrollShare, int seed, CancellationToken cancellationToken)
     {
         if (!server.IsLoopback)
         {
@@ -48,7 +48,7 @@ public static class LoadTester
         var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
             var random = new Random(seed + c);
-            while (clock.Elapsed < duration && !cancel.IsCancellationRequested)
+            while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
             {
                 var (person, photo) = photos[random.Next(photos.Count)];
                 bool enroll = random.NextDouble() < enrollShare;
@@ -60,8 +60,8 @@ public static class LoadTester
                 long start = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await http.PostAsync(path, form, cancel);
-                    string body = await response.Content.ReadAsStringAsync(cancel);
+                    using var response = await http.PostAsync(path, form, cancellationToken);
+                    string body = await response.Content.ReadAsStringAsync(cancellationToken);
                     if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                     {
                         Interlocked.Increment(ref busy);
@@ -82,7 +82,7 @@ public static class LoadTester
                     Interlocked.CompareExchange(ref firstError, e.Message, null);
                 }
             }
-        }, cancel)).ToList();
+        }, cancellationToken)).ToList();
         await Task.WhenAll(tasks);
         double seconds = clock.Elapsed.TotalSeconds;
         var sorted = latencies.Order().ToArray();
@@ -90,17 +90,17 @@ public static class LoadTester
     }
 
     /// <summary>Photos with at least one face (asked of the server's own detect endpoint), so the run measures, not fails.</summary>
-    public static async Task<List<(string Person, byte[] Photo)>> UsablePhotosAsync(Uri server, string apiKey, IEnumerable<string> files, int count, CancellationToken cancel)
+    public static async Task<List<(string Person, byte[] Photo)>> UsablePhotosAsync(Uri server, string apiKey, IEnumerable<string> files, int count, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = server };
         http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         var usable = new List<(string, byte[])>();
         foreach (var path in files)
         {
-            byte[] bytes = await File.ReadAllBytesAsync(path, cancel);
+            byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken);
             using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "image", "photo.jpg" } };
-            using var response = await http.PostAsync("v1/detect", form, cancel);
-            if (response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadAsStringAsync(cancel)).Contains("\"box\"", StringComparison.Ordinal))
+            using var response = await http.PostAsync("v1/detect", form, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadAsStringAsync(cancellationToken)).Contains("\"box\"", StringComparison.Ordinal))
             {
                 usable.Add((ArcFaceKit.Evaluation.LfwIdentification.PersonOf(path), bytes));
                 if (usable.Count == count)

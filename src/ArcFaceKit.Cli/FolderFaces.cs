@@ -18,12 +18,12 @@ public static class FolderFaces
     /// Calls <paramref name="each"/> with each image's path relative to the folder and its faces, in file order; returns
     /// the messages of the images that could not be read. A progress bar unless <paramref name="quiet"/>.
     /// </summary>
-    public static List<string> Analyze(FaceService service, string folder, IReadOnlyList<string> files, int batch, bool quiet, Action<string, IReadOnlyList<FaceRecord>> each, CancellationToken cancel)
+    public static List<string> Analyze(FaceService service, string folder, IReadOnlyList<string> files, int batch, bool quiet, Action<string, IReadOnlyList<FaceRecord>> each, CancellationToken cancellationToken)
     {
         var skipped = new List<string>();
         void Work(Action<int> advance)
         {
-            foreach (var file in service.AnalyzeFiles(files, batchSize: batch, cancel: cancel))
+            foreach (var file in service.AnalyzeFiles(files, batchSize: batch, cancellationToken: cancellationToken))
             {
                 if (file.Error is not null)
                 {

@@ -27,15 +27,15 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
         return builder.Build();
     }
 
-    public override async ValueTask<Lease> LeaseAsync(CancellationToken cancel)
+    public override async ValueTask<Lease> LeaseAsync(CancellationToken cancellationToken)
     {
-        var connection = await source.OpenConnectionAsync(cancel).ConfigureAwait(false);
+        var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return new Lease(connection, connection.DisposeAsync);
     }
 
-    public override async Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancel)
+    public override async Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancellationToken)
     {
-        Task Run(string sql, params (string, object?)[] args) => FaceGallery.ExecuteAsync(connection, tx, cancel, sql, args);
+        Task Run(string sql, params (string, object?)[] args) => FaceGallery.ExecuteAsync(connection, tx, cancellationToken, sql, args);
 
         // One initialiser at a time per schema, so two nodes starting together cannot both pin a model.
         await Run("SELECT pg_advisory_xact_lock(hashtext('arcfacekit:' || @s))", ("s", options.Schema)).ConfigureAwait(false);
@@ -56,11 +56,11 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
             """).ConfigureAwait(false);
         // The key file is bound to this gallery's id, so a key file can never serve two galleries.
         await Run("INSERT INTO meta(key, value) VALUES ('gallery_id', @g) ON CONFLICT (key) DO NOTHING", ("g", Guid.NewGuid().ToString("N"))).ConfigureAwait(false);
-        string galleryId = await FaceGallery.ScalarAsync<string>(connection, tx, cancel, "SELECT value FROM meta WHERE key = 'gallery_id'").ConfigureAwait(false);
+        string galleryId = await FaceGallery.ScalarAsync<string>(connection, tx, cancellationToken, "SELECT value FROM meta WHERE key = 'gallery_id'").ConfigureAwait(false);
         await keys.BindAsync(galleryId, Where).ConfigureAwait(false);
         if (dimension > 0)
         {
-            string? embeddingType = await FaceGallery.ScalarAsync<string?>(connection, tx, cancel,
+            string? embeddingType = await FaceGallery.ScalarAsync<string?>(connection, tx, cancellationToken,
                 "SELECT data_type FROM information_schema.columns WHERE table_schema = @s AND table_name = 'faces' AND column_name = 'embedding'", ("s", options.Schema)).ConfigureAwait(false);
             await Run("""
                 CREATE TABLE IF NOT EXISTS faces(id bigserial PRIMARY KEY, subject_id bigint NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
@@ -70,13 +70,13 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                 """).ConfigureAwait(false);
             if (embeddingType is not null and not "bytea")
             {
-                await SealPlainStoreAsync(connection, tx, cancel).ConfigureAwait(false);
+                await SealPlainStoreAsync(connection, tx, cancellationToken).ConfigureAwait(false);
             }
 
             await Run("ALTER TABLE subjects ADD COLUMN IF NOT EXISTS template bytea").ConfigureAwait(false);
         }
 
-        await FaceGallery.CheckOrWriteSchemaAsync(this, connection, tx, cancel).ConfigureAwait(false);
+        await FaceGallery.CheckOrWriteSchemaAsync(this, connection, tx, cancellationToken).ConfigureAwait(false);
     }
 
     public override object TimeValue(DateTimeOffset time) => time.ToUniversalTime();
@@ -97,18 +97,18 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
     /// sealed under a new key of its own, the plain columns dropped and the table rewritten (VACUUM FULL cannot run in
     /// a transaction; the README says what of the plain data PostgreSQL may still hold).
     /// </summary>
-    private async Task SealPlainStoreAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel)
+    private async Task SealPlainStoreAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {
-        await FaceGallery.ExecuteAsync(connection, tx, cancel, """
+        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, """
             ALTER TABLE faces RENAME COLUMN embedding TO embedding_plain;
             ALTER TABLE faces ADD COLUMN embedding bytea;
             ALTER TABLE subjects DROP COLUMN IF EXISTS template;
             """).ConfigureAwait(false);
         var faces = new List<(long Id, long Subject, float[] Embedding, byte[] Crop)>();
         await using (var cmd = FaceGallery.Command(connection, tx, "SELECT id, subject_id, embedding_plain::text, crop FROM faces"))
-        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 float[] embedding = [.. reader.GetString(2).Trim('[', ']').Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture))];
                 faces.Add((reader.GetInt64(0), reader.GetInt64(1), embedding, (byte[])reader.GetValue(3)));
@@ -117,12 +117,12 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
 
         foreach (var (id, subject, embedding, crop) in faces)
         {
-            await FaceGallery.ExecuteAsync(connection, tx, cancel, "UPDATE faces SET embedding = @e, crop = @c WHERE id = @i",
+            await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "UPDATE faces SET embedding = @e, crop = @c WHERE id = @i",
                 ("e", EmbeddingValue(subject, embedding)), ("c", keys.Seal(subject, crop)), ("i", id)).ConfigureAwait(false);
         }
 
-        await FaceGallery.ExecuteAsync(connection, tx, cancel, "ALTER TABLE faces DROP COLUMN embedding_plain; ALTER TABLE faces ALTER COLUMN embedding SET NOT NULL;").ConfigureAwait(false);
-        await FaceGallery.ExecuteAsync(connection, tx, cancel, "ALTER TABLE subjects ADD COLUMN template bytea").ConfigureAwait(false);
-        await FaceGallery.RebuildTemplatesAsync(this, connection, tx, cancel).ConfigureAwait(false);
+        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "ALTER TABLE faces DROP COLUMN embedding_plain; ALTER TABLE faces ALTER COLUMN embedding SET NOT NULL;").ConfigureAwait(false);
+        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "ALTER TABLE subjects ADD COLUMN template bytea").ConfigureAwait(false);
+        await FaceGallery.RebuildTemplatesAsync(this, connection, tx, cancellationToken).ConfigureAwait(false);
     }
 }

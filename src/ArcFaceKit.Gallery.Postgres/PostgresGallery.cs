@@ -12,7 +12,7 @@ namespace ArcFaceKit.Gallery;
 public static partial class PostgresGallery
 {
     /// <summary>Opens (creating what is missing) the gallery pinned to <paramref name="model"/>; with a null model, for keys and audit only.</summary>
-    public static async Task<FaceGallery> OpenAsync(PostgresGalleryOptions options, ModelIdentity? model, CancellationToken cancel = default)
+    public static async Task<FaceGallery> OpenAsync(PostgresGalleryOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!SchemaName().IsMatch(options.Schema))
@@ -46,7 +46,7 @@ public static partial class PostgresGallery
             throw;
         }
 
-        return await FaceGallery.OpenAsync(new PostgresDialect(source, options, keys, model?.Dimension), model, cancel).ConfigureAwait(false);
+        return await FaceGallery.OpenAsync(new PostgresDialect(source, options, keys, model?.Dimension), model, cancellationToken).ConfigureAwait(false);
     }
 
     public static FaceGallery Open(PostgresGalleryOptions options, ModelIdentity? model) => OpenAsync(options, model).GetAwaiter().GetResult();

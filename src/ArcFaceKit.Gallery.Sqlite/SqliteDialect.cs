@@ -75,9 +75,9 @@ internal sealed class SqliteDialect : IndexedDialect
         }
     }
 
-    public override async ValueTask<Lease> LeaseAsync(CancellationToken cancel)
+    public override async ValueTask<Lease> LeaseAsync(CancellationToken cancellationToken)
     {
-        await _lock.WaitAsync(cancel).ConfigureAwait(false);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         return new Lease(_db, () =>
         {
             _lock.Release();
@@ -85,8 +85,8 @@ internal sealed class SqliteDialect : IndexedDialect
         });
     }
 
-    public override Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancel) =>
-        SqliteSchema.CreateOrMigrateAsync(this, connection, tx, cancel);
+    public override Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancellationToken) =>
+        SqliteSchema.CreateOrMigrateAsync(this, connection, tx, cancellationToken);
 
     public override object TimeValue(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
@@ -99,11 +99,11 @@ internal sealed class SqliteDialect : IndexedDialect
     /// checkpoint copies the zeroed pages into the database and empties the WAL (waiting, through busy_timeout, for
     /// readers in other processes to finish).
     /// </summary>
-    public override async Task ErasedAsync(DbConnection connection, CancellationToken cancel)
+    public override async Task ErasedAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var cmd = FaceGallery.Command(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)");
-        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
-        if (await reader.ReadAsync(cancel).ConfigureAwait(false) && reader.GetInt64(0) != 0)
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) != 0)
         {
             throw new TimeoutException($"{Where}: the erasure is committed, but another process kept the write-ahead log busy for {BusyTimeoutSeconds} s, so earlier copies of the erased data are still in it; repeat the erasure to clear them.");
         }

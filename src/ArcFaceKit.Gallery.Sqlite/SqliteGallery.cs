@@ -18,7 +18,7 @@ public static class SqliteGallery
     /// Opens or creates the gallery pinned to <paramref name="model"/> (with a null model, for keys and audit only),
     /// searching in memory as <paramref name="index"/> says (null: <see cref="GalleryIndexOptions.Default"/>).
     /// </summary>
-    public static async Task<FaceGallery> OpenAsync(string path, ModelIdentity? model, GalleryIndexOptions? index = null, CancellationToken cancel = default)
+    public static async Task<FaceGallery> OpenAsync(string path, ModelIdentity? model, GalleryIndexOptions? index = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         SqliteDialect dialect;
@@ -31,7 +31,7 @@ public static class SqliteGallery
             throw new GalleryException(GalleryError.Invalid, $"{path}: not a usable gallery database ({e.Message}).", e);
         }
 
-        return await FaceGallery.OpenAsync(dialect, model, cancel).ConfigureAwait(false);
+        return await FaceGallery.OpenAsync(dialect, model, cancellationToken).ConfigureAwait(false);
     }
 
     public static FaceGallery Open(string path, ModelIdentity? model, GalleryIndexOptions? index = null) => OpenAsync(path, model, index).GetAwaiter().GetResult();

@@ -47,13 +47,13 @@ internal static class SqliteSchema
         ALTER TABLE faces ADD COLUMN source TEXT;
         """;
 
-    public static async Task CreateOrMigrateAsync(GalleryDialect dialect, DbConnection db, DbTransaction tx, CancellationToken cancel)
+    public static async Task CreateOrMigrateAsync(GalleryDialect dialect, DbConnection db, DbTransaction tx, CancellationToken cancellationToken)
     {
         var tables = new HashSet<string>(StringComparer.Ordinal);
         await using (var cmd = FaceGallery.Command(db, tx, "SELECT name FROM sqlite_master WHERE type = 'table'"))
-        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 tables.Add(reader.GetString(0));
             }
@@ -61,27 +61,27 @@ internal static class SqliteSchema
 
         string? migration = tables.Contains("gallery_meta") && tables.Contains("identities")
             ? FromCliGallery
-            : tables.Contains("subjects") && !await HasColumnAsync(db, tx, "faces", "source", cancel).ConfigureAwait(false) ? FromServerStore : null;
+            : tables.Contains("subjects") && !await HasColumnAsync(db, tx, "faces", "source", cancellationToken).ConfigureAwait(false) ? FromServerStore : null;
         if (migration is not null)
         {
-            await FaceGallery.ExecuteAsync(db, tx, cancel, migration).ConfigureAwait(false);
+            await FaceGallery.ExecuteAsync(db, tx, cancellationToken, migration).ConfigureAwait(false);
         }
 
-        await FaceGallery.ExecuteAsync(db, tx, cancel, Tables).ConfigureAwait(false);
-        if (!await HasColumnAsync(db, tx, "audit", "subject_id", cancel).ConfigureAwait(false))
+        await FaceGallery.ExecuteAsync(db, tx, cancellationToken, Tables).ConfigureAwait(false);
+        if (!await HasColumnAsync(db, tx, "audit", "subject_id", cancellationToken).ConfigureAwait(false))
         {
             // Audit entries name the subject's id too, so erasing a subject can scrub every name it had from the log.
-            await FaceGallery.ExecuteAsync(db, tx, cancel, "ALTER TABLE audit ADD COLUMN subject_id INTEGER").ConfigureAwait(false);
+            await FaceGallery.ExecuteAsync(db, tx, cancellationToken, "ALTER TABLE audit ADD COLUMN subject_id INTEGER").ConfigureAwait(false);
         }
 
         if (migration is not null)
         {
-            await FaceGallery.RebuildTemplatesAsync(dialect, db, tx, cancel).ConfigureAwait(false);
+            await FaceGallery.RebuildTemplatesAsync(dialect, db, tx, cancellationToken).ConfigureAwait(false);
         }
 
-        await FaceGallery.CheckOrWriteSchemaAsync(dialect, db, tx, cancel).ConfigureAwait(false);
+        await FaceGallery.CheckOrWriteSchemaAsync(dialect, db, tx, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<bool> HasColumnAsync(DbConnection db, DbTransaction tx, string table, string column, CancellationToken cancel) =>
-        await FaceGallery.ScalarAsync<long>(db, tx, cancel, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @c", ("c", column)).ConfigureAwait(false) > 0;
+    private static async Task<bool> HasColumnAsync(DbConnection db, DbTransaction tx, string table, string column, CancellationToken cancellationToken) =>
+        await FaceGallery.ScalarAsync<long>(db, tx, cancellationToken, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @c", ("c", column)).ConfigureAwait(false) > 0;
 }

@@ -54,8 +54,8 @@ public static class ServerApp
         app.MapOpenApi();
 
         var v1 = app.MapGroup("/v1");
-        v1.MapGet("/health", async (IFaceGallery gallery, CancellationToken cancel) =>
-            new HealthResponse("ok", gallery.Kind, gallery.Model.ToString(), gallery.Model.Dimension, await gallery.CountFacesAsync(cancel)))
+        v1.MapGet("/health", async (IFaceGallery gallery, CancellationToken cancellationToken) =>
+            new HealthResponse("ok", gallery.Kind, gallery.Model.ToString(), gallery.Model.Dimension, await gallery.CountFacesAsync(cancellationToken)))
             .WithSummary("Liveness, the store kind and the model (no key needed).");
         FaceEndpoints.Map(v1);
         SubjectEndpoints.Map(v1);
@@ -103,7 +103,7 @@ public static class ServerApp
     private static void ConfigureRateLimits(RateLimiterOptions limiter, RateLimits limits)
     {
         limiter.GlobalLimiter = limits.Limiter;
-        limiter.OnRejected = async (context, cancel) =>
+        limiter.OnRejected = async (context, cancellationToken) =>
         {
             context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             context.HttpContext.Response.Headers.RetryAfter = "1";

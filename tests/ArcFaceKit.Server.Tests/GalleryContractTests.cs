@@ -372,16 +372,16 @@ public abstract class GalleryContractTests : IAsyncDisposable
         string[] photos = ["Abel_Pacheco_0001.jpg", "Dean_Barker_0001.jpg", "Aaron_Eckhart_0001.jpg", "AJ_Lamas_0001.jpg"];
         _ = Faces.Value;
         var ids = new System.Collections.Concurrent.ConcurrentBag<long>();
-        await Parallel.ForAsync(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (worker, cancel) =>
+        await Parallel.ForAsync(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (worker, cancellationToken) =>
         {
             for (int i = 0; i < 6; i++)
             {
-                foreach (var f in await store.AddFacesAsync($"person-{worker}", [Face(photos[(worker + i) % photos.Length])], $"k{worker}", cancel))
+                foreach (var f in await store.AddFacesAsync($"person-{worker}", [Face(photos[(worker + i) % photos.Length])], $"k{worker}", cancellationToken))
                 {
                     ids.Add(f.Id);
                 }
 
-                var hits = await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 3, (SubjectScoring)(i % 3), cancel);
+                var hits = await store.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 3, (SubjectScoring)(i % 3), cancellationToken);
                 Assert.NotEmpty(hits);
                 Assert.Equal(hits.Count, hits.Select(h => h.Subject).Distinct().Count());
             }

@@ -142,7 +142,7 @@ public sealed class GalleryTests : IDisposable
     {
         await using var a = await SqliteGallery.OpenAsync(DbPath, Model);
         await using var b = await SqliteGallery.OpenAsync(DbPath, Model);
-        await Parallel.ForAsync(0, 40, async (i, cancel) => await (i % 2 == 0 ? a : b).AddFacesAsync($"p{i}", [new NewFace(Unit(i), []), new NewFace(Unit(i + 100), [])], "test", cancel));
+        await Parallel.ForAsync(0, 40, async (i, cancellationToken) => await (i % 2 == 0 ? a : b).AddFacesAsync($"p{i}", [new NewFace(Unit(i), []), new NewFace(Unit(i + 100), [])], "test", cancellationToken));
         Assert.Equal(80, await a.CountFacesAsync());
         Assert.Equal(80, await b.CountFacesAsync());
         Assert.All(await a.ListSubjectsAsync(), s => Assert.Equal(2, s.FaceCount));

@@ -5,7 +5,7 @@ namespace ArcFaceKit.Server.Api;
 /// <summary>Reads uploaded images from multipart/form-data requests; the size limit is enforced by Kestrel and the form reader.</summary>
 internal static class Uploads
 {
-    public static async Task<IFormCollection> FormAsync(HttpRequest request, CancellationToken cancel)
+    public static async Task<IFormCollection> FormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -15,7 +15,7 @@ internal static class Uploads
 
         try
         {
-            return await request.ReadFormAsync(cancel);
+            return await request.ReadFormAsync(cancellationToken);
         }
         catch (InvalidDataException e) when (!e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase))
         {
@@ -28,7 +28,7 @@ internal static class Uploads
         }
     }
 
-    public static async Task<byte[]> ImageAsync(IFormCollection form, string field, CancellationToken cancel)
+    public static async Task<byte[]> ImageAsync(IFormCollection form, string field, CancellationToken cancellationToken)
     {
         var file = form.Files.GetFile(field)
             ?? throw new ApiProblem(StatusCodes.Status400BadRequest, "Missing image", $"The form has no file field '{field}'.");
@@ -38,12 +38,12 @@ internal static class Uploads
         }
 
         using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, cancel);
+        await file.CopyToAsync(buffer, cancellationToken);
         return buffer.ToArray();
     }
 
     /// <summary>Every file field of the form named <paramref name="field"/> (bulk enrolment of several photos), at most <paramref name="max"/>.</summary>
-    public static async Task<List<byte[]>> ImagesAsync(IFormCollection form, string field, int max, CancellationToken cancel)
+    public static async Task<List<byte[]>> ImagesAsync(IFormCollection form, string field, int max, CancellationToken cancellationToken)
     {
         var files = form.Files.GetFiles(field);
         if (files.Count == 0)
@@ -61,7 +61,7 @@ internal static class Uploads
         foreach (var file in files)
         {
             using var buffer = new MemoryStream((int)file.Length);
-            await file.CopyToAsync(buffer, cancel);
+            await file.CopyToAsync(buffer, cancellationToken);
             list.Add(buffer.ToArray());
         }
 
@@ -69,9 +69,9 @@ internal static class Uploads
     }
 
     /// <summary>Decodes an upload under the service's pixel budget, held until the request ends (large JPEGs at reduced scale).</summary>
-    public static async Task<DecodedImage> DecodeAsync(HttpContext http, FaceService faces, byte[] encoded, CancellationToken cancel)
+    public static async Task<DecodedImage> DecodeAsync(HttpContext http, FaceService faces, byte[] encoded, CancellationToken cancellationToken)
     {
-        var decoded = await faces.DecodeAsync(encoded, cancel);
+        var decoded = await faces.DecodeAsync(encoded, cancellationToken);
         http.Response.RegisterForDispose(decoded);
         return decoded;
     }

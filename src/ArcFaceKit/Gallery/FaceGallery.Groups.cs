@@ -14,7 +14,7 @@ public sealed partial class FaceGallery
 {
     private const string GroupPattern = SubjectNames.GroupPrefix + "%";
 
-    public async Task<GroupFace> AddToGroupsAsync(NewFace face, float joinThreshold, string actor, CancellationToken cancel = default)
+    public async Task<GroupFace> AddToGroupsAsync(NewFace face, float joinThreshold, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(face);
         CheckDimension(face.Embedding);
@@ -29,22 +29,22 @@ public sealed partial class FaceGallery
             await UpdateTemplateAsync(db, tx, group, c).ConfigureAwait(false);
             await AuditAsync(db, tx, actor, "group.add", group, GroupLabel(group), faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
             return (new GroupFace(faceId, group, now, face.Source), (IReadOnlyCollection<long>)[]);
-        }, cancel).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<IReadOnlyList<FaceGroup>> ListGroupsAsync(CancellationToken cancel = default) => ReadAsync((db, c) => GroupsAsync(db, null, null, c), cancel);
+    public Task<IReadOnlyList<FaceGroup>> ListGroupsAsync(CancellationToken cancellationToken = default) => ReadAsync((db, c) => GroupsAsync(db, null, null, c), cancellationToken);
 
-    public async Task<FaceGroup?> GetGroupAsync(long group, CancellationToken cancel = default) =>
-        (await ReadAsync((db, c) => GroupsAsync(db, null, group, c), cancel).ConfigureAwait(false)).SingleOrDefault();
+    public async Task<FaceGroup?> GetGroupAsync(long group, CancellationToken cancellationToken = default) =>
+        (await ReadAsync((db, c) => GroupsAsync(db, null, group, c), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
-    public Task<byte[]?> GetGroupFaceCropAsync(long group, long faceId, CancellationToken cancel = default) => ReadAsync(async (db, c) =>
+    public Task<byte[]?> GetGroupFaceCropAsync(long group, long faceId, CancellationToken cancellationToken = default) => ReadAsync(async (db, c) =>
     {
         await using var cmd = Command(db, null, "SELECT f.crop FROM faces f JOIN subjects s ON s.id = f.subject_id WHERE f.id = @f AND s.id = @g AND s.name LIKE @p",
             ("f", faceId), ("g", group), ("p", GroupPattern));
         return await cmd.ExecuteScalarAsync(c).ConfigureAwait(false) is byte[] stored ? OpenCrop(group, stored) : null;
-    }, cancel);
+    }, cancellationToken);
 
-    public async Task<Subject> NameGroupAsync(long group, string name, string actor, CancellationToken cancel = default)
+    public async Task<Subject> NameGroupAsync(long group, string name, string actor, CancellationToken cancellationToken = default)
     {
         name = SubjectNames.Check(name);
         Func<Task> afterCommit = NothingAfter;
@@ -57,12 +57,12 @@ public sealed partial class FaceGallery
             await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @g", ("g", group)).ConfigureAwait(false);
             await AuditAsync(db, tx, actor, "group.name", target, name, $"{moved} faces from {GroupLabel(group)}", c).ConfigureAwait(false);
             return ((await SubjectsAsync(db, tx, name, c).ConfigureAwait(false))[0], (IReadOnlyCollection<long>)[target]);
-        }, cancel).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         await afterCommit().ConfigureAwait(false);
         return subject;
     }
 
-    public async Task<FaceGroup> MergeGroupsAsync(long into, long from, string actor, CancellationToken cancel = default)
+    public async Task<FaceGroup> MergeGroupsAsync(long into, long from, string actor, CancellationToken cancellationToken = default)
     {
         if (into == from)
         {
@@ -82,12 +82,12 @@ public sealed partial class FaceGallery
             await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @g", ("g", from)).ConfigureAwait(false);
             await AuditAsync(db, tx, actor, "group.merge", into, GroupLabel(into), $"{moved} faces from {GroupLabel(from)}", c).ConfigureAwait(false);
             return (true, (IReadOnlyCollection<long>)[]);
-        }, cancel).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         await afterCommit().ConfigureAwait(false);
-        return await GetGroupAsync(into, cancel).ConfigureAwait(false) ?? throw GroupNotFound(into);
+        return await GetGroupAsync(into, cancellationToken).ConfigureAwait(false) ?? throw GroupNotFound(into);
     }
 
-    public async Task<FaceGroup> SplitFaceAsync(long group, long faceId, string actor, CancellationToken cancel = default)
+    public async Task<FaceGroup> SplitFaceAsync(long group, long faceId, string actor, CancellationToken cancellationToken = default)
     {
         Func<Task> afterCommit = NothingAfter;
         long result = await WriteAsync(async (db, tx, c) =>
@@ -108,12 +108,12 @@ public sealed partial class FaceGallery
             (_, afterCommit) = await MoveFacesAsync(db, tx, group, split, faceId, c).ConfigureAwait(false);
             await AuditAsync(db, tx, actor, "group.split", split, GroupLabel(split), $"face {faceId} from {GroupLabel(group)}", c).ConfigureAwait(false);
             return (split, (IReadOnlyCollection<long>)[]);
-        }, cancel).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         await afterCommit().ConfigureAwait(false);
-        return await GetGroupAsync(result, cancel).ConfigureAwait(false) ?? throw GroupNotFound(result);
+        return await GetGroupAsync(result, cancellationToken).ConfigureAwait(false) ?? throw GroupNotFound(result);
     }
 
-    public Task<bool> DeleteGroupAsync(long group, string actor, CancellationToken cancel = default) => WriteAsync(async (db, tx, c) =>
+    public Task<bool> DeleteGroupAsync(long group, string actor, CancellationToken cancellationToken = default) => WriteAsync(async (db, tx, c) =>
     {
         if (await GroupNameAsync(db, tx, group, c).ConfigureAwait(false) is not { } name)
         {
@@ -122,7 +122,7 @@ public sealed partial class FaceGallery
 
         await EraseAsync(db, tx, group, name, "group.delete", actor, c).ConfigureAwait(false);
         return (true, (IReadOnlyCollection<long>)[]);
-    }, cancel, erases: true);
+    }, cancellationToken, erases: true);
 
     /// <summary>
     /// Moves faces (all, or the one given) of a subject to another inside the write transaction, sealed for their new

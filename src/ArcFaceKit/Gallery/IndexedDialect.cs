@@ -48,17 +48,17 @@ internal abstract class IndexedDialect : GalleryDialect
     /// <summary>Whether that graph is still viewed in the index file's mapping.</summary>
     public bool GraphViewed => _index?.GraphViewed ?? false;
 
-    public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
+    public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
     {
         if (_dimension is not { } dimension)
         {
             return;
         }
 
-        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var now = await ReadVersionAsync(connection, tx, cancel).ConfigureAwait(false);
+            var now = await ReadVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
             if (_index is not null && now == _seen)
             {
                 return;
@@ -73,7 +73,7 @@ internal abstract class IndexedDialect : GalleryDialect
                 index = new MemorySubjectIndex(dimension, _options);
                 try
                 {
-                    await LoadAsync(index, connection, tx, null, cancel).ConfigureAwait(false);
+                    await LoadAsync(index, connection, tx, null, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -83,7 +83,7 @@ internal abstract class IndexedDialect : GalleryDialect
 
                 if (!_opened && tx is null)
                 {
-                    await SaveAsync(connection, index, now, cancel).ConfigureAwait(false);
+                    await SaveAsync(connection, index, now, cancellationToken).ConfigureAwait(false);
 
                     // Read back, the copies searches re-score from stay mapped from the file instead of in this process's memory.
                     if (_fileStamp == now.Stamp && ReadFile(dimension, now.Stamp) is { } mapped)
@@ -102,10 +102,10 @@ internal abstract class IndexedDialect : GalleryDialect
         }
     }
 
-    public override async Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel)
+    public override async Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {
         long nonce = Nonce();
-        long number = await FaceGallery.ScalarAsync<long>(connection, tx, cancel, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
+        long number = await FaceGallery.ScalarAsync<long>(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
         if (_file is not null)
         {
             // Holding the version row's lock (so no process is writing the file now) and before the commit, so no crash
@@ -117,9 +117,9 @@ internal abstract class IndexedDialect : GalleryDialect
         return new Version(number, nonce);
     }
 
-    public override async Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, object? state, CancellationToken cancel)
+    public override async Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, object? state, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_index is null)
@@ -130,7 +130,7 @@ internal abstract class IndexedDialect : GalleryDialect
             foreach (long id in subjects)
             {
                 _index.Remove(id);
-                await LoadAsync(_index, connection, null, id, cancel).ConfigureAwait(false);
+                await LoadAsync(_index, connection, null, id, cancellationToken).ConfigureAwait(false);
             }
 
             // Our own commit needs no reload when nobody committed between the version we had seen and ours.
@@ -146,14 +146,14 @@ internal abstract class IndexedDialect : GalleryDialect
     }
 
     /// <summary>At a clean close: writes the index file when the index is the database's current version and the file is not.</summary>
-    public override async Task CloseAsync(DbConnection connection, CancellationToken cancel)
+    public override async Task CloseAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_index is not null && _seen is { } seen && _fileStamp != seen.Stamp)
             {
-                await SaveAsync(connection, _index, seen, cancel).ConfigureAwait(false);
+                await SaveAsync(connection, _index, seen, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -162,16 +162,16 @@ internal abstract class IndexedDialect : GalleryDialect
         }
     }
 
-    public override Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancel) => UnderGate(() => Index.FaceCount, cancel);
+    public override Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancellationToken) => UnderGate(() => Index.FaceCount, cancellationToken);
 
-    public override Task<IReadOnlyList<FaceHit>> NearestFacesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel) =>
-        UnderGate(() => Index.NearestFaces(probe, n), cancel);
+    public override Task<IReadOnlyList<FaceHit>> NearestFacesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancellationToken) =>
+        UnderGate(() => Index.NearestFaces(probe, n), cancellationToken);
 
-    public override Task<IReadOnlyList<TemplateHit>> NearestTemplatesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancel) =>
-        UnderGate(() => Index.NearestTemplates(probe, n), cancel);
+    public override Task<IReadOnlyList<TemplateHit>> NearestTemplatesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancellationToken) =>
+        UnderGate(() => Index.NearestTemplates(probe, n), cancellationToken);
 
-    public override Task<IReadOnlyList<SubjectMatch>> ScoreAsync(DbConnection connection, float[] probe, IReadOnlyCollection<long> subjects, CancellationToken cancel) =>
-        UnderGate(() => Index.Score(probe, subjects), cancel);
+    public override Task<IReadOnlyList<SubjectMatch>> ScoreAsync(DbConnection connection, float[] probe, IReadOnlyCollection<long> subjects, CancellationToken cancellationToken) =>
+        UnderGate(() => Index.Score(probe, subjects), cancellationToken);
 
     public override ValueTask DisposeAsync()
     {
@@ -182,11 +182,11 @@ internal abstract class IndexedDialect : GalleryDialect
 
     private static long Nonce() => BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(long)));
 
-    private static async Task<Version> ReadVersionAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancel)
+    private static async Task<Version> ReadVersionAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
     {
         await using var cmd = FaceGallery.Command(connection, tx, ReadVersion);
-        await using var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false);
-        return await reader.ReadAsync(cancel).ConfigureAwait(false)
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new Version(reader.GetInt64(0), reader.GetInt64(1))
             : throw new InvalidOperationException("The gallery has no version row.");
     }
@@ -222,16 +222,16 @@ internal abstract class IndexedDialect : GalleryDialect
     /// meanwhile: a writer deletes the file only once it holds that lock, so it cannot delete it before this write lands
     /// and commit after it, which would leave a file of the old version holding what that commit erased.
     /// </summary>
-    private async Task SaveAsync(DbConnection connection, MemorySubjectIndex index, Version version, CancellationToken cancel)
+    private async Task SaveAsync(DbConnection connection, MemorySubjectIndex index, Version version, CancellationToken cancellationToken)
     {
         if (_file is null)
         {
             return;
         }
 
-        await using var tx = await connection.BeginTransactionAsync(cancel).ConfigureAwait(false);
-        await FaceGallery.ExecuteAsync(connection, tx, cancel, "UPDATE gallery_version SET v = v WHERE id = 1").ConfigureAwait(false);
-        if (await ReadVersionAsync(connection, tx, cancel).ConfigureAwait(false) == version)
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v WHERE id = 1").ConfigureAwait(false);
+        if (await ReadVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false) == version)
         {
             try
             {
@@ -244,7 +244,7 @@ internal abstract class IndexedDialect : GalleryDialect
             }
         }
 
-        await tx.RollbackAsync(cancel).ConfigureAwait(false);
+        await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The gallery's version row: bumped by each commit that changes subjects.</summary>
@@ -253,9 +253,9 @@ internal abstract class IndexedDialect : GalleryDialect
         public string Stamp => FormattableString.Invariant($"{Number}:{Nonce}");
     }
 
-    private async Task<T> UnderGate<T>(Func<T> read, CancellationToken cancel)
+    private async Task<T> UnderGate<T>(Func<T> read, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return read();
@@ -271,7 +271,7 @@ internal abstract class IndexedDialect : GalleryDialect
     /// did not finish) is left out: its bytes cannot be opened, and its rows go when the erasure is repeated. A full load
     /// also finishes re-keyings that crashed before destroying their old keys.
     /// </summary>
-    private async Task LoadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, long? subject, CancellationToken cancel)
+    private async Task LoadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, long? subject, CancellationToken cancellationToken)
     {
         const string Select = "SELECT s.id, s.name, f.id, f.embedding FROM subjects s LEFT JOIN faces f ON f.subject_id = s.id";
         var ring = Sealing as KeyRingSealing;
@@ -282,9 +282,9 @@ internal abstract class IndexedDialect : GalleryDialect
         await using (var cmd = subject is null
             ? FaceGallery.Command(connection, tx, Select + " ORDER BY s.id, f.id")
             : FaceGallery.Command(connection, tx, Select + " WHERE s.id = @s ORDER BY f.id", ("s", subject.Value)))
-        await using (var reader = await cmd.ExecuteReaderAsync(cancel).ConfigureAwait(false))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancel).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 long id = reader.GetInt64(0);
                 if (subjects.Count == 0 || subjects[^1].Id != id)

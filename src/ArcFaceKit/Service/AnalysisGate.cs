@@ -11,7 +11,7 @@ internal sealed class AnalysisGate(int concurrency, int queue) : IDisposable
 
     public int Concurrency { get; } = concurrency;
 
-    public async ValueTask<Slot> EnterAsync(CancellationToken cancel)
+    public async ValueTask<Slot> EnterAsync(CancellationToken cancellationToken)
     {
         if (_slots.Wait(0, CancellationToken.None))
         {
@@ -26,7 +26,7 @@ internal sealed class AnalysisGate(int concurrency, int queue) : IDisposable
 
         try
         {
-            await _slots.WaitAsync(cancel).ConfigureAwait(false);
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -27,7 +27,7 @@ internal sealed class EmbeddingBatcher : IDisposable
         _worker = Task.Run(RunAsync);
     }
 
-    public Task<(float[][] Embeddings, float[] Norms)> EmbedAsync(IReadOnlyList<RgbImage> crops, CancellationToken cancel)
+    public Task<(float[][] Embeddings, float[] Norms)> EmbedAsync(IReadOnlyList<RgbImage> crops, CancellationToken cancellationToken)
     {
         var request = new Request(crops, new TaskCompletionSource<(float[][], float[])>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_requests.Writer.TryWrite(request))
@@ -35,7 +35,7 @@ internal sealed class EmbeddingBatcher : IDisposable
             throw new ObjectDisposedException(nameof(EmbeddingBatcher));
         }
 
-        return request.Done.Task.WaitAsync(cancel);
+        return request.Done.Task.WaitAsync(cancellationToken);
     }
 
     public void Dispose()

@@ -98,10 +98,10 @@ public sealed class FaceService : IDisposable
     /// they do), so that many large photos at once cannot take more memory than that budget; the pixel count comes from
     /// the header, before anything is decoded. <see cref="ServiceBusyException"/> when the line is full.
     /// </summary>
-    public async Task<DecodedImage> DecodeAsync(ReadOnlyMemory<byte> encoded, CancellationToken cancel = default)
+    public async Task<DecodedImage> DecodeAsync(ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken = default)
     {
         long pixels = ImageDecoder.MeasurePixels(encoded.Span, _decode, Options.MaxFullScalePixels);
-        var share = await _decodedPixels.TryTakeAsync(pixels, cancel).ConfigureAwait(false)
+        var share = await _decodedPixels.TryTakeAsync(pixels, cancellationToken).ConfigureAwait(false)
             ?? throw new ServiceBusyException($"Too many large photos are being decoded or waiting (budget {Options.MaxDecodedPixels:N0} pixels); retry in a moment.");
         try
         {
@@ -118,34 +118,34 @@ public sealed class FaceService : IDisposable
     public RgbImage DecodeFile(string path) => ImageDecoder.DecodeFile(path, _decode);
 
     /// <summary>Faces with box, landmarks and score, best score first (no embedding).</summary>
-    public async Task<IReadOnlyList<DetectedFace>> DetectAsync(RgbImage image, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<DetectedFace>> DetectAsync(RgbImage image, CancellationToken cancellationToken = default)
     {
-        using var slot = await _gate.EnterAsync(cancel).ConfigureAwait(false);
+        using var slot = await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         return Detector.Detect(image);
     }
 
     /// <summary>Every face of the image, embedded.</summary>
-    public async Task<IReadOnlyList<FaceRecord>> AnalyzeAsync(RgbImage image, CancellationToken cancel = default) =>
-        (await AnalyzeBatchAsync([image], FaceSelection.All, cancel).ConfigureAwait(false))[0];
+    public async Task<IReadOnlyList<FaceRecord>> AnalyzeAsync(RgbImage image, CancellationToken cancellationToken = default) =>
+        (await AnalyzeBatchAsync([image], FaceSelection.All, cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>
     /// Detects in each image, keeps the faces the selection names, then embeds every kept face of the batch in as few
     /// model runs as the embedder allows. One analysis slot for the whole batch.
     /// </summary>
-    public async Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> AnalyzeBatchAsync(IReadOnlyList<RgbImage> images, FaceSelection selection = FaceSelection.All, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> AnalyzeBatchAsync(IReadOnlyList<RgbImage> images, FaceSelection selection = FaceSelection.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         var faces = new List<IReadOnlyList<DetectedFace>>(images.Count);
         List<RgbImage> crops;
-        using (await _gate.EnterAsync(cancel).ConfigureAwait(false))
+        using (await _gate.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             foreach (var image in images)
             {
-                cancel.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
                 faces.Add(FaceSelector.Apply(Detector.Detect(image), selection, image.Width, image.Height));
             }
 
-            cancel.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             crops = Align(images, faces);
             if (_batcher is null)
             {
@@ -153,7 +153,7 @@ public sealed class FaceService : IDisposable
             }
         }
 
-        return Records(faces, crops, await EmbedBatchedAsync(crops, cancel).ConfigureAwait(false));
+        return Records(faces, crops, await EmbedBatchedAsync(crops, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -164,7 +164,7 @@ public sealed class FaceService : IDisposable
     /// Concurrency x batchSize images are decoded at a time; stopping the enumeration early waits for the batches under
     /// way.
     /// </summary>
-    public IEnumerable<AnalyzedFile> AnalyzeFiles(IReadOnlyList<string> paths, FaceSelection selection = FaceSelection.All, int batchSize = 16, CancellationToken cancel = default)
+    public IEnumerable<AnalyzedFile> AnalyzeFiles(IReadOnlyList<string> paths, FaceSelection selection = FaceSelection.All, int batchSize = 16, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -186,7 +186,7 @@ public sealed class FaceService : IDisposable
                             chunk[i] = paths[next++];
                         }
 
-                        underWay.Enqueue(Task.Run(() => AnalyzeFilesAsync(chunk, selection, cancel), cancel));
+                        underWay.Enqueue(Task.Run(() => AnalyzeFilesAsync(chunk, selection, cancellationToken), cancellationToken));
                     }
 
                     foreach (var file in underWay.Dequeue().GetAwaiter().GetResult())
@@ -206,7 +206,7 @@ public sealed class FaceService : IDisposable
         }
     }
 
-    private async Task<AnalyzedFile[]> AnalyzeFilesAsync(string[] paths, FaceSelection selection, CancellationToken cancel)
+    private async Task<AnalyzedFile[]> AnalyzeFilesAsync(string[] paths, FaceSelection selection, CancellationToken cancellationToken)
     {
         var images = new List<RgbImage>(paths.Length);
         var decoded = new List<int>(paths.Length);
@@ -224,7 +224,7 @@ public sealed class FaceService : IDisposable
             }
         }
 
-        var found = images.Count > 0 ? await AnalyzeBatchAsync(images, selection, cancel).ConfigureAwait(false) : [];
+        var found = images.Count > 0 ? await AnalyzeBatchAsync(images, selection, cancellationToken).ConfigureAwait(false) : [];
         var files = paths.Select((path, i) => new AnalyzedFile(path, [], errors[i])).ToArray();
         for (int j = 0; j < decoded.Count; j++)
         {
@@ -238,15 +238,15 @@ public sealed class FaceService : IDisposable
     /// The one face a photo is about: none is an error, several are an error under <see cref="SingleFacePolicy.Refuse"/>,
     /// else the largest or the most central is taken. Only that face is aligned and embedded.
     /// </summary>
-    public async Task<FaceRecord> SingleFaceAsync(RgbImage image, SingleFacePolicy policy, string what = "the photo", CancellationToken cancel = default)
+    public async Task<FaceRecord> SingleFaceAsync(RgbImage image, SingleFacePolicy policy, string what = "the photo", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         DetectedFace[][] faces;
         List<RgbImage> crops;
-        using (await _gate.EnterAsync(cancel).ConfigureAwait(false))
+        using (await _gate.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             var found = Detector.Detect(image);
-            cancel.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             faces = [[Choose(found, policy, image, what)]];
             crops = Align([image], faces);
             if (_batcher is null)
@@ -255,15 +255,15 @@ public sealed class FaceService : IDisposable
             }
         }
 
-        return Records(faces, crops, await EmbedBatchedAsync(crops, cancel).ConfigureAwait(false))[0][0];
+        return Records(faces, crops, await EmbedBatchedAsync(crops, cancellationToken).ConfigureAwait(false))[0][0];
     }
 
     /// <summary>1:1: the single faces of two photos compared against a threshold (default: <see cref="DefaultThreshold"/>).</summary>
     public async Task<(Verification Decision, FaceRecord First, FaceRecord Second)> VerifyAsync(
-        RgbImage first, RgbImage second, SingleFacePolicy policy, SimilarityThreshold? threshold = null, CancellationToken cancel = default)
+        RgbImage first, RgbImage second, SingleFacePolicy policy, SimilarityThreshold? threshold = null, CancellationToken cancellationToken = default)
     {
-        var a = await SingleFaceAsync(first, policy, "the first photo", cancel).ConfigureAwait(false);
-        var b = await SingleFaceAsync(second, policy, "the second photo", cancel).ConfigureAwait(false);
+        var a = await SingleFaceAsync(first, policy, "the first photo", cancellationToken).ConfigureAwait(false);
+        var b = await SingleFaceAsync(second, policy, "the second photo", cancellationToken).ConfigureAwait(false);
         return (Verification.Of(a.Embedding, b.Embedding, threshold ?? DefaultThreshold), a, b);
     }
 
@@ -272,13 +272,13 @@ public sealed class FaceService : IDisposable
     /// checked here, before anything is written: one photo without a usable face enrolls none.
     /// </summary>
     public async Task<IReadOnlyList<(NewFace New, FaceRecord Face)>> FacesToEnrollAsync(
-        IReadOnlyList<(RgbImage Image, string? Source)> photos, SingleFacePolicy policy, CancellationToken cancel = default)
+        IReadOnlyList<(RgbImage Image, string? Source)> photos, SingleFacePolicy policy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(photos);
         var faces = new List<(NewFace, FaceRecord)>(photos.Count);
         for (int i = 0; i < photos.Count; i++)
         {
-            faces.Add(await FaceToEnrollAsync(photos[i].Image, photos[i].Source, i, photos.Count, policy, cancel).ConfigureAwait(false));
+            faces.Add(await FaceToEnrollAsync(photos[i].Image, photos[i].Source, i, photos.Count, policy, cancellationToken).ConfigureAwait(false));
         }
 
         return faces;
@@ -286,11 +286,11 @@ public sealed class FaceService : IDisposable
 
     /// <summary>Adds one face from each photo to a subject (created when new), all or none (see <see cref="FacesToEnrollAsync"/>).</summary>
     public async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> EnrollAsync(
-        IFaceGallery gallery, string subject, IReadOnlyList<(RgbImage Image, string? Source)> photos, SingleFacePolicy policy, string actor, CancellationToken cancel = default)
+        IFaceGallery gallery, string subject, IReadOnlyList<(RgbImage Image, string? Source)> photos, SingleFacePolicy policy, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gallery);
         CheckModel(gallery);
-        return await StoreAsync(gallery, subject, await FacesToEnrollAsync(photos, policy, cancel).ConfigureAwait(false), actor, null, cancel).ConfigureAwait(false);
+        return await StoreAsync(gallery, subject, await FacesToEnrollAsync(photos, policy, cancellationToken).ConfigureAwait(false), actor, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -300,30 +300,30 @@ public sealed class FaceService : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> EnrollUploadsAsync(
         IFaceGallery gallery, string subject, IReadOnlyList<(ReadOnlyMemory<byte> Encoded, string? Source)> uploads, SingleFacePolicy policy, string actor,
-        string? requestKey = null, CancellationToken cancel = default)
+        string? requestKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gallery);
         ArgumentNullException.ThrowIfNull(uploads);
         CheckModel(gallery);
-        return await StoreAsync(gallery, subject, await FacesFromUploadsAsync(uploads, policy, cancel).ConfigureAwait(false), actor, requestKey, cancel).ConfigureAwait(false);
+        return await StoreAsync(gallery, subject, await FacesFromUploadsAsync(uploads, policy, cancellationToken).ConfigureAwait(false), actor, requestKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>1:N: for every face of the photo, the k best subjects under the scoring rule, accepted at or above the threshold.</summary>
-    public async Task<IReadOnlyList<IdentifiedFace>> IdentifyAsync(IFaceGallery gallery, RgbImage image, IdentifyOptions? options = null, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<IdentifiedFace>> IdentifyAsync(IFaceGallery gallery, RgbImage image, IdentifyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gallery);
         CheckModel(gallery);
         options ??= IdentifyOptions.Default;
         var threshold = options.Threshold ?? DefaultThreshold;
-        var faces = await AnalyzeAsync(image, cancel).ConfigureAwait(false);
+        var faces = await AnalyzeAsync(image, cancellationToken).ConfigureAwait(false);
         var result = new List<IdentifiedFace>(faces.Count);
         foreach (var face in faces)
         {
-            var matches = await gallery.SearchAsync(face.Embedding, options.K, options.Scoring, cancel).ConfigureAwait(false);
+            var matches = await gallery.SearchAsync(face.Embedding, options.K, options.Scoring, cancellationToken).ConfigureAwait(false);
             var identified = new IdentifiedFace(face, [.. matches.Select(m => new IdentityCandidate(m, m.Similarity >= threshold.Cosine))], threshold);
             if (identified.Identity is null && options.CollectUnknownAs is { } actor)
             {
-                identified = identified with { Collected = await CollectFaceAsync(gallery, face, null, actor, cancel).ConfigureAwait(false) };
+                identified = identified with { Collected = await CollectFaceAsync(gallery, face, null, actor, cancellationToken).ConfigureAwait(false) };
             }
 
             result.Add(identified);
@@ -337,15 +337,15 @@ public sealed class FaceService : IDisposable
     /// joining the group its template is nearest at or above <see cref="GroupThreshold"/>, else starting one; faces
     /// under <see cref="FaceServiceOptions.MinEnrollImageQuality"/> are left out (no group).
     /// </summary>
-    public async Task<IReadOnlyList<(GroupFace? Group, FaceRecord Face)>> CollectAsync(IFaceGallery gallery, RgbImage image, string actor, string? source = null, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<(GroupFace? Group, FaceRecord Face)>> CollectAsync(IFaceGallery gallery, RgbImage image, string actor, string? source = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gallery);
         CheckModel(gallery);
-        var faces = await AnalyzeAsync(image, cancel).ConfigureAwait(false);
+        var faces = await AnalyzeAsync(image, cancellationToken).ConfigureAwait(false);
         var result = new List<(GroupFace?, FaceRecord)>(faces.Count);
         foreach (var face in faces)
         {
-            result.Add((await CollectFaceAsync(gallery, face, source, actor, cancel).ConfigureAwait(false), face));
+            result.Add((await CollectFaceAsync(gallery, face, source, actor, cancellationToken).ConfigureAwait(false), face));
         }
 
         return result;
@@ -357,8 +357,8 @@ public sealed class FaceService : IDisposable
     /// </summary>
     public float GroupThreshold => ClusteringDefaults.ThresholdFor(Embedder.Manifest);
 
-    private async Task<GroupFace?> CollectFaceAsync(IFaceGallery gallery, FaceRecord face, string? source, string actor, CancellationToken cancel) =>
-        TooPoor(face) is not null ? null : await gallery.AddToGroupsAsync(NewFace.From(face, source), GroupThreshold, actor, cancel).ConfigureAwait(false);
+    private async Task<GroupFace?> CollectFaceAsync(IFaceGallery gallery, FaceRecord face, string? source, string actor, CancellationToken cancellationToken) =>
+        TooPoor(face) is not null ? null : await gallery.AddToGroupsAsync(NewFace.From(face, source), GroupThreshold, actor, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The face's quality when it is under <see cref="FaceServiceOptions.MinEnrollImageQuality"/> (not to be kept), else null.</summary>
     private FaceQuality? TooPoor(FaceRecord face) =>
@@ -378,7 +378,7 @@ public sealed class FaceService : IDisposable
     /// one of them at a time.
     /// </summary>
     private async Task<IReadOnlyList<(NewFace New, FaceRecord Face)>> FacesFromUploadsAsync(
-        IReadOnlyList<(ReadOnlyMemory<byte> Encoded, string? Source)> uploads, SingleFacePolicy policy, CancellationToken cancel)
+        IReadOnlyList<(ReadOnlyMemory<byte> Encoded, string? Source)> uploads, SingleFacePolicy policy, CancellationToken cancellationToken)
     {
         var faces = new List<(NewFace, FaceRecord)>(uploads.Count);
         for (int i = 0; i < uploads.Count; i++)
@@ -386,7 +386,7 @@ public sealed class FaceService : IDisposable
             DecodedImage decoded;
             try
             {
-                decoded = await DecodeAsync(uploads[i].Encoded, cancel).ConfigureAwait(false);
+                decoded = await DecodeAsync(uploads[i].Encoded, cancellationToken).ConfigureAwait(false);
             }
             catch (ImageDecodeException e)
             {
@@ -395,7 +395,7 @@ public sealed class FaceService : IDisposable
 
             using (decoded)
             {
-                var (face, record) = await FaceToEnrollAsync(decoded.Image, uploads[i].Source, i, uploads.Count, policy, cancel).ConfigureAwait(false);
+                var (face, record) = await FaceToEnrollAsync(decoded.Image, uploads[i].Source, i, uploads.Count, policy, cancellationToken).ConfigureAwait(false);
                 faces.Add((face, record with { Face = record.Face.ScaledBy(decoded.Scale) }));   // reported in the photo's own pixels
             }
         }
@@ -413,10 +413,10 @@ public sealed class FaceService : IDisposable
 
     private static string PhotoName(string? source, int index, int count) => source ?? (count == 1 ? "the photo" : $"photo {index + 1} of {count}");
 
-    private async Task<(NewFace New, FaceRecord Face)> FaceToEnrollAsync(RgbImage image, string? source, int index, int count, SingleFacePolicy policy, CancellationToken cancel)
+    private async Task<(NewFace New, FaceRecord Face)> FaceToEnrollAsync(RgbImage image, string? source, int index, int count, SingleFacePolicy policy, CancellationToken cancellationToken)
     {
         string what = PhotoName(source, index, count);
-        var face = await SingleFaceAsync(image, policy, what, cancel).ConfigureAwait(false);
+        var face = await SingleFaceAsync(image, policy, what, cancellationToken).ConfigureAwait(false);
         if (TooPoor(face) is { } quality)
         {
             throw new PoorFaceException(quality, $"{what}: the face is too poor to enroll (image quality {quality.ImageScore:F2}, the minimum is {Options.MinEnrollImageQuality:F2}; " +
@@ -431,13 +431,13 @@ public sealed class FaceService : IDisposable
     /// that lost the race to its original gets the original's faces.
     /// </summary>
     private static async Task<IReadOnlyList<(StoredFace Stored, FaceRecord Face)>> StoreAsync(
-        IFaceGallery gallery, string subject, IReadOnlyList<(NewFace New, FaceRecord Face)> faces, string actor, string? requestKey, CancellationToken cancel)
+        IFaceGallery gallery, string subject, IReadOnlyList<(NewFace New, FaceRecord Face)> faces, string actor, string? requestKey, CancellationToken cancellationToken)
     {
-        cancel.ThrowIfCancellationRequested();
+        cancellationToken.ThrowIfCancellationRequested();
         List<NewFace> added = [.. faces.Select(f => f.New)];
         var stored = requestKey is null
-            ? await gallery.AddFacesAsync(subject, added, actor, cancel).ConfigureAwait(false)
-            : (await gallery.AddFacesOnceAsync(subject, added, actor, requestKey, cancel).ConfigureAwait(false)).Faces;
+            ? await gallery.AddFacesAsync(subject, added, actor, cancellationToken).ConfigureAwait(false)
+            : (await gallery.AddFacesOnceAsync(subject, added, actor, requestKey, cancellationToken).ConfigureAwait(false)).Faces;
         return [.. stored.Zip(faces, (s, f) => (s, f.Face))];
     }
 
@@ -461,8 +461,8 @@ public sealed class FaceService : IDisposable
         crops.Count == 0 ? ([], []) : Embedder.EmbedWithNorms(crops);
 
     /// <summary>As <see cref="Embed"/>, the crops embedded with those of concurrent analyses (outside the analysis slot).</summary>
-    private async Task<(float[][] Embeddings, float[] Norms)> EmbedBatchedAsync(List<RgbImage> crops, CancellationToken cancel) =>
-        crops.Count == 0 ? ([], []) : await _batcher!.EmbedAsync(crops, cancel).ConfigureAwait(false);
+    private async Task<(float[][] Embeddings, float[] Norms)> EmbedBatchedAsync(List<RgbImage> crops, CancellationToken cancellationToken) =>
+        crops.Count == 0 ? ([], []) : await _batcher!.EmbedAsync(crops, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Each face's crops, one per template of the embedder, face by face (as the embedder takes them).</summary>
     private List<RgbImage> Align(IReadOnlyList<RgbImage> images, IReadOnlyList<IReadOnlyList<DetectedFace>> faces)

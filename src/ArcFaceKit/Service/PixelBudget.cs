@@ -14,7 +14,7 @@ internal sealed class PixelBudget(long capacity, int queue)
     public long Capacity { get; } = capacity;
 
     /// <summary>Takes <paramref name="pixels"/> (at most the capacity), waiting for them; false when the line is full.</summary>
-    public async ValueTask<Share?> TryTakeAsync(long pixels, CancellationToken cancel)
+    public async ValueTask<Share?> TryTakeAsync(long pixels, CancellationToken cancellationToken)
     {
         pixels = Math.Clamp(pixels, 1, Capacity);
         LinkedListNode<(long Pixels, TaskCompletionSource Ready)> node;
@@ -36,7 +36,7 @@ internal sealed class PixelBudget(long capacity, int queue)
 
         try
         {
-            await node.Value.Ready.Task.WaitAsync(cancel).ConfigureAwait(false);
+            await node.Value.Ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             return new Share(this, pixels);
         }
         catch (OperationCanceledException)
