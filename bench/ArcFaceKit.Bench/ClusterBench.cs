@@ -4,7 +4,7 @@ using ArcFaceKit.Evaluation;
 using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
 using ArcFaceKit.Search;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Bench;
 
@@ -21,18 +21,18 @@ internal static class ClusterBench
         string embedderFile = options.Value("--embedder") ?? "faceplugin_fr_feature.onnx";
         var photos = Directory.EnumerateFiles(options.Images, "*.jpg").Order(StringComparer.Ordinal).ToList();
         Console.WriteLine($"cluster: {photos.Count} LFW photos embedded with {embedderFile}, repeated with noise to {target:N0} faces");
-        Dictionary<string, (float[] Embedding, Quality.FaceQuality Quality)?> rated;
+        Dictionary<string, RatedEmbedding?> rated;
         float threshold;
-        using (var service = FaceService.Open(new FaceServiceOptions { Detector = ModelStore.DefaultDetector(), Embedder = Path.Combine(options.Models, embedderFile), MaxConcurrentAnalyses = 1 }))
+        using (var service = FacePipeline.Open(new FaceModels { Detector = ModelStore.DefaultDetector(), Embedder = Path.Combine(options.Models, embedderFile) }, new PipelineOptions { MaxConcurrentAnalyses = 1 }))
         {
-            rated = ImageEmbeddings.ComputeRated(service, photos);
-            threshold = ClusteringDefaults.ThresholdFor(service.Embedder.Manifest);
+            rated = ImageEmbeddings.ComputeRatedAsync(service, photos).GetAwaiter().GetResult();
+            threshold = ClusteringDefaults.ThresholdFor(((Models.IModelInfo)service.Embedder).Manifest);
         }
 
         var originals = photos.Where(p => rated[p] is not null).ToList();
-        var copies = NoisyCopies.Make([.. originals.Select(p => rated[p]!.Value.Embedding)], target, 0.6f, new Random(7));
+        var copies = NoisyCopies.Make([.. originals.Select(p => rated[p]!.Embedding)], target, 0.6f, new Random(7));
         var faces = copies.Select(c => c.Vector).ToList();
-        var quality = copies.Select(c => rated[originals[c.Source]]!.Value.Quality.Score).ToList();
+        var quality = copies.Select(c => rated[originals[c.Source]]!.Quality.Score).ToList();
         var truth = copies.Select(c => LfwIdentification.PersonOf(originals[c.Source])).ToList();
         int dim = faces[0].Length;
         rated.Clear();

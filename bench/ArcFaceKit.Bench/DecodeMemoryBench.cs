@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Bench;
 
@@ -18,7 +18,7 @@ internal static class DecodeMemoryBench
     {
         int side = options.Int("--side", 7000);
         int uploads = options.Int("--uploads", 40);
-        long[] budgets = [.. (options.Value("--budgets") ?? $"0,{FaceServiceOptions.DefaultMaxDecodedPixels / 1_000_000}").Split(',').Select(b => long.Parse(b, CultureInfo.InvariantCulture))];
+        long[] budgets = [.. (options.Value("--budgets") ?? $"0,{Imaging.UploadOptions.DefaultMaxDecodedPixels / 1_000_000}").Split(',').Select(b => long.Parse(b, CultureInfo.InvariantCulture))];
         byte[] png = HugePhoto(System.IO.Path.Combine(options.Images, "Abel_Pacheco_0001.jpg"), side);
         Console.WriteLine($"decode-memory: {uploads} uploads at once of a {side}x{side} PNG ({side * (long)side / 1e6:F0} MP, {png.Length / 1024} KB; {side * (long)side * 3 / 1e6:F0} MB as RGB), {Environment.ProcessorCount} cores");
         Console.WriteLine("  budget (MP)   RSS before   peak RSS   peak - before   RSS after   statuses            burst");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ArcFaceKit.Gallery;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Server;
 using ArcFaceKit.Server.Security;
 using Microsoft.AspNetCore.Builder;
@@ -45,7 +46,7 @@ internal static class LoadTestBench
             var (_, token) = await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write);
             await app.StartAsync();
             var url = new Uri(app.Urls.First());
-            var service = app.Services.GetRequiredService<Service.FaceService>();
+            var service = app.Services.GetRequiredService<FacePipeline>();
             Console.WriteLine($"loadtest: server {url}, {app.Services.GetRequiredService<IFaceGallery>().Kind}, {Environment.ProcessorCount} cores, " +
                 $"{service.Options.Concurrency} concurrent analyses x {service.Options.ThreadsPerAnalysis} threads, queue {service.Options.MaxQueuedAnalyses}, micro-batching {(batchWaitMs > 0 ? $"wait {batchWaitMs} ms" : "off")}; {service.Embedder.Identity.Name}");
 

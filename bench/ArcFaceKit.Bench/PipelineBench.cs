@@ -3,7 +3,7 @@ using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Bench;
 
@@ -54,11 +54,11 @@ internal static class PipelineBench
 
             // One analysis on every core at batch 1 and 16, then one single-threaded analysis at batch 1: a request at
             // the library's defaults, where each analysis has one thread.
-            Rows(options, name, detector, embedder, detection, encoded, FaceServiceOptions.DefaultConcurrency, [1, 16]);
+            Rows(options, name, detector, embedder, detection, encoded, PipelineOptions.DefaultConcurrency, [1, 16]);
             Rows(options, name, detector, embedder, detection, encoded, 1, [1]);
 
             // The library's defaults for a folder: one single-threaded analysis per core, batches side by side.
-            using var service = FaceService.Open(new FaceServiceOptions { Detector = detectorFile, Embedder = embedderFile, Detection = detection });
+            using var service = FacePipeline.Open(new FaceModels { Detector = detectorFile, Embedder = embedderFile, Detection = detection });
             MeasureFiles(service, files); // warm-up
             double filesPerSecond = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => MeasureFiles(service, files)));
             Console.WriteLine($"  {name}, files: {filesPerSecond,7:F1} images/s, {service.Options.Concurrency} analyses x {service.Options.ThreadsPerAnalysis} thread side by side (AnalyzeFiles, batches of 16, decoding included)");
@@ -69,7 +69,7 @@ internal static class PipelineBench
         string Parent(string file) => quantized.IsQuantized(file) ? Fp32(quantized.ParentOf(file)) : file;
         foreach (var (detectorFile, embedderFile) in setups.Where(p => quantized.IsQuantized(p.Detector) || quantized.IsQuantized(p.Embedder)))
         {
-            FaceService Open(string detector, string embedder) => FaceService.Open(new FaceServiceOptions { Detector = detector, Embedder = embedder, Detection = detection });
+            FacePipeline Open(string detector, string embedder) => FacePipeline.Open(new FaceModels { Detector = detector, Embedder = embedder, Detection = detection });
             using var int8 = Open(detectorFile, embedderFile);
             using var fp32 = Open(Parent(detectorFile), Parent(embedderFile));
             MeasureFiles(int8, files);
@@ -90,10 +90,10 @@ internal static class PipelineBench
     {
         using var recorder = new ModelInputRecorder();
         var inference = new InferenceOptions { IntraOpThreads = threads, AllowSpinning = options.Int("--allow-spinning", 0) == 1, InputObserver = recorder.Observe };
-        using var pipeline = new FaceService(
+        using var pipeline = new FacePipeline(
             FaceDetectors.Create(detector.Model, detection, inference),
             FaceEmbedders.Open(embedder.File, null, inference),
-            new FaceServiceOptions { Detector = detector.File, Embedder = embedder.File, Detection = detection, MaxConcurrentAnalyses = 1 });
+            new PipelineOptions { MaxConcurrentAnalyses = 1 });
         var paths = new[] { detector.Model, embedder.Model }.SelectMany(m => m.Manifest.Files.Select(f => (f.File, Path: m.PathOf(f.Role), FreeBatch: m.Manifest.Kind == "embedder"))).ToDictionary(p => p.File, p => (p.Path, p.FreeBatch));
         var bare = inference with { InputObserver = null };
         foreach (int batch in batches)
@@ -138,16 +138,16 @@ internal static class PipelineBench
         }
     }
 
-    /// <summary>One pass over the files as a folder is analysed (<see cref="FaceService.AnalyzeFiles"/>): images/s.</summary>
-    private static double MeasureFiles(FaceService service, List<string> files)
+    /// <summary>One pass over the files as a folder is analysed (<see cref="FacePipeline.AnalyzeFilesAsync"/>): images/s.</summary>
+    private static double MeasureFiles(FacePipeline service, List<string> files)
     {
         var watch = Stopwatch.StartNew();
-        int faces = service.AnalyzeFiles(files).Sum(f => f.Faces.Count);
+        int faces = service.AnalyzeFilesAsync(files).Select(f => f.Faces.Count).SumAsync().AsTask().GetAwaiter().GetResult();
         return faces > 0 ? files.Count / watch.Elapsed.TotalSeconds : throw new InvalidOperationException("No faces found: the benchmark would measure nothing.");
     }
 
     /// <summary>One pass over the images: images/s, the share of time outside ONNX Runtime, managed bytes allocated an image (decode included) and full collections.</summary>
-    private static (double ImagesPerSecond, double OutsideShare, double AllocatedKb, int FullCollections) Measure(FaceService pipeline, List<byte[]> encoded, int batch)
+    private static (double ImagesPerSecond, double OutsideShare, double AllocatedKb, int FullCollections) Measure(FacePipeline pipeline, List<byte[]> encoded, int batch)
     {
         var inferenceBefore = pipeline.InferenceTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes();

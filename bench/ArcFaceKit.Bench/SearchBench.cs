@@ -6,7 +6,7 @@ using ArcFaceKit.Evaluation;
 using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
 using ArcFaceKit.Search;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Bench;
 
@@ -144,8 +144,8 @@ internal static class SearchBench
                 _ => throw new ArgumentException($"Real embeddings come in 128 and 512 dimensions, not {dim}."),
             };
             var photos = Directory.EnumerateFiles(options.Images, "*.jpg").Order(StringComparer.Ordinal).Take(options.Int("--real-photos", 2000)).ToList();
-            using var service = FaceService.Open(new FaceServiceOptions { Detector = ModelStore.DefaultDetector(), Embedder = Path.Combine(options.Models, embedder) });
-            originals = [.. ImageEmbeddings.Compute(service, photos).Values.OfType<float[]>()];
+            using var service = FacePipeline.Open(new FaceModels { Detector = ModelStore.DefaultDetector(), Embedder = Path.Combine(options.Models, embedder) });
+            originals = [.. ImageEmbeddings.ComputeAsync(service, photos).GetAwaiter().GetResult().Values.OfType<float[]>()];
             real[dim] = originals;
         }
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Matching;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli;
@@ -24,19 +24,19 @@ public class DecisionSettings : ModelSettings
     [Description("1:N scoring of a subject: best-face, mean-template or both. Default: the library's (see README).")]
     public string? Scoring { get; init; }
 
-    public SimilarityThreshold ThresholdFor(FaceService service) =>
-        Threshold is { } t ? new SimilarityThreshold(t, "given with --threshold") : service.DefaultThreshold;
+    public SimilarityThreshold ThresholdFor(FacePipeline pipeline) =>
+        Threshold is { } t ? new SimilarityThreshold(t, "given with --threshold") : pipeline.DefaultThreshold;
 
     public SubjectScoring ScoringRule => Scoring is null ? SubjectScorings.Default : SubjectScorings.Parse(Scoring);
 
     /// <summary>The gallery file, which must exist already (list, remove, identify).</summary>
-    public FaceGallery OpenExistingGallery(FaceService service)
+    public async Task<FaceGallery> OpenExistingGalleryAsync(FacePipeline pipeline)
     {
         if (!File.Exists(Gallery))
         {
             throw new UsageException($"Gallery {Gallery} does not exist; enroll someone first.");
         }
 
-        return SqliteGallery.Open(Gallery, service.Embedder.Identity);
+        return await SqliteGallery.OpenAsync(Gallery, pipeline.Embedder.Identity);
     }
 }

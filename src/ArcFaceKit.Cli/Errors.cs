@@ -1,6 +1,7 @@
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Spectre.Console.Cli;
 
@@ -17,6 +18,7 @@ internal static class Errors
         var (code, message) = e switch
         {
             CommandAppException or CommandParseException or CommandRuntimeException => (BadInput, e.Message),
+            FaceSelectionException { FacesFound: > 1 } => (BadInput, $"{e.Message} Use a photo with one face, or ask for the largest (--largest)."),
             ImageDecodeException or ModelContractException or GalleryException or UsageException or FaceSelectionException => (BadInput, e.Message),
             FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (BadInput, e.Message),
             ArgumentException => (BadInput, e.Message),

@@ -1,4 +1,4 @@
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 using Spectre.Console;
 
 namespace ArcFaceKit.Cli;
@@ -18,12 +18,12 @@ public static class FolderFaces
     /// Calls <paramref name="each"/> with each image's path relative to the folder and its faces, in file order; returns
     /// the messages of the images that could not be read. A progress bar unless <paramref name="quiet"/>.
     /// </summary>
-    public static List<string> Analyze(FaceService service, string folder, IReadOnlyList<string> files, int batch, bool quiet, Action<string, IReadOnlyList<FaceRecord>> each, CancellationToken cancellationToken)
+    public static async Task<List<string>> AnalyzeAsync(FacePipeline pipeline, string folder, IReadOnlyList<string> files, int batch, bool quiet, Action<string, IReadOnlyList<FaceRecord>> each, CancellationToken cancellationToken)
     {
         var skipped = new List<string>();
-        void Work(Action<int> advance)
+        async Task Work(Action<int> advance)
         {
-            foreach (var file in service.AnalyzeFiles(files, batchSize: batch, cancellationToken: cancellationToken))
+            await foreach (var file in pipeline.AnalyzeFilesAsync(files, batchSize: batch, cancellationToken: cancellationToken))
             {
                 if (file.Error is not null)
                 {
@@ -40,14 +40,14 @@ public static class FolderFaces
 
         if (quiet)
         {
-            Work(_ => { });
+            await Work(_ => { });
         }
         else
         {
-            AnsiConsole.Progress().Start(ctx =>
+            await AnsiConsole.Progress().StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("faces", maxValue: Math.Max(files.Count, 1));
-                Work(n => task.Increment(n));
+                await Work(n => task.Increment(n));
             });
         }
 

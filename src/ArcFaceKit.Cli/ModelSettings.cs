@@ -3,12 +3,12 @@ using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli;
 
-/// <summary>Options every model-using command shares: they map onto the library's <see cref="FaceServiceOptions"/>; unset ones keep its defaults.</summary>
+/// <summary>Options every model-using command shares: they map onto the library's <see cref="FaceModels"/> and <see cref="PipelineOptions"/>; unset ones keep its defaults.</summary>
 public class ModelSettings : CommandSettings
 {
     [CommandOption("--detector <FILE>")]
@@ -64,25 +64,26 @@ public class ModelSettings : CommandSettings
         MaxUpscale = MaxUpscale ?? DetectorOptions.Default.MaxUpscale,
     };
 
-    /// <summary>
-    /// The service these flags describe, at the library's concurrency: one single-threaded analysis per core (a folder's
-    /// batches run side by side), or with --threads N, cores / N analyses of N threads (FaceServiceOptions.Concurrency).
-    /// </summary>
-    public FaceServiceOptions ServiceOptions => new()
+    /// <summary>The models these flags name.</summary>
+    public FaceModels Models => new()
     {
         Detector = Detector ?? ModelStore.DefaultDetector(),
         Embedder = Embedders.FirstOrDefault() ?? ModelStore.DefaultEmbedder(),
         FuseWith = [.. Embedders.Skip(1)],
         Detection = DetectionOptions,
         Embedding = EmbedderOptions.Default with { FlipTest = Flip },
-        MaxPixels = MaxPixels,
-        IntraOpThreads = Threads,
     };
 
-    public FaceService OpenService() => FaceService.Open(ServiceOptions);
+    /// <summary>
+    /// The library's concurrency: one single-threaded analysis per core (a folder's batches run side by side), or with
+    /// --threads N, cores / N analyses of N threads (PipelineOptions.Concurrency).
+    /// </summary>
+    public PipelineOptions PipelineOptions => new() { MaxPixels = MaxPixels, IntraOpThreads = Threads };
 
-    /// <summary>The detector alone (detect, align), opened as the service would open it.</summary>
-    public IFaceDetector OpenDetector() =>
+    public FacePipeline OpenPipeline() => FacePipeline.Open(Models, PipelineOptions);
+
+    /// <summary>The detector alone (detect, align), opened as the pipeline would open it.</summary>
+    public FaceDetectorBase OpenDetector() =>
         FaceDetectors.Open(Detector ?? ModelStore.DefaultDetector(), DetectionOptions, new InferenceOptions { IntraOpThreads = Threads });
 
     public RgbImage Decode(string path) => ImageDecoder.DecodeFile(path, new DecodeOptions { MaxPixels = MaxPixels });

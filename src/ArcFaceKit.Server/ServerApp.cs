@@ -2,6 +2,8 @@ using ArcFaceKit.Contracts;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Security;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
@@ -10,7 +12,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace ArcFaceKit.Server;
 
 /// <summary>
-/// Builds the web application: HTTP mapped onto the library's <see cref="FaceService"/> and <see cref="FaceGallery"/>
+/// Builds the web application: HTTP mapped onto the library's <see cref="FacePipeline"/> and <see cref="FaceGallery"/>
 /// (the same ones the CLI uses), with keys, limits, the /v1 API, OpenAPI and the page.
 /// </summary>
 public static class ServerApp
@@ -79,9 +81,11 @@ public static class ServerApp
         {
             var settings = sp.GetRequiredService<ServerOptions>();
             settings.Validate();
-            return FaceService.Open(settings.ToServiceOptions());
+            return FacePipeline.Open(settings.ToModels(), settings.ToPipelineOptions());
         });
-        services.AddSingleton(sp => Galleries.Open(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<FaceService>().Embedder.Identity));
+        services.AddSingleton(sp => new UploadDecoder(sp.GetRequiredService<ServerOptions>().ToUploadOptions()));
+        services.AddSingleton(sp => new GalleryService(sp.GetRequiredService<FacePipeline>(), sp.GetRequiredService<ServerOptions>().ToGalleryServiceOptions(), sp.GetRequiredService<UploadDecoder>()));
+        services.AddSingleton(sp => Galleries.Open(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<FacePipeline>().Embedder.Identity));
         services.AddSingleton<IFaceGallery>(sp => sp.GetRequiredService<FaceGallery>());
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<FaceGallery>());
         services.AddProblemDetails();

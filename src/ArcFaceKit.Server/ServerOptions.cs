@@ -2,6 +2,7 @@ using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server;
@@ -54,7 +55,7 @@ public sealed class ServerOptions
     public long MaxPixels { get; set; } = DecodeOptions.DefaultMaxPixels;
 
     /// <summary>Budget of decoded pixels held at once by all requests together (3 bytes each); uploads wait for room.</summary>
-    public long MaxDecodedPixels { get; set; } = FaceServiceOptions.DefaultMaxDecodedPixels;
+    public long MaxDecodedPixels { get; set; } = UploadOptions.DefaultMaxDecodedPixels;
 
     /// <summary>Requests a key may make per second on average (token bucket), and the burst above it.</summary>
     public int RateLimitPerSecond { get; set; } = 20;
@@ -85,14 +86,14 @@ public sealed class ServerOptions
     /// <summary>Requests that may wait for an analysis slot; beyond that the server answers 503 with Retry-After.</summary>
     public int MaxQueuedAnalyses { get; set; } = 64;
 
-    /// <summary>Micro-batching wait in milliseconds (0: off); see <see cref="FaceServiceOptions.EmbeddingBatchWait"/>.</summary>
+    /// <summary>Micro-batching wait in milliseconds (0: off); see <see cref="PipelineOptions.EmbeddingBatchWait"/>.</summary>
     public double EmbeddingBatchWaitMs { get; set; }
 
     /// <summary>1:N scoring: best-face, mean-template or both (default: the library's, chosen by measurement).</summary>
     public string Scoring { get; set; } = SubjectScorings.Default.Name();
 
-    /// <summary>The face service these settings describe; missing models are the fetched default set.</summary>
-    public FaceServiceOptions ToServiceOptions() => new()
+    /// <summary>The models these settings name; missing ones are the fetched default set.</summary>
+    public FaceModels ToModels() => new()
     {
         Detector = Detector ?? ModelStore.DefaultDetector(),
         Embedder = Embedder ?? ModelStore.DefaultEmbedder(),
@@ -103,13 +104,19 @@ public sealed class ServerOptions
             MaxFaces = MaxFacesPerPhoto > 0 ? MaxFacesPerPhoto : DetectorOptions.Default.MaxFaces,
             ScoreThreshold = DetectorScore,
         },
+    };
+
+    public PipelineOptions ToPipelineOptions() => new()
+    {
         MaxPixels = MaxPixels,
-        MaxDecodedPixels = MaxDecodedPixels,
-        MinEnrollImageQuality = MinEnrollQuality,
         MaxConcurrentAnalyses = MaxConcurrentAnalyses,
         MaxQueuedAnalyses = MaxQueuedAnalyses,
         EmbeddingBatchWait = TimeSpan.FromMilliseconds(EmbeddingBatchWaitMs),
     };
+
+    public UploadOptions ToUploadOptions() => new() { MaxPixels = MaxPixels, MaxDecodedPixels = MaxDecodedPixels, MaxQueued = MaxQueuedAnalyses };
+
+    public GalleryServiceOptions ToGalleryServiceOptions() => new() { MinEnrollImageQuality = MinEnrollQuality };
 
     /// <summary>Refuses settings that cannot work, at start, with a message that says which.</summary>
     public void Validate()

@@ -119,7 +119,7 @@ public abstract class GalleryContractTests : IAsyncDisposable
     public async Task Unnamed_faces_are_grouped_split_merged_named_and_erased_and_never_proposed_by_search()
     {
         var store = await Open();
-        float threshold = TestModels.Service.GroupThreshold;
+        float threshold = TestModels.GroupThreshold;
         var abel1 = await store.AddToGroupsAsync(Face("Abel_Pacheco_0001.jpg"), threshold, "k1");
         var abel2 = await store.AddToGroupsAsync(Face("Abel_Pacheco_0002.jpg") with { Source = "two.jpg" }, threshold, "k1");
         var dean = await store.AddToGroupsAsync(Face("Dean_Barker_0001.jpg"), threshold, "k1");
@@ -446,7 +446,7 @@ public sealed class SqliteGalleryTests : GalleryContractTests
     public async Task An_erased_group_of_unnamed_faces_is_in_no_file_of_the_store()
     {
         var store = await Open();
-        var added = await store.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.Service.GroupThreshold, "k1");
+        var added = await store.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.GroupThreshold, "k1");
         await (await Open()).DisposeAsync();
         string[] files = [.. new[] { "", "-wal", "-shm", "-index" }.Select(suffix => Path.Combine(_folder, "store.db" + suffix))];
         var slices = ErasureScan.Slices(Face("Aaron_Eckhart_0001.jpg"));

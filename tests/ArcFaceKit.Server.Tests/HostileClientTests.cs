@@ -50,7 +50,7 @@ public sealed class HostileClientTests : IDisposable
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("at most 3", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await app.Store.CountFacesAsync());
-        Assert.Equal(TimeSpan.Zero, app.Services.GetRequiredService<Service.FaceService>().InferenceTime);
+        Assert.Equal(TimeSpan.Zero, app.Services.GetRequiredService<Pipeline.FacePipeline>().InferenceTime);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class HostileClientTests : IDisposable
             o.MaxConcurrentAnalyses = 1;
         });
         string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
-        var service = app.Services.GetRequiredService<Service.FaceService>();
+        var service = app.Services.GetRequiredService<Pipeline.FacePipeline>();
 
         // The one analysis slot is held, so the enrolment waits in line; its client gives up while it waits.
         using var holder = await SlotHolder.StartAsync(service, service.DecodeFile(TestModels.Lfw("Abel_Pacheco_0001.jpg")));

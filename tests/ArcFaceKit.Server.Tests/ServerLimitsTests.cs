@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Tests.Support;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using ArcFaceKit.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public sealed class ServerLimitsTests : IDisposable
         // A first request warms the HTTP path; then the one slot is held by an analysis that cannot end by itself, on the
         // server's own service, and the line holds nobody.
         Assert.Equal(HttpStatusCode.OK, (await app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/detect", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))))).StatusCode);
-        var service = app.Services.GetRequiredService<FaceService>();
+        var service = app.Services.GetRequiredService<FacePipeline>();
         var image = service.DecodeFile(TestModels.Lfw("Abel_Pacheco_0001.jpg"));
         using var holder = await SlotHolder.StartAsync(service, image);
 

@@ -11,7 +11,7 @@ public class ClusteringTests
     // People with one photo in View 2: each should stay alone.
     private static readonly string[] Singles = ["Abel_Pacheco_0001.jpg", "Dean_Barker_0001.jpg", "Giancarlo_Fisichella_0001.jpg", "Portia_de_Rossi_0001.jpg", "Abdel_Madi_Shabneh_0001.jpg"];
 
-    private static readonly Lazy<(float[][] Embeddings, float[] Quality, string[] Truth)> Faces = new(Embed);
+    private static readonly Lazy<(float[][] Embeddings, float[] Quality, string[] Truth)> Faces = new(() => EmbedAsync().GetAwaiter().GetResult());
 
     [Fact]
     public void Real_faces_fall_into_their_people()
@@ -124,12 +124,12 @@ public class ClusteringTests
 
     private static float[] Direction(float angle) => [MathF.Cos(angle), MathF.Sin(angle)];
 
-    private static (float[][], float[], string[]) Embed()
+    private static async Task<(float[][], float[], string[])> EmbedAsync()
     {
         var files = People.SelectMany(p => Directory.EnumerateFiles(Path.Combine(Shared.Lfw, "images"), p + "_*.jpg").Order(StringComparer.Ordinal)).Concat(Singles.Select(Shared.LfwImage)).ToList();
-        using var service = Shared.OpenService();
-        var rated = ImageEmbeddings.ComputeRated(service, files);
+        using var service = Shared.OpenPipeline();
+        var rated = await ImageEmbeddings.ComputeRatedAsync(service, files);
         Assert.All(files, f => Assert.NotNull(rated[f]));
-        return ([.. files.Select(f => rated[f]!.Value.Embedding)], [.. files.Select(f => rated[f]!.Value.Quality.Score)], [.. files.Select(LfwIdentification.PersonOf)]);
+        return ([.. files.Select(f => rated[f]!.Embedding)], [.. files.Select(f => rated[f]!.Quality.Score)], [.. files.Select(LfwIdentification.PersonOf)]);
     }
 }

@@ -1,6 +1,7 @@
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Quality;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Tests;
@@ -8,7 +9,7 @@ namespace ArcFaceKit.Tests;
 /// <summary>Face quality from real faces: blurred, tiny and turned faces rate below the same or other frontal ones.</summary>
 public sealed class FaceQualityTests
 {
-    private static readonly Lazy<FaceService> Service = new(() => Shared.OpenService(Shared.ServiceOptions with { Detection = DetectorOptions.Default with { ScoreThreshold = 0.3f } }));
+    private static readonly Lazy<FacePipeline> Service = new(() => Shared.OpenPipeline(Shared.ModelSet with { Detection = DetectorOptions.Default with { ScoreThreshold = 0.3f } }));
 
     [Fact]
     public async Task Blurred_and_tiny_versions_of_a_real_face_rate_below_it()
@@ -59,15 +60,16 @@ public sealed class FaceQualityTests
     [Fact]
     public async Task Enrolment_refuses_a_poor_face_when_asked_to_and_says_why()
     {
-        using var strict = Shared.OpenService(Shared.ServiceOptions with { MinEnrollImageQuality = 0.3f, Detection = DetectorOptions.Default with { ScoreThreshold = 0.3f } });
+        using var pipeline = Shared.OpenPipeline(Shared.ModelSet with { Detection = DetectorOptions.Default with { ScoreThreshold = 0.3f } });
+        var strict = new GalleryService(pipeline, new GalleryServiceOptions { MinEnrollImageQuality = 0.3f });
         var photo = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg"));
-        Assert.Single(await strict.FacesToEnrollAsync([(photo, "sharp.jpg")], SingleFacePolicy.Largest));
-        var e = await Assert.ThrowsAsync<PoorFaceException>(() => strict.FacesToEnrollAsync([(photo.Resize(56, 56), "tiny.jpg")], SingleFacePolicy.Largest));
+        Assert.Single(await strict.FacesToEnrollAsync([new PhotoToEnroll(photo, "sharp.jpg")], FaceSelection.Largest));
+        var e = await Assert.ThrowsAsync<PoorFaceException>(() => strict.FacesToEnrollAsync([new PhotoToEnroll(photo.Resize(56, 56), "tiny.jpg")], FaceSelection.Largest));
         Assert.StartsWith("tiny.jpg: the face is too poor to enroll", e.Message, StringComparison.Ordinal);
         Assert.True(e.Quality!.ImageScore < 0.3f);
 
         // Off by default: the same tiny face enrolls.
-        Assert.Single(await Service.Value.FacesToEnrollAsync([(photo.Resize(56, 56), "tiny.jpg")], SingleFacePolicy.Largest));
+        Assert.Single(await new GalleryService(Service.Value).FacesToEnrollAsync([new PhotoToEnroll(photo.Resize(56, 56), "tiny.jpg")], FaceSelection.Largest));
     }
 
     private static async Task<FaceRecord> Face(RgbImage image) => (await Service.Value.AnalyzeAsync(image)).OrderByDescending(f => f.Face.Box.Area).First();

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Alignment;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
@@ -19,9 +20,9 @@ public class FusionTests
         using var first = OnnxFaceEmbedder.Open(Pair[0]);
         using var second = OnnxFaceEmbedder.Open(Pair[1]);
         var crops = new[] { "Abel_Pacheco_0001.jpg", "Abel_Pacheco_0004.jpg", "Dean_Barker_0001.jpg" }.Select(RecognitionTests.Crop).ToList();
-        var f = fused.Embed(crops);
-        var a = first.Embed(crops);
-        var b = second.Embed(crops);
+        var f = fused.EmbedEach(crops);
+        var a = first.EmbedEach(crops);
+        var b = second.EmbedEach(crops);
         Assert.Equal(512 + 128, fused.Dimension);
         Assert.All(f, e => Assert.Equal(1f, TensorPrimitives.Norm(e), 4));
         foreach (var (i, j) in new[] { (0, 1), (0, 2), (1, 2) })
@@ -30,7 +31,7 @@ public class FusionTests
             Assert.Equal(expected, CosineSimilarity.Between(f[i], f[j]), 4);
         }
 
-        Assert.Equal(first.EmbedWithNorms(crops).Norms, fused.EmbedWithNorms(crops).Norms);
+        Assert.Equal(first.Embed([.. crops.Select(c => new AlignedFace(c))]).Select(e => e.Norm), fused.Embed([.. crops.Select(c => new AlignedFace(c))]).Select(e => e.Norm));
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public class FusionTests
                 File.WriteAllText(fusion, fused.Manifest.ToJson());
             }
 
-            using var service = FaceService(fusion, batchWaitMs);
+            using var service = OpenPipeline(fusion, batchWaitMs);
             var image = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg"));
             var face = Assert.Single(await service.AnalyzeAsync(image));
 
@@ -117,12 +118,12 @@ public class FusionTests
             var dlibCrop = FaceAligner.For(FaceTemplate.Dlib(112)).Align(image, face.Face.Landmarks);
             using var first = OnnxFaceEmbedder.Open(Pair[0]);
             using var second = OnnxFaceEmbedder.Open(other);
-            float[] expected = [.. first.Embed([arcFaceCrop])[0].Concat(second.Embed([dlibCrop])[0]).Select(v => v / MathF.Sqrt(2))];
+            float[] expected = [.. first.Embed(arcFaceCrop).Concat(second.Embed(dlibCrop)).Select(v => v / MathF.Sqrt(2))];
             Assert.True(CosineSimilarity.Between(expected, face.Embedding) > 0.99999f);
             Assert.Equal(arcFaceCrop.Pixels, face.Crop.Pixels);   // the record keeps the first template's crop
 
             // Fed the ArcFace crop for both, the second member sees another face: the template is part of the model.
-            float[] wrong = [.. first.Embed([arcFaceCrop])[0].Concat(second.Embed([arcFaceCrop])[0]).Select(v => v / MathF.Sqrt(2))];
+            float[] wrong = [.. first.Embed(arcFaceCrop).Concat(second.Embed(arcFaceCrop)).Select(v => v / MathF.Sqrt(2))];
             Assert.True(CosineSimilarity.Between(wrong, face.Embedding) < 0.99f);
         }
         finally
@@ -137,6 +138,6 @@ public class FusionTests
         Assert.Throws<ArgumentException>(() => new FusedFaceEmbedder([Shared.MobileFaceNet]));
     }
 
-    private static Service.FaceService FaceService(string embedder, int batchWaitMs) =>
-        Shared.OpenService(Shared.ServiceOptions with { Embedder = embedder, EmbeddingBatchWait = TimeSpan.FromMilliseconds(batchWaitMs) });
+    private static FacePipeline OpenPipeline(string embedder, int batchWaitMs) =>
+        Shared.OpenPipeline(Shared.ModelSet with { Embedder = embedder }, new PipelineOptions { EmbeddingBatchWait = TimeSpan.FromMilliseconds(batchWaitMs) });
 }

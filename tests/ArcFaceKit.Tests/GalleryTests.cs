@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Microsoft.Data.Sqlite;
 
@@ -182,7 +183,7 @@ public sealed class GalleryTests : IDisposable
         return v;
     }
 
-    private static float[] Embed(string lfwImage) => Shared.MobileFaceNet.Embed([RecognitionTests.Crop(lfwImage)])[0];
+    private static float[] Embed(string lfwImage) => Shared.MobileFaceNet.Embed(RecognitionTests.Crop(lfwImage));
 
     private static NewFace Face(string lfwImage) => new(Embed(lfwImage), []);
 }

@@ -11,8 +11,8 @@ public class HnswFaceIndexTests
     private static readonly Lazy<List<float[]>> Faces = new(() =>
     {
         var files = Directory.EnumerateFiles(Path.Combine(Shared.Lfw, "images"), "*.jpg").Order(StringComparer.Ordinal).Take(300).ToList();
-        using var service = Shared.OpenService();
-        return [.. ImageEmbeddings.Compute(service, files).Values.OfType<float[]>()];
+        using var service = Shared.OpenPipeline();
+        return [.. ImageEmbeddings.ComputeAsync(service, files).GetAwaiter().GetResult().Values.OfType<float[]>()];
     });
 
     [Theory]

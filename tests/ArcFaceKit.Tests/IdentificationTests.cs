@@ -29,7 +29,7 @@ public sealed class IdentificationTests
     }
 
     [Fact]
-    public void Lfw_people_are_identified_among_distractors_on_real_faces()
+    public async Task Lfw_people_are_identified_among_distractors_on_real_faces()
     {
         string[] files =
         [
@@ -37,8 +37,8 @@ public sealed class IdentificationTests
             "Jean_Chretien_0002.jpg", "Jean_Chretien_0006.jpg", "Jean_Chretien_0008.jpg",
             "AJ_Lamas_0001.jpg", "Aaron_Eckhart_0001.jpg", "Dean_Barker_0001.jpg",
         ];
-        using var pipeline = Shared.OpenService();
-        var reports = LfwIdentification.Run(pipeline, files.Select(Shared.LfwImage), [0, 3]);
+        using var pipeline = Shared.OpenPipeline();
+        var reports = await LfwIdentification.RunAsync(pipeline, files.Select(Shared.LfwImage), [0, 3]);
 
         Assert.Equal((2, 4, 0), (reports[0].GalleryIdentities, reports[0].Probes, reports[0].Distractors));
         Assert.Equal(3, reports[1].Distractors);

@@ -37,7 +37,7 @@ public class ImageFixtureTests
         var faces = Shared.YuNet.Detect(image);
         Assert.Equal(2, faces.Count);
         var aligner = new Alignment.FaceAligner();
-        var e = Shared.MobileFaceNet.Embed([.. faces.Select(f => aligner.Align(image, f.Landmarks))]);
+        var e = Shared.MobileFaceNet.EmbedEach(faces.Select(f => aligner.Align(image, f.Landmarks)));
         Assert.True(CosineSimilarity.Between(e[0], e[1]) < 0.3f);
     }
 
@@ -85,6 +85,6 @@ public class ImageFixtureTests
     private static float[] Embed(RgbImage image)
     {
         var face = Assert.Single(Shared.YuNet.Detect(image));
-        return Shared.MobileFaceNet.Embed([new Alignment.FaceAligner().Align(image, face.Landmarks)])[0];
+        return Shared.MobileFaceNet.Embed(new Alignment.FaceAligner().Align(image, face.Landmarks));
     }
 }

@@ -9,11 +9,11 @@ namespace ArcFaceKit.Tests;
 public class Int8FaceIndexTests
 {
     [Fact]
-    public void Real_embeddings_rank_as_in_the_exact_index()
+    public async Task Real_embeddings_rank_as_in_the_exact_index()
     {
         var files = Directory.EnumerateFiles(Path.Combine(Shared.Lfw, "images"), "*.jpg").Order(StringComparer.Ordinal).Take(240).ToList();
-        using var service = Shared.OpenService();
-        var embeddings = ImageEmbeddings.Compute(service, files).Values.OfType<float[]>().ToList();
+        using var service = Shared.OpenPipeline();
+        var embeddings = (await ImageEmbeddings.ComputeAsync(service, files)).Values.OfType<float[]>().ToList();
         AssertSameAnswers(embeddings, embeddings);
     }
 

@@ -1,3 +1,5 @@
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Tests;
@@ -47,8 +49,7 @@ public sealed class PixelBudgetTests
     [Fact]
     public void The_budget_must_hold_two_photos_of_the_largest_size()
     {
-        var options = Shared.ServiceOptions with { MaxPixels = 1_000_000, MaxDecodedPixels = 1_500_000 };
-        var e = Assert.Throws<ArgumentException>(() => FaceService.Open(options));
+        var e = Assert.Throws<ArgumentException>(() => new UploadDecoder(new UploadOptions { MaxPixels = 1_000_000, MaxDecodedPixels = 1_500_000 }));
         Assert.Contains("two photos", e.Message, StringComparison.Ordinal);
     }
 }

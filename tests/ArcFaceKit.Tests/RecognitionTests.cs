@@ -4,6 +4,7 @@ using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Tests;
@@ -22,7 +23,7 @@ public class RecognitionTests
     public void Same_person_scores_clearly_higher_than_different_people(string model)
     {
         using var embedder = OnnxFaceEmbedder.Open(Shared.Model(model));
-        float[] Emb(string name) => embedder.Embed([Crop(name)])[0];
+        float[] Emb(string name) => embedder.Embed(Crop(name));
         var genuine = Same.Select(p => CosineSimilarity.Between(Emb(p.A), Emb(p.B))).ToList();
         var impostor = Different.Select(p => CosineSimilarity.Between(Emb(p.A), Emb(p.B))).ToList();
         Assert.True(genuine.Min() > impostor.Max() + 0.15f, $"{model}: genuine {string.Join(", ", genuine)}; impostor {string.Join(", ", impostor)}");
@@ -35,8 +36,8 @@ public class RecognitionTests
         var crops = Same.Select(p => Crop(p.A)).ToList();
         using var batched = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"), new EmbedderOptions { BatchSize = 16 });
         using var single = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"), new EmbedderOptions { BatchSize = 1 });
-        var a = batched.Embed(crops);
-        var b = single.Embed(crops);
+        var a = batched.EmbedEach(crops);
+        var b = single.EmbedEach(crops);
         for (int i = 0; i < crops.Count; i++)
         {
             Assert.True(CosineSimilarity.Between(a[i], b[i]) > 0.99999f);
@@ -49,11 +50,11 @@ public class RecognitionTests
         var crop = Crop(Same[0].A);
         using var plain = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"));
         using var flip = OnnxFaceEmbedder.Open(Shared.Model("mobilefacenet_a.onnx"), new EmbedderOptions { FlipTest = true });
-        var expected = plain.Embed([crop])[0].Zip(plain.Embed([crop.FlipHorizontal()])[0], (x, y) => x + y).ToArray();
+        var expected = plain.Embed(crop).Zip(plain.Embed(crop.FlipHorizontal()), (x, y) => x + y).ToArray();
         Embeddings.Normalize(expected);
-        var actual = flip.Embed([crop])[0];
+        var actual = flip.Embed(crop);
         Assert.True(CosineSimilarity.Between(expected, actual) > 0.99999f);
-        Assert.True(CosineSimilarity.Between(plain.Embed([crop])[0], actual) < 0.9999f);
+        Assert.True(CosineSimilarity.Between(plain.Embed(crop), actual) < 0.9999f);
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public class RecognitionTests
         using var outputs = session.Run(runOptions, ["input"], [tensor], ["output"]);
         var reference = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         Embeddings.Normalize(reference);
-        Assert.True(CosineSimilarity.Between(reference, embedder.Embed([crop])[0]) > 0.999999f);
+        Assert.True(CosineSimilarity.Between(reference, embedder.Embed(crop)) > 0.999999f);
     }
 
     [Theory]
@@ -122,10 +123,10 @@ public class RecognitionTests
         Assert.False(embedder.Manifest.PrimaryFile.Input.DynamicBatch);
         Assert.True(embedder.AcceptsBatches);
         var crops = new[] { Same[0].A, Same[0].B, Same[1].A, Same[2].B }.Select(Crop).ToList();
-        var together = embedder.Embed(crops);
+        var together = embedder.EmbedEach(crops);
         for (int i = 0; i < crops.Count; i++)
         {
-            Assert.True(CosineSimilarity.Between(embedder.Embed([crops[i]])[0], together[i]) > 0.99999f);
+            Assert.True(CosineSimilarity.Between(embedder.Embed(crops[i]), together[i]) > 0.99999f);
         }
 
         var model = InferenceGraph.Parse(File.ReadAllBytes(Shared.Model("faceplugin_fr_feature.onnx")));
@@ -156,18 +157,18 @@ public class RecognitionTests
     [Fact]
     public void Wrong_crop_size_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => Shared.MobileFaceNet.Embed([new RgbImage(100, 100)]));
+        var e = Assert.Throws<ArgumentException>(() => Shared.MobileFaceNet.Embed(new RgbImage(100, 100)));
         Assert.Contains("takes 112x112 crops", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Pipeline_finds_embeds_and_verifies_with_the_manifest_threshold()
     {
-        using var pipeline = Shared.OpenService();
+        using var pipeline = Shared.OpenPipeline();
         var a = Assert.Single(await pipeline.AnalyzeAsync(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].A))));
         var b = Assert.Single(await pipeline.AnalyzeAsync(ImageDecoder.DecodeFile(Shared.LfwImage(Same[0].B))));
         var c = Assert.Single(await pipeline.AnalyzeAsync(ImageDecoder.DecodeFile(Shared.LfwImage(Different[0].B))));
-        var threshold = SimilarityThreshold.FromManifest(pipeline.Embedder.Manifest);
+        var threshold = pipeline.DefaultThreshold;
         Assert.Contains("LFW", threshold.Source, StringComparison.Ordinal);
         Assert.True(Verification.Of(a.Embedding, b.Embedding, threshold).IsSamePerson);
         Assert.False(Verification.Of(a.Embedding, c.Embedding, threshold).IsSamePerson);

@@ -1,3 +1,4 @@
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Matching;
@@ -14,9 +15,10 @@ public sealed class ReducedDecodeTests
         // A real face enlarged to 4,800 x 4,800 (23 MP, over the 16 MP default): decoded at 1/2.
         var face = ImageDecoder.DecodeFile(Shared.LfwImage("Abel_Pacheco_0001.jpg")).Resize(4800, 4800);
         byte[] jpeg = Jpeg(face);
-        using var service = Shared.OpenService(Shared.ServiceOptions with { Detection = DetectorOptions.Default with { ScoreThreshold = 0.5f } });
+        using var service = Shared.OpenPipeline(Shared.ModelSet with { Detection = DetectorOptions.Default with { ScoreThreshold = 0.5f } });
 
-        using var reduced = await service.DecodeAsync(jpeg);
+        var uploads = new UploadDecoder();
+        using var reduced = await uploads.DecodeAsync(jpeg);
         Assert.Equal((2400, 2400, 4800, 4800, 2f), (reduced.Image.Width, reduced.Image.Height, reduced.SourceWidth, reduced.SourceHeight, reduced.Scale));
         var full = ImageDecoder.Decode(jpeg);
         Assert.Equal(4800, full.Width);
@@ -28,7 +30,7 @@ public sealed class ReducedDecodeTests
         Assert.InRange(CosineSimilarity.Between(fromReduced.Embedding, fromFull.Embedding), 0.97f, 1f);
 
         // PNG has no reduced decoding: it comes whole.
-        using var png = await service.DecodeAsync(ImageEncoder.EncodePng(face));
+        using var png = await uploads.DecodeAsync(ImageEncoder.EncodePng(face));
         Assert.Equal((4800, 1f), (png.Image.Width, png.Scale));
     }
 

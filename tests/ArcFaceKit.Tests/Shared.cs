@@ -1,6 +1,7 @@
 using ArcFaceKit.Detection;
+using ArcFaceKit.Imaging;
 using ArcFaceKit.Recognition;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Tests;
 
@@ -19,20 +20,26 @@ public static class Shared
 
     public static string LfwImage(string name) => Path.Combine(Lfw, "images", name);
 
-    private static readonly Lazy<IFaceDetector> LazyYuNet = new(() => FaceDetectors.Open(Model("yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f }));
-    private static readonly Lazy<IFaceEmbedder> LazyMobileFaceNet = new(() => OnnxFaceEmbedder.Open(Model("mobilefacenet_a.onnx")));
+    private static readonly Lazy<FaceDetectorBase> LazyYuNet = new(() => FaceDetectors.Open(Model("yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f }));
+    private static readonly Lazy<OnnxFaceEmbedder> LazyMobileFaceNet = new(() => OnnxFaceEmbedder.Open(Model("mobilefacenet_a.onnx")));
 
-    public static IFaceDetector YuNet => LazyYuNet.Value;
+    public static FaceDetectorBase YuNet => LazyYuNet.Value;
 
-    public static IFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
+    public static OnnxFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
 
     /// <summary>The options of the test setup: YuNet at 320 (score 0.5) + mobilefacenet_a, as the LFW rows of the README.</summary>
-    public static FaceServiceOptions ServiceOptions => new()
+    public static FaceModels ModelSet => new()
     {
         Detector = Model("yunet_s_dynamic.onnx"),
         Embedder = Model("mobilefacenet_a.onnx"),
         Detection = DetectorOptions.Default with { InputSize = 320, ScoreThreshold = 0.5f },
     };
 
-    public static FaceService OpenService(FaceServiceOptions? options = null) => FaceService.Open(options ?? ServiceOptions);
+    public static FacePipeline OpenPipeline(FaceModels? models = null, PipelineOptions? options = null) => FacePipeline.Open(models ?? ModelSet, options);
+
+    /// <summary>One embedding of one crop (a single-template embedder).</summary>
+    public static float[] Embed(this IFaceEmbedder embedder, RgbImage crop) => embedder.Embed([new AlignedFace(crop)])[0].Vector;
+
+    /// <summary>One embedding per crop, in order.</summary>
+    public static float[][] EmbedEach(this IFaceEmbedder embedder, IEnumerable<RgbImage> crops) => [.. embedder.Embed([.. crops.Select(c => new AlignedFace(c))]).Select(e => e.Vector)];
 }

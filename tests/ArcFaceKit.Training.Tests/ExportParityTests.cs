@@ -35,7 +35,7 @@ public sealed class ExportParityTests : IDisposable
         // Real faces, aligned by the pipeline at the backbone's size (112 and 64 are not template multiples: align at 112 and resize).
         var crops = new[] { "AJ_Lamas_0001.jpg", "Ana_Palacio_0007.jpg", "Ben_Betts_0001.jpg" }.Select(n => Crop(n).Resize(size, size)).ToList();
         using var embedder = OnnxFaceEmbedder.Open(path);
-        var fromOnnx = embedder.Embed(crops);
+        var fromOnnx = embedder.Embed([.. crops.Select(c => new AlignedFace(c))]).Select(e => e.Vector).ToArray();
 
         var input = torch.zeros(crops.Count, 3, size, size);
         var contract = BackboneExporter.TrainingInput(size);
@@ -106,7 +106,7 @@ public sealed class ExportParityTests : IDisposable
     {
         string shared = SharedRoot.Path;
         var image = ImageDecoder.DecodeFile(Path.Combine(shared, "datasets", "lfw-view2", "images", lfwImage));
-        using var detector = FaceDetectors.Open(Path.Combine(shared, "models", "yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f, Selection = FaceSelection.MostCentral });
-        return new FaceAligner().Align(image, detector.Detect(image)[0].Landmarks);
+        using var detector = FaceDetectors.Open(Path.Combine(shared, "models", "yunet_s_dynamic.onnx"), new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f });
+        return new FaceAligner().Align(image, FaceSelector.Apply(detector.Detect(image), FaceSelection.MostCentral, image.Width, image.Height)[0].Landmarks);
     }
 }

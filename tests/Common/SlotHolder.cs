@@ -1,5 +1,6 @@
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.TestSupport;
@@ -19,7 +20,7 @@ internal sealed class SlotHolder : IDisposable
     /// <summary>Still holding: false would mean the test proved nothing.</summary>
     public bool Holding => !_analysis.IsCompleted;
 
-    public static async Task<SlotHolder> StartAsync(FaceService service, RgbImage image)
+    public static async Task<SlotHolder> StartAsync(FacePipeline service, RgbImage image)
     {
         var release = new CancellationTokenSource();
         var inferred = service.InferenceTime;

@@ -2,9 +2,11 @@ using System.ComponentModel;
 using System.Globalization;
 using ArcFaceKit.Clustering;
 using ArcFaceKit.Contracts;
+using ArcFaceKit.Models;
 using ArcFaceKit.IO;
 using ArcFaceKit.Quality;
 using ArcFaceKit.Reports;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -12,7 +14,7 @@ using Spectre.Console.Cli;
 namespace ArcFaceKit.Cli.Commands;
 
 /// <summary>`cluster FOLDER`: the people of a photo collection, as JSON and contact sheets.</summary>
-public sealed class ClusterCommand : Command<ClusterCommand.Settings>
+public sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
 {
     private const int SheetFaces = 64;
 
@@ -43,12 +45,12 @@ public sealed class ClusterCommand : Command<ClusterCommand.Settings>
         public int Batch { get; init; } = 16;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var files = FolderFaces.Files(settings.Folder);
-        using var service = settings.OpenService();
+        using var service = settings.OpenPipeline();
         var faces = new List<(ClusteredFaceJson Json, FaceRecord Record, FaceQuality Quality)>();
-        var skipped = FolderFaces.Analyze(service, settings.Folder, files, settings.Batch, settings.Json, (file, found) =>
+        var skipped = await FolderFaces.AnalyzeAsync(service, settings.Folder, files, settings.Batch, settings.Json, (file, found) =>
         {
             for (int k = 0; k < found.Count; k++)
             {
@@ -58,7 +60,7 @@ public sealed class ClusterCommand : Command<ClusterCommand.Settings>
         }, cancellationToken);
 
         var kept = faces.Where(f => f.Quality.ImageScore >= settings.MinQuality).ToList();
-        float threshold = ClusteringDefaults.ThresholdFor(service.Embedder.Manifest, settings.Threshold);
+        float threshold = ClusteringDefaults.ThresholdFor(((IModelInfo)service.Embedder).Manifest, settings.Threshold);
         var result = FaceClusterer.Cluster([.. kept.Select(f => f.Record.Embedding)], [.. kept.Select(f => f.Quality.Score)], threshold, new ClusteringOptions { MinFaces = settings.MinFaces });
 
         Directory.CreateDirectory(settings.Out);

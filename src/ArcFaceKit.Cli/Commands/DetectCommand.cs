@@ -35,7 +35,7 @@ public sealed class DetectCommand : Command<DetectCommand.Settings>
         };
         var image = settings.Decode(settings.Image);
         using var detector = settings.OpenDetector();
-        var faces = FaceSelector.Apply(detector.Detect(image), selection, image.Width, image.Height);
+        var faces = FaceSelector.Apply(detector.Detect(image, cancellationToken), selection, image.Width, image.Height);
         if (settings.Annotate is not null)
         {
             FaceAnnotator.WritePng(image, faces, settings.Annotate);

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace ArcFaceKit.Cli.Commands;
 
 /// <summary>Embeds every face of a folder of images into JSON lines (and optionally an .npy matrix with a names file).</summary>
-public sealed class EmbedCommand : Command<EmbedCommand.Settings>
+public sealed class EmbedCommand : AsyncCommand<EmbedCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
@@ -30,7 +30,7 @@ public sealed class EmbedCommand : Command<EmbedCommand.Settings>
         public int Batch { get; init; } = 16;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(settings.Out))
         {
@@ -38,24 +38,22 @@ public sealed class EmbedCommand : Command<EmbedCommand.Settings>
         }
 
         var files = FolderFaces.Files(settings.Folder);
-        using var service = settings.OpenService();
+        using var service = settings.OpenPipeline();
         var rows = new List<(string File, int Face, float[] Embedding)>();
         var skipped = new List<string>();
-        AtomicFile.Write(settings.Out, stream =>
+        var lines = new List<string>();
+        skipped = await FolderFaces.AnalyzeAsync(service, settings.Folder, files, settings.Batch, settings.Json, (file, faces) =>
         {
-            using var writer = new StreamWriter(stream);
-            skipped = FolderFaces.Analyze(service, settings.Folder, files, settings.Batch, settings.Json, (file, faces) =>
+            for (int k = 0; k < faces.Count; k++)
             {
-                for (int k = 0; k < faces.Count; k++)
-                {
-                    writer.WriteLine(JsonSerializer.Serialize(new { file, face = k, model = service.Embedder.Identity.Key, detection = FaceJson.From(faces[k].Face), embedding = faces[k].Embedding }, JsonShapes.Options));
-                    rows.Add((file, k, faces[k].Embedding));
-                }
-            }, cancellationToken);
-        });
+                lines.Add(JsonSerializer.Serialize(new { file, face = k, model = service.Embedder.Identity.Key, detection = FaceJson.From(faces[k].Face), embedding = faces[k].Embedding }, JsonShapes.Options));
+                rows.Add((file, k, faces[k].Embedding));
+            }
+        }, cancellationToken);
+        AtomicFile.WriteAllLines(settings.Out, lines);
         if (settings.Npy is not null)
         {
-            NpyWriter.Write(settings.Npy + ".npy", rows.Select(r => r.Embedding).ToList(), service.Embedder.Dimension);
+            NpyWriter.Write(settings.Npy + ".npy", rows.Select(r => r.Embedding).ToList(), service.Embedder.Identity.Dimension);
             AtomicFile.WriteAllLines(settings.Npy + ".names.txt", rows.Select(r => $"{r.File}\t{r.Face}"));
         }
 

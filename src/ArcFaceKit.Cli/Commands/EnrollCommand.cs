@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using ArcFaceKit.Contracts;
+using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -27,12 +29,12 @@ public sealed class EnrollCommand : AsyncCommand<EnrollCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SubjectNames.Check(settings.Name);
-        using var service = settings.OpenService();
-        var photos = settings.Images.Select(i => (service.DecodeFile(i), (string?)Path.GetFileName(i))).ToList();
+        using var pipeline = settings.OpenPipeline();
+        var photos = settings.Images.Select(i => new PhotoToEnroll(pipeline.DecodeFile(i), Path.GetFileName(i))).ToList();
 
         // Every image is checked before the gallery is opened: one bad image enrolls nothing and creates no file.
-        var faces = await service.FacesToEnrollAsync(photos, settings.Largest ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse, cancellationToken);
-        await using var gallery = SqliteGallery.Open(settings.Gallery, service.Embedder.Identity);
+        var faces = await new GalleryService(pipeline).FacesToEnrollAsync(photos, settings.Largest ? FaceSelection.Largest : FaceSelection.Single, cancellationToken);
+        await using var gallery = await SqliteGallery.OpenAsync(settings.Gallery, pipeline.Embedder.Identity, cancellationToken: cancellationToken);
         var stored = await gallery.AddFacesAsync(settings.Name, [.. faces.Select(f => f.New)], DecisionSettings.Actor, cancellationToken);
         var subject = (await gallery.GetSubjectAsync(settings.Name, cancellationToken))!;
         if (settings.Json)

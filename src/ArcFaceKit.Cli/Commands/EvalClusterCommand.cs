@@ -1,13 +1,14 @@
 using System.ComponentModel;
 using ArcFaceKit.Clustering;
 using ArcFaceKit.Evaluation;
+using ArcFaceKit.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli.Commands;
 
 /// <summary>`eval cluster`: our clustering against the labels, beside DBSCAN with two photo libraries' defaults, on the same embeddings.</summary>
-public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
+public sealed class EvalClusterCommand : AsyncCommand<EvalClusterCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
@@ -28,7 +29,7 @@ public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
         public int MinFaces { get; init; } = ClusteringOptions.DefaultMinFaces;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Images.Length == 0)
         {
@@ -36,18 +37,18 @@ public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
         }
 
         var photos = LfwIdentification.LabelledPhotos(settings.Images, settings.Labels);
-        using var service = settings.OpenService();
+        using var service = settings.OpenPipeline();
         var options = new ClusteringOptions { MinFaces = settings.MinFaces };
         ClusterEvaluationResult result = null!;
         if (settings.Json)
         {
-            result = ClusterEvaluation.Run(service, photos, settings.Threshold, options);
+            result = await ClusterEvaluation.RunAsync(service, photos, settings.Threshold, options, cancellationToken: cancellationToken);
             Output.Json(new
             {
                 photos = result.Photos,
                 photosWithoutFace = result.PhotosWithoutFace.Count,
                 result.Threshold,
-                embedder = service.Embedder.Manifest.Name,
+                embedder = ((IModelInfo)service.Embedder).Manifest.Name,
                 rows = result.Rows.Select(r => new
                 {
                     r.Method,
@@ -75,13 +76,13 @@ public sealed class EvalClusterCommand : Command<EvalClusterCommand.Settings>
             return 0;
         }
 
-        AnsiConsole.Progress().Start(ctx =>
+        await AnsiConsole.Progress().StartAsync(async ctx =>
         {
             var task = ctx.AddTask("photos", maxValue: Math.Max(photos.Count, 1));
-            result = ClusterEvaluation.Run(service, photos, settings.Threshold, options, new Progress<int>(done => task.Value = done));
+            result = await ClusterEvaluation.RunAsync(service, photos, settings.Threshold, options, new Progress<int>(done => task.Value = done), cancellationToken: cancellationToken);
         });
         var people = result.Rows[0].Metrics;
-        AnsiConsole.MarkupLine($"{result.Photos} photos, {people.People} people, {people.Faces} faces ({result.PhotosWithoutFace.Count} photos without a face left out); {Markup.Escape(service.Embedder.Manifest.Name)}");
+        AnsiConsole.MarkupLine($"{result.Photos} photos, {people.People} people, {people.Faces} faces ({result.PhotosWithoutFace.Count} photos without a face left out); {Markup.Escape(((IModelInfo)service.Embedder).Manifest.Name)}");
         var table = new Table().AddColumns("method", "pair P", "pair R", "pair F1", "BCubed P", "BCubed R", "BCubed F1", "clusters", "noise", "s");
         foreach (var r in result.Rows)
         {

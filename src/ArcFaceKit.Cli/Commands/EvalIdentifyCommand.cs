@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace ArcFaceKit.Cli.Commands;
 
 /// <summary>`eval identify`: rank-1 / rank-5 identification on labelled photos, with growing numbers of distractors.</summary>
-public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
+public sealed class EvalIdentifyCommand : AsyncCommand<EvalIdentifyCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
@@ -36,7 +36,7 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
         public string? Scoring { get; init; }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Images.Length == 0)
         {
@@ -47,24 +47,24 @@ public sealed class EvalIdentifyCommand : Command<EvalIdentifyCommand.Settings>
         SubjectScoring[] scorings = settings.Scoring is null ? [SubjectScorings.Default] : [.. settings.Scoring.Split(',').Select(SubjectScorings.Parse)];
         var photos = LfwIdentification.LabelledPhotos(settings.Images, settings.Labels);
         var used = LfwIdentification.PhotosUsed(photos, counts, settings.GalleryPhotos);
-        using var service = settings.OpenService();
-        var rated = new Dictionary<string, (float[] Embedding, Quality.FaceQuality Quality)?>();
+        using var service = settings.OpenPipeline();
+        var rated = new Dictionary<string, RatedEmbedding?>();
         if (settings.Json)
         {
-            rated = ImageEmbeddings.ComputeRated(service, used);
+            rated = await ImageEmbeddings.ComputeRatedAsync(service, used, cancellationToken: cancellationToken);
         }
         else
         {
-            AnsiConsole.Progress().Start(ctx =>
+            await AnsiConsole.Progress().StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("photos", maxValue: used.Count);
-                rated = ImageEmbeddings.ComputeRated(service, used, new Progress<int>(done => task.Value = done));
+                rated = await ImageEmbeddings.ComputeRatedAsync(service, used, new Progress<int>(done => task.Value = done), cancellationToken: cancellationToken);
             });
         }
 
         var embeddings = rated.ToDictionary(kv => kv.Key, kv => kv.Value?.Embedding);
         var reports = scorings.Select(s => (Scoring: s, Reports: LfwIdentification.Run(embeddings, photos, counts, settings.GalleryPhotos, s))).ToList();
-        var quality = rated.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.Value.Quality.Score);
+        var quality = rated.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.Quality.Score);
         double[] fractions = settings.Reject is null ? [] : [.. settings.Reject.Split(',').Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) / 100)];
         var rejections = fractions.Select(f => (Fraction: f, Reports: LfwIdentification.Run(embeddings, LfwIdentification.RejectLowest(photos, quality, f, counts, settings.GalleryPhotos), counts, settings.GalleryPhotos, scorings[0]))).ToList();
         if (settings.Json)

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli.Commands;
 
-public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
+public sealed class EvalLfwCommand : AsyncCommand<EvalLfwCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
@@ -34,7 +34,7 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
         public string? WriteManifest { get; init; }
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Images.Length == 0 || settings.Pairs.Length == 0)
         {
@@ -42,27 +42,27 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
         }
 
         var pairs = LfwPairs.Load(settings.Pairs);
-        using var service = settings.OpenService();
+        using var service = settings.OpenPipeline();
         int images = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().Count();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         LfwResult result = null!;
         if (settings.Json)
         {
-            result = LfwEvaluation.Run(service, settings.Images, pairs);
+            result = await LfwEvaluation.RunAsync(service, settings.Images, pairs, cancellationToken: cancellationToken);
         }
         else
         {
-            AnsiConsole.Progress().Start(ctx =>
+            await AnsiConsole.Progress().StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("LFW images", maxValue: images);
-                result = LfwEvaluation.Run(service, settings.Images, pairs, new Progress<int>(done => task.Value = done));
+                result = await LfwEvaluation.RunAsync(service, settings.Images, pairs, new Progress<int>(done => task.Value = done), cancellationToken: cancellationToken);
             });
         }
 
         var r = result.Report;
-        string detector = service.Detector.Manifest.Name, embedder = service.Embedder.Manifest.Name;
-        var detectorInput = service.Detector.Manifest.PrimaryFile.Input;
-        string inputSize = detectorInput.Width > 0 ? $"{detectorInput.Width}x{detectorInput.Height}" : $"{service.Options.Detection.InputSize}, upscale at most {service.Options.Detection.MaxUpscale:0.##}x";
+        string detector = ((IModelInfo)service.Detector).Manifest.Name, embedder = ((IModelInfo)service.Embedder).Manifest.Name;
+        var detectorInput = ((IModelInfo)service.Detector).Manifest.PrimaryFile.Input;
+        string inputSize = detectorInput.Width > 0 ? $"{detectorInput.Width}x{detectorInput.Height}" : $"{settings.DetectionOptions.InputSize}, upscale at most {settings.DetectionOptions.MaxUpscale:0.##}x";
         string setup = $"detector {detector} (score {(settings.Score?.ToString(CultureInfo.InvariantCulture) ?? "default")}, input {inputSize}), embedder {embedder}, flip test {(settings.Flip ? "on" : "off")}";
         string source = $"LFW View 2, 10-fold, {setup}; arcface eval lfw";
         RocPlot.WritePng(settings.Roc, r.Roc, $"LFW ROC: {detector} + {embedder}{(settings.Flip ? " (flip)" : "")}, acc {r.MeanAccuracy * 100:F2}%");
@@ -73,7 +73,7 @@ public sealed class EvalLfwCommand : Command<EvalLfwCommand.Settings>
 
         if (settings.WriteManifest is not null)
         {
-            var manifest = service.Embedder.Manifest with
+            var manifest = ((IModelInfo)service.Embedder).Manifest with
             {
                 Thresholds =
                 [

@@ -9,8 +9,8 @@ public sealed class GalleryListCommand : AsyncCommand<DecisionSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, DecisionSettings settings, CancellationToken cancellationToken)
     {
-        using var service = settings.OpenService();
-        await using var gallery = settings.OpenExistingGallery(service);
+        using var service = settings.OpenPipeline();
+        await using var gallery = await settings.OpenExistingGalleryAsync(service);
         var list = await gallery.ListSubjectsAsync(cancellationToken);
         if (settings.Json)
         {
@@ -41,8 +41,8 @@ public sealed class GalleryRemoveCommand : AsyncCommand<GalleryRemoveCommand.Set
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var service = settings.OpenService();
-        await using var gallery = settings.OpenExistingGallery(service);
+        using var service = settings.OpenPipeline();
+        await using var gallery = await settings.OpenExistingGalleryAsync(service);
         if (!await gallery.DeleteSubjectAsync(settings.Name, DecisionSettings.Actor, cancellationToken))
         {
             throw new UsageException($"No subject named '{settings.Name}' in {settings.Gallery}.");

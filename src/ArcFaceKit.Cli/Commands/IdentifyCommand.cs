@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using ArcFaceKit.Contracts;
 using ArcFaceKit.Gallery;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,12 +22,12 @@ public sealed class IdentifyCommand : AsyncCommand<IdentifyCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var service = settings.OpenService();
+        using var service = settings.OpenPipeline();
         var threshold = settings.ThresholdFor(service);
-        await using var gallery = settings.OpenExistingGallery(service);
+        await using var gallery = await settings.OpenExistingGalleryAsync(service);
         var image = service.DecodeFile(settings.Image);
         var options = new IdentifyOptions { K = settings.Top, Threshold = threshold, Scoring = settings.ScoringRule };
-        var faces = await service.IdentifyAsync(gallery, image, options, cancellationToken);
+        var faces = await new GalleryService(service).IdentifyAsync(gallery, image, options, cancellationToken);
         var response = new RecognizeResponse(image.Width, image.Height, ThresholdJson.From(threshold), options.Scoring.Name(), [.. faces.Select(f => RecognizedFaceJson.From(f))]);
         if (settings.Json)
         {

@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using ArcFaceKit.Contracts;
+using ArcFaceKit.Detection;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -19,9 +21,9 @@ public sealed class VerifyCommand : AsyncCommand<VerifyCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var service = settings.OpenService();
+        using var service = settings.OpenPipeline();
         var threshold = settings.ThresholdFor(service);
-        var (result, a, b) = await service.VerifyAsync(service.DecodeFile(settings.A), service.DecodeFile(settings.B), SingleFacePolicy.Largest, threshold, cancellationToken);
+        var (result, a, b) = await service.VerifyAsync(service.DecodeFile(settings.A), service.DecodeFile(settings.B), FaceSelection.Largest, threshold, cancellationToken);
         if (settings.Json)
         {
             Output.Json(new VerifyResponse(result.Similarity, result.IsSamePerson, ThresholdJson.From(threshold), FaceJson.From(a.Face), FaceJson.From(b.Face), null, null, null, service.Embedder.Identity.ToString()));

@@ -1,7 +1,10 @@
 using ArcFaceKit.Contracts;
+using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Server.Security;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server.Api;
@@ -13,29 +16,29 @@ internal static class FaceEndpoints
     {
         var read = v1.MapGroup("").RequireScope(ApiScopes.Read).DisableAntiforgery();
 
-        read.MapPost("/detect", async (HttpRequest request, FaceService faces, CancellationToken cancellationToken) =>
+        read.MapPost("/detect", async (HttpRequest request, FacePipeline faces, UploadDecoder uploads, CancellationToken cancellationToken) =>
         {
             var form = await Uploads.FormAsync(request, cancellationToken);
-            var photo = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image", cancellationToken), cancellationToken);
-            var found = await faces.DetectAsync(photo.Image, cancellationToken);
+            var photo = await Uploads.DecodeAsync(request.HttpContext, uploads, await Uploads.ImageAsync(form, "image", cancellationToken), cancellationToken);
+            var found = await faces.DetectAsync(photo.Image, cancellationToken: cancellationToken);
             return new DetectResponse(photo.SourceWidth, photo.SourceHeight, [.. found.Select(f => FaceJson.From(f, photo.Scale))]);
         }).WithSummary("Faces in an image: box, five landmarks, score.");
 
-        read.MapPost("/embed", async (HttpRequest request, FaceService faces, CancellationToken cancellationToken) =>
+        read.MapPost("/embed", async (HttpRequest request, FacePipeline faces, UploadDecoder uploads, CancellationToken cancellationToken) =>
         {
             var form = await Uploads.FormAsync(request, cancellationToken);
-            var photo = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image", cancellationToken), cancellationToken);
+            var photo = await Uploads.DecodeAsync(request.HttpContext, uploads, await Uploads.ImageAsync(form, "image", cancellationToken), cancellationToken);
             var identity = faces.Embedder.Identity;
-            var found = await faces.AnalyzeAsync(photo.Image, cancellationToken);
+            var found = await faces.AnalyzeAsync(photo.Image, cancellationToken: cancellationToken);
             return new EmbedResponse(identity.Key, identity.Dimension, [.. found.Select(r => new EmbeddedFaceJson(FaceJson.From(r.Face, photo.Scale), r.Embedding))]);
         }).WithSummary("The L2-normalised embedding of every face in an image.");
 
-        read.MapPost("/verify", async (HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, CancellationToken cancellationToken) =>
+        read.MapPost("/verify", async (HttpRequest request, FacePipeline faces, UploadDecoder uploads, IFaceGallery gallery, ServerOptions options, CancellationToken cancellationToken) =>
         {
             var form = await Uploads.FormAsync(request, cancellationToken);
-            var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
+            var policy = Uploads.Flag(form, request, "largest") ? FaceSelection.Largest : FaceSelection.Single;
             var threshold = Threshold(form, request, faces);
-            var first = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, form.Files.GetFile("image1") is null ? "image" : "image1", cancellationToken), cancellationToken);
+            var first = await Uploads.DecodeAsync(request.HttpContext, uploads, await Uploads.ImageAsync(form, form.Files.GetFile("image1") is null ? "image" : "image1", cancellationToken), cancellationToken);
             if (form["subject"].FirstOrDefault() is { } subject)
             {
                 var scoring = Scoring(form, request, options);
@@ -45,21 +48,21 @@ internal static class FaceEndpoints
                 return new VerifyResponse(match.Similarity, match.Similarity >= threshold.Cosine, ThresholdJson.From(threshold), FaceJson.From(face.Face, first.Scale), null, subject, match.FaceId, scoring.Name(), faces.Embedder.Identity.ToString());
             }
 
-            var second = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image2", cancellationToken), cancellationToken);
+            var second = await Uploads.DecodeAsync(request.HttpContext, uploads, await Uploads.ImageAsync(form, "image2", cancellationToken), cancellationToken);
             var (decision, a, b) = await faces.VerifyAsync(first.Image, second.Image, policy, threshold, cancellationToken);
             return new VerifyResponse(decision.Similarity, decision.IsSamePerson, ThresholdJson.From(threshold), FaceJson.From(a.Face, first.Scale), FaceJson.From(b.Face, second.Scale), null, null, null, faces.Embedder.Identity.ToString());
         }).WithSummary("1:1 — two images (image1, image2), or one image and a subject: same person or not, with the similarity and threshold.");
 
-        read.MapPost("/recognize", async (HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, CancellationToken cancellationToken) =>
+        read.MapPost("/recognize", async (HttpRequest request, GalleryService galleries, UploadDecoder uploads, IFaceGallery gallery, ServerOptions options, CancellationToken cancellationToken) =>
         {
             var form = await Uploads.FormAsync(request, cancellationToken);
-            var photo = await Uploads.DecodeAsync(request.HttpContext, faces, await Uploads.ImageAsync(form, "image", cancellationToken), cancellationToken);
-            var threshold = Threshold(form, request, faces);
+            var photo = await Uploads.DecodeAsync(request.HttpContext, uploads, await Uploads.ImageAsync(form, "image", cancellationToken), cancellationToken);
+            var threshold = Threshold(form, request, galleries.Pipeline);
             int k = int.TryParse(form["k"].FirstOrDefault() ?? request.Query["k"].FirstOrDefault() ?? "1", out int parsed) && parsed >= 1 && parsed <= options.MaxTopK
                 ? parsed
                 : throw new ApiProblem(StatusCodes.Status400BadRequest, "Bad request", $"k must be a whole number from 1 to {options.MaxTopK}.");
             var scoring = Scoring(form, request, options);
-            var found = await faces.IdentifyAsync(gallery, photo.Image, new IdentifyOptions { K = k, Threshold = threshold, Scoring = scoring, CollectUnknownAs = Collector(form, request, options) }, cancellationToken);
+            var found = await galleries.IdentifyAsync(gallery, photo.Image, new IdentifyOptions { K = k, Threshold = threshold, Scoring = scoring, CollectUnknownAs = Collector(form, request, options) }, cancellationToken);
             return new RecognizeResponse(photo.SourceWidth, photo.SourceHeight, ThresholdJson.From(threshold), scoring.Name(), [.. found.Select(f => RecognizedFaceJson.From(f, photo.Scale))]);
         }).WithSummary("1:N — for every face in the image, the k best subjects under the scoring rule; accepted when at or above the threshold.");
     }
@@ -82,7 +85,7 @@ internal static class FaceEndpoints
     }
 
     /// <summary>The request's threshold (cosine, form or query 'threshold') or the model's FAR 1e-3 default.</summary>
-    private static SimilarityThreshold Threshold(IFormCollection form, HttpRequest request, FaceService faces)
+    private static SimilarityThreshold Threshold(IFormCollection form, HttpRequest request, FacePipeline faces)
     {
         string? text = form["threshold"].FirstOrDefault() ?? request.Query["threshold"].FirstOrDefault();
         if (text is null)

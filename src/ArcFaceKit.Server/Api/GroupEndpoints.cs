@@ -2,6 +2,7 @@ using ArcFaceKit.Contracts;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Server.Security;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server.Api;
@@ -30,7 +31,7 @@ internal static class GroupEndpoints
             await gallery.GetGroupFaceCropAsync(id, face, cancellationToken) is { } png ? Results.File(png, "image/png") : throw new GalleryException(GalleryError.NotFound, $"Group {id} has no face {face}."))
             .WithSummary("The aligned crop (PNG) of a face in a group.");
 
-        write.MapPost("/faces", async (HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, RateLimits limits, CancellationToken cancellationToken) =>
+        write.MapPost("/faces", async (HttpRequest request, GalleryService faces, UploadDecoder uploads, IFaceGallery gallery, ServerOptions options, RateLimits limits, CancellationToken cancellationToken) =>
         {
             var form = await Uploads.FormAsync(request, cancellationToken);
             var photos = await Uploads.ImagesAsync(form, "image", options.MaxPhotosPerRequest, cancellationToken);
@@ -42,7 +43,7 @@ internal static class GroupEndpoints
                 // Photos are independent here (unlike an enrolment): one that cannot be read is reported, the others kept.
                 try
                 {
-                    using var decoded = await faces.DecodeAsync(photos[i], cancellationToken);
+                    using var decoded = await uploads.DecodeAsync(photos[i], cancellationToken);
                     var collected = await faces.CollectAsync(gallery, decoded.Image, actor, null, cancellationToken);
                     result.Add(new CollectedPhotoJson(i, [.. collected.Select(c => new CollectedFaceJson(FaceJson.From(c.Face.Face, decoded.Scale), c.Group?.Group))], null));
                 }

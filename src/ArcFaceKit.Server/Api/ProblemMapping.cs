@@ -1,5 +1,6 @@
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -22,7 +23,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
         {
             ApiProblem p => (p.Status, p.Title, p.Message),
             ImageDecodeException e => (StatusCodes.Status422UnprocessableEntity, "Unusable image", e.Message),
-            FaceSelectionException e => (StatusCodes.Status422UnprocessableEntity, e.FacesFound == 0 ? "No face" : "Several faces", e.Message),
+            FaceSelectionException e => (StatusCodes.Status422UnprocessableEntity, e.FacesFound == 0 ? "No face" : "Several faces", e.FacesFound > 1 ? $"{e.Message} Use a photo with one face, or ask for the largest (largest=true)." : e.Message),
             PoorFaceException e => (StatusCodes.Status422UnprocessableEntity, "Poor face", e.Message),
             ServiceBusyException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),
             TimeoutException e => (StatusCodes.Status503ServiceUnavailable, "Busy", e.Message),

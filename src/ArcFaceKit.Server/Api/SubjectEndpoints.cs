@@ -1,6 +1,9 @@
 using ArcFaceKit.Contracts;
+using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Security;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server.Api;
@@ -42,7 +45,7 @@ internal static class SubjectEndpoints
             await gallery.GetFaceCropAsync(name, id, cancellationToken) is { } png ? Results.File(png, "image/png") : throw new GalleryException(GalleryError.NotFound, $"Subject '{name}' has no face {id} with a stored crop."))
             .WithSummary("The aligned face crop (PNG) stored for a face.");
 
-        write.MapPost("/{name}/faces", async (string name, HttpRequest request, FaceService faces, IFaceGallery gallery, ServerOptions options, RateLimits limits, CancellationToken cancellationToken) =>
+        write.MapPost("/{name}/faces", async (string name, HttpRequest request, GalleryService faces, IFaceGallery gallery, ServerOptions options, RateLimits limits, CancellationToken cancellationToken) =>
         {
             name = SubjectNames.Check(name);
             string actor = Actor(request.HttpContext);
@@ -55,12 +58,12 @@ internal static class SubjectEndpoints
             }
 
             var form = await Uploads.FormAsync(request, cancellationToken);
-            var policy = Uploads.Flag(form, request, "largest") ? SingleFacePolicy.Largest : SingleFacePolicy.Refuse;
+            var policy = Uploads.Flag(form, request, "largest") ? FaceSelection.Largest : FaceSelection.Single;
             var photos = await Uploads.ImagesAsync(form, "image", options.MaxPhotosPerRequest, cancellationToken);
             limits.Charge(request.HttpContext, photos.Count - 1);   // the request's own token paid for the first photo
 
             // All photos are checked before anything is stored: one bad photo enrolls none.
-            var uploads = photos.Select(p => ((ReadOnlyMemory<byte>)p, (string?)null)).ToList();
+            var uploads = photos.Select(p => new Upload(p)).ToList();
             var stored = await faces.EnrollUploadsAsync(gallery, name, uploads, policy, actor, requestKey, cancellationToken);
             return Results.Created($"/v1/subjects/{Uri.EscapeDataString(name)}/faces", stored.Select(s => StoredFaceJson.From(s.Stored, FaceJson.From(s.Face.Face))).ToList());
         }).WithSummary("Enrolls one face from each uploaded photo (file fields 'image'); creates the subject when new. All or none. With an Idempotency-Key header, a retry within a day adds nothing and answers 200 with the faces the first request added.");

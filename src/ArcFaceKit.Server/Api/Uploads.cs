@@ -1,3 +1,5 @@
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server.Api;
@@ -68,10 +70,10 @@ internal static class Uploads
         return list;
     }
 
-    /// <summary>Decodes an upload under the service's pixel budget, held until the request ends (large JPEGs at reduced scale).</summary>
-    public static async Task<DecodedImage> DecodeAsync(HttpContext http, FaceService faces, byte[] encoded, CancellationToken cancellationToken)
+    /// <summary>Decodes an upload under the server's pixel budget, held until the request ends (large JPEGs at reduced scale).</summary>
+    public static async Task<DecodedImage> DecodeAsync(HttpContext http, UploadDecoder uploads, byte[] encoded, CancellationToken cancellationToken)
     {
-        var decoded = await faces.DecodeAsync(encoded, cancellationToken);
+        var decoded = await uploads.DecodeAsync(encoded, cancellationToken);
         http.Response.RegisterForDispose(decoded);
         return decoded;
     }

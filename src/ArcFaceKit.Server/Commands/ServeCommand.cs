@@ -58,7 +58,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 
         [CommandOption("--max-decoded-mp <MEGAPIXELS>")]
         [Description("Decoded pixels all requests may hold at once, in megapixels (3 bytes each); uploads wait for room. At least twice --max-pixels. Default 100 (see README).")]
-        public int MaxDecodedMp { get; init; } = (int)(ArcFaceKit.Service.FaceServiceOptions.DefaultMaxDecodedPixels / 1_000_000);
+        public int MaxDecodedMp { get; init; } = (int)(ArcFaceKit.Imaging.UploadOptions.DefaultMaxDecodedPixels / 1_000_000);
 
         [CommandOption("--rate <PER_SECOND>")]
         [Description("Requests per second per key (token bucket; bursts of twice that). Default 20.")]

@@ -1,6 +1,6 @@
 using ArcFaceKit.Evaluation;
 using ArcFaceKit.Gallery;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Training.Backbones;
 using ArcFaceKit.Training.Export;
 using TorchSharp;
@@ -9,7 +9,7 @@ namespace ArcFaceKit.Training.Experiments;
 
 /// <summary>
 /// LFW verification of a backbone in training, through the pipeline's own evaluation (one protocol implementation):
-/// the backbone is exported, read back by the library's face service, and run behind the given detector at the library's defaults.
+/// the backbone is exported, read back by the library's pipeline, and run behind the given detector at the library's defaults.
 /// </summary>
 public static class LfwCheck
 {
@@ -39,13 +39,10 @@ public static class LfwCheck
         try
         {
             string model = BackboneExporter.Export(backbone, dir, "snapshot", "LFW check");
-            using var service = FaceService.Open(new FaceServiceOptions
-            {
-                Detector = detector,
-                Embedder = model,
-                MaxConcurrentAnalyses = 1,
-            });
-            return LfwEvaluation.Run(service, lfwImages, pairs);
+            using var pipeline = FacePipeline.Open(new FaceModels { Detector = detector, Embedder = model }, new PipelineOptions { MaxConcurrentAnalyses = 1 });
+
+            // Between training steps on the trainer's own thread (no synchronisation context to deadlock on).
+            return LfwEvaluation.RunAsync(pipeline, lfwImages, pairs).GetAwaiter().GetResult();
         }
         finally
         {

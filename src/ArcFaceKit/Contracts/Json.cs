@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Matching;
+using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Contracts;

@@ -1,6 +1,6 @@
 namespace ArcFaceKit.Detection;
 
-/// <summary>Thresholds and selection for any detector; null thresholds take the model family's defaults.</summary>
+/// <summary>Thresholds and sizes for the library's detectors; null thresholds take the model family's defaults.</summary>
 public sealed record DetectorOptions
 {
     /// <summary>Minimum confidence (0..1); null: the family's default (YuNet 0.6, measured; SCRFD 0.5; UltraFace 0.65).</summary>
@@ -37,8 +37,6 @@ public sealed record DetectorOptions
     public int MaxFaces { get; init; } = DefaultMaxFaces;
 
     public const int DefaultMaxFaces = 50;
-
-    public FaceSelection Selection { get; init; } = FaceSelection.All;
 
     public static DetectorOptions Default { get; } = new();
 }

@@ -3,8 +3,8 @@ using ArcFaceKit.Models;
 
 namespace ArcFaceKit.Detection;
 
-/// <summary>What every detector does after its network: threshold, NMS, minimum size, selection.</summary>
-public abstract class FaceDetectorBase : IFaceDetector
+/// <summary>What every detector of the library does after its network: threshold, NMS, minimum size, the most faces.</summary>
+public abstract class FaceDetectorBase : IFaceDetector, IModelInfo, IDisposable
 {
     protected FaceDetectorBase(ModelManifest manifest, DetectorOptions options, float defaultScore, float defaultNms)
     {
@@ -24,10 +24,10 @@ public abstract class FaceDetectorBase : IFaceDetector
 
     protected float NmsThreshold { get; }
 
-    public IReadOnlyList<DetectedFace> Detect(RgbImage image)
+    public IReadOnlyList<DetectedFace> Detect(RgbImage image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var faces = Nms.Apply(FindCandidates(image), NmsThreshold)
+        var faces = Nms.Apply(FindCandidates(image, cancellationToken), NmsThreshold)
             .Where(f => Math.Min(f.Box.Width, f.Box.Height) >= Options.MinFaceSize)
             .ToList();
         if (faces.Count > Options.MaxFaces)
@@ -37,23 +37,15 @@ public abstract class FaceDetectorBase : IFaceDetector
             faces = [.. faces.Where(largest.Contains)];
         }
 
-        return FaceSelector.Apply(AddLandmarks(image, faces), Options.Selection, image.Width, image.Height);
+        return AddLandmarks(image, faces, cancellationToken);
     }
 
+    /// <summary>Releases the models (safe to call twice; a detection after it throws <see cref="ObjectDisposedException"/>).</summary>
     public abstract void Dispose();
 
     /// <summary>Faces over the score threshold, in original image coordinates, before NMS.</summary>
-    protected abstract IEnumerable<DetectedFace> FindCandidates(RgbImage image);
+    protected abstract IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken);
 
     /// <summary>For detectors whose landmarks come from a second model, run after NMS; others return the faces as they are.</summary>
-    protected virtual List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces) => faces;
-
-    /// <summary>Scales an image to fit a canvas (keeping its aspect, up or down) and pads bottom/right with black.</summary>
-    protected static (RgbImage Canvas, float ScaleX, float ScaleY) Letterbox(RgbImage image, int width, int height)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var placement = CanvasPlacement.Fit(image, width, height);
-        var (sx, sy) = placement.ScaleOf(image);
-        return (image.Resize(placement.Width, placement.Height).PadTo(width, height), sx, sy);
-    }
+    protected virtual List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces, CancellationToken cancellationToken) => faces;
 }

@@ -5,10 +5,10 @@ namespace ArcFaceKit.Detection;
 /// <summary>Makes the detector a manifest's architecture names.</summary>
 public static class FaceDetectors
 {
-    public static IFaceDetector Open(string path, DetectorOptions? options = null, InferenceOptions? inference = null) =>
+    public static FaceDetectorBase Open(string path, DetectorOptions? options = null, InferenceOptions? inference = null) =>
         Create(ModelResolver.Resolve(path, "detector"), options, inference);
 
-    public static IFaceDetector Create(ResolvedModel model, DetectorOptions? options = null, InferenceOptions? inference = null) =>
+    public static FaceDetectorBase Create(ResolvedModel model, DetectorOptions? options = null, InferenceOptions? inference = null) =>
         model.Manifest.Architecture switch
         {
             "yunet" => new YuNetDetector(model, options, inference),

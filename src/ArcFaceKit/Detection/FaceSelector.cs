@@ -1,11 +1,12 @@
 namespace ArcFaceKit.Detection;
 
 /// <summary>Applies a <see cref="FaceSelection"/> to the faces found in an image of the given size.</summary>
-public static class FaceSelector
+internal static class FaceSelector
 {
+    /// <summary>The faces kept; <see cref="FaceSelection.Single"/> keeps them all (refusing several is the caller's).</summary>
     public static IReadOnlyList<DetectedFace> Apply(IReadOnlyList<DetectedFace> faces, FaceSelection selection, int imageWidth, int imageHeight)
     {
-        if (faces.Count <= 1 || selection == FaceSelection.All)
+        if (faces.Count <= 1 || selection is FaceSelection.All or FaceSelection.Single)
         {
             return faces;
         }

@@ -1,18 +1,13 @@
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Models;
 
 namespace ArcFaceKit.Detection;
 
-/// <summary>Stage 1: finds faces with five landmarks in an image of any size.</summary>
-public interface IFaceDetector : IDisposable
+/// <summary>
+/// Stage 1: finds faces with five landmarks in an image of any size. One method: a detector of one's own implements
+/// only this (model information is <see cref="Models.IModelInfo"/>, optional; selection is the pipeline's).
+/// </summary>
+public interface IFaceDetector
 {
-    ModelManifest Manifest { get; }
-
-    DetectorOptions Options { get; }
-
-    /// <summary>Time spent inside ONNX Runtime since the detector was made.</summary>
-    TimeSpan InferenceTime { get; }
-
-    /// <summary>Faces in original image coordinates, best score first (or the one face the selection asks for).</summary>
-    IReadOnlyList<DetectedFace> Detect(RgbImage image);
+    /// <summary>Faces in original image coordinates, best score first.</summary>
+    IReadOnlyList<DetectedFace> Detect(RgbImage image, CancellationToken cancellationToken = default);
 }

@@ -27,7 +27,7 @@ public sealed class ScrfdDetector : FaceDetectorBase
 
     public override void Dispose() => _model.Dispose();
 
-    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
+    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
     {
         var contract = _model.Entry.Input;
         // Free input size: a square of InputSize, or smaller where the image may not be enlarged that far.
@@ -35,7 +35,7 @@ public sealed class ScrfdDetector : FaceDetectorBase
         int side = contract.Width > 0 ? contract.Width : (Math.Max(scaled, 1) + 31) / 32 * 32;
         var placement = CanvasPlacement.Fit(image, side, side);
         var (sx, sy) = placement.ScaleOf(image);
-        using var outputs = _model.Run(image, placement);
+        using var outputs = _model.Run(image, placement, cancellationToken);
         var faces = new List<DetectedFace>();
         for (int level = 0; level < Strides.Length; level++)
         {

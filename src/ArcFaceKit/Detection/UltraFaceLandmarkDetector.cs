@@ -39,11 +39,11 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
         _landmarks.Dispose();
     }
 
-    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
+    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
     {
         var contract = _detector.Entry.Input;
         // Stretched to the model's size, as its own JavaScript does: a placement that fills the whole canvas.
-        using var outputs = _detector.Run(image, new CanvasPlacement(contract.Width, contract.Height, contract.Width, contract.Height));
+        using var outputs = _detector.Run(image, new CanvasPlacement(contract.Width, contract.Height, contract.Width, contract.Height), cancellationToken);
         ReadOnlySpan<float> scores = outputs["scores"], boxes = outputs["boxes"];
         var faces = new List<DetectedFace>();
         for (int i = 0; i < boxes.Length / 4; i++)
@@ -61,7 +61,7 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
         return faces;
     }
 
-    protected override List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces)
+    protected override List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces, CancellationToken cancellationToken)
     {
         var contract = _landmarks.Entry.Input;
         var result = new List<DetectedFace>(faces.Count);
@@ -71,7 +71,7 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
             int x1 = Math.Clamp((int)face.Box.X, 0, image.Width - 1), y1 = Math.Clamp((int)face.Box.Y, 0, image.Height - 1);
             int x2 = Math.Clamp((int)face.Box.Right, x1 + 1, image.Width), y2 = Math.Clamp((int)face.Box.Bottom, y1 + 1, image.Height);
             int w = x2 - x1, h = y2 - y1;
-            float[] p = _landmarks.Run([image.Crop(x1, y1, w, h).Resize(contract.Width, contract.Height)])[0];
+            float[] p = _landmarks.Run([image.Crop(x1, y1, w, h).Resize(contract.Width, contract.Height)], cancellationToken)[0];
             FacePoint At(int k) => new(x1 + (p[2 * k] * w), y1 + (p[(2 * k) + 1] * h));
             FacePoint Mean(params int[] ks) => new(ks.Average(k => At(k).X), ks.Average(k => At(k).Y));
             result.Add(face with { Landmarks = [Mean(LeftEye), Mean(RightEye), At(30), Mean(48, 60), Mean(54, 64)] });

@@ -29,7 +29,7 @@ public sealed class YuNetDetector : FaceDetectorBase
 
     public override void Dispose() => _model.Dispose();
 
-    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image)
+    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
     {
         var contract = _model.Entry.Input;
         CanvasPlacement placement;
@@ -47,7 +47,7 @@ public sealed class YuNetDetector : FaceDetectorBase
         }
 
         var (sx, sy) = placement.ScaleOf(image);
-        using var outputs = _model.Run(image, placement);
+        using var outputs = _model.Run(image, placement, cancellationToken);
         var faces = new List<DetectedFace>();
         foreach (int s in Strides)
         {

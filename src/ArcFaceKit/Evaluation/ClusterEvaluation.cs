@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using ArcFaceKit.Clustering;
-using ArcFaceKit.Service;
+using ArcFaceKit.Models;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Evaluation;
 
@@ -28,15 +29,15 @@ public static class ClusterEvaluation
     public const int PhotoPrismCore = 4;
 
     /// <summary>Our clustering at <paramref name="threshold"/> (null: the embedder's default) beside the baselines.</summary>
-    public static ClusterEvaluationResult Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, float? threshold, ClusteringOptions options, IProgress<int>? progress = null)
+    public static async Task<ClusterEvaluationResult> RunAsync(FacePipeline pipeline, IReadOnlyList<(string Path, string Person)> photos, float? threshold, ClusteringOptions options, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(photos);
         ArgumentNullException.ThrowIfNull(options);
-        var rated = ImageEmbeddings.ComputeRated(service, [.. photos.Select(p => p.Path)], progress);
+        var rated = await ImageEmbeddings.ComputeRatedAsync(pipeline, [.. photos.Select(p => p.Path)], progress, cancellationToken: cancellationToken).ConfigureAwait(false);
         var found = photos.Where(p => rated[p.Path] is not null).ToList();
-        float used = ClusteringDefaults.ThresholdFor(service.Embedder.Manifest, threshold);
-        var (rows, headroom) = Compare([.. found.Select(p => rated[p.Path]!.Value.Embedding)], [.. found.Select(p => rated[p.Path]!.Value.Quality.Score)], [.. found.Select(p => p.Person)], used, options);
+        float used = ClusteringDefaults.ThresholdFor(((IModelInfo)pipeline.Embedder).Manifest, threshold);
+        var (rows, headroom) = Compare([.. found.Select(p => rated[p.Path]!.Embedding)], [.. found.Select(p => rated[p.Path]!.Quality.Score)], [.. found.Select(p => p.Person)], used, options);
         return new ClusterEvaluationResult(rows, headroom, photos.Count, [.. photos.Where(p => rated[p.Path] is null).Select(p => p.Path)], used);
     }
 

@@ -1,5 +1,5 @@
 using ArcFaceKit.Matching;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Evaluation;
 
@@ -34,10 +34,10 @@ public static class LfwEvaluation
 {
     public const float MissingFaceSimilarity = -1f;
 
-    public static LfwResult Run(FaceService service, string imagesDirectory, IReadOnlyList<LfwPair> pairs, IProgress<int>? progress = null, int batchSize = 16)
+    public static async Task<LfwResult> RunAsync(FacePipeline pipeline, string imagesDirectory, IReadOnlyList<LfwPair> pairs, IProgress<int>? progress = null, int batchSize = 16, CancellationToken cancellationToken = default)
     {
         var names = pairs.SelectMany(p => new[] { p.Image1, p.Image2 }).Distinct().ToList();
-        var byPath = ImageEmbeddings.ComputeRated(service, [.. names.Select(n => Path.Combine(imagesDirectory, n))], progress, batchSize);
+        var byPath = await ImageEmbeddings.ComputeRatedAsync(pipeline, [.. names.Select(n => Path.Combine(imagesDirectory, n))], progress, batchSize, cancellationToken).ConfigureAwait(false);
         var rated = names.ToDictionary(n => n, n => byPath[Path.Combine(imagesDirectory, n)]);
         var embeddings = rated.ToDictionary(kv => kv.Key, kv => kv.Value?.Embedding);
 

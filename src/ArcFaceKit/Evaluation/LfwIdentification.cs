@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using ArcFaceKit.Gallery;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Evaluation;
 
@@ -12,13 +12,13 @@ namespace ArcFaceKit.Evaluation;
 /// </summary>
 public static partial class LfwIdentification
 {
-    public static IReadOnlyList<IdentificationReport> Run(FaceService service, IEnumerable<string> photos, IReadOnlyList<int> distractorCounts) =>
-        Run(service, [.. photos.Select(p => (p, PersonOf(p)))], distractorCounts);
+    public static Task<IReadOnlyList<IdentificationReport>> RunAsync(FacePipeline pipeline, IEnumerable<string> photos, IReadOnlyList<int> distractorCounts) =>
+        RunAsync(pipeline, [.. photos.Select(p => (p, PersonOf(p)))], distractorCounts);
 
-    public static IReadOnlyList<IdentificationReport> Run(FaceService service, IReadOnlyList<(string Path, string Person)> photos, IReadOnlyList<int> distractorCounts,
-        IProgress<int>? progress = null, int galleryPhotos = 1, SubjectScoring scoring = SubjectScorings.Default)
+    public static async Task<IReadOnlyList<IdentificationReport>> RunAsync(FacePipeline pipeline, IReadOnlyList<(string Path, string Person)> photos, IReadOnlyList<int> distractorCounts,
+        IProgress<int>? progress = null, int galleryPhotos = 1, SubjectScoring scoring = SubjectScorings.Default, CancellationToken cancellationToken = default)
     {
-        var embeddings = ImageEmbeddings.Compute(service, PhotosUsed(photos, distractorCounts, galleryPhotos), progress);
+        var embeddings = await ImageEmbeddings.ComputeAsync(pipeline, PhotosUsed(photos, distractorCounts, galleryPhotos), progress, cancellationToken: cancellationToken).ConfigureAwait(false);
         return Run(embeddings, photos, distractorCounts, galleryPhotos, scoring);
     }
 

@@ -1,5 +1,5 @@
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Gallery;
 

@@ -20,6 +20,7 @@ internal sealed class OnnxModel : IDisposable
     private readonly string[] _outputNames;
     private readonly Action<ModelFileEntry, Memory<float>, long[]>? _inputObserver;
     private long _inferenceTicks;
+    private int _disposed;
 
     // freeBatch: free a batch dimension fixed at 1 where the graph allows it (embedders: faces in batches).
     public OnnxModel(string path, ModelFileEntry entry, InferenceOptions? options = null, bool freeBatch = false)
@@ -31,33 +32,35 @@ internal sealed class OnnxModel : IDisposable
         _sessionOptions = options.CreateSessionOptions();
         try
         {
-            _session = new InferenceSession(bytes, _sessionOptions);
+            _session = Load(path, bytes, _sessionOptions);
+            AcceptsBatches = entry.Input.DynamicBatch;
+            if (free is not null)
+            {
+                var batched = Load(path, free, _sessionOptions);
+                if (FreeBatch.SameOutputs(batched, _session))
+                {
+                    _session.Dispose();
+                    (_session, AcceptsBatches) = (batched, true);
+                }
+                else
+                {
+                    batched.Dispose();
+                }
+            }
+
+            InputName = _session.InputMetadata.Keys.First();
+            InputShape = _session.InputMetadata[InputName].Dimensions;
+            _outputNames = [.. _session.OutputMetadata.Keys];
+            CheckInputShape(path);
         }
-        catch (OnnxRuntimeException e)
+        catch
         {
+            // Nothing native outlives a model that failed to open (a wrong shape, a second graph that would not load).
+            _session?.Dispose();
             _sessionOptions.Dispose();
-            throw new ModelContractException($"{path}: ONNX Runtime cannot load it ({e.Message}).", e);
+            _runOptions.Dispose();
+            throw;
         }
-
-        AcceptsBatches = entry.Input.DynamicBatch;
-        if (free is not null)
-        {
-            var batched = new InferenceSession(free, _sessionOptions);
-            if (FreeBatch.SameOutputs(batched, _session))
-            {
-                _session.Dispose();
-                (_session, AcceptsBatches) = (batched, true);
-            }
-            else
-            {
-                batched.Dispose();
-            }
-        }
-
-        InputName = _session.InputMetadata.Keys.First();
-        InputShape = _session.InputMetadata[InputName].Dimensions;
-        _outputNames = [.. _session.OutputMetadata.Keys];
-        CheckInputShape(path);
     }
 
     public ModelFileEntry Entry { get; }
@@ -79,7 +82,7 @@ internal sealed class OnnxModel : IDisposable
     /// Runs the model on a batch of images of one size, fed as the manifest's input contract says (NCHW, channel order,
     /// mean, std), and returns every output in declared order. The input buffer is pooled: no large allocation a call.
     /// </summary>
-    public float[][] Run(IReadOnlyList<RgbImage> images)
+    public float[][] Run(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(images.Count);
         var contract = Entry.Input;
@@ -97,7 +100,7 @@ internal sealed class OnnxModel : IDisposable
                 contract.Fill(images[i], buffer.AsSpan(i * plane, plane));
             }
 
-            return Run(new Memory<float>(buffer, 0, plane * images.Count), [images.Count, contract.ChannelCount, height, width]);
+            return Run(new Memory<float>(buffer, 0, plane * images.Count), [images.Count, contract.ChannelCount, height, width], cancellationToken);
         }
         finally
         {
@@ -109,7 +112,7 @@ internal sealed class OnnxModel : IDisposable
     /// One photo letterboxed into the model's input (a detector's), written straight into the input tensor; its outputs
     /// are read in place.
     /// </summary>
-    internal ModelOutputs Run(RgbImage image, CanvasPlacement placement)
+    internal ModelOutputs Run(RgbImage image, CanvasPlacement placement, CancellationToken cancellationToken = default)
     {
         var contract = Entry.Input;
         int length = contract.ChannelCount * placement.CanvasWidth * placement.CanvasHeight;
@@ -117,7 +120,7 @@ internal sealed class OnnxModel : IDisposable
         try
         {
             contract.FillLetterboxed(image, placement, buffer.AsSpan(0, length));
-            return new ModelOutputs(Execute(new Memory<float>(buffer, 0, length), [1, contract.ChannelCount, placement.CanvasHeight, placement.CanvasWidth]), _outputNames);
+            return new ModelOutputs(Execute(new Memory<float>(buffer, 0, length), [1, contract.ChannelCount, placement.CanvasHeight, placement.CanvasWidth], cancellationToken), _outputNames);
         }
         finally
         {
@@ -125,9 +128,9 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
-    private float[][] Run(Memory<float> input, long[] shape)
+    private float[][] Run(Memory<float> input, long[] shape, CancellationToken cancellationToken)
     {
-        using var outputs = Execute(input, shape);
+        using var outputs = Execute(input, shape, cancellationToken);
         var result = new float[outputs.Count][];
         for (int i = 0; i < outputs.Count; i++)
         {
@@ -137,21 +140,66 @@ internal sealed class OnnxModel : IDisposable
         return result;
     }
 
-    private IDisposableReadOnlyCollection<OrtValue> Execute(Memory<float> input, long[] shape)
+    /// <summary>
+    /// One run. A cancellable token gets a run options of its own whose terminate flag the token sets, so a cancelled
+    /// request stops inside the run, not after it; the options are disposed only after the run and the registration
+    /// (whose disposal waits for a callback under way), so no handle in use is ever freed.
+    /// </summary>
+    private IDisposableReadOnlyCollection<OrtValue> Execute(Memory<float> input, long[] shape, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
         _inputObserver?.Invoke(Entry, input, shape);
         var start = Stopwatch.GetTimestamp();
         using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
-        var outputs = _session.Run(_runOptions, new[] { InputName }, new[] { tensor }, _outputNames);
-        Interlocked.Add(ref _inferenceTicks, Stopwatch.GetElapsedTime(start).Ticks);
-        return outputs;
+        try
+        {
+            if (!cancellationToken.CanBeCanceled)
+            {
+                return _session.Run(_runOptions, new[] { InputName }, new[] { tensor }, _outputNames);
+            }
+
+            using var runOptions = new RunOptions();
+            using (cancellationToken.UnsafeRegister(static o => ((RunOptions)o!).Terminate = true, runOptions))
+            {
+                try
+                {
+                    return _session.Run(runOptions, new[] { InputName }, new[] { tensor }, _outputNames);
+                }
+                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _inferenceTicks, Stopwatch.GetElapsedTime(start).Ticks);
+        }
     }
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _session.Dispose();
         _sessionOptions.Dispose();
         _runOptions.Dispose();
+    }
+
+    private static InferenceSession Load(string path, byte[] graph, SessionOptions options)
+    {
+        try
+        {
+            return new InferenceSession(graph, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelContractException($"{path}: ONNX Runtime cannot load it ({e.Message}).", e);
+        }
     }
 
     private void CheckInputShape(string path)

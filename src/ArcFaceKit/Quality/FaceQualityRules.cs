@@ -1,7 +1,7 @@
 using ArcFaceKit.Alignment;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Quality;
 

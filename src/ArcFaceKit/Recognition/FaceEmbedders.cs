@@ -6,7 +6,7 @@ namespace ArcFaceKit.Recognition;
 public static class FaceEmbedders
 {
     /// <summary>One model file or manifest; a fusion manifest opens its members from beside it.</summary>
-    public static IFaceEmbedder Open(string path, EmbedderOptions? options = null, InferenceOptions? inference = null)
+    public static IModelEmbedder Open(string path, EmbedderOptions? options = null, InferenceOptions? inference = null)
     {
         var model = ModelResolver.Resolve(path, "embedder");
         return model.Manifest.Architecture == FusedFaceEmbedder.Architecture
@@ -23,7 +23,7 @@ public static class FaceEmbedders
 
     private static FusedFaceEmbedder Fuse(IReadOnlyList<string> paths, EmbedderOptions? options, InferenceOptions? inference, ModelManifest? manifest)
     {
-        var members = new List<IFaceEmbedder>();
+        var members = new List<OnnxFaceEmbedder>();
         try
         {
             foreach (var path in paths)

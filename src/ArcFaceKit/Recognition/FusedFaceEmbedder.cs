@@ -13,11 +13,11 @@ namespace ArcFaceKit.Recognition;
 /// is also score-level fusion by the mean, with the one gallery and index the single models use. It is a model of its
 /// own: its identity hashes the members' identities, and its thresholds are measured for it, never taken from a member.
 /// </summary>
-public sealed class FusedFaceEmbedder : IFaceEmbedder
+public sealed class FusedFaceEmbedder : IModelEmbedder
 {
     public const string Architecture = "fusion";
 
-    private readonly IFaceEmbedder[] _members;
+    private readonly OnnxFaceEmbedder[] _members;
     private readonly int[] _templateOf;
     private readonly float _weight;
 
@@ -25,17 +25,12 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     /// Fuses opened embedders (the fusion owns and disposes them). The manifest describes the fusion; when none is given
     /// one is made, with the thresholds the library measured for these members if it knows them.
     /// </summary>
-    public FusedFaceEmbedder(IReadOnlyList<IFaceEmbedder> members, ModelManifest? manifest = null)
+    public FusedFaceEmbedder(IReadOnlyList<OnnxFaceEmbedder> members, ModelManifest? manifest = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         if (members.Count < 2)
         {
             throw new ArgumentException("Fusion needs at least two embedders.", nameof(members));
-        }
-
-        if (members.Any(m => m.Templates.Count != 1))
-        {
-            throw new ModelContractException("A fusion's members must each take one crop a face; fuse single models, not fusions.");
         }
 
         _members = [.. members];
@@ -69,39 +64,35 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     /// <summary>The members' templates, each once, in the order members first name them.</summary>
     public IReadOnlyList<FaceTemplate> Templates { get; }
 
-    public IReadOnlyList<IFaceEmbedder> Members => _members;
+    public IReadOnlyList<OnnxFaceEmbedder> Members => _members;
 
     public TimeSpan InferenceTime => _members.Aggregate(TimeSpan.Zero, (t, m) => t + m.InferenceTime);
 
-    public float[][] Embed(IReadOnlyList<RgbImage> alignedFaces) => EmbedWithNorms(alignedFaces).Embeddings;
-
     /// <summary>The norms are the first member's: a quality signal compares faces of one model, and that model is one.</summary>
-    public (float[][] Embeddings, float[] Norms) EmbedWithNorms(IReadOnlyList<RgbImage> alignedFaces)
+    public IReadOnlyList<FaceEmbedding> Embed(IReadOnlyList<AlignedFace> faces, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(alignedFaces);
-        int perFace = Templates.Count;
-        if (alignedFaces.Count % perFace != 0)
+        ArgumentNullException.ThrowIfNull(faces);
+        if (faces.FirstOrDefault(f => f.Crops.Count != Templates.Count) is { } wrong)
         {
-            throw new ArgumentException($"{Manifest.Name} takes {perFace} crops a face ({string.Join(", ", Templates)}); got {alignedFaces.Count} crops.", nameof(alignedFaces));
+            throw new ArgumentException($"{Manifest.Name} takes {Templates.Count} crops a face ({string.Join(", ", Templates)}); got {wrong.Crops.Count}.", nameof(faces));
         }
 
-        int faces = alignedFaces.Count / perFace;
-        var parts = _members.Select((m, k) => m.EmbedWithNorms(perFace == 1
-            ? alignedFaces
-            : [.. Enumerable.Range(0, faces).Select(f => alignedFaces[(f * perFace) + _templateOf[k]])])).ToArray();
-        var fused = new float[faces][];
+        var parts = _members.Select((m, k) => m.Embed([.. faces.Select(f => f.Crops[_templateOf[k]])], cancellationToken)).ToArray();
+        var fused = new FaceEmbedding[faces.Count];
         for (int i = 0; i < fused.Length; i++)
         {
-            fused[i] = new float[Dimension];
+            var vector = new float[Dimension];
             int offset = 0;
-            foreach (var (embeddings, _) in parts)
+            foreach (var part in parts)
             {
-                TensorPrimitives.Multiply(embeddings[i], _weight, fused[i].AsSpan(offset, embeddings[i].Length));
-                offset += embeddings[i].Length;
+                TensorPrimitives.Multiply(part[i].Vector, _weight, vector.AsSpan(offset, part[i].Vector.Length));
+                offset += part[i].Vector.Length;
             }
+
+            fused[i] = new FaceEmbedding(vector, parts[0][i].Norm);
         }
 
-        return (fused, parts[0].Norms);
+        return fused;
     }
 
     public void Dispose()
@@ -113,7 +104,7 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     }
 
     /// <summary>The manifest of a fusion of these members: their files in order, and the thresholds the library knows for them.</summary>
-    internal static ModelManifest Describe(IReadOnlyList<IFaceEmbedder> members)
+    internal static ModelManifest Describe(IReadOnlyList<OnnxFaceEmbedder> members)
     {
         ArgumentNullException.ThrowIfNull(members);
         var files = members.Select((m, i) => m.Manifest.PrimaryFile with { Role = MemberRole(i) }).ToList();
@@ -134,7 +125,7 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     /// <summary>The role of the i-th member's file in a fusion manifest.</summary>
     internal static string MemberRole(int index) => $"member-{index + 1}";
 
-    private static void CheckManifest(ModelManifest manifest, IFaceEmbedder[] members)
+    private static void CheckManifest(ModelManifest manifest, OnnxFaceEmbedder[] members)
     {
         if (manifest.Architecture != Architecture || !SameMembers(manifest.Files, [.. members.Select(m => m.Manifest.PrimaryFile)])
             || manifest.EmbeddingDimension != members.Sum(m => m.Dimension))
@@ -147,6 +138,6 @@ public sealed class FusedFaceEmbedder : IFaceEmbedder
     private static bool SameMembers(IReadOnlyList<ModelFileEntry> a, IReadOnlyList<ModelFileEntry> b) =>
         a.Count == b.Count && a.Zip(b).All(p => string.Equals(p.First.Sha256, p.Second.Sha256, StringComparison.OrdinalIgnoreCase) && p.First.Input.Alignment == p.Second.Input.Alignment);
 
-    private static string IdentityHash(IFaceEmbedder[] members) =>
+    private static string IdentityHash(OnnxFaceEmbedder[] members) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Architecture}:{string.Join('|', members.Select(m => m.Identity.Key))}")));
 }

@@ -6,7 +6,7 @@ using ArcFaceKit.Models;
 namespace ArcFaceKit.Recognition;
 
 /// <summary>An ArcFace-style embedder over ONNX Runtime, fed exactly as its manifest says.</summary>
-public sealed class OnnxFaceEmbedder : IFaceEmbedder
+public sealed class OnnxFaceEmbedder : IModelEmbedder
 {
     private readonly OnnxModel _model;
     private readonly EmbedderOptions _options;
@@ -46,34 +46,40 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
     public static OnnxFaceEmbedder Open(string path, EmbedderOptions? options = null, InferenceOptions? inference = null) =>
         new(ModelResolver.Resolve(path, "embedder"), options, inference);
 
-    public float[][] Embed(IReadOnlyList<RgbImage> alignedFaces) => EmbedWithNorms(alignedFaces).Embeddings;
-
-    public (float[][] Embeddings, float[] Norms) EmbedWithNorms(IReadOnlyList<RgbImage> alignedFaces)
+    public IReadOnlyList<FaceEmbedding> Embed(IReadOnlyList<AlignedFace> faces, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(alignedFaces);
-        var result = Raw(alignedFaces);
+        ArgumentNullException.ThrowIfNull(faces);
+        List<RgbImage> crops = [.. faces.Select(f => f.Crops.Count == 1 ? f.Crops[0] : throw new ArgumentException($"{Manifest.Name} takes one crop a face ({Templates[0]}); got {f.Crops.Count}.", nameof(faces)))];
+        return Embed(crops, cancellationToken);
+    }
+
+    /// <summary>As <see cref="Embed(IReadOnlyList{AlignedFace}, CancellationToken)"/>, one crop a face (the fusion's path to its members).</summary>
+    internal FaceEmbedding[] Embed(IReadOnlyList<RgbImage> crops, CancellationToken cancellationToken)
+    {
+        var result = Raw(crops, cancellationToken);
         if (_options.FlipTest)
         {
-            var flipped = Raw([.. alignedFaces.Select(f => f.FlipHorizontal())]);
+            var flipped = Raw([.. crops.Select(f => f.FlipHorizontal())], cancellationToken);
             for (int i = 0; i < result.Length; i++)
             {
                 TensorPrimitives.Add(result[i], flipped[i], result[i]);
             }
         }
 
-        var norms = new float[result.Length];
+        var embeddings = new FaceEmbedding[result.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            norms[i] = TensorPrimitives.Norm(result[i]) / (_options.FlipTest ? 2 : 1);
+            float norm = TensorPrimitives.Norm(result[i]) / (_options.FlipTest ? 2 : 1);
             Embeddings.Normalize(result[i]);
+            embeddings[i] = new FaceEmbedding(result[i], norm);
         }
 
-        return (result, norms);
+        return embeddings;
     }
 
     public void Dispose() => _model.Dispose();
 
-    private float[][] Raw(IReadOnlyList<RgbImage> faces)
+    private float[][] Raw(IReadOnlyList<RgbImage> faces, CancellationToken cancellationToken)
     {
         foreach (var face in faces)
         {
@@ -88,7 +94,7 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder
         for (int start = 0; start < faces.Count; start += batch)
         {
             int n = Math.Min(batch, faces.Count - start);
-            float[] flat = _model.Run([.. Enumerable.Range(start, n).Select(i => faces[i])])[0];
+            float[] flat = _model.Run([.. Enumerable.Range(start, n).Select(i => faces[i])], cancellationToken)[0];
             if (flat.Length != n * Dimension)
             {
                 throw new ModelContractException($"{Manifest.Name} gave {flat.Length / n} values a face; its manifest says {Dimension}.");

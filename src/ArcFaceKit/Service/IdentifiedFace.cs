@@ -1,5 +1,6 @@
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Matching;
+using ArcFaceKit.Pipeline;
 
 namespace ArcFaceKit.Service;
 

@@ -15,7 +15,7 @@ public sealed record IdentifyOptions
 
     /// <summary>
     /// When set, faces no subject accepts are kept in the gallery's groups of unnamed faces (to be named later), with
-    /// this actor in the audit; faces under <see cref="FaceServiceOptions.MinEnrollImageQuality"/> are not kept. Null: none are.
+    /// this actor in the audit; faces under <see cref="GalleryServiceOptions.MinEnrollImageQuality"/> are not kept. Null: none are.
     /// </summary>
     public string? CollectUnknownAs { get; init; }
 

@@ -2,7 +2,7 @@ using ArcFaceKit.Quality;
 
 namespace ArcFaceKit.Service;
 
-/// <summary>A face refused for enrolment because its image quality is under <see cref="FaceServiceOptions.MinEnrollImageQuality"/>.</summary>
+/// <summary>A face refused for enrolment because its image quality is under <see cref="GalleryServiceOptions.MinEnrollImageQuality"/>.</summary>
 public sealed class PoorFaceException : Exception
 {
     public PoorFaceException()

@@ -4,7 +4,7 @@ using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.IO;
 using ArcFaceKit.Recognition;
-using ArcFaceKit.Service;
+using ArcFaceKit.Pipeline;
 using Google.Protobuf;
 using Onnx;
 
@@ -90,11 +90,11 @@ public static class ModelQuantizer
         }
 
         // An embedder sees what the service feeds it (every face found, aligned); a detector, each photo.
-        using var service = isEmbedder
-            ? new FaceService(
+        using var pipeline = isEmbedder
+            ? new FacePipeline(
                 FaceDetectors.Open(options.Detector ?? throw new ArgumentException("Quantizing an embedder needs a detector to find the calibration faces."), options.Detection),
                 new OnnxFaceEmbedder(parent, null, inference),
-                new FaceServiceOptions { Detector = options.Detector, Embedder = parent.PathOf("model"), Detection = options.Detection, MaxConcurrentAnalyses = 1 })
+                new PipelineOptions { MaxConcurrentAnalyses = 1 })
             : null;
         using var detector = isEmbedder ? null : FaceDetectors.Create(parent, options.Detection, inference);
         for (int i = 0; i < images.Count; i++)
@@ -109,9 +109,9 @@ public static class ModelQuantizer
                 continue; // an unreadable photo calibrates nothing; the counts in the manifest say what was used
             }
 
-            if (service is not null)
+            if (pipeline is not null)
             {
-                service.AnalyzeAsync(image).GetAwaiter().GetResult();
+                pipeline.AnalyzeAsync(image).GetAwaiter().GetResult();   // single-threaded calibration: nothing to wait for
             }
             else
             {

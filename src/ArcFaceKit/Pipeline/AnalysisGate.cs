@@ -1,4 +1,4 @@
-namespace ArcFaceKit.Service;
+namespace ArcFaceKit.Pipeline;
 
 /// <summary>
 /// At most N analyses run at once; up to Q more wait in line (first come, first served by the semaphore); the next

@@ -1,6 +1,6 @@
 using ArcFaceKit.Imaging;
 
-namespace ArcFaceKit.Service;
+namespace ArcFaceKit.Imaging;
 
 /// <summary>
 /// A decoded upload that holds its share of the service's budget of decoded pixels until disposed: dispose it when the

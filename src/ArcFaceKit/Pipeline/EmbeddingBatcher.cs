@@ -1,21 +1,19 @@
 using System.Threading.Channels;
-using ArcFaceKit.Imaging;
 using ArcFaceKit.Recognition;
 
-namespace ArcFaceKit.Service;
+namespace ArcFaceKit.Pipeline;
 
 /// <summary>
-/// Micro-batching: the crops of faces from concurrent analyses wait at most <c>wait</c> for others, then run through the embedder
+/// Micro-batching: the faces from concurrent analyses wait at most <c>wait</c> for others, then run through the embedder
 /// together (up to <c>maxFaces</c> a run) on one worker, so a model whose batched runs cost less a face serves more
-/// requests. The first crop of a batch never waits longer than the configured wait.
+/// requests. The first face of a batch never waits longer than the configured wait.
 /// </summary>
 internal sealed class EmbeddingBatcher : IDisposable
 {
     private readonly IFaceEmbedder _embedder;
     private readonly TimeSpan _wait;
     private readonly int _maxFaces;
-    private readonly int _cropsPerFace;
-    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _worker;
 
     public EmbeddingBatcher(IFaceEmbedder embedder, TimeSpan wait, int maxFaces)
@@ -23,13 +21,12 @@ internal sealed class EmbeddingBatcher : IDisposable
         _embedder = embedder;
         _wait = wait;
         _maxFaces = Math.Max(1, maxFaces);
-        _cropsPerFace = embedder.Templates.Count;
         _worker = Task.Run(RunAsync);
     }
 
-    public Task<(float[][] Embeddings, float[] Norms)> EmbedAsync(IReadOnlyList<RgbImage> crops, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FaceEmbedding>> EmbedAsync(IReadOnlyList<AlignedFace> faces, CancellationToken cancellationToken)
     {
-        var request = new Request(crops, new TaskCompletionSource<(float[][], float[])>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var request = new Request(faces, new TaskCompletionSource<IReadOnlyList<FaceEmbedding>>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_requests.Writer.TryWrite(request))
         {
             throw new ObjectDisposedException(nameof(EmbeddingBatcher));
@@ -57,7 +54,7 @@ internal sealed class EmbeddingBatcher : IDisposable
                 if (reader.TryRead(out var next))
                 {
                     batch.Add(next);
-                    faces += next.Crops.Count / _cropsPerFace;
+                    faces += next.Faces.Count;
                     continue;
                 }
 
@@ -82,13 +79,12 @@ internal sealed class EmbeddingBatcher : IDisposable
     {
         try
         {
-            var (embeddings, norms) = _embedder.EmbedWithNorms([.. batch.SelectMany(r => r.Crops)]);
+            var embeddings = _embedder.Embed([.. batch.SelectMany(r => r.Faces)]);
             int next = 0;
             foreach (var r in batch)
             {
-                int count = r.Crops.Count / _cropsPerFace;
-                r.Done.SetResult((embeddings[next..(next + count)], norms[next..(next + count)]));
-                next += count;
+                r.Done.SetResult([.. embeddings.Skip(next).Take(r.Faces.Count)]);
+                next += r.Faces.Count;
             }
         }
         catch (Exception e)
@@ -97,5 +93,5 @@ internal sealed class EmbeddingBatcher : IDisposable
         }
     }
 
-    private sealed record Request(IReadOnlyList<RgbImage> Crops, TaskCompletionSource<(float[][], float[])> Done);
+    private sealed record Request(IReadOnlyList<AlignedFace> Faces, TaskCompletionSource<IReadOnlyList<FaceEmbedding>> Done);
 }

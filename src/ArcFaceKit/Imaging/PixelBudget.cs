@@ -1,4 +1,4 @@
-namespace ArcFaceKit.Service;
+namespace ArcFaceKit.Imaging;
 
 /// <summary>
 /// A weighted semaphore of decoded pixels: a photo waits, first come first served, until its pixels fit in what the

@@ -1,7 +1,7 @@
 using ArcFaceKit.Detection;
 using ArcFaceKit.Imaging;
 
-namespace ArcFaceKit.Service;
+namespace ArcFaceKit.Pipeline;
 
 /// <summary>A detected face, its L2-normalised embedding and the aligned crop the embedding was made from.</summary>
 public sealed record FaceRecord(DetectedFace Face, float[] Embedding, RgbImage Crop)

@@ -1,4 +1,4 @@
-namespace ArcFaceKit.Service;
+namespace ArcFaceKit.Pipeline;
 
 /// <summary>Every analysis slot is taken and the waiting line is full: retry after a moment (the server answers 503).</summary>
 public sealed class ServiceBusyException : Exception

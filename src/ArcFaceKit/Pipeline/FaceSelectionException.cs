@@ -1,6 +1,6 @@
-namespace ArcFaceKit.Service;
+namespace ArcFaceKit.Pipeline;
 
-/// <summary>A photo that has no face, or several where one was needed.</summary>
+/// <summary>A photo that has no face, or several where one was needed; the message says which photo and how many.</summary>
 public sealed class FaceSelectionException : Exception
 {
     public FaceSelectionException()
@@ -17,8 +17,11 @@ public sealed class FaceSelectionException : Exception
     {
     }
 
-    public FaceSelectionException(int facesFound, string message)
-        : base(message) => FacesFound = facesFound;
+    public FaceSelectionException(string photo, int facesFound, string message)
+        : base(message) => (Photo, FacesFound) = (photo, facesFound);
+
+    /// <summary>The photo, as the caller named it.</summary>
+    public string? Photo { get; }
 
     /// <summary>How many faces the photo had: 0, or more than 1.</summary>
     public int FacesFound { get; }
