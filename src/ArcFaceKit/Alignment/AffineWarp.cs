@@ -3,7 +3,7 @@ using ArcFaceKit.Imaging;
 namespace ArcFaceKit.Alignment;
 
 /// <summary>cv2.warpAffine's defaults: bilinear sampling through the inverse map, constant border 0.</summary>
-public static class AffineWarp
+internal static class AffineWarp
 {
     public static RgbImage Warp(RgbImage source, AffineMatrix sourceToDestination, int width, int height)
     {

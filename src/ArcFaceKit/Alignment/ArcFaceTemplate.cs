@@ -3,7 +3,7 @@ using ArcFaceKit.Detection;
 namespace ArcFaceKit.Alignment;
 
 /// <summary>The ArcFace 112x112 five-point template (InsightFace face_align.py), scaled for other crop sizes.</summary>
-public static class ArcFaceTemplate
+internal static class ArcFaceTemplate
 {
     public const int BaseSize = 112;
 

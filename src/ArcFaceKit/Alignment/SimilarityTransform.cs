@@ -6,7 +6,7 @@ namespace ArcFaceKit.Alignment;
 /// Least-squares 4-DOF similarity (rotation, uniform scale, translation) from source to destination points:
 /// Umeyama's estimate, which for 2-D points has this closed form (skimage SimilarityTransform.estimate gives the same).
 /// </summary>
-public static class SimilarityTransform
+internal static class SimilarityTransform
 {
     public static AffineMatrix Estimate(IReadOnlyList<FacePoint> source, IReadOnlyList<FacePoint> destination)
     {

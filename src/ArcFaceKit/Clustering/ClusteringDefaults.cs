@@ -11,7 +11,7 @@ public static class ClusteringDefaults
     /// since every face has thousands of chances of a false match; collections of fewer people with many varied photos
     /// (the CelebA subset) want a lower one. 0.10 gives the best worst case over both sets for both embedders measured.
     /// </summary>
-    public const float MarginOverFarThreshold = 0.10f;
+    internal const float MarginOverFarThreshold = 0.10f;
 
     /// <summary>
     /// The similarity a face needs to join a person's centroid: <paramref name="given"/> when there is one, else the

@@ -4,7 +4,7 @@ namespace ArcFaceKit.IO;
 /// The one way files are written: into NAME.partial beside the target, then renamed over it, so a reader or a
 /// killed process never sees half a file.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 

@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace ArcFaceKit.Imaging;
 
-/// <summary>Writes RGB images as PNG, and converts to and from Skia bitmaps for drawing.</summary>
+/// <summary>Writes RGB images as PNG; the Skia conversions for drawing are internal (the reports and training draw), so SkiaSharp stays out of the public API.</summary>
 public static class ImageEncoder
 {
     public static void WritePng(RgbImage image, string path)
@@ -12,7 +12,7 @@ public static class ImageEncoder
     }
 
     /// <summary>Writes what was drawn on a surface (plots) as PNG.</summary>
-    public static void WritePng(SKSurface surface, string path)
+    internal static void WritePng(SKSurface surface, string path)
     {
         using var image = surface.Snapshot();
         using var bitmap = SKBitmap.FromImage(image);
@@ -27,13 +27,13 @@ public static class ImageEncoder
         return data.ToArray();
     }
 
-    public static void WritePng(SKBitmap bitmap, string path)
+    internal static void WritePng(SKBitmap bitmap, string path)
     {
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         IO.AtomicFile.Write(path, data.SaveTo);
     }
 
-    public static SKBitmap ToBitmap(RgbImage image)
+    internal static SKBitmap ToBitmap(RgbImage image)
     {
         var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var rgba = new byte[image.Width * image.Height * 4];

@@ -22,7 +22,7 @@ public sealed record InferenceOptions
 
     public static InferenceOptions Default { get; } = new();
 
-    public SessionOptions CreateSessionOptions()
+    internal SessionOptions CreateSessionOptions()
     {
         var options = new SessionOptions
         {

@@ -33,7 +33,7 @@ public sealed record InputContract
     public int ChannelCount => Channels == "GRAY" ? 1 : 3;
 
     /// <summary>Checks the contract is one this library can feed.</summary>
-    public void Validate(string owner)
+    internal void Validate(string owner)
     {
         if (Channels is not ("RGB" or "BGR" or "GRAY"))
         {
@@ -57,7 +57,7 @@ public sealed record InputContract
     }
 
     /// <summary>Writes one image (already at the model's size) into <paramref name="destination"/> as normalised NCHW planes.</summary>
-    public void Fill(RgbImage image, Span<float> destination)
+    internal void Fill(RgbImage image, Span<float> destination)
     {
         int plane = image.Width * image.Height;
         if (destination.Length < plane * ChannelCount)

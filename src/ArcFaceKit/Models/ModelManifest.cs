@@ -40,8 +40,12 @@ public sealed record ModelManifest
 
     public string Source { get; init; } = "";
 
-    /// <summary>For a quantized model: its float parent and how it was quantized; null otherwise.</summary>
-    public QuantizationInfo? Quantization { get; init; }
+    /// <summary>
+    /// For a quantized model: its float parent and how it was quantized; null otherwise. Written by the model tools'
+    /// quantizer and read back by it, so internal; [JsonInclude] keeps it in the manifest's JSON.
+    /// </summary>
+    [JsonInclude]
+    internal QuantizationInfo? Quantization { get; init; }
 
     [JsonIgnore]
     public ModelFileEntry PrimaryFile => Files.Count > 0 ? Files[0] : throw new ModelContractException($"Manifest '{Name}' lists no files.");
@@ -51,7 +55,7 @@ public sealed record ModelManifest
 
     public ThresholdEntry? Threshold(string name) => Thresholds.FirstOrDefault(t => t.Name == name);
 
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    internal static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static ModelManifest Parse(string json, string origin)
     {
@@ -76,7 +80,7 @@ public sealed record ModelManifest
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    public void Validate(string origin)
+    internal void Validate(string origin)
     {
         if (Format != CurrentFormat)
         {

@@ -14,7 +14,7 @@ public static class ModelResolver
     private static readonly Lazy<List<ModelManifest>> Fusions = new(() => [.. Known.Value.Where(m => m.Architecture == FusedFaceEmbedder.Architecture)]);
 
     /// <summary>Manifests this library ships for models whose contracts were checked (../shared/models, the npm default set).</summary>
-    public static IReadOnlyList<ModelManifest> KnownManifests => Singles.Value;
+    internal static IReadOnlyList<ModelManifest> KnownManifests => Singles.Value;
 
     /// <summary>Fusions of known models whose thresholds the library measured (found by their members, never by a file).</summary>
     internal static IReadOnlyList<ModelManifest> KnownFusions => Fusions.Value;
@@ -75,7 +75,7 @@ public static class ModelResolver
     }
 
     /// <summary>Where a model's own manifest lives: model.onnx -> model.manifest.json.</summary>
-    public static string ManifestPathFor(string modelPath) => Path.ChangeExtension(modelPath, ".manifest.json");
+    internal static string ManifestPathFor(string modelPath) => Path.ChangeExtension(modelPath, ".manifest.json");
 
     private static string? Locate(string dir, ModelFileEntry entry)
     {

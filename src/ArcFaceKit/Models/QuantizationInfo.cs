@@ -1,7 +1,7 @@
 namespace ArcFaceKit.Models;
 
 /// <summary>How a quantized model was made from its float parent (a quantized model's manifest carries it).</summary>
-public sealed record QuantizationInfo
+internal sealed record QuantizationInfo
 {
     /// <summary>The float parent's manifest name.</summary>
     public string Parent { get; init; } = "";

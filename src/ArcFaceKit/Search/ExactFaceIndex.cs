@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace ArcFaceKit.Search;
 
 /// <summary>Exact search: every stored vector is scored (SIMD dot products over one contiguous array). Not thread-safe for writes.</summary>
-public sealed class ExactFaceIndex(int dimension) : IFaceIndex
+internal sealed class ExactFaceIndex(int dimension) : IFaceIndex
 {
     private readonly SlotIds _ids = new();
     private float[] _vectors = new float[dimension * 16];

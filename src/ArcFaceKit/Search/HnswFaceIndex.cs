@@ -10,7 +10,7 @@ namespace ArcFaceKit.Search;
 /// Searches may run on many threads at once; writes may not run beside anything else. A gallery saves the graph in its
 /// index file and reads it back at the next open instead of linking every node again (minutes at a million).
 /// </summary>
-public sealed class HnswFaceIndex : IFaceIndex, IDisposable
+internal sealed class HnswFaceIndex : IFaceIndex, IDisposable
 {
     private const int Chunk = 1 << 20;
     private readonly int _threads;

@@ -1,7 +1,7 @@
 namespace ArcFaceKit.Search;
 
 /// <summary>Vectors by id, searched by cosine similarity (vectors are L2-normalised).</summary>
-public interface IFaceIndex
+internal interface IFaceIndex
 {
     int Dimension { get; }
 

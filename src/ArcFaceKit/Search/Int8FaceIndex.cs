@@ -15,7 +15,7 @@ namespace ArcFaceKit.Search;
 /// copies it re-scores from); read from a file, the copies stay mapped from it (<see cref="HalfCopies"/>), so 1 byte a
 /// dimension is the process's own. Not thread-safe for writes.
 /// </summary>
-public sealed class Int8FaceIndex : IFaceIndex, IDisposable
+internal sealed class Int8FaceIndex : IFaceIndex, IDisposable
 {
     private const int ParallelFrom = 16_384;
 

@@ -1,4 +1,4 @@
 namespace ArcFaceKit.Search;
 
 /// <summary>One entry of a top-k answer: its id and cosine similarity to the query.</summary>
-public readonly record struct SearchHit(long Id, float Similarity);
+internal readonly record struct SearchHit(long Id, float Similarity);
