@@ -26,7 +26,7 @@ public static class Shared
 
     public static IFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
 
-    /// <summary>The options of the test setup: YuNet at 320 (score 0.5) + mobilefacenet_a, as the LFW rows of the README.</summary>
+    /// <summary>The options of the test setup: YuNet at 320 (score 0.5) + mobilefacenet_a, as the LFW rows of docs/accuracy.md.</summary>
     public static FaceServiceOptions ServiceOptions => new()
     {
         Detector = Model("yunet_s_dynamic.onnx"),
