@@ -160,7 +160,7 @@ public sealed class FaceService : IDisposable
     /// Analyses image files in batches of <paramref name="batchSize"/>, <see cref="FaceServiceOptions.Concurrency"/>
     /// batches at a time (decoding included), and yields them in the order of <paramref name="paths"/>: the way through a
     /// folder. At the default options that is one single-threaded analysis per core, faster than one analysis on every
-    /// core (README: Speed). A file that cannot be read or decoded comes back with its error and no faces. At most
+    /// core (docs/speed.md). A file that cannot be read or decoded comes back with its error and no faces. At most
     /// Concurrency x batchSize images are decoded at a time; stopping the enumeration early waits for the batches under
     /// way.
     /// </summary>

@@ -28,12 +28,12 @@ public sealed record FaceServiceOptions
     /// <summary>
     /// Budget of decoded pixels held at once by <see cref="FaceService.DecodeAsync"/>: 3 bytes each while held, up to 7
     /// while a PNG decodes. Decoding waits until a photo fits; at least twice <see cref="MaxPixels"/> (a verification
-    /// holds two photos). Default <see cref="DefaultMaxDecodedPixels"/>; the README gives the measured memory ceiling.
+    /// holds two photos). Default <see cref="DefaultMaxDecodedPixels"/>; docs/server.md gives the measured memory ceiling.
     /// </summary>
     public long MaxDecodedPixels { get; init; } = DefaultMaxDecodedPixels;
 
     /// <summary>
-    /// 100 megapixels: two photos of the largest default size. Measured with `bench decode-memory` (README): 40 uploads of
+    /// 100 megapixels: two photos of the largest default size. Measured with `bench decode-memory` (docs/server.md): 40 uploads of
     /// a 49 MP PNG at once raised the server by about 1.3 GB with it and by 5 to 8 GB with no budget (150 MP gained no speed).
     /// </summary>
     public const long DefaultMaxDecodedPixels = 100_000_000;
@@ -72,7 +72,7 @@ public sealed record FaceServiceOptions
     /// <summary>
     /// Micro-batching: how long the faces of one analysis may wait for those of concurrent analyses, to be embedded in
     /// one model run (up to the embedder's batch size); zero (the default) embeds each analysis's faces at once, inside
-    /// its slot. Measured with the load test (README): see there for when it pays.
+    /// its slot. Measured with the load test (docs/speed.md: micro-batching): see there for when it pays.
     /// </summary>
     public TimeSpan EmbeddingBatchWait { get; init; }
 
@@ -81,7 +81,7 @@ public sealed record FaceServiceOptions
 
     /// <summary>
     /// Concurrent analyses when none is given: one per core, each single-threaded. Measured with the server's load test
-    /// on 2 cores (README): 99 requests/s at 1 client and 190 at 8, against 44 and 65 for one analysis on both cores.
+    /// on 2 cores (docs/server.md: load test): 99 requests/s at 1 client and 190 at 8, against 44 and 65 for one analysis on both cores.
     /// </summary>
     public static int DefaultConcurrency => Math.Max(1, Environment.ProcessorCount);
 
