@@ -21,7 +21,7 @@ public class DecisionSettings : ModelSettings
     public string Gallery { get; init; } = "gallery.db";
 
     [CommandOption("--scoring <RULE>")]
-    [Description("1:N scoring of a subject: best-face, mean-template or both. Default: the library's (see README).")]
+    [Description("1:N scoring of a subject: best-face, mean-template or both. Default: the library's (see docs/accuracy.md).")]
     public string? Scoring { get; init; }
 
     public SimilarityThreshold ThresholdFor(FacePipeline pipeline) =>

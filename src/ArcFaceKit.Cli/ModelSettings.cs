@@ -20,7 +20,7 @@ public class ModelSettings : CommandSettings
     public string[] Embedders { get; init; } = [];
 
     [CommandOption("--score <MIN>")]
-    [Description("Minimum detection score 0..1 (default: the detector's own, see README).")]
+    [Description("Minimum detection score 0..1 (default: the detector's own, see docs/accuracy.md).")]
     public float? Score { get; init; }
 
     [CommandOption("--nms <IOU>")]
@@ -32,11 +32,11 @@ public class ModelSettings : CommandSettings
     public float MinFace { get; init; }
 
     [CommandOption("--input-size <PIXELS>")]
-    [Description("Detector input side for models of free size (YuNet dynamic, SCRFD). Default: the library's (see README).")]
+    [Description("Detector input side for models of free size (YuNet dynamic, SCRFD). Default: the library's (see docs/accuracy.md).")]
     public int? InputSize { get; init; }
 
     [CommandOption("--max-upscale <FACTOR>")]
-    [Description("Enlarge small images at most this much to reach --input-size. Default: the library's (see README).")]
+    [Description("Enlarge small images at most this much to reach --input-size. Default: the library's (see docs/accuracy.md).")]
     public float? MaxUpscale { get; init; }
 
     [CommandOption("--flip")]

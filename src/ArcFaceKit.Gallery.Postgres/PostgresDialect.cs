@@ -95,7 +95,7 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
     /// <summary>
     /// A store of an earlier version kept embeddings in plain pgvector columns: each subject's embeddings and crops are
     /// sealed under a new key of its own, the plain columns dropped and the table rewritten (VACUUM FULL cannot run in
-    /// a transaction; the README says what of the plain data PostgreSQL may still hold).
+    /// a transaction; docs/server.md says what of the plain data PostgreSQL may still hold).
     /// </summary>
     private async Task SealPlainStoreAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {

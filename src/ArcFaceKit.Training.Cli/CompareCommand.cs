@@ -22,7 +22,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         public string LfwPairs { get; init; } = "";
 
         [CommandOption("--settings <LIST>")]
-        [Description("Comma-separated LOSS[[-sSCALE]][[-mMARGIN]], e.g. softmax,arcface-sauto-m0.4 (scale: a number or auto). Default: the sweep (README).")]
+        [Description("Comma-separated LOSS[[-sSCALE]][[-mMARGIN]], e.g. softmax,arcface-sauto-m0.4 (scale: a number or auto). Default: the sweep (docs/training.md).")]
         public string? HeadSettings { get; init; }
 
         [CommandOption("--seeds <LIST>")]

@@ -18,7 +18,7 @@ public sealed class EightCommand : Command<EightCommand.Settings>
         public string Out { get; init; } = "experiments";
 
         [CommandOption("--epochs <N>")]
-        [Description("Epochs a run (default 200: by then every 3-D run here fitted its training set, 2-D Softmax reached 93-98%; see README).")]
+        [Description("Epochs a run (default 200: by then every 3-D run here fitted its training set, 2-D Softmax reached 93-98%; see docs/training.md).")]
         public int Epochs { get; init; } = 200;
 
         [CommandOption("--margin <M>")]

@@ -23,7 +23,7 @@ public sealed class PrepareCommand : Command<PrepareCommand.Settings>
         public string Detector { get; init; } = "";
 
         [CommandOption("--score <MIN>")]
-        [Description("Minimum detection score. Default: the detector's own (see README).")]
+        [Description("Minimum detection score. Default: the detector's own (see docs/accuracy.md).")]
         public float? Score { get; init; }
 
         [CommandOption("--size <PIXELS>")]

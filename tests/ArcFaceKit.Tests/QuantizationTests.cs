@@ -26,7 +26,7 @@ public sealed class QuantizationTests : IDisposable
         string[] faces = ["Abel_Pacheco_0001.jpg", "Akhmed_Zakayev_0001.jpg", "Amber_Tamblyn_0001.jpg", "Aaron_Peirsol_0001.jpg", "Abel_Pacheco_0004.jpg", "Amber_Tamblyn_0002.jpg"];
         var cosines = faces.Select(RecognitionTests.Crop).Select(crop => CosineSimilarity.Between(Shared.MobileFaceNet.Embed(crop), quantized.Embed(crop))).ToList();
 
-        // Measured 0.975-0.986 on these faces with 60 calibration photos; with 300, LFW accuracy moved 0.05 points (README).
+        // Measured 0.975-0.986 on these faces with 60 calibration photos; with 300, LFW accuracy moved 0.05 points (docs/speed.md).
         Assert.True(cosines.Min() > 0.96f, $"cosines between the fp32 and int8 embeddings: {string.Join(", ", cosines)}");
 
         Assert.Equal("mobilefacenet_a", manifest.Quantization!.Parent);

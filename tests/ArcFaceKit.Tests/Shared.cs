@@ -27,7 +27,7 @@ public static class Shared
 
     public static OnnxFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
 
-    /// <summary>The options of the test setup: YuNet at 320 (score 0.5) + mobilefacenet_a, as the LFW rows of the README.</summary>
+    /// <summary>The options of the test setup: YuNet at 320 (score 0.5) + mobilefacenet_a, as the LFW rows of docs/accuracy.md.</summary>
     public static FaceModels ModelSet => new()
     {
         Detector = Model("yunet_s_dynamic.onnx"),

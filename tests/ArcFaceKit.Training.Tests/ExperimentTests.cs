@@ -77,29 +77,29 @@ public class ExperimentTests
     }
 
     [Fact]
-    public void The_README_loss_table_is_the_one_its_committed_result_files_give()
+    public void The_training_page_loss_table_is_the_one_its_committed_result_files_give()
     {
-        // docs/results/loss-comparison holds the 45 result files of the README's sweep (15 settings, 3 seeds, 10 epochs).
+        // docs/results/loss-comparison holds the 45 result files of docs/training.md's sweep (15 settings, 3 seeds, 10 epochs).
         var options = new LossComparison.Options { Data = "", Detector = "", LfwImages = "", LfwPairs = "", Epochs = 10 };
         var runs = LossComparison.Load(options, Path.Combine(SharedRoot.Repository, "docs", "results", "loss-comparison"));
         Assert.Equal(options.Settings.Count * options.Seeds.Count, runs.Count);
         Assert.Equal(options.Settings.Select(s => s.Key).Order(StringComparer.Ordinal), runs.Select(r => r.Setting).Distinct().Order(StringComparer.Ordinal));
         Assert.All(runs, r => Assert.False(double.IsNaN(r.Rank1), $"{r.Setting} seed {r.Seed} has no rank-1"));
 
-        string readme = File.ReadAllText(Path.Combine(SharedRoot.Repository, "README.md"));
-        Assert.Contains(LossComparison.Table(runs, options).Trim(), readme, StringComparison.Ordinal);
+        string page = File.ReadAllText(Path.Combine(SharedRoot.Repository, "docs", "training.md"));
+        Assert.Contains(LossComparison.Table(runs, options).Trim(), page, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_README_eight_identities_table_is_the_one_its_committed_result_files_give()
+    public void The_training_page_eight_identities_table_is_the_one_its_committed_result_files_give()
     {
-        // docs/results/eight holds the 12 result files of the README's table: 2 losses x 2 feature sizes x 3 seeds.
+        // docs/results/eight holds the 12 result files of docs/training.md's table: 2 losses x 2 feature sizes x 3 seeds.
         var runs = EightIdentities.Load(Path.Combine(SharedRoot.Repository, "docs", "results"));
         Assert.Equal(12, runs.Count);
         Assert.Equal(12, runs.Select(r => (r.Loss, r.Dimension, r.Seed)).Distinct().Count());
 
-        string readme = File.ReadAllText(Path.Combine(SharedRoot.Repository, "README.md"));
-        Assert.Contains(EightIdentities.Table(runs).Trim(), readme, StringComparison.Ordinal);
+        string page = File.ReadAllText(Path.Combine(SharedRoot.Repository, "docs", "training.md"));
+        Assert.Contains(EightIdentities.Table(runs).Trim(), page, StringComparison.Ordinal);
     }
 
     [Fact]

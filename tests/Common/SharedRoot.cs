@@ -7,7 +7,7 @@ internal static class SharedRoot
 
     public static string Path => Roots.Shared;
 
-    /// <summary>The repository ../shared sits beside (where ArcFaceKit.slnx is): for tests of files it keeps, such as the README's data.</summary>
+    /// <summary>The repository ../shared sits beside (where ArcFaceKit.slnx is): for tests of files it keeps, such as the result files behind docs/training.md's tables.</summary>
     public static string Repository => Roots.Repository;
 
     public static string Fixture(string relative) => System.IO.Path.Combine(Path, "fixtures", relative);

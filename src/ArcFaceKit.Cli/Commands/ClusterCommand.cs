@@ -29,7 +29,7 @@ public sealed class ClusterCommand : AsyncCommand<ClusterCommand.Settings>
         public string Out { get; init; } = "clusters";
 
         [CommandOption("--threshold <COSINE>")]
-        [Description("Similarity for a face to join a person's centroid. Default: the embedder's (see README).")]
+        [Description("Similarity for a face to join a person's centroid. Default: the embedder's (see docs/clustering.md).")]
         public float? Threshold { get; init; }
 
         [CommandOption("--min-faces <N>")]

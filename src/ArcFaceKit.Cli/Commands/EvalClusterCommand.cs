@@ -21,7 +21,7 @@ public sealed class EvalClusterCommand : AsyncCommand<EvalClusterCommand.Setting
         public string? Labels { get; init; }
 
         [CommandOption("--threshold <COSINE>")]
-        [Description("Similarity for a face to join a person's centroid. Default: the embedder's (see README).")]
+        [Description("Similarity for a face to join a person's centroid. Default: the embedder's (see docs/clustering.md).")]
         public float? Threshold { get; init; }
 
         [CommandOption("--min-faces <N>")]

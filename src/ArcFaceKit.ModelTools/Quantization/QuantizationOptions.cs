@@ -13,10 +13,10 @@ public sealed record QuantizationOptions
 
     /// <summary>
     /// At most this many photos, spread evenly over the sorted list: a few hundred fix the ranges (min-max over 300
-    /// CelebA-subset photos is what the README's measurements used).
+    /// CelebA-subset photos is what the measurements of docs/speed.md used).
     /// </summary>
     public int MaxImages { get; init; } = 300;
 
-    /// <summary>How activation ranges are chosen; the default is what measured best (README: int8 models).</summary>
+    /// <summary>How activation ranges are chosen; the default is what measured best (docs/speed.md: int8).</summary>
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MinimumError;
 }

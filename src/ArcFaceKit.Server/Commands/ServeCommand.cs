@@ -21,7 +21,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public string[] Embedders { get; init; } = [];
 
         [CommandOption("--detector-size <PIXELS>")]
-        [Description("Detector input side for models of free size (YuNet, SCRFD). Default: the library's (see README).")]
+        [Description("Detector input side for models of free size (YuNet, SCRFD). Default: the library's (see docs/accuracy.md).")]
         public int? DetectorSize { get; init; }
 
         [CommandOption("--score <MIN>")]
@@ -29,7 +29,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public float? Score { get; init; }
 
         [CommandOption("--scoring <RULE>")]
-        [Description("1:N scoring of a subject: best-face, mean-template or both. Default: the library's (see README).")]
+        [Description("1:N scoring of a subject: best-face, mean-template or both. Default: the library's (see docs/accuracy.md).")]
         public string? Scoring { get; init; }
 
         [CommandOption("--max-upload-mb <MB>")]
@@ -49,7 +49,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public bool CollectUnknown { get; init; }
 
         [CommandOption("--max-faces <N>")]
-        [Description("Most faces of one photo considered (the largest). Default 50 (see README).")]
+        [Description("Most faces of one photo considered (the largest). Default 50 (see docs/server.md).")]
         public int MaxFaces { get; init; }
 
         [CommandOption("--max-pixels <N>")]
@@ -57,7 +57,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public long MaxPixels { get; init; } = ArcFaceKit.Imaging.DecodeOptions.DefaultMaxPixels;
 
         [CommandOption("--max-decoded-mp <MEGAPIXELS>")]
-        [Description("Decoded pixels all requests may hold at once, in megapixels (3 bytes each); uploads wait for room. At least twice --max-pixels. Default 100 (see README).")]
+        [Description("Decoded pixels all requests may hold at once, in megapixels (3 bytes each); uploads wait for room. At least twice --max-pixels. Default 100 (see docs/server.md).")]
         public int MaxDecodedMp { get; init; } = (int)(ArcFaceKit.Imaging.UploadOptions.DefaultMaxDecodedPixels / 1_000_000);
 
         [CommandOption("--rate <PER_SECOND>")]
@@ -73,7 +73,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         public int MaxQueue { get; init; } = 64;
 
         [CommandOption("--batch-wait-ms <MS>")]
-        [Description("Micro-batching: faces of concurrent requests wait up to this long to be embedded together. Default 0 (off); see README.")]
+        [Description("Micro-batching: faces of concurrent requests wait up to this long to be embedded together. Default 0 (off); see docs/speed.md.")]
         public double BatchWaitMs { get; init; }
     }
 

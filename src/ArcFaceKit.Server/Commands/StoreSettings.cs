@@ -39,7 +39,7 @@ public class StoreSettings : CommandSettings
     public int ApproximateFrom { get; init; } = Search.GalleryIndexOptions.Default.ApproximateFrom;
 
     [CommandOption("--load-index")]
-    [Description("Read the index file's half-precision copies and HNSW graph into memory at start instead of using them from the file's mapping: at a million faces a start of about 13 s instead of 1 s and their bytes in the process, for about 20% more searches a second (README: With the graph).")]
+    [Description("Read the index file's half-precision copies and HNSW graph into memory at start instead of using them from the file's mapping: at a million faces a start of about 13 s instead of 1 s and their bytes in the process, for about 20% more searches a second (docs/search.md: With the graph).")]
     public bool LoadIndex { get; init; }
 
     public ServerOptions ToOptions() => new()

@@ -7,7 +7,7 @@ public static class ClusteringDefaults
 {
     /// <summary>
     /// How far above the embedder's FAR 1e-3 threshold a face must be to join a person's centroid. Measured with
-    /// `arcface eval cluster` (README): collections of many people with few photos each (LFW) want a higher threshold,
+    /// `arcface eval cluster` (docs/clustering.md): collections of many people with few photos each (LFW) want a higher threshold,
     /// since every face has thousands of chances of a false match; collections of fewer people with many varied photos
     /// (the CelebA subset) want a lower one. 0.10 gives the best worst case over both sets for both embedders measured.
     /// </summary>

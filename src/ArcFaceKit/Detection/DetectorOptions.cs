@@ -22,7 +22,7 @@ public sealed record DetectorOptions
     /// <summary>
     /// The most a small image is enlarged to reach <see cref="InputSize"/> (YuNet dynamic, SCRFD): enlarging LFW's 150 px
     /// photos to 640 (4.3x) left 5,606 of 7,701 without a face at score 0.9; at 2x, 10 (and none at 0.6), and the CelebA
-    /// subset (213x320) lost the fewest faces at 2x (README: detector defaults, `bench detector-defaults`).
+    /// subset (213x320) lost the fewest faces at 2x (docs/accuracy.md: detector defaults, `bench detector-defaults`).
     /// </summary>
     public float MaxUpscale { get; init; } = 2f;
 

@@ -10,7 +10,7 @@ namespace ArcFaceKit.Detection;
 public sealed class YuNetDetector : FaceDetectorBase
 {
     /// <summary>
-    /// The default minimum score, measured (README: detector defaults): at OpenCV's 0.9, 133 of the 4,174 CelebA-subset
+    /// The default minimum score, measured (docs/accuracy.md: detector defaults): at OpenCV's 0.9, 133 of the 4,174 CelebA-subset
     /// photos have no face; at 0.6, 4 (and none of LFW's 7,701), for 0.02-0.11 more detections a photo.
     /// </summary>
     public const float DefaultScore = 0.6f;

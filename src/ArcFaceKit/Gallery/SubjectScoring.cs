@@ -13,7 +13,7 @@ public enum SubjectScoring
     Both,
 }
 
-/// <summary>The default scoring, chosen by measurement (README: 1:N scoring).</summary>
+/// <summary>The default scoring, chosen by measurement (docs/accuracy.md: 1:N scoring).</summary>
 public static class SubjectScorings
 {
     /// <summary>

@@ -9,8 +9,8 @@ namespace ArcFaceKit.Quality;
 /// Rates a face from its detection, landmarks, aligned crop and embedding (no extra model). Each image factor is rated
 /// 0..1 on a ramp between a "poor" and a "good" value, their product the image score; the overall score is the
 /// embedding's norm before normalisation where known, the signal that measured as predicting recognition failures
-/// (README: Face quality), else the image score. The ramps are starting points stated
-/// here and in the README with what they were measured against (LFW: how often the lowest-rated faces are in the wrong
+/// (docs/accuracy.md: Face quality), else the image score. The ramps are starting points stated
+/// here and in docs/accuracy.md with what they were measured against (LFW: how often the lowest-rated faces are in the wrong
 /// decisions), not tuned to a benchmark.
 /// </summary>
 public static class FaceQualityRules

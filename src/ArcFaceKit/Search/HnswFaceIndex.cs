@@ -6,7 +6,7 @@ namespace ArcFaceKit.Search;
 /// <summary>
 /// Approximate search for galleries past what an exact scan answers quickly: a hierarchical navigable small-world graph
 /// (HNSW, in USearch's native library) over half-precision copies, scored by inner product. It finds most of the true
-/// top k, not all (the README's search bench reports recall@10); what it finds is scored exactly, in half precision.
+/// top k, not all (the search bench in docs/search.md reports recall@10); what it finds is scored exactly, in half precision.
 /// Searches may run on many threads at once; writes may not run beside anything else. A gallery saves the graph in its
 /// index file and reads it back at the next open instead of linking every node again (minutes at a million).
 /// </summary>

@@ -1,6 +1,6 @@
 namespace ArcFaceKit.Search;
 
-/// <summary>The graph of an <see cref="HnswFaceIndex"/>: the defaults are the ones measured in the README (bench search).</summary>
+/// <summary>The graph of an <see cref="HnswFaceIndex"/>: the defaults are the ones measured in docs/search.md (bench search).</summary>
 public sealed record HnswOptions
 {
     /// <summary>Links a node keeps on each layer (HNSW's M): more links, better recall, more memory and slower adds.</summary>
