@@ -43,7 +43,7 @@ internal static class LoadTestBench
                 EmbeddingBatchWaitMs = batchWaitMs,
             };
             await using var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], settings, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
-            var (_, token) = await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write);
+            var (_, token) = await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write, "bench");
             await app.StartAsync();
             var url = new Uri(app.Urls.First());
             var service = app.Services.GetRequiredService<FacePipeline>();

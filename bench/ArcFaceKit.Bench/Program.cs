@@ -1,7 +1,7 @@
 namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|models|search|gallery-open|pgvector|loadtest|detector-defaults|decode-memory|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+// Usage: bench [pipeline|models|search|gallery-open|gallery-groups|pgvector|loadtest|detector-defaults|decode-memory|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3
 //   decode-memory: --uploads 40 --side 7000 --budgets 0,150 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
@@ -9,6 +9,7 @@ namespace ArcFaceKit.Bench;
 //   search: --n 100000,1000000 --dim 128,512
 //   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
 //   gallery-open: --faces 1000000 --dim 512 --faces-per-subject 100 --data random|real --approximate-from 0 (a SQLite gallery opened from its database and its index file; N > 0: with its HNSW graph from N faces)
+//   gallery-groups: --groups 100000 --adds 200 --dim 512 (a new unnamed face placed among that many groups, SQLite)
 //   models: --calibration-images 300 --profile 0|1 (fp32 vs int8, each model alone; 1: time by kind of kernel) --only F,F (these files, fp32 only)
 //   pipeline: --calibration-images 300 --allow-spinning 0|1 (ONNX Runtime's idle threads spinning, off by default) --fetched DIR (models fetch's folder)
 internal static class BenchProgram
@@ -41,6 +42,9 @@ internal static class BenchProgram
                 case "gallery-open":
                     await GalleryOpenBench.RunAsync(options);
                     break;
+                case "gallery-groups":
+                    await GalleryGroupsBench.RunAsync(options);
+                    break;
                 case "pgvector":
                     await PgvectorBench.RunAsync(options);
                     break;
@@ -52,7 +56,7 @@ internal static class BenchProgram
                     SearchBench.Run(options);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, cluster, gallery-open, pgvector or all.");
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, cluster, gallery-open, gallery-groups, pgvector or all.");
             }
 
             return 0;

@@ -5,19 +5,18 @@ using Npgsql;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// PostgreSQL under the shared gallery: pooled connections, timestamptz, embeddings and crops sealed per subject
-/// (<see cref="KeyRingSealing"/>, keys in the gallery's key file) and searched in memory; any number of nodes can share
-/// the database (<see cref="IndexedDialect"/> keeps each node's index in step through the version row).
+/// PostgreSQL under the shared gallery: pooled connections, timestamptz, row locks, and migrations that seal what
+/// earlier versions kept plain (the gallery seals per subject with <see cref="KeyRingSealing"/>, whose key file is bound
+/// to the gallery here). Any number of nodes can share the database (<see cref="GalleryIndex"/> keeps each node's index
+/// in step through the version row).
 /// </summary>
-internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options, KeyRingSealing keys, int? dimension) : IndexedDialect(dimension, options.IndexFile, options.Index)
+internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options) : GalleryDialect
 {
     public override string Kind => "postgres";
 
     public override string Where => $"PostgreSQL schema '{options.Schema}'";
 
     public override string LockRow => " FOR UPDATE";
-
-    public override SubjectSealing Sealing => keys;
 
     public static NpgsqlDataSource CreateSource(PostgresGalleryOptions options)
     {
@@ -33,9 +32,10 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
         return new Lease(connection, connection.DisposeAsync);
     }
 
-    public override async Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancellationToken)
+    public override async Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, SubjectSealing sealing, CancellationToken cancellationToken)
     {
-        Task Run(string sql, params (string, object?)[] args) => FaceGallery.ExecuteAsync(connection, tx, cancellationToken, sql, args);
+        Task Run(string sql, params (string, object?)[] args) => GalleryDb.ExecuteAsync(connection, tx, cancellationToken, sql, args);
+        var keys = (KeyRingSealing)sealing;
 
         // One initialiser at a time per schema, so two nodes starting together cannot both pin a model.
         await Run("SELECT pg_advisory_xact_lock(hashtext('arcfacekit:' || @s))", ("s", options.Schema)).ConfigureAwait(false);
@@ -56,11 +56,11 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
             """).ConfigureAwait(false);
         // The key file is bound to this gallery's id, so a key file can never serve two galleries.
         await Run("INSERT INTO meta(key, value) VALUES ('gallery_id', @g) ON CONFLICT (key) DO NOTHING", ("g", Guid.NewGuid().ToString("N"))).ConfigureAwait(false);
-        string galleryId = await FaceGallery.ScalarAsync<string>(connection, tx, cancellationToken, "SELECT value FROM meta WHERE key = 'gallery_id'").ConfigureAwait(false);
+        string galleryId = await GalleryDb.ScalarAsync<string>(connection, tx, cancellationToken, "SELECT value FROM meta WHERE key = 'gallery_id'").ConfigureAwait(false);
         await keys.BindAsync(galleryId, Where).ConfigureAwait(false);
         if (dimension > 0)
         {
-            string? embeddingType = await FaceGallery.ScalarAsync<string?>(connection, tx, cancellationToken,
+            string? embeddingType = await GalleryDb.ScalarAsync<string?>(connection, tx, cancellationToken,
                 "SELECT data_type FROM information_schema.columns WHERE table_schema = @s AND table_name = 'faces' AND column_name = 'embedding'", ("s", options.Schema)).ConfigureAwait(false);
             await Run("""
                 CREATE TABLE IF NOT EXISTS faces(id bigserial PRIMARY KEY, subject_id bigint NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
@@ -70,13 +70,33 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                 """).ConfigureAwait(false);
             if (embeddingType is not null and not "bytea")
             {
-                await SealPlainStoreAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+                await SealPlainStoreAsync(connection, tx, keys, cancellationToken).ConfigureAwait(false);
             }
 
-            await Run("ALTER TABLE subjects ADD COLUMN IF NOT EXISTS template bytea").ConfigureAwait(false);
+            // Groups draw their ids from the subjects' sequence: sealing keys by id, so a group and a subject never share keys.
+            await Run("""
+
+                ALTER TABLE subjects ADD COLUMN IF NOT EXISTS template bytea;
+                CREATE TABLE IF NOT EXISTS face_groups(id bigint PRIMARY KEY DEFAULT nextval(pg_get_serial_sequence('subjects', 'id')),
+                    created_utc timestamptz NOT NULL DEFAULT now(), template bytea);
+                ALTER TABLE faces ADD COLUMN IF NOT EXISTS group_id bigint REFERENCES face_groups(id) ON DELETE CASCADE;
+                ALTER TABLE faces ALTER COLUMN subject_id DROP NOT NULL;
+                CREATE INDEX IF NOT EXISTS faces_group ON faces(group_id);
+                """).ConfigureAwait(false);
+            if (await GalleryDb.ScalarAsync<long>(connection, tx, cancellationToken, "SELECT COUNT(*) FROM subjects WHERE name LIKE '/%'").ConfigureAwait(false) > 0)
+            {
+                // Schemas 2 and 3 kept groups as subjects named "/…": the same ids (and so the same keys) become groups.
+                await Run("""
+
+                    INSERT INTO face_groups(id, created_utc, template) SELECT id, created_utc, template FROM subjects WHERE name LIKE '/%';
+                    UPDATE faces SET group_id = subject_id, subject_id = NULL WHERE subject_id IN (SELECT id FROM face_groups);
+                    UPDATE audit SET subject_id = NULL WHERE subject_id IN (SELECT id FROM face_groups);
+                    DELETE FROM subjects WHERE name LIKE '/%';
+                    """).ConfigureAwait(false);
+            }
         }
 
-        await FaceGallery.CheckOrWriteSchemaAsync(this, connection, tx, cancellationToken).ConfigureAwait(false);
+        await GallerySchema.CheckOrWriteAsync(Where, connection, tx, cancellationToken).ConfigureAwait(false);
     }
 
     public override object TimeValue(DateTimeOffset time) => time.ToUniversalTime();
@@ -85,27 +105,22 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
 
     public override bool IsUniqueViolation(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync().ConfigureAwait(false);
-        await source.DisposeAsync().ConfigureAwait(false);
-        keys.Dispose();
-    }
+    public override ValueTask DisposeAsync() => source.DisposeAsync();
 
     /// <summary>
     /// A store of an earlier version kept embeddings in plain pgvector columns: each subject's embeddings and crops are
     /// sealed under a new key of its own, the plain columns dropped and the table rewritten (VACUUM FULL cannot run in
     /// a transaction; docs/server.md says what of the plain data PostgreSQL may still hold).
     /// </summary>
-    private async Task SealPlainStoreAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+    private static async Task SealPlainStoreAsync(DbConnection connection, DbTransaction tx, KeyRingSealing keys, CancellationToken cancellationToken)
     {
-        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, """
+        await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, """
             ALTER TABLE faces RENAME COLUMN embedding TO embedding_plain;
             ALTER TABLE faces ADD COLUMN embedding bytea;
             ALTER TABLE subjects DROP COLUMN IF EXISTS template;
             """).ConfigureAwait(false);
         var faces = new List<(long Id, long Subject, float[] Embedding, byte[] Crop)>();
-        await using (var cmd = FaceGallery.Command(connection, tx, "SELECT id, subject_id, embedding_plain::text, crop FROM faces"))
+        await using (var cmd = GalleryDb.Command(connection, tx, "SELECT id, subject_id, embedding_plain::text, crop FROM faces"))
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -117,12 +132,12 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
 
         foreach (var (id, subject, embedding, crop) in faces)
         {
-            await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "UPDATE faces SET embedding = @e, crop = @c WHERE id = @i",
-                ("e", EmbeddingValue(subject, embedding)), ("c", keys.Seal(subject, crop)), ("i", id)).ConfigureAwait(false);
+            await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "UPDATE faces SET embedding = @e, crop = @c WHERE id = @i",
+                ("e", keys.SealFloats(subject, embedding)), ("c", keys.Seal(subject, crop)), ("i", id)).ConfigureAwait(false);
         }
 
-        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "ALTER TABLE faces DROP COLUMN embedding_plain; ALTER TABLE faces ALTER COLUMN embedding SET NOT NULL;").ConfigureAwait(false);
-        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "ALTER TABLE subjects ADD COLUMN template bytea").ConfigureAwait(false);
-        await FaceGallery.RebuildTemplatesAsync(this, connection, tx, cancellationToken).ConfigureAwait(false);
+        await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "ALTER TABLE faces DROP COLUMN embedding_plain; ALTER TABLE faces ALTER COLUMN embedding SET NOT NULL;").ConfigureAwait(false);
+        await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "ALTER TABLE subjects ADD COLUMN template bytea").ConfigureAwait(false);
+        await StoredTemplates.RebuildAsync(keys, connection, tx, cancellationToken).ConfigureAwait(false);
     }
 }

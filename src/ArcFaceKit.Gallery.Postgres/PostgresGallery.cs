@@ -46,7 +46,7 @@ public static partial class PostgresGallery
             throw;
         }
 
-        return await FaceGallery.OpenAsync(new PostgresDialect(source, options, keys, model?.Dimension), model, cancellationToken).ConfigureAwait(false);
+        return await FaceGallery.OpenAsync(new PostgresDialect(source, options), keys, options.IndexFile, options.Index, model, cancellationToken).ConfigureAwait(false);
     }
 
     public static FaceGallery Open(PostgresGalleryOptions options, ModelIdentity? model) => OpenAsync(options, model).GetAwaiter().GetResult();

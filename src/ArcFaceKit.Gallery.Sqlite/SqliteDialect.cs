@@ -1,24 +1,20 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using ArcFaceKit.Search;
 using Microsoft.Data.Sqlite;
 
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
 /// SQLite under the shared gallery: one connection behind one async lock (writes are serialised transactions anyway),
-/// embeddings as little-endian float blobs, times as ISO 8601 text, and the search in a <see cref="MemorySubjectIndex"/>
-/// kept in step with other processes' commits and saved in an index file beside the database (<see cref="IndexedDialect"/>).
+/// embeddings as little-endian float blobs, times as ISO 8601 text, and erasure clearing the WAL.
 /// </summary>
-internal sealed class SqliteDialect : IndexedDialect
+internal sealed class SqliteDialect : GalleryDialect
 {
     private const int BusyTimeoutSeconds = 30;
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
 
-    private SqliteDialect(SqliteConnection db, string path, int? dimension, GalleryIndexOptions options)
-        : base(dimension, dimension is > 0 ? IndexFileOf(path) : null, options)
+    private SqliteDialect(SqliteConnection db, string path)
     {
         _db = db;
         Where = path;
@@ -26,14 +22,11 @@ internal sealed class SqliteDialect : IndexedDialect
 
     public override string Kind => "sqlite";
 
-    /// <summary>The gallery's index file beside the database (as SQLite's own -wal and -shm files are).</summary>
-    private static string IndexFileOf(string path) => path + "-index";
-
     public override string Where { get; }
 
     public override string LockRow => "";
 
-    public static SqliteDialect Open(string path, int? dimension, GalleryIndexOptions options)
+    public static SqliteDialect Open(string path)
     {
         CreateOwnerOnly(path);
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = BusyTimeoutSeconds }.ToString());
@@ -43,7 +36,7 @@ internal sealed class SqliteDialect : IndexedDialect
             using var cmd = db.CreateCommand();
             cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA busy_timeout=" + (BusyTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture) + ";";
             cmd.ExecuteNonQuery();
-            return new SqliteDialect(db, path, dimension, options);
+            return new SqliteDialect(db, path);
         }
         catch
         {
@@ -85,8 +78,8 @@ internal sealed class SqliteDialect : IndexedDialect
         });
     }
 
-    public override Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, CancellationToken cancellationToken) =>
-        SqliteSchema.CreateOrMigrateAsync(this, connection, tx, cancellationToken);
+    public override Task CreateOrMigrateAsync(DbConnection connection, DbTransaction tx, int dimension, SubjectSealing sealing, CancellationToken cancellationToken) =>
+        SqliteSchema.CreateOrMigrateAsync(Where, sealing, connection, tx, cancellationToken);
 
     public override object TimeValue(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
@@ -101,7 +94,7 @@ internal sealed class SqliteDialect : IndexedDialect
     /// </summary>
     public override async Task ErasedAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using var cmd = FaceGallery.Command(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)");
+        await using var cmd = GalleryDb.Command(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) != 0)
         {
@@ -111,7 +104,6 @@ internal sealed class SqliteDialect : IndexedDialect
 
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync().ConfigureAwait(false);
         await _db.DisposeAsync().ConfigureAwait(false);
         _lock.Dispose();
     }

@@ -24,14 +24,16 @@ public static class SqliteGallery
         SqliteDialect dialect;
         try
         {
-            dialect = SqliteDialect.Open(path, model?.Dimension, index ?? GalleryIndexOptions.Default);
+            dialect = SqliteDialect.Open(path);
         }
         catch (SqliteException e)
         {
             throw new GalleryException(GalleryError.Invalid, $"{path}: not a usable gallery database ({e.Message}).", e);
         }
 
-        return await FaceGallery.OpenAsync(dialect, model, cancellationToken).ConfigureAwait(false);
+        // Plain sealing: erasure overwrites the bytes in place (secure_delete, WAL truncated). The index file lies beside
+        // the database, as SQLite's own -wal and -shm files do.
+        return await FaceGallery.OpenAsync(dialect, SubjectSealing.Plain, path + "-index", index ?? GalleryIndexOptions.Default, model, cancellationToken).ConfigureAwait(false);
     }
 
     public static FaceGallery Open(string path, ModelIdentity? model, GalleryIndexOptions? index = null) => OpenAsync(path, model, index).GetAwaiter().GetResult();

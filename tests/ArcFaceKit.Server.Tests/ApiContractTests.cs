@@ -66,7 +66,7 @@ public abstract class ApiContractTests
         Assert.Equal(HttpStatusCode.Created, (await app.Client.SendAsync(TestApp.With(writer, HttpMethod.Post, "/v1/subjects", JsonContent.Create(new { name = "x" })))).StatusCode);
 
         string id = reader.Split('_')[1];
-        Assert.True(await app.Keys.RevokeKeyAsync(id));
+        Assert.True(await app.Keys.RevokeKeyAsync(id, "cli"));
         await Problem(await app.Client.SendAsync(TestApp.With(reader, HttpMethod.Get, "/v1/subjects")), HttpStatusCode.Unauthorized, "revoked");
     }
 

@@ -348,7 +348,7 @@ public abstract class GalleryContractTests : IAsyncDisposable
     public async Task Keys_are_stored_as_hashes_checked_and_revoked()
     {
         var keys = await Open();
-        var (key, token) = await ApiKeys.CreateAsync(keys, "door", ApiScopes.Read);
+        var (key, token) = await ApiKeys.CreateAsync(keys, "door", ApiScopes.Read, "cli");
         Assert.DoesNotContain(await keys.ListKeysAsync(), k => k.SecretHash.Contains(token, StringComparison.Ordinal) || token.Contains(k.SecretHash, StringComparison.Ordinal));
         Assert.Equal(key.Id, (await ApiKeys.AuthenticateAsync(keys, token))?.Id);
         Assert.Null(await ApiKeys.AuthenticateAsync(keys, token[..^2] + "xx"));
@@ -358,11 +358,11 @@ public abstract class GalleryContractTests : IAsyncDisposable
         // A keys-only open (the server's key commands) sees the same keys.
         await using (var keysOnly = await OpenGalleryAsync(null))
         {
-            Assert.True(await keysOnly.RevokeKeyAsync(key.Id));
+            Assert.True(await keysOnly.RevokeKeyAsync(key.Id, "cli"));
         }
 
         Assert.Null(await ApiKeys.AuthenticateAsync(keys, token));
-        Assert.False(await keys.RevokeKeyAsync(key.Id));
+        Assert.False(await keys.RevokeKeyAsync(key.Id, "cli"));
     }
 
     [Fact]

@@ -229,7 +229,7 @@ public sealed class HostileClientTests : IDisposable
             b.Logging.AddProvider(new ListLogger(lines));
         });
         await app.StartAsync();
-        string key = (await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "logs", ApiScopes.Read | ApiScopes.Write)).Token;
+        string key = (await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "logs", ApiScopes.Read | ApiScopes.Write, "cli")).Token;
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         await http.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/subjects/Secret%20Person/faces", TestApp.Photos(("image", TestModels.Lfw("Abel_Pacheco_0001.jpg")))));
         await http.GetAsync($"/v1/subjects/Secret%20Person?api_key={key}");

@@ -22,7 +22,7 @@ public sealed class KeyCreateCommand : AsyncCommand<KeyCreateCommand.Settings>
     {
         UnknownOptions.Refuse(context);
         await using var store = Galleries.Open(settings.ToOptions(), null);
-        var (key, token) = await ApiKeys.CreateAsync(store, settings.Name, ApiKeys.ParseScopes(settings.Scope));
+        var (key, token) = await ApiKeys.CreateAsync(store, settings.Name, ApiKeys.ParseScopes(settings.Scope), "cli");
         Console.Error.WriteLine($"key {key.Id} ({key.Name}, {ApiKeys.ScopesOf(key)}); the token below is shown once, store it now:");
         Console.WriteLine(token);
         return 0;
@@ -43,7 +43,7 @@ public sealed class KeyRevokeCommand : AsyncCommand<KeyRevokeCommand.Settings>
     {
         UnknownOptions.Refuse(context);
         await using var store = Galleries.Open(settings.ToOptions(), null);
-        if (!await store.RevokeKeyAsync(settings.Id, cancellationToken))
+        if (!await store.RevokeKeyAsync(settings.Id, "cli", cancellationToken))
         {
             Console.Error.WriteLine($"error: no active key with id '{settings.Id}'.");
             return 2;

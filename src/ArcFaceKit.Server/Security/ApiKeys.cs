@@ -13,8 +13,8 @@ public static class ApiKeys
     public const string Header = "X-Api-Key";
     private const string Prefix = "afk_";
 
-    /// <summary>Creates a key; the returned token is shown once and never stored.</summary>
-    public static async Task<(StoredKey Key, string Token)> CreateAsync(IApiKeyStore store, string name, ApiScopes scopes)
+    /// <summary>Creates a key, audited under <paramref name="actor"/>; the returned token is shown once and never stored.</summary>
+    public static async Task<(StoredKey Key, string Token)> CreateAsync(IApiKeyStore store, string name, ApiScopes scopes, string actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (scopes == ApiScopes.None)
@@ -25,7 +25,7 @@ public static class ApiKeys
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         string token = $"{Prefix}{id}_{System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";
         var key = new StoredKey(id, name, (int)scopes, Hash(token), DateTimeOffset.UtcNow, null);
-        await store.AddKeyAsync(key).ConfigureAwait(false);
+        await store.AddKeyAsync(key, actor).ConfigureAwait(false);
         return (key, token);
     }
 

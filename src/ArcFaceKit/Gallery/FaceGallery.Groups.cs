@@ -5,15 +5,12 @@ using System.Numerics.Tensors;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// Groups of unnamed faces: stored as subjects under reserved names (<see cref="SubjectNames.IsGroup"/>), so faces in
-/// them are sealed, erased and audited by the same code as enrolled ones, and naming a group moves its faces to a
-/// subject in one transaction. Groups are kept out of the search index (never proposed by 1:N search); the group a
-/// new face joins is found from the groups' templates in the database.
+/// Groups of unnamed faces, rows of their own (face_groups) whose faces are sealed, erased and audited by the same code
+/// as enrolled ones, and naming a group moves its faces to a subject in one transaction. Their templates are in the
+/// search index apart from the subjects' (never proposed by 1:N search): a new face finds its group by a search there.
 /// </summary>
 public sealed partial class FaceGallery
 {
-    private const string GroupPattern = SubjectNames.GroupPrefix + "%";
-
     public async Task<GroupFace> AddToGroupsAsync(NewFace face, float joinThreshold, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(face);
@@ -21,26 +18,28 @@ public sealed partial class FaceGallery
         return await WriteAsync(async (db, tx, c) =>
         {
             var now = DateTimeOffset.UtcNow;
-            var (nearest, similarity) = await NearestGroupAsync(db, tx, face.Embedding, c).ConfigureAwait(false);
 
             // The clustering rule (FaceClusterer): join the nearest centroid at or above the threshold, else start a person.
-            long group = nearest is { } g && similarity >= joinThreshold ? g : await NewGroupAsync(db, tx, now, c).ConfigureAwait(false);
-            long faceId = await InsertFaceAsync(db, tx, group, face, now, c).ConfigureAwait(false);
-            await UpdateTemplateAsync(db, tx, group, c).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "group.add", group, GroupLabel(group), faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
-            return (new GroupFace(faceId, group, now, face.Source), (IReadOnlyCollection<long>)[]);
+            // The index finds the nearest; its stored template, read exactly and locked, decides.
+            long? nearest = (await _index.NearestGroupAsync(face.Embedding, c).ConfigureAwait(false))?.SubjectId;
+            long group = nearest is { } g && await GroupTemplateAsync(db, tx, g, c).ConfigureAwait(false) is { } template && TensorPrimitives.Dot(template, face.Embedding) >= joinThreshold
+                ? g
+                : await NewGroupAsync(db, tx, now, c).ConfigureAwait(false);
+            long faceId = await InsertFaceAsync(db, tx, FaceOwner.Group(group), face, now, c).ConfigureAwait(false);
+            await UpdateTemplateAsync(db, tx, FaceOwner.Group(group), c).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "group.add", null, GroupLabel(group), faceId.ToString(CultureInfo.InvariantCulture), c).ConfigureAwait(false);
+            return (new GroupFace(faceId, group, now, face.Source), (IReadOnlyCollection<FaceOwner>)[FaceOwner.Group(group)]);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<IReadOnlyList<FaceGroup>> ListGroupsAsync(CancellationToken cancellationToken = default) => ReadAsync((db, c) => GroupsAsync(db, null, null, c), cancellationToken);
+    public Task<IReadOnlyList<FaceGroup>> ListGroupsAsync(CancellationToken cancellationToken = default) => ReadAsync((db, c) => GroupsAsync(db, null, c), cancellationToken);
 
     public async Task<FaceGroup?> GetGroupAsync(long group, CancellationToken cancellationToken = default) =>
-        (await ReadAsync((db, c) => GroupsAsync(db, null, group, c), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+        (await ReadAsync((db, c) => GroupsAsync(db, group, c), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     public Task<byte[]?> GetGroupFaceCropAsync(long group, long faceId, CancellationToken cancellationToken = default) => ReadAsync(async (db, c) =>
     {
-        await using var cmd = Command(db, null, "SELECT f.crop FROM faces f JOIN subjects s ON s.id = f.subject_id WHERE f.id = @f AND s.id = @g AND s.name LIKE @p",
-            ("f", faceId), ("g", group), ("p", GroupPattern));
+        await using var cmd = GalleryDb.Command(db, null, "SELECT crop FROM faces WHERE id = @f AND group_id = @g", ("f", faceId), ("g", group));
         return await cmd.ExecuteScalarAsync(c).ConfigureAwait(false) is byte[] stored ? OpenCrop(group, stored) : null;
     }, cancellationToken);
 
@@ -50,13 +49,12 @@ public sealed partial class FaceGallery
         Func<Task> afterCommit = NothingAfter;
         var subject = await WriteAsync(async (db, tx, c) =>
         {
-            _ = await GroupNameAsync(db, tx, group, c).ConfigureAwait(false) ?? throw GroupNotFound(group);
-            await ExecuteAsync(db, tx, c, "INSERT INTO subjects(name, created_utc) VALUES (@n, @t) ON CONFLICT (name) DO NOTHING", ("n", name), ("t", _dialect.TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
-            long target = await SubjectIdAsync(db, tx, name, true, c).ConfigureAwait(false) ?? throw NotFound(name);
-            (int moved, afterCommit) = await MoveFacesAsync(db, tx, group, target, null, c).ConfigureAwait(false);
-            await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @g", ("g", group)).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "group.name", target, name, $"{moved} faces from {GroupLabel(group)}", c).ConfigureAwait(false);
-            return ((await SubjectsAsync(db, tx, name, c).ConfigureAwait(false))[0], (IReadOnlyCollection<long>)[target]);
+            await LockGroupAsync(db, tx, group, c).ConfigureAwait(false);
+            var target = FaceOwner.Subject(await EnsureSubjectAsync(db, tx, name, DateTimeOffset.UtcNow, c).ConfigureAwait(false));
+            (int moved, afterCommit) = await MoveFacesAsync(db, tx, FaceOwner.Group(group), target, null, c).ConfigureAwait(false);
+            await GalleryDb.ExecuteAsync(db, tx, c, "DELETE FROM face_groups WHERE id = @g", ("g", group)).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "group.name", target.Id, name, $"{moved} faces from {GroupLabel(group)}", c).ConfigureAwait(false);
+            return ((await SubjectsAsync(db, tx, name, c).ConfigureAwait(false))[0], (IReadOnlyCollection<FaceOwner>)[target, FaceOwner.Group(group)]);
         }, cancellationToken).ConfigureAwait(false);
         await afterCommit().ConfigureAwait(false);
         return subject;
@@ -75,13 +73,13 @@ public sealed partial class FaceGallery
             // Locked in id order, so two opposite merges cannot deadlock.
             foreach (long id in new[] { into, from }.Order())
             {
-                _ = await GroupNameAsync(db, tx, id, c).ConfigureAwait(false) ?? throw GroupNotFound(id);
+                await LockGroupAsync(db, tx, id, c).ConfigureAwait(false);
             }
 
-            (int moved, afterCommit) = await MoveFacesAsync(db, tx, from, into, null, c).ConfigureAwait(false);
-            await ExecuteAsync(db, tx, c, "DELETE FROM subjects WHERE id = @g", ("g", from)).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "group.merge", into, GroupLabel(into), $"{moved} faces from {GroupLabel(from)}", c).ConfigureAwait(false);
-            return (true, (IReadOnlyCollection<long>)[]);
+            (int moved, afterCommit) = await MoveFacesAsync(db, tx, FaceOwner.Group(from), FaceOwner.Group(into), null, c).ConfigureAwait(false);
+            await GalleryDb.ExecuteAsync(db, tx, c, "DELETE FROM face_groups WHERE id = @g", ("g", from)).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "group.merge", null, GroupLabel(into), $"{moved} faces from {GroupLabel(from)}", c).ConfigureAwait(false);
+            return (true, (IReadOnlyCollection<FaceOwner>)[FaceOwner.Group(into), FaceOwner.Group(from)]);
         }, cancellationToken).ConfigureAwait(false);
         await afterCommit().ConfigureAwait(false);
         return await GetGroupAsync(into, cancellationToken).ConfigureAwait(false) ?? throw GroupNotFound(into);
@@ -92,22 +90,21 @@ public sealed partial class FaceGallery
         Func<Task> afterCommit = NothingAfter;
         long result = await WriteAsync(async (db, tx, c) =>
         {
-            _ = await GroupNameAsync(db, tx, group, c).ConfigureAwait(false) ?? throw GroupNotFound(group);
-            long faces = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @g", ("g", group)).ConfigureAwait(false);
-            if (await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @g AND id = @f", ("g", group), ("f", faceId)).ConfigureAwait(false) == 0)
+            await LockGroupAsync(db, tx, group, c).ConfigureAwait(false);
+            if (await GalleryDb.ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE group_id = @g AND id = @f", ("g", group), ("f", faceId)).ConfigureAwait(false) == 0)
             {
                 throw new GalleryException(GalleryError.NotFound, $"{GroupLabel(group)} has no face {faceId}.");
             }
 
-            if (faces == 1)
+            if (await CountFacesAsync(db, tx, FaceOwner.Group(group), c).ConfigureAwait(false) == 1)
             {
-                return (group, (IReadOnlyCollection<long>)[]);   // already a group of its own
+                return (group, (IReadOnlyCollection<FaceOwner>)[]);   // already a group of its own
             }
 
             long split = await NewGroupAsync(db, tx, DateTimeOffset.UtcNow, c).ConfigureAwait(false);
-            (_, afterCommit) = await MoveFacesAsync(db, tx, group, split, faceId, c).ConfigureAwait(false);
-            await AuditAsync(db, tx, actor, "group.split", split, GroupLabel(split), $"face {faceId} from {GroupLabel(group)}", c).ConfigureAwait(false);
-            return (split, (IReadOnlyCollection<long>)[]);
+            (_, afterCommit) = await MoveFacesAsync(db, tx, FaceOwner.Group(group), FaceOwner.Group(split), faceId, c).ConfigureAwait(false);
+            await AuditAsync(db, tx, actor, "group.split", null, GroupLabel(split), $"face {faceId} from {GroupLabel(group)}", c).ConfigureAwait(false);
+            return (split, (IReadOnlyCollection<FaceOwner>)[FaceOwner.Group(group), FaceOwner.Group(split)]);
         }, cancellationToken).ConfigureAwait(false);
         await afterCommit().ConfigureAwait(false);
         return await GetGroupAsync(result, cancellationToken).ConfigureAwait(false) ?? throw GroupNotFound(result);
@@ -115,25 +112,27 @@ public sealed partial class FaceGallery
 
     public Task<bool> DeleteGroupAsync(long group, string actor, CancellationToken cancellationToken = default) => WriteAsync(async (db, tx, c) =>
     {
-        if (await GroupNameAsync(db, tx, group, c).ConfigureAwait(false) is not { } name)
+        if (!await GroupExistsAsync(db, tx, group, c).ConfigureAwait(false))
         {
-            return (false, (IReadOnlyCollection<long>)[]);
+            return (false, (IReadOnlyCollection<FaceOwner>)[]);
         }
 
-        await EraseAsync(db, tx, group, name, "group.delete", actor, c).ConfigureAwait(false);
-        return (true, (IReadOnlyCollection<long>)[]);
+        // A group has no name to scrub from the audit: its label is only its number.
+        long faces = await DeleteOwnerAsync(db, tx, FaceOwner.Group(group), c).ConfigureAwait(false);
+        await AuditAsync(db, tx, actor, "group.delete", null, GroupLabel(group), $"{faces} faces erased", c).ConfigureAwait(false);
+        return (true, (IReadOnlyCollection<FaceOwner>)[FaceOwner.Group(group)]);
     }, cancellationToken, erases: true);
 
     /// <summary>
-    /// Moves faces (all, or the one given) of a subject to another inside the write transaction, sealed for their new
-    /// subject. The source is re-keyed as when a face is deleted (<see cref="RenewKeyAsync"/>); what the returned action
-    /// does runs after the commit: it destroys the old key, or the whole key of a source left empty.
+    /// Moves faces (all, or the one given) to another subject or group inside the write transaction, sealed for it. The
+    /// source is re-keyed as when a face is deleted (<see cref="RenewKeyAsync"/>); what the returned action does runs
+    /// after the commit: it destroys the old key, or the whole key of a source left empty.
     /// </summary>
-    private async Task<(int Moved, Func<Task> AfterCommit)> MoveFacesAsync(DbConnection db, DbTransaction tx, long from, long to, long? face, CancellationToken c)
+    private async Task<(int Moved, Func<Task> AfterCommit)> MoveFacesAsync(DbConnection db, DbTransaction tx, FaceOwner from, FaceOwner to, long? face, CancellationToken c)
     {
         int moved = await SealAgainAsync(db, tx, from, to, face, c).ConfigureAwait(false);
-        var afterCommit = await ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM faces WHERE subject_id = @s", ("s", from)).ConfigureAwait(false) == 0
-            ? () => _dialect.Sealing.ForgetAsync(from)   // after the commit: should it fail, the faces are still the source's
+        var afterCommit = await CountFacesAsync(db, tx, from, c).ConfigureAwait(false) == 0
+            ? () => _sealing.ForgetAsync(from.Id)   // after the commit: should it fail, the faces are still the source's
             : await RenewKeyAsync(db, tx, from, c).ConfigureAwait(false);
 
         await UpdateTemplateAsync(db, tx, from, c).ConfigureAwait(false);
@@ -141,41 +140,36 @@ public sealed partial class FaceGallery
         return (moved, afterCommit);
     }
 
-    /// <summary>The group whose template is most similar to the probe, or null when there are none.</summary>
-    private async Task<(long? Group, float Similarity)> NearestGroupAsync(DbConnection db, DbTransaction tx, float[] probe, CancellationToken c)
+    /// <summary>A group's template, its row locked for the write; null when the group is gone or its key destroyed.</summary>
+    private async Task<float[]?> GroupTemplateAsync(DbConnection db, DbTransaction tx, long group, CancellationToken c)
     {
-        (long? Group, float Similarity) best = (null, float.NegativeInfinity);
-        await using var cmd = Command(db, tx, "SELECT id, template FROM subjects WHERE name LIKE @p AND template IS NOT NULL", ("p", GroupPattern));
+        await using var cmd = GalleryDb.Command(db, tx, "SELECT template FROM face_groups WHERE id = @g AND template IS NOT NULL" + _dialect.LockRow, ("g", group));
         await using var reader = await cmd.ExecuteReaderAsync(c).ConfigureAwait(false);
-        while (await reader.ReadAsync(c).ConfigureAwait(false))
-        {
-            long id = reader.GetInt64(0);
-            if (OpenEmbedding(reader, 1, id) is { } template && TensorPrimitives.Dot(template, probe) is var s && s > best.Similarity)
-            {
-                best = (id, s);
-            }
-        }
-
-        return best;
+        return await reader.ReadAsync(c).ConfigureAwait(false) ? OpenEmbedding(reader, 0, group) : null;
     }
 
     private async Task<long> NewGroupAsync(DbConnection db, DbTransaction tx, DateTimeOffset now, CancellationToken c) =>
-        await ScalarAsync<long>(db, tx, c, "INSERT INTO subjects(name, created_utc) VALUES (@n, @t) RETURNING id",
-            ("n", SubjectNames.GroupPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))), ("t", _dialect.TimeValue(now))).ConfigureAwait(false);
+        await GalleryDb.ScalarAsync<long>(db, tx, c, "INSERT INTO face_groups(created_utc) VALUES (@t) RETURNING id", ("t", _dialect.TimeValue(now))).ConfigureAwait(false);
 
-    /// <summary>A group's stored name, its row locked for the write; null when there is no group of that id.</summary>
-    private async Task<string?> GroupNameAsync(DbConnection db, DbTransaction tx, long group, CancellationToken c) =>
-        await ScalarAsync<string?>(db, tx, c, "SELECT name FROM subjects WHERE id = @i" + _dialect.LockRow, ("i", group)).ConfigureAwait(false) is { } name && SubjectNames.IsGroup(name)
-            ? name
-            : null;
+    /// <summary>Whether there is a group of that id, its row locked for the write.</summary>
+    private async Task<bool> GroupExistsAsync(DbConnection db, DbTransaction tx, long group, CancellationToken c) =>
+        await GalleryDb.ScalarAsync<long?>(db, tx, c, "SELECT id FROM face_groups WHERE id = @i" + _dialect.LockRow, ("i", group)).ConfigureAwait(false) is not null;
+
+    private async Task LockGroupAsync(DbConnection db, DbTransaction tx, long group, CancellationToken c)
+    {
+        if (!await GroupExistsAsync(db, tx, group, c).ConfigureAwait(false))
+        {
+            throw GroupNotFound(group);
+        }
+    }
 
     /// <summary>Groups (or the one given) with their faces, largest first; each one's representative is its face nearest its template.</summary>
-    private async Task<IReadOnlyList<FaceGroup>> GroupsAsync(DbConnection db, DbTransaction? tx, long? only, CancellationToken c)
+    private async Task<IReadOnlyList<FaceGroup>> GroupsAsync(DbConnection db, long? only, CancellationToken c)
     {
-        const string Select = "SELECT s.id, s.created_utc, s.template, f.id, f.created_utc, f.source, f.embedding FROM subjects s JOIN faces f ON f.subject_id = s.id WHERE s.name LIKE @p";
+        const string Select = "SELECT g.id, g.created_utc, g.template, f.id, f.created_utc, f.source, f.embedding FROM face_groups g JOIN faces f ON f.group_id = g.id";
         await using var cmd = only is { } id
-            ? Command(db, tx, Select + " AND s.id = @g ORDER BY f.id", ("p", GroupPattern), ("g", id))
-            : Command(db, tx, Select + " ORDER BY s.id, f.id", ("p", GroupPattern));
+            ? GalleryDb.Command(db, null, Select + " WHERE g.id = @g ORDER BY f.id", ("g", id))
+            : GalleryDb.Command(db, null, Select + " ORDER BY g.id, f.id");
         await using var reader = await cmd.ExecuteReaderAsync(c).ConfigureAwait(false);
         var groups = new List<(long Id, DateTimeOffset Created, float[]? Template, List<GroupFace> Faces, long Best, float BestSimilarity)>();
         while (await reader.ReadAsync(c).ConfigureAwait(false))
@@ -199,35 +193,7 @@ public sealed partial class FaceGallery
         return [.. groups.Where(g => g.Template is not null).OrderByDescending(g => g.Faces.Count).ThenBy(g => g.Id).Select(g => new FaceGroup(g.Id, g.Faces, g.Best, g.Created))];
     }
 
-    /// <summary>A stored embedding or template, or null when its subject's key is destroyed (an erasure not yet finished).</summary>
-    private float[]? OpenEmbedding(DbDataReader reader, int ordinal, long subjectId)
-    {
-        try
-        {
-            return _dialect.ReadEmbedding(reader, ordinal, subjectId);
-        }
-        catch (SubjectErasedException)
-        {
-            return null;
-        }
-    }
-
-    private byte[]? OpenCrop(long subjectId, byte[] stored)
-    {
-        try
-        {
-            byte[] crop = _dialect.Sealing.Open(subjectId, stored);
-            return crop.Length > 0 ? crop : null;
-        }
-        catch (SubjectErasedException)
-        {
-            return null;
-        }
-    }
-
-    private static Task NothingAfter() => Task.CompletedTask;
-
-    /// <summary>How messages and the audit name a group (its stored name is an internal key).</summary>
+    /// <summary>How messages and the audit name a group.</summary>
     private static string GroupLabel(long id) => $"group #{id.ToString(CultureInfo.InvariantCulture)}";
 
     private static GalleryException GroupNotFound(long id) => new(GalleryError.NotFound, $"No {GroupLabel(id)} of unnamed faces.");

@@ -92,12 +92,13 @@ public interface IFaceGallery : IAsyncDisposable, IDisposable
 /// <summary>API keys kept beside the gallery (hashes only); issuing and checking tokens is the server's job.</summary>
 public interface IApiKeyStore
 {
-    Task AddKeyAsync(StoredKey key, CancellationToken cancellationToken = default);
+    /// <summary>Stores a new key; the audit records <paramref name="actor"/> (who issued it) with it.</summary>
+    Task AddKeyAsync(StoredKey key, string actor, CancellationToken cancellationToken = default);
 
     Task<StoredKey?> FindKeyAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a key revoked. False when there is no active key with that id.</summary>
-    Task<bool> RevokeKeyAsync(string id, CancellationToken cancellationToken = default);
+    /// <summary>Marks a key revoked, audited under <paramref name="actor"/>. False when there is no active key with that id.</summary>
+    Task<bool> RevokeKeyAsync(string id, string actor, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StoredKey>> ListKeysAsync(CancellationToken cancellationToken = default);
 }

@@ -4,7 +4,7 @@ using ArcFaceKit.Search;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// Subjects, their faces and templates held in memory and searched exactly by 8-bit scans re-scored in half precision
+/// Subjects, their faces and templates, and the templates of the groups of unnamed faces, held in memory and searched exactly by 8-bit scans re-scored in half precision
 /// (<see cref="Int8FaceIndex"/>: 3 bytes a dimension, no fp32 copies kept), through an HNSW graph past a size
 /// (<see cref="ScalingFaceIndex"/>): both galleries' index, rebuilt from the database or read from an index file, and
 /// the identification protocol's gallery. Not thread-safe: its owner serialises access.
@@ -12,23 +12,25 @@ namespace ArcFaceKit.Gallery;
 internal sealed class MemorySubjectIndex : IDisposable
 {
     private const int Magic = 0x58444941; // "AIDX"
-    private const int Format = 3;   // 2: each index's copies before its codes; 3: with the HNSW graphs (older files are rebuilt)
+    private const int Format = 4;   // 2: each index's copies before its codes; 3: with the HNSW graphs; 4: with the groups (older files are rebuilt)
 
     private readonly ScalingFaceIndex _faces;
     private readonly ScalingFaceIndex _templates;
+    private readonly ScalingFaceIndex _groups;
     private readonly Dictionary<long, long> _subjectOfFace = [];
     private readonly Dictionary<long, (string Name, long[] Faces)> _subjects = [];
 
     public MemorySubjectIndex(int dimension, GalleryIndexOptions options)
-        : this(dimension, new ScalingFaceIndex(dimension, options), new ScalingFaceIndex(dimension, options))
+        : this(dimension, new ScalingFaceIndex(dimension, options), new ScalingFaceIndex(dimension, options), new ScalingFaceIndex(dimension, options))
     {
     }
 
-    private MemorySubjectIndex(int dimension, ScalingFaceIndex faces, ScalingFaceIndex templates)
+    private MemorySubjectIndex(int dimension, ScalingFaceIndex faces, ScalingFaceIndex templates, ScalingFaceIndex groups)
     {
         Dimension = dimension;
         _faces = faces;
         _templates = templates;
+        _groups = groups;
     }
 
     public int Dimension { get; }
@@ -78,6 +80,32 @@ internal sealed class MemorySubjectIndex : IDisposable
         }
     }
 
+    /// <summary>Replaces a group's template by the normalised mean of its faces (none: the group is not searched).</summary>
+    public void SetGroup(long groupId, IReadOnlyList<float[]> faces)
+    {
+        _groups.Remove(groupId);
+        if (faces.Count > 0)
+        {
+            _groups.Upsert(groupId, Templates.Mean(faces, Dimension));
+        }
+    }
+
+    public void Remove(FaceOwner owner)
+    {
+        if (owner.IsGroup)
+        {
+            _groups.Remove(owner.Id);
+        }
+        else
+        {
+            Remove(owner.Id);
+        }
+    }
+
+    /// <summary>The group whose template is nearest the probe, or null when there are none.</summary>
+    public TemplateHit? NearestGroup(float[] probe) =>
+        _groups.Search(probe, 1) is [var hit, ..] ? new TemplateHit(hit.Id, hit.Similarity) : null;
+
     public IReadOnlyList<FaceHit> NearestFaces(float[] probe, int n) =>
         [.. _faces.Search(probe, n).Select(h => new FaceHit(h.Id, _subjectOfFace[h.Id], h.Similarity))];
 
@@ -123,8 +151,10 @@ internal sealed class MemorySubjectIndex : IDisposable
 
         _faces.Exact.Write(writer);
         _templates.Exact.Write(writer);
+        _groups.Exact.Write(writer);
         _faces.WriteGraph(writer);
         _templates.WriteGraph(writer);
+        _groups.WriteGraph(writer);
         writer.Write(Magic);
     }
 
@@ -163,15 +193,17 @@ internal sealed class MemorySubjectIndex : IDisposable
             subjects.Add((id, name, faces));
         }
 
-        Int8FaceIndex? faceIndex = null, templateIndex = null;
+        Int8FaceIndex? faceIndex = null, templateIndex = null, groupIndex = null;
         MemorySubjectIndex? index = null;
         try
         {
             faceIndex = Int8FaceIndex.Read(reader, dimension, map: options.MapIndexFile);
             templateIndex = Int8FaceIndex.Read(reader, dimension, map: options.MapIndexFile);
-            index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(faceIndex, options), new ScalingFaceIndex(templateIndex, options));
+            groupIndex = Int8FaceIndex.Read(reader, dimension, map: options.MapIndexFile);
+            index = new MemorySubjectIndex(dimension, new ScalingFaceIndex(faceIndex, options), new ScalingFaceIndex(templateIndex, options), new ScalingFaceIndex(groupIndex, options));
             index._faces.ReadGraph(reader);
             index._templates.ReadGraph(reader);
+            index._groups.ReadGraph(reader);
             if (reader.ReadInt32() != Magic)
             {
                 throw new InvalidDataException("The index does not end where it should.");
@@ -193,6 +225,7 @@ internal sealed class MemorySubjectIndex : IDisposable
 
             index._faces.BuildWhenLarge();
             index._templates.BuildWhenLarge();
+            index._groups.BuildWhenLarge();
             return index;
         }
         catch
@@ -206,6 +239,7 @@ internal sealed class MemorySubjectIndex : IDisposable
             {
                 faceIndex?.Dispose();
                 templateIndex?.Dispose();
+                groupIndex?.Dispose();
             }
 
             throw;
@@ -216,6 +250,7 @@ internal sealed class MemorySubjectIndex : IDisposable
     {
         _faces.Dispose();
         _templates.Dispose();
+        _groups.Dispose();
     }
 
     /// <summary>A count read from the stream, refused when no stream of this length could hold that many entries.</summary>

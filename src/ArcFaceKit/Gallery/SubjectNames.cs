@@ -71,15 +71,6 @@ public static class SubjectNames
         }
     }
 
-    /// <summary>
-    /// Groups of unnamed faces are stored as subjects whose names start with a slash, which <see cref="Check"/> has
-    /// always refused, so no subject a user named can be taken for a group, and named operations never see groups.
-    /// </summary>
-    internal const string GroupPrefix = "/";
-
-    /// <summary>Whether a stored name is that of a group of unnamed faces.</summary>
-    internal static bool IsGroup(string name) => name.StartsWith(GroupPrefix, StringComparison.Ordinal);
-
     /// <summary>Control characters, format characters (bidirectional overrides and isolates, zero-width joiners and spaces) and the like.</summary>
     private static bool Invisible(char c) =>
         char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;

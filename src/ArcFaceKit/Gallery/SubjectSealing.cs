@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
@@ -13,6 +15,12 @@ internal abstract class SubjectSealing
 
     /// <summary>The plain bytes; <see cref="SubjectErasedException"/> when the subject's key is gone (an erasure in progress).</summary>
     public abstract byte[] Open(long subjectId, byte[] stored);
+
+    /// <summary>An embedding or template as stored for its subject: little-endian floats, sealed.</summary>
+    public byte[] SealFloats(long subjectId, float[] values) => Seal(subjectId, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    /// <summary>The floats <see cref="SealFloats"/> stored.</summary>
+    public float[] OpenFloats(long subjectId, byte[] stored) => MemoryMarshal.Cast<byte, float>(Open(subjectId, stored)).ToArray();
 
     /// <summary>Destroys every key of the subject: from now on nothing sealed for it can be opened. Called before an erasure commits.</summary>
     public virtual Task ForgetAsync(long subjectId) => Task.CompletedTask;

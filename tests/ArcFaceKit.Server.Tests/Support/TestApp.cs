@@ -59,7 +59,7 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, app.Services, new HttpClient { BaseAddress = url }, url);
     }
 
-    public string NewKey(ApiScopes scopes, string name = "test") => ApiKeys.CreateAsync(Keys, name, scopes).GetAwaiter().GetResult().Token;
+    public string NewKey(ApiScopes scopes, string name = "test") => ApiKeys.CreateAsync(Keys, name, scopes, "cli").GetAwaiter().GetResult().Token;
 
     /// <summary>A request message carrying the key.</summary>
     public static HttpRequestMessage With(string key, HttpMethod method, string path, HttpContent? content = null)

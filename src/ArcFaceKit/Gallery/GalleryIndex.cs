@@ -4,9 +4,16 @@ using ArcFaceKit.Search;
 
 namespace ArcFaceKit.Gallery;
 
+/// <summary>A face found by a nearest-face search.</summary>
+internal readonly record struct FaceHit(long FaceId, long SubjectId, float Similarity);
+
+/// <summary>A subject (or group) found by a nearest-template search.</summary>
+internal readonly record struct TemplateHit(long SubjectId, float Similarity);
+
 /// <summary>
-/// A dialect whose search runs in a <see cref="MemorySubjectIndex"/> loaded from the database. Every write that changes
-/// subjects bumps a version row in its transaction (writers queue on that row, so versions follow commit order, and a
+/// The gallery's search in a <see cref="MemorySubjectIndex"/> loaded from the database: subjects with their faces, and
+/// the templates of the groups of unnamed faces (so a new face finds its group by search). Every write that changes
+/// subjects or groups bumps a version row in its transaction (writers queue on that row, so versions follow commit order, and a
 /// random nonce with each bump tells two databases apart); a process whose last seen version is behind rebuilds its
 /// index, and after its own commits changes it subject by subject. Searches and reloads take turns through one gate,
 /// so no search sees a half-loaded index.
@@ -15,23 +22,26 @@ namespace ArcFaceKit.Gallery;
 /// database and at a clean close, and deleted by every writer once it holds that lock and before it commits, so a crash
 /// anywhere leaves either no file or one whose stamp is behind, which is ignored; an erased face leaves no copy in it.
 /// </summary>
-internal abstract class IndexedDialect : GalleryDialect
+internal sealed class GalleryIndex : IDisposable
 {
     private const string ReadVersion = "SELECT v, nonce FROM gallery_version WHERE id = 1";
     private readonly int? _dimension;
     private readonly string? _file;
     private readonly GalleryIndexOptions _options;
+    private readonly SubjectSealing _sealing;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MemorySubjectIndex? _index;
     private Version? _seen;
     private string? _fileStamp;
     private bool _opened;
 
-    protected IndexedDialect(int? dimension, string? indexFile, GalleryIndexOptions options)
+    /// <summary>A null or 0 dimension: a gallery opened for keys and audit only, with no index.</summary>
+    public GalleryIndex(int? dimension, string? indexFile, GalleryIndexOptions options, SubjectSealing sealing)
     {
         _dimension = dimension is > 0 ? dimension : null;
-        _file = indexFile;
+        _file = _dimension is null ? null : indexFile;
         _options = options;
+        _sealing = sealing;
     }
 
     private MemorySubjectIndex Index => _index ?? throw new InvalidOperationException(_dimension is null ? "This gallery was opened for keys and audit only (no model)." : "The gallery's index is not loaded.");
@@ -48,7 +58,8 @@ internal abstract class IndexedDialect : GalleryDialect
     /// <summary>Whether that graph is still viewed in the index file's mapping.</summary>
     public bool GraphViewed => _index?.GraphViewed ?? false;
 
-    public override async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
+    /// <summary>Called inside each write transaction and before each read: picks up commits made by other processes.</summary>
+    public async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
     {
         if (_dimension is not { } dimension)
         {
@@ -102,10 +113,11 @@ internal abstract class IndexedDialect : GalleryDialect
         }
     }
 
-    public override async Task<object?> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+    /// <summary>Called last inside a write transaction that changed subjects or groups; what it returns is handed to <see cref="CommittedAsync"/>.</summary>
+    public async Task<object> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
     {
         long nonce = Nonce();
-        long number = await FaceGallery.ScalarAsync<long>(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
+        long number = await GalleryDb.ScalarAsync<long>(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
         if (_file is not null)
         {
             // Holding the version row's lock (so no process is writing the file now) and before the commit, so no crash
@@ -117,7 +129,8 @@ internal abstract class IndexedDialect : GalleryDialect
         return new Version(number, nonce);
     }
 
-    public override async Task CommittedAsync(DbConnection connection, IReadOnlyCollection<long> subjects, object? state, CancellationToken cancellationToken)
+    /// <summary>Called after a commit (still holding the lease) with the subjects and groups whose rows it changed.</summary>
+    public async Task CommittedAsync(DbConnection connection, IReadOnlyCollection<FaceOwner> owners, object state, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -127,10 +140,9 @@ internal abstract class IndexedDialect : GalleryDialect
                 return;   // the next call loads everything
             }
 
-            foreach (long id in subjects)
+            foreach (var owner in owners)
             {
-                _index.Remove(id);
-                await LoadAsync(_index, connection, null, id, cancellationToken).ConfigureAwait(false);
+                await LoadAsync(_index, connection, null, owner, cancellationToken).ConfigureAwait(false);
             }
 
             // Our own commit needs no reload when nobody committed between the version we had seen and ours.
@@ -146,7 +158,7 @@ internal abstract class IndexedDialect : GalleryDialect
     }
 
     /// <summary>At a clean close: writes the index file when the index is the database's current version and the file is not.</summary>
-    public override async Task CloseAsync(DbConnection connection, CancellationToken cancellationToken)
+    public async Task CloseAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -162,29 +174,35 @@ internal abstract class IndexedDialect : GalleryDialect
         }
     }
 
-    public override Task<int> CountFacesAsync(DbConnection connection, CancellationToken cancellationToken) => UnderGate(() => Index.FaceCount, cancellationToken);
+    public Task<int> CountFacesAsync(CancellationToken cancellationToken) => UnderGate(() => Index.FaceCount, cancellationToken);
 
-    public override Task<IReadOnlyList<FaceHit>> NearestFacesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancellationToken) =>
+    /// <summary>The n faces nearest the probe, best first.</summary>
+    public Task<IReadOnlyList<FaceHit>> NearestFacesAsync(float[] probe, int n, CancellationToken cancellationToken) =>
         UnderGate(() => Index.NearestFaces(probe, n), cancellationToken);
 
-    public override Task<IReadOnlyList<TemplateHit>> NearestTemplatesAsync(DbConnection connection, float[] probe, int n, CancellationToken cancellationToken) =>
+    /// <summary>The n subject templates nearest the probe, best first.</summary>
+    public Task<IReadOnlyList<TemplateHit>> NearestTemplatesAsync(float[] probe, int n, CancellationToken cancellationToken) =>
         UnderGate(() => Index.NearestTemplates(probe, n), cancellationToken);
 
-    public override Task<IReadOnlyList<SubjectMatch>> ScoreAsync(DbConnection connection, float[] probe, IReadOnlyCollection<long> subjects, CancellationToken cancellationToken) =>
+    /// <summary>For each subject with faces: its name, its most similar face and the similarity of its template.</summary>
+    public Task<IReadOnlyList<SubjectMatch>> ScoreAsync(float[] probe, IReadOnlyCollection<long> subjects, CancellationToken cancellationToken) =>
         UnderGate(() => Index.Score(probe, subjects), cancellationToken);
 
-    public override ValueTask DisposeAsync()
+    /// <summary>The group whose template is nearest the probe, or null when there are none.</summary>
+    public Task<TemplateHit?> NearestGroupAsync(float[] probe, CancellationToken cancellationToken) =>
+        UnderGate(() => Index.NearestGroup(probe), cancellationToken);
+
+    public void Dispose()
     {
         _index?.Dispose();
         _gate.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private static long Nonce() => BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(long)));
 
     private static async Task<Version> ReadVersionAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
     {
-        await using var cmd = FaceGallery.Command(connection, tx, ReadVersion);
+        await using var cmd = GalleryDb.Command(connection, tx, ReadVersion);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new Version(reader.GetInt64(0), reader.GetInt64(1))
@@ -230,7 +248,7 @@ internal abstract class IndexedDialect : GalleryDialect
         }
 
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await FaceGallery.ExecuteAsync(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v WHERE id = 1").ConfigureAwait(false);
+        await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v WHERE id = 1").ConfigureAwait(false);
         if (await ReadVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false) == version)
         {
             try
@@ -267,57 +285,74 @@ internal abstract class IndexedDialect : GalleryDialect
     }
 
     /// <summary>
-    /// Loads every subject (or one) with its faces into the index. A subject whose key is destroyed (an erasure that
-    /// did not finish) is left out: its bytes cannot be opened, and its rows go when the erasure is repeated. A full load
-    /// also finishes re-keyings that crashed before destroying their old keys.
+    /// Loads every subject and group (or the one given) with its faces into the index. An owner whose key is destroyed
+    /// (an erasure that did not finish) is left out: its bytes cannot be opened, and its rows go when the erasure is
+    /// repeated. A full load also finishes re-keyings that crashed before destroying their old keys.
     /// </summary>
-    private async Task LoadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, long? subject, CancellationToken cancellationToken)
+    private async Task LoadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, FaceOwner? only, CancellationToken cancellationToken)
     {
-        const string Select = "SELECT s.id, s.name, f.id, f.embedding FROM subjects s LEFT JOIN faces f ON f.subject_id = s.id";
-        var ring = Sealing as KeyRingSealing;
-        var older = subject is null && ring is not null ? ring.SubjectsWithOlderKeys().ToHashSet() : [];
+        var ring = _sealing as KeyRingSealing;
+        var older = only is null && ring is not null ? ring.SubjectsWithOlderKeys().ToHashSet() : [];
         var oldestInUse = new Dictionary<long, int>();
-        var subjects = new List<(long Id, string Name, List<(long, float[])> Faces)>();
-        var erased = new HashSet<long>();
-        await using (var cmd = subject is null
-            ? FaceGallery.Command(connection, tx, Select + " ORDER BY s.id, f.id")
-            : FaceGallery.Command(connection, tx, Select + " WHERE s.id = @s ORDER BY f.id", ("s", subject.Value)))
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        foreach (bool groups in only is { } owner ? [owner.IsGroup] : new[] { false, true })
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            string select = groups
+                ? "SELECT o.id, '', f.id, f.embedding FROM face_groups o LEFT JOIN faces f ON f.group_id = o.id"
+                : "SELECT o.id, o.name, f.id, f.embedding FROM subjects o LEFT JOIN faces f ON f.subject_id = o.id";
+            var owners = new List<(long Id, string Name, List<(long, float[])> Faces)>();
+            var erased = new HashSet<long>();
+            await using (var cmd = only is { } one
+                ? GalleryDb.Command(connection, tx, select + " WHERE o.id = @s ORDER BY f.id", ("s", one.Id))
+                : GalleryDb.Command(connection, tx, select + " ORDER BY o.id, f.id"))
+            await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                long id = reader.GetInt64(0);
-                if (subjects.Count == 0 || subjects[^1].Id != id)
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    subjects.Add((id, reader.GetString(1), []));
-                }
+                    long id = reader.GetInt64(0);
+                    if (owners.Count == 0 || owners[^1].Id != id)
+                    {
+                        owners.Add((id, reader.GetString(1), []));
+                    }
 
-                if (reader.IsDBNull(2) || erased.Contains(id))
-                {
-                    continue;
-                }
+                    if (reader.IsDBNull(2) || erased.Contains(id))
+                    {
+                        continue;
+                    }
 
-                byte[] stored = (byte[])reader.GetValue(3);
-                if (older.Contains(id))
-                {
-                    oldestInUse[id] = Math.Min(oldestInUse.GetValueOrDefault(id, int.MaxValue), KeyRingSealing.GenerationOf(stored));
-                }
+                    byte[] stored = (byte[])reader.GetValue(3);
+                    if (older.Contains(id))
+                    {
+                        oldestInUse[id] = Math.Min(oldestInUse.GetValueOrDefault(id, int.MaxValue), KeyRingSealing.GenerationOf(stored));
+                    }
 
-                try
-                {
-                    subjects[^1].Faces.Add((reader.GetInt64(2), Floats(Sealing.Open(id, stored))));
-                }
-                catch (SubjectErasedException)
-                {
-                    erased.Add(id);
+                    try
+                    {
+                        owners[^1].Faces.Add((reader.GetInt64(2), _sealing.OpenFloats(id, stored)));
+                    }
+                    catch (SubjectErasedException)
+                    {
+                        erased.Add(id);
+                    }
                 }
             }
-        }
 
-        // Groups of unnamed faces are never proposed by a search.
-        foreach (var (id, name, faces) in subjects.Where(s => !erased.Contains(s.Id) && !SubjectNames.IsGroup(s.Name)))
-        {
-            index.Set(id, name, faces);
+            if (only is { } changed)
+            {
+                // Gone, erased or emptied: out of the index (a group is searched by its template, which needs faces).
+                index.Remove(changed);
+            }
+
+            foreach (var (id, name, faces) in owners.Where(o => !erased.Contains(o.Id)))
+            {
+                if (groups)
+                {
+                    index.SetGroup(id, faces.Select(f => f.Item2).ToList());
+                }
+                else
+                {
+                    index.Set(id, name, faces);
+                }
+            }
         }
 
         foreach (var (id, generation) in oldestInUse)
