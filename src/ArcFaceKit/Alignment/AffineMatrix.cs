@@ -3,7 +3,7 @@ namespace ArcFaceKit.Alignment;
 /// <summary>A 2x3 affine matrix mapping source (image) points to destination (crop) points: [A00 A01 A02; A10 A11 A12].</summary>
 public readonly record struct AffineMatrix(double A00, double A01, double A02, double A10, double A11, double A12)
 {
-    public (double X, double Y) Apply(double x, double y) => ((A00 * x) + (A01 * y) + A02, (A10 * x) + (A11 * y) + A12);
+    internal (double X, double Y) Apply(double x, double y) => ((A00 * x) + (A01 * y) + A02, (A10 * x) + (A11 * y) + A12);
 
     public AffineMatrix Invert()
     {

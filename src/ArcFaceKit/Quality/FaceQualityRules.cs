@@ -16,19 +16,19 @@ namespace ArcFaceKit.Quality;
 public static class FaceQualityRules
 {
     /// <summary>Detector confidence: poor at 0.5, good from 0.9.</summary>
-    public static (float Poor, float Good) DetectorScore { get; } = (0.5f, 0.9f);
+    public static QualityRamp DetectorScore { get; } = new(0.5f, 0.9f);
 
     /// <summary>Face box, shorter side in photo pixels: poor at 24 (a quarter of the crop), good from 80.</summary>
-    public static (float Poor, float Good) FaceSize { get; } = (24f, 80f);
+    public static QualityRamp FaceSize { get; } = new(24f, 80f);
 
     /// <summary>Laplacian variance of the 112-pixel crop: poor at 20 (visibly blurred), good from 150.</summary>
-    public static (float Poor, float Good) Sharpness { get; } = (20f, 150f);
+    public static QualityRamp Sharpness { get; } = new(20f, 150f);
 
     /// <summary>|Yaw| in inter-ocular distances: good to 0.2, poor from 0.6 (a face turned about 45 degrees or more).</summary>
-    public static (float Poor, float Good) Yaw { get; } = (0.6f, 0.2f);
+    public static QualityRamp Yaw { get; } = new(0.6f, 0.2f);
 
     /// <summary>Template fit, RMS pixels of a 112-pixel ArcFace crop: good to 3, poor from 10.</summary>
-    public static (float Poor, float Good) TemplateFit { get; } = (10f, 3f);
+    public static QualityRamp TemplateFit { get; } = new(10f, 3f);
 
     private const float Floor = 0.05f;
 
@@ -61,7 +61,7 @@ public static class FaceQualityRules
     }
 
     /// <summary>0..1 on the ramp from poor to good (either direction), never below the floor.</summary>
-    private static float Rate(float value, (float Poor, float Good) ramp) =>
+    private static float Rate(float value, QualityRamp ramp) =>
         Math.Clamp((value - ramp.Poor) / (ramp.Good - ramp.Poor), Floor, 1f);
 
     private static float LaplacianVariance(RgbImage crop)
