@@ -37,7 +37,9 @@ public static class ServerApp
         var app = builder.Build();
         try
         {
+            // Fail at start, not at the first request: models, gallery and the upload budget's bounds.
             app.Services.GetRequiredService<IFaceGallery>();
+            app.Services.GetRequiredService<GalleryService>();
         }
         catch
         {

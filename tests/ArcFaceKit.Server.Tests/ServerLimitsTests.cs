@@ -71,5 +71,22 @@ public sealed class ServerLimitsTests : IDisposable
         Assert.Contains("no-such-flag", refused, StringComparison.Ordinal);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    [Fact]
+    public void A_decoding_budget_that_cannot_hold_two_photos_is_refused_at_start()
+    {
+        var options = TestModels.Options(o =>
+        {
+            o.SqlitePath = Path.Combine(_folder, "budget.db");
+            o.MaxPixels = 1_000_000;
+            o.MaxDecodedPixels = 1_500_000;
+        });
+        var e = Assert.Throws<ArgumentException>(() => ServerApp.Create(["--urls", "http://127.0.0.1:0"], options));
+        Assert.Contains("two photos", e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
 }

@@ -13,7 +13,7 @@ internal sealed class EmbeddingBatcher : IDisposable
     private readonly IFaceEmbedder _embedder;
     private readonly TimeSpan _wait;
     private readonly int _maxFaces;
-        private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _worker;
 
     public EmbeddingBatcher(IFaceEmbedder embedder, TimeSpan wait, int maxFaces)
