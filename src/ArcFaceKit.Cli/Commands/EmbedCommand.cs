@@ -41,16 +41,18 @@ public sealed class EmbedCommand : AsyncCommand<EmbedCommand.Settings>
         using var service = settings.OpenPipeline();
         var rows = new List<(string File, int Face, float[] Embedding)>();
         var skipped = new List<string>();
-        var lines = new List<string>();
-        skipped = await FolderFaces.AnalyzeAsync(service, settings.Folder, files, settings.Batch, settings.Json, (file, faces) =>
+        await AtomicFile.WriteAsync(settings.Out, async stream =>
         {
-            for (int k = 0; k < faces.Count; k++)
+            using var writer = new StreamWriter(stream);
+            skipped = await FolderFaces.AnalyzeAsync(service, settings.Folder, files, settings.Batch, settings.Json, (file, faces) =>
             {
-                lines.Add(JsonSerializer.Serialize(new { file, face = k, model = service.Embedder.Identity.Key, detection = FaceJson.From(faces[k].Face), embedding = faces[k].Embedding }, JsonShapes.Options));
-                rows.Add((file, k, faces[k].Embedding));
-            }
-        }, cancellationToken);
-        AtomicFile.WriteAllLines(settings.Out, lines);
+                for (int k = 0; k < faces.Count; k++)
+                {
+                    writer.WriteLine(JsonSerializer.Serialize(new { file, face = k, model = service.Embedder.Identity.Key, detection = FaceJson.From(faces[k].Face), embedding = faces[k].Embedding }, JsonShapes.Options));
+                    rows.Add((file, k, faces[k].Embedding));
+                }
+            }, cancellationToken);
+        });
         if (settings.Npy is not null)
         {
             NpyWriter.Write(settings.Npy + ".npy", rows.Select(r => r.Embedding).ToList(), service.Embedder.Identity.Dimension);

@@ -29,6 +29,19 @@ internal static class AtomicFile
     public static void Write(string path, Action<Stream> write, bool ownerOnly)
     {
         ArgumentNullException.ThrowIfNull(write);
+
+        // The one implementation is the asynchronous one; a synchronous writer completes it without ever waiting.
+        WriteAsync(path, stream =>
+        {
+            write(stream);
+            return Task.CompletedTask;
+        }, ownerOnly).GetAwaiter().GetResult();
+    }
+
+    /// <summary>As <see cref="Write(string, Action{Stream}, bool)"/>, for a writer that awaits (a folder analysed as it is written out).</summary>
+    public static async Task WriteAsync(string path, Func<Stream, Task> write, bool ownerOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         string temp = path + ".partial";
         try
         {
@@ -40,7 +53,7 @@ internal static class AtomicFile
 
             using (var stream = new FileStream(temp, options))
             {
-                write(stream);
+                await write(stream).ConfigureAwait(false);
                 if (stream.CanWrite)
                 {
                     stream.Flush(flushToDisk: true);   // a writer that closed the stream has already handed its bytes to the system
