@@ -23,7 +23,7 @@ public class FusionTests
         var f = fused.EmbedEach(crops);
         var a = first.EmbedEach(crops);
         var b = second.EmbedEach(crops);
-        Assert.Equal(512 + 128, fused.Dimension);
+        Assert.Equal(512 + 128, fused.Identity.Dimension);
         Assert.All(f, e => Assert.Equal(1f, TensorPrimitives.Norm(e), 4));
         foreach (var (i, j) in new[] { (0, 1), (0, 2), (1, 2) })
         {

@@ -6,7 +6,7 @@ using ArcFaceKit.Pipeline;
 namespace ArcFaceKit.Tests;
 
 /// <summary>Paths into ../shared (read-only) and models opened once for the whole run.</summary>
-public static class Shared
+internal static class Shared
 {
     public static string Root => SharedRoot.Path;
 

@@ -12,7 +12,7 @@ namespace ArcFaceKit.Training.Export;
 public static class BackboneExporter
 {
     /// <summary>The input contract training uses; the manifest states it so the pipeline feeds the model the same way.</summary>
-    public static InputContract TrainingInput(int size) => new()
+    internal static InputContract TrainingInput(int size) => new()
     {
         Width = size,
         Height = size,

@@ -6,7 +6,7 @@ namespace ArcFaceKit.Detection;
 /// <summary>What every detector of the library does after its network: threshold, NMS, minimum size, the most faces.</summary>
 public abstract class FaceDetectorBase : IFaceDetector, IModelInfo, IDisposable
 {
-    protected FaceDetectorBase(ModelManifest manifest, DetectorOptions options, float defaultScore, float defaultNms)
+    private protected FaceDetectorBase(ModelManifest manifest, DetectorOptions options, float defaultScore, float defaultNms)
     {
         Manifest = manifest;
         Options = options;
@@ -20,9 +20,9 @@ public abstract class FaceDetectorBase : IFaceDetector, IModelInfo, IDisposable
 
     public abstract TimeSpan InferenceTime { get; }
 
-    protected float ScoreThreshold { get; }
+    private protected float ScoreThreshold { get; }
 
-    protected float NmsThreshold { get; }
+    private protected float NmsThreshold { get; }
 
     public IReadOnlyList<DetectedFace> Detect(RgbImage image, CancellationToken cancellationToken = default)
     {
@@ -44,8 +44,8 @@ public abstract class FaceDetectorBase : IFaceDetector, IModelInfo, IDisposable
     public abstract void Dispose();
 
     /// <summary>Faces over the score threshold, in original image coordinates, before NMS.</summary>
-    protected abstract IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken);
+    private protected abstract IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken);
 
     /// <summary>For detectors whose landmarks come from a second model, run after NMS; others return the faces as they are.</summary>
-    protected virtual List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces, CancellationToken cancellationToken) => faces;
+    private protected virtual List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces, CancellationToken cancellationToken) => faces;
 }

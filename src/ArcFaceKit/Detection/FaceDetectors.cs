@@ -8,7 +8,7 @@ public static class FaceDetectors
     public static FaceDetectorBase Open(string path, DetectorOptions? options = null, InferenceOptions? inference = null) =>
         Create(ModelResolver.Resolve(path, "detector"), options, inference);
 
-    public static FaceDetectorBase Create(ResolvedModel model, DetectorOptions? options = null, InferenceOptions? inference = null) =>
+    internal static FaceDetectorBase Create(ResolvedModel model, DetectorOptions? options = null, InferenceOptions? inference = null) =>
         model.Manifest.Architecture switch
         {
             "yunet" => new YuNetDetector(model, options, inference),

@@ -7,7 +7,7 @@ namespace ArcFaceKit.Detection;
 /// InsightFace SCRFD with keypoints (9 outputs: scores, boxes, keypoints, each for strides 8/16/32; two anchors
 /// a cell at (col, row) * stride). Input is letterboxed into a square of InputSize.
 /// </summary>
-public sealed class ScrfdDetector : FaceDetectorBase
+internal sealed class ScrfdDetector : FaceDetectorBase
 {
     private static readonly int[] Strides = [8, 16, 32];
     private const int AnchorsPerCell = 2;
@@ -27,7 +27,7 @@ public sealed class ScrfdDetector : FaceDetectorBase
 
     public override void Dispose() => _model.Dispose();
 
-    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
+    private protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
     {
         var contract = _model.Entry.Input;
         // Free input size: a square of InputSize, or smaller where the image may not be enlarged that far.

@@ -9,7 +9,7 @@ namespace ArcFaceKit.Detection;
 /// derived as the package's JavaScript does: eyes = mean of four eye-contour points, nose = point 30,
 /// mouth corners = mean of points (48, 60) and (54, 64).
 /// </summary>
-public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
+internal sealed class UltraFaceLandmarkDetector : FaceDetectorBase
 {
     private static readonly int[] LeftEye = [37, 38, 40, 41];
     private static readonly int[] RightEye = [43, 44, 46, 47];
@@ -39,7 +39,7 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
         _landmarks.Dispose();
     }
 
-    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
+    private protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
     {
         var contract = _detector.Entry.Input;
         // Stretched to the model's size, as its own JavaScript does: a placement that fills the whole canvas.
@@ -61,7 +61,7 @@ public sealed class UltraFaceLandmarkDetector : FaceDetectorBase
         return faces;
     }
 
-    protected override List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces, CancellationToken cancellationToken)
+    private protected override List<DetectedFace> AddLandmarks(RgbImage image, List<DetectedFace> faces, CancellationToken cancellationToken)
     {
         var contract = _landmarks.Entry.Input;
         var result = new List<DetectedFace>(faces.Count);

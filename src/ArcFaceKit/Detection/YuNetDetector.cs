@@ -7,7 +7,7 @@ namespace ArcFaceKit.Detection;
 /// YuNet (libfacedetection) raw export: per stride 8/16/32 one prediction a grid cell, cls and obj already
 /// sigmoided, score = sqrt(cls * obj); landmarks come out in the template's order.
 /// </summary>
-public sealed class YuNetDetector : FaceDetectorBase
+internal sealed class YuNetDetector : FaceDetectorBase
 {
     /// <summary>
     /// The default minimum score, measured (docs/accuracy.md: detector defaults): at OpenCV's 0.9, 133 of the 4,174 CelebA-subset
@@ -29,7 +29,7 @@ public sealed class YuNetDetector : FaceDetectorBase
 
     public override void Dispose() => _model.Dispose();
 
-    protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
+    private protected override IEnumerable<DetectedFace> FindCandidates(RgbImage image, CancellationToken cancellationToken)
     {
         var contract = _model.Entry.Input;
         CanvasPlacement placement;

@@ -8,7 +8,7 @@ namespace ArcFaceKit.Gallery;
 /// Unicode normal form C (so look-alike spellings are one subject), and names a URL cannot address or a reader cannot
 /// see are refused: "." and "..", slashes, control characters, bidirectional overrides and invisible (zero-width) ones.
 /// </summary>
-public static class SubjectNames
+internal static class SubjectNames
 {
     public const int MaxLength = 200;
 

@@ -7,7 +7,7 @@ using ArcFaceKit.Imaging;
 namespace ArcFaceKit.Models;
 
 /// <summary>How a model wants its pixels: size, channel order, value = (pixel - mean) / std, NCHW.</summary>
-public sealed record InputContract
+internal sealed record InputContract
 {
     /// <summary>Input width in pixels; 0 where the model takes any size (the detector options choose it).</summary>
     public int Width { get; init; }

@@ -1,7 +1,7 @@
 namespace ArcFaceKit.Models;
 
 /// <summary>One file of a model: its role (model, detector, landmarks), name, SHA-256 and input contract.</summary>
-public sealed record ModelFileEntry
+internal sealed record ModelFileEntry
 {
     public string Role { get; init; } = "model";
 

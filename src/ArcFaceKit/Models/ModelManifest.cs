@@ -26,7 +26,9 @@ public sealed record ModelManifest
     /// <summary>Decoder family: yunet, scrfd, ultraface-68 (detector + 68-point landmarks), arcface (embedder).</summary>
     public string Architecture { get; init; } = "";
 
-    public IReadOnlyList<ModelFileEntry> Files { get; init; } = [];
+    /// <summary>The files with their hashes and input contracts: read by the stages that run them, so internal; [JsonInclude] keeps them in the JSON.</summary>
+    [JsonInclude]
+    internal IReadOnlyList<ModelFileEntry> Files { get; init; } = [];
 
     /// <summary>Embedding length (embedders only).</summary>
     public int EmbeddingDimension { get; init; }
@@ -48,9 +50,9 @@ public sealed record ModelManifest
     internal QuantizationInfo? Quantization { get; init; }
 
     [JsonIgnore]
-    public ModelFileEntry PrimaryFile => Files.Count > 0 ? Files[0] : throw new ModelContractException($"Manifest '{Name}' lists no files.");
+    internal ModelFileEntry PrimaryFile => Files.Count > 0 ? Files[0] : throw new ModelContractException($"Manifest '{Name}' lists no files.");
 
-    public ModelFileEntry File(string role) =>
+    internal ModelFileEntry File(string role) =>
         Files.FirstOrDefault(f => f.Role == role) ?? throw new ModelContractException($"Manifest '{Name}' has no '{role}' file.");
 
     public ThresholdEntry? Threshold(string name) => Thresholds.FirstOrDefault(t => t.Name == name);

@@ -7,7 +7,7 @@ namespace ArcFaceKit.Models;
 /// Finds a model's manifest: a manifest path given directly, NAME.manifest.json beside the model file,
 /// or a built-in manifest known by the file's SHA-256. Never guesses a contract from node names.
 /// </summary>
-public static class ModelResolver
+internal static class ModelResolver
 {
     private static readonly Lazy<List<ModelManifest>> Known = new(LoadKnown);
     private static readonly Lazy<List<ModelManifest>> Singles = new(() => [.. Known.Value.Where(m => m.Architecture != FusedFaceEmbedder.Architecture)]);

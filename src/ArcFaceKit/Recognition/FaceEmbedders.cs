@@ -15,7 +15,7 @@ public static class FaceEmbedders
     }
 
     /// <summary>Two or more model files fused, in this order (the order is part of the fusion's identity).</summary>
-    public static FusedFaceEmbedder Fuse(IReadOnlyList<string> paths, EmbedderOptions? options = null, InferenceOptions? inference = null)
+    public static IModelEmbedder Fuse(IReadOnlyList<string> paths, EmbedderOptions? options = null, InferenceOptions? inference = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         return Fuse(paths, options, inference, null);

@@ -13,7 +13,7 @@ namespace ArcFaceKit.Recognition;
 /// is also score-level fusion by the mean, with the one gallery and index the single models use. It is a model of its
 /// own: its identity hashes the members' identities, and its thresholds are measured for it, never taken from a member.
 /// </summary>
-public sealed class FusedFaceEmbedder : IModelEmbedder
+internal sealed class FusedFaceEmbedder : IModelEmbedder
 {
     public const string Architecture = "fusion";
 

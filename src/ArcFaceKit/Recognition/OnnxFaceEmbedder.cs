@@ -6,7 +6,7 @@ using ArcFaceKit.Models;
 namespace ArcFaceKit.Recognition;
 
 /// <summary>An ArcFace-style embedder over ONNX Runtime, fed exactly as its manifest says.</summary>
-public sealed class OnnxFaceEmbedder : IModelEmbedder
+internal sealed class OnnxFaceEmbedder : IModelEmbedder
 {
     private readonly OnnxModel _model;
     private readonly EmbedderOptions _options;
