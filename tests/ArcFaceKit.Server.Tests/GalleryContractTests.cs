@@ -566,6 +566,45 @@ public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContrac
     }
 
     [Fact]
+    public async Task A_store_of_schema_3_with_groups_kept_as_subjects_opens_migrated()
+    {
+        // Schema 3 kept a group of unnamed faces as a subject named "/…" under the group's id (so under its sealing key):
+        // made here from a schema-4 store by moving its group back, as the SQLite migration test writes one by hand.
+        var store = await Open();
+        await store.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
+        var first = await store.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), -1f, "k1");
+        var second = await store.AddToGroupsAsync(Face("Aaron_Guiel_0001.jpg"), -1f, "k1");
+        Assert.Equal(first.Group, second.Group);
+        await store.DisposeAsync();
+        await using (var conn = new Npgsql.NpgsqlConnection(server.ConnectionString))
+        {
+            await conn.OpenAsync();
+            using var downgrade = new Npgsql.NpgsqlCommand($"""
+                SET search_path = "{_schema}", public;
+                INSERT INTO subjects(id, name, created_utc, template) SELECT id, '/' || to_hex(id), created_utc, template FROM face_groups;
+                UPDATE faces SET subject_id = group_id WHERE group_id IS NOT NULL;
+                ALTER TABLE faces DROP COLUMN group_id;
+                DROP TABLE face_groups;
+                UPDATE meta SET value = '3' WHERE key = 'schema';
+                """, conn);
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        File.Delete(IndexFile);   // a schema-3 node's index file held the group as a subject: the migrated store is read afresh
+        var gallery = await Open();
+        Assert.Equal(["dean"], (await gallery.ListSubjectsAsync()).Select(s => s.Name));
+        Assert.Equal(1, await gallery.CountFacesAsync());
+        var group = Assert.Single(await gallery.ListGroupsAsync());
+        Assert.Equal(first.Group, group.Id);
+        Assert.Equal([first.Id, second.Id], group.Faces.Select(f => f.Id));
+        Assert.NotNull(await gallery.GetGroupFaceCropAsync(first.Group, second.Id));   // same id, same key: the sealed crop still opens
+        Assert.Equal("dean", Assert.Single(await gallery.SearchAsync(Probe("Aaron_Eckhart_0001.jpg"), 5, SubjectScoring.BestFace)).Subject);   // the group is not proposed
+        Assert.Equal(first.Group, (await gallery.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), 0.6f, "k1")).Group);   // found in the index by its template (the mean of two people: about 0.7 to each)
+        Assert.Equal("eckhart", (await gallery.NameGroupAsync(first.Group, "eckhart", "k1")).Name);
+        Assert.Equal(4, await gallery.CountFacesAsync());
+    }
+
+    [Fact]
     public async Task A_store_of_the_servers_version_1_schema_opens_migrated()
     {
         // The version-1 PostgreSQL tables (no templates, no sources), filled the way that version did.
