@@ -1,5 +1,7 @@
 using System.Globalization;
 using ArcFaceKit.Gallery;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Models;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Server;
 using ArcFaceKit.Server.Security;
@@ -31,20 +33,24 @@ internal static class LoadTestBench
         string folder = Directory.CreateTempSubdirectory("arcface-loadtest-").FullName;
         try
         {
+            int queue = options.Int("--queue", PipelineOptions.Default.MaxQueuedAnalyses);
             var settings = new ServerOptions
             {
                 SqlitePath = Path.Combine(folder, "load.db"),
-                Detector = options.Value("--detector"),
-                Embedder = options.Value("--embedder"),
+                Models = new FaceModels { Detector = options.Value("--detector") ?? ModelStore.DefaultDetector(), Embedder = options.Value("--embedder") ?? ModelStore.DefaultEmbedder() },
+                Pipeline = new PipelineOptions
+                {
+                    MaxConcurrentAnalyses = options.Int("--concurrency", 0),
+                    MaxQueuedAnalyses = queue,
+                    EmbeddingBatchWait = TimeSpan.FromMilliseconds(batchWaitMs),
+                },
+                Upload = new UploadOptions { MaxQueued = queue },
                 RateLimitPerSecond = 100_000,
                 RateLimitBurst = 100_000,
-                MaxConcurrentAnalyses = options.Int("--concurrency", 0),
-                MaxQueuedAnalyses = options.Int("--queue", new ServerOptions().MaxQueuedAnalyses),
-                EmbeddingBatchWaitMs = batchWaitMs,
             };
             await using var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], settings, b => b.Logging.SetMinimumLevel(LogLevel.Warning));
-            var (_, token) = await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write, "bench");
             await app.StartAsync();
+            var (_, token) = await ApiKeys.CreateAsync(app.Services.GetRequiredService<IApiKeyStore>(), "loadtest", ApiScopes.Read | ApiScopes.Write, "bench");
             var url = new Uri(app.Urls.First());
             var service = app.Services.GetRequiredService<FacePipeline>();
             Console.WriteLine($"loadtest: server {url}, {app.Services.GetRequiredService<IFaceGallery>().Kind}, {Environment.ProcessorCount} cores, " +

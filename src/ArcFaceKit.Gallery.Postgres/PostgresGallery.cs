@@ -49,8 +49,6 @@ public static partial class PostgresGallery
         return await FaceGallery.OpenAsync(new PostgresDialect(source, options), keys, options.IndexFile, options.Index, model, cancellationToken).ConfigureAwait(false);
     }
 
-    public static FaceGallery Open(PostgresGalleryOptions options, ModelIdentity? model) => OpenAsync(options, model).GetAwaiter().GetResult();
-
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();
 }

@@ -35,6 +35,4 @@ public static class SqliteGallery
         // the database, as SQLite's own -wal and -shm files do.
         return await FaceGallery.OpenAsync(dialect, SubjectSealing.Plain, path + "-index", index ?? GalleryIndexOptions.Default, model, cancellationToken).ConfigureAwait(false);
     }
-
-    public static FaceGallery Open(string path, ModelIdentity? model, GalleryIndexOptions? index = null) => OpenAsync(path, model, index).GetAwaiter().GetResult();
 }

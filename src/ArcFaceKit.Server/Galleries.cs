@@ -8,14 +8,14 @@ namespace ArcFaceKit.Server;
 public static class Galleries
 {
     /// <summary>Pinned to <paramref name="model"/>, or for keys and audit only when it is null.</summary>
-    public static FaceGallery Open(ServerOptions options, ModelIdentity? model)
+    public static Task<FaceGallery> OpenAsync(ServerOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var index = new GalleryIndexOptions { ApproximateFrom = options.ApproximateFrom, MapIndexFile = !options.LoadIndex };
         return options.Store.ToLowerInvariant() switch
         {
-            "sqlite" => SqliteGallery.Open(options.SqlitePath, model, index),
-            "postgres" => PostgresGallery.Open(
+            "sqlite" => SqliteGallery.OpenAsync(options.SqlitePath, model, index, cancellationToken),
+            "postgres" => PostgresGallery.OpenAsync(
                 new PostgresGalleryOptions(options.PostgresConnection ?? throw new GalleryException(GalleryError.Invalid, "The postgres store needs a connection string (--postgres or $ARCFACE_POSTGRES)."))
                 {
                     Schema = options.PostgresSchema,
@@ -23,7 +23,8 @@ public static class Galleries
                     IndexFile = options.PostgresIndexFile,
                     Index = index,
                 },
-                model),
+                model,
+                cancellationToken),
             _ => throw new GalleryException(GalleryError.Invalid, $"Unknown store '{options.Store}'; use sqlite or postgres."),
         };
     }

@@ -31,8 +31,8 @@ try
     // given without the word (--store postgres ...) run `serve`, so they are honoured or refused, never ignored.
     if (args.Length == 0 || ArcFaceKit.Server.HostArguments.AreConfiguration(args))
     {
-        using var web = ArcFaceKit.Server.ServerApp.Create(args);
-        web.Run();
+        await using var web = ArcFaceKit.Server.ServerApp.Create(args);
+        await web.RunAsync();
         return 0;
     }
 

@@ -21,7 +21,8 @@ public static class ServerApp
     /// Builds the app. Settings come from <paramref name="options"/> when given, else from configuration section
     /// "ArcFace" (command line --ArcFace:Store=postgres, environment ArcFace__Store, appsettings.json): everything that
     /// depends on them is resolved through DI, so a host that adds configuration late (WebApplicationFactory) works too.
-    /// The models and the gallery are opened before this returns, so a bad model or store fails here with a clear error.
+    /// The models are opened before this returns, so a bad model or limit fails here with a clear error; the gallery opens
+    /// when the app starts (<see cref="GalleryHost"/>), before it listens, so a bad store fails the start.
     /// </summary>
     public static WebApplication Create(string[] args, ServerOptions? options = null, Action<WebApplicationBuilder>? configure = null)
     {
@@ -37,8 +38,7 @@ public static class ServerApp
         var app = builder.Build();
         try
         {
-            // Fail at start, not at the first request: models, gallery and the upload budget's bounds.
-            app.Services.GetRequiredService<IFaceGallery>();
+            // Fail here, not at the first request: models and the upload budget's bounds.
             app.Services.GetRequiredService<GalleryService>();
         }
         catch
@@ -83,13 +83,14 @@ public static class ServerApp
         {
             var settings = sp.GetRequiredService<ServerOptions>();
             settings.Validate();
-            return FacePipeline.Open(settings.ToModels(), settings.ToPipelineOptions());
+            return FacePipeline.Open(settings.ModelsInForce(), settings.Pipeline);
         });
-        services.AddSingleton(sp => new UploadDecoder(sp.GetRequiredService<ServerOptions>().ToUploadOptions()));
-        services.AddSingleton(sp => new GalleryService(sp.GetRequiredService<FacePipeline>(), sp.GetRequiredService<ServerOptions>().ToGalleryServiceOptions(), sp.GetRequiredService<UploadDecoder>()));
-        services.AddSingleton(sp => Galleries.Open(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<FacePipeline>().Embedder.Identity));
-        services.AddSingleton<IFaceGallery>(sp => sp.GetRequiredService<FaceGallery>());
-        services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<FaceGallery>());
+        services.AddSingleton(sp => new UploadDecoder(sp.GetRequiredService<ServerOptions>().Upload));
+        services.AddSingleton(sp => new GalleryService(sp.GetRequiredService<FacePipeline>(), sp.GetRequiredService<ServerOptions>().Gallery, sp.GetRequiredService<UploadDecoder>()));
+        services.AddSingleton<GalleryHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<GalleryHost>());
+        services.AddSingleton<IFaceGallery>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
+        services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi();

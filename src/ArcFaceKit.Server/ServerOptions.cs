@@ -7,7 +7,10 @@ using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server;
 
-/// <summary>The server's settings (configuration section "ArcFace"; the flags of `serve` map onto it). Defaults are the library's.</summary>
+/// <summary>
+/// The server's settings (configuration section "ArcFace"; the flags of `serve` map onto it): the store, the library's own
+/// option records as they are, and the server's limits. Defaults are the library's.
+/// </summary>
 public sealed class ServerOptions
 {
     public const string Section = "ArcFace";
@@ -35,35 +38,27 @@ public sealed class ServerOptions
     /// <summary>The PostgreSQL gallery's index file on this node (null: none); see <see cref="Gallery.PostgresGalleryOptions.IndexFile"/>.</summary>
     public string? PostgresIndexFile { get; set; }
 
-    /// <summary>Detector model; default YuNet, shipped in ArcFaceKit.ModelFetch (no fetch needed).</summary>
-    public string? Detector { get; set; }
+    /// <summary>
+    /// The models and how they detect and embed (keys Models:Detector, Models:Embedder, Models:FuseWith:0,
+    /// Models:Detection:InputSize, ...); null, or a file left unnamed: the default set's (<see cref="ModelsInForce"/>).
+    /// </summary>
+    public FaceModels? Models { get; set; }
 
-    /// <summary>Embedder model; default the fusion of the two fetched embedders (faceplugin_fr_feature + dlib_resnet).</summary>
-    public string? Embedder { get; set; }
+    /// <summary>Analyses at once, their threads, the line waiting for them, micro-batching (keys Pipeline:MaxConcurrentAnalyses, ...).</summary>
+    public PipelineOptions Pipeline { get; set; } = new();
 
-    /// <summary>Embedders fused with <see cref="Embedder"/> (embedding-level, in order); empty: it alone.</summary>
-    public string[] FuseWith { get; set; } = [];
+    /// <summary>The largest photo accepted and the decoded pixels all requests may hold at once (keys Upload:MaxPixels, ...).</summary>
+    public UploadOptions Upload { get; set; } = new();
 
-    /// <summary>Detector input side for models of free size; 0: the library's default.</summary>
-    public int DetectorInputSize { get; set; }
-
-    /// <summary>Minimum detection score; null: the detector family's default.</summary>
-    public float? DetectorScore { get; set; }
+    /// <summary>Which faces are good enough to keep (key Gallery:MinEnrollImageQuality).</summary>
+    public GalleryServiceOptions Gallery { get; set; } = new();
 
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
-
-    public long MaxPixels { get; set; } = DecodeOptions.DefaultMaxPixels;
-
-    /// <summary>Budget of decoded pixels held at once by all requests together (3 bytes each); uploads wait for room.</summary>
-    public long MaxDecodedPixels { get; set; } = UploadOptions.DefaultMaxDecodedPixels;
 
     /// <summary>Requests a key may make per second on average (token bucket), and the burst above it.</summary>
     public int RateLimitPerSecond { get; set; } = 20;
 
     public int RateLimitBurst { get; set; } = 40;
-
-    /// <summary>Enrolment refuses faces whose image quality is under this (0..1; 0: none refused).</summary>
-    public float MinEnrollQuality { get; set; }
 
     /// <summary>
     /// Every face recognize does not accept is kept in the groups of unnamed faces, to be named on the page or through
@@ -71,52 +66,22 @@ public sealed class ServerOptions
     /// </summary>
     public bool CollectUnknown { get; set; }
 
-    /// <summary>Most faces of one photo considered (the largest); 0: the library's default.</summary>
-    public int MaxFacesPerPhoto { get; set; }
-
     /// <summary>Most photos one enrolment request may carry (each is a full analysis).</summary>
     public int MaxPhotosPerRequest { get; set; } = 10;
 
     /// <summary>Most matches returned per face by recognize.</summary>
     public int MaxTopK { get; set; } = 100;
 
-    /// <summary>Analyses (model work of one request) running at once; 0: the library's default (one per core).</summary>
-    public int MaxConcurrentAnalyses { get; set; }
-
-    /// <summary>Requests that may wait for an analysis slot; beyond that the server answers 503 with Retry-After.</summary>
-    public int MaxQueuedAnalyses { get; set; } = 64;
-
-    /// <summary>Micro-batching wait in milliseconds (0: off); see <see cref="PipelineOptions.EmbeddingBatchWait"/>.</summary>
-    public double EmbeddingBatchWaitMs { get; set; }
-
     /// <summary>1:N scoring: best-face, mean-template or both (default: the library's, chosen by measurement).</summary>
     public string Scoring { get; set; } = SubjectScorings.Default.Name();
 
-    /// <summary>The models these settings name; missing ones are the fetched default set.</summary>
-    public FaceModels ToModels() => new()
-    {
-        Detector = Detector ?? ModelStore.DefaultDetector(),
-        Embedder = Embedder ?? ModelStore.DefaultEmbedder(),
-        FuseWith = FuseWith,
-        Detection = DetectorOptions.Default with
-        {
-            InputSize = DetectorInputSize > 0 ? DetectorInputSize : DetectorOptions.Default.InputSize,
-            MaxFaces = MaxFacesPerPhoto > 0 ? MaxFacesPerPhoto : DetectorOptions.Default.MaxFaces,
-            ScoreThreshold = DetectorScore,
-        },
-    };
-
-    public PipelineOptions ToPipelineOptions() => new()
-    {
-        MaxPixels = MaxPixels,
-        MaxConcurrentAnalyses = MaxConcurrentAnalyses,
-        MaxQueuedAnalyses = MaxQueuedAnalyses,
-        EmbeddingBatchWait = TimeSpan.FromMilliseconds(EmbeddingBatchWaitMs),
-    };
-
-    public UploadOptions ToUploadOptions() => new() { MaxPixels = MaxPixels, MaxDecodedPixels = MaxDecodedPixels, MaxQueued = MaxQueuedAnalyses };
-
-    public GalleryServiceOptions ToGalleryServiceOptions() => new() { MinEnrollImageQuality = MinEnrollQuality };
+    /// <summary>
+    /// <see cref="Models"/> with the default set's files where it names none (YuNet shipped, the fetched fusion):
+    /// configuration binding leaves a file it is not given null.
+    /// </summary>
+    public FaceModels ModelsInForce() => Models is null
+        ? new FaceModels { Detector = ModelStore.DefaultDetector(), Embedder = ModelStore.DefaultEmbedder() }
+        : Models with { Detector = Models.Detector ?? ModelStore.DefaultDetector(), Embedder = Models.Embedder ?? ModelStore.DefaultEmbedder() };
 
     /// <summary>Refuses settings that cannot work, at start, with a message that says which.</summary>
     public void Validate()
@@ -126,9 +91,12 @@ public sealed class ServerOptions
             throw new ArgumentException("The rate limit (--rate) must be at least 1 request a second.");
         }
 
-        if (MaxUploadBytes < 1 || MaxPixels < 1 || MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || MaxFacesPerPhoto < 0 || MinEnrollQuality is < 0 or > 1 || MaxConcurrentAnalyses < 0 || MaxQueuedAnalyses < 0 || DetectorInputSize < 0 || EmbeddingBatchWaitMs is < 0 or > 1000 || ApproximateFrom < 0)
+        var detection = Models?.Detection ?? DetectorOptions.Default;
+        if (MaxUploadBytes < 1 || Upload.MaxPixels < 1 || Upload.MaxDecodedPixels < 1 || MaxTopK < 1 || MaxPhotosPerRequest < 1 || detection.MaxFaces < 1 || detection.InputSize < 1
+            || Gallery.MinEnrollImageQuality is < 0 or > 1 || Pipeline.MaxConcurrentAnalyses < 0 || Pipeline.IntraOpThreads < 0 || Pipeline.MaxQueuedAnalyses < 0 || Upload.MaxQueued < 0
+            || Pipeline.EmbeddingBatchWait < TimeSpan.Zero || Pipeline.EmbeddingBatchWait > TimeSpan.FromSeconds(1) || ApproximateFrom < 0)
         {
-            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request and detector size must be positive; concurrency, queue, face limits and --approximate-from not negative; the enrolment quality from 0 to 1; the batch wait from 0 to 1000 ms.");
+            throw new ArgumentException("Upload size, pixel limit, top-k, photos a request, faces a photo and --input-size must be positive; concurrency, threads, queue and --approximate-from not negative; the enrolment quality from 0 to 1; the batch wait from 0 to 1000 ms.");
         }
 
         if (MaxPhotosPerRequest > RateLimitBurst)

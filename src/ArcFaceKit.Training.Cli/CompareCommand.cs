@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Training.Cli;
 
-public sealed class CompareCommand : Command<CompareCommand.Settings>
+public sealed class CompareCommand : AsyncCommand<CompareCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -50,7 +50,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         public string Out { get; init; } = "experiments";
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = new LossComparison.Options
         {
@@ -67,7 +67,7 @@ public sealed class CompareCommand : Command<CompareCommand.Settings>
         };
         var runs = settings.TableOnly
             ? LossComparison.Load(options, settings.Out)
-            : LossComparison.Run(options, settings.Out, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
+            : await LossComparison.RunAsync(options, settings.Out, line => AnsiConsole.MarkupLine(Markup.Escape(line)), cancellationToken);
         Console.WriteLine(LossComparison.Table(runs, options));
         return 0;
     }

@@ -13,7 +13,7 @@ using TorchSharp;
 
 namespace ArcFaceKit.Training.Cli;
 
-public sealed class TrainCommand : Command<TrainCommand.Settings>
+public sealed class TrainCommand : AsyncCommand<TrainCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
@@ -99,18 +99,18 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public int EvalEvery { get; init; } = 500;
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         torch.manual_seed(settings.Seed);
         var (train, held) = FaceDataset.Load(settings.Data, settings.InputSize, seed: settings.Seed);
         int classes = train.Identities.Count;
         AnsiConsole.MarkupLine($"{train.Count} training crops ({held.Count} held out) of {classes} identities; {settings.Backbone} {settings.InputSize}px, {settings.Loss}");
         return settings.Backbone == "mobilefacenet"
-            ? Run(new MobileFaceNet(settings.Embedding, settings.InputSize), settings, train, classes)
-            : Run(new IResNet(int.Parse(settings.Backbone["iresnet".Length..], CultureInfo.InvariantCulture), settings.Embedding, settings.InputSize), settings, train, classes);
+            ? await RunAsync(new MobileFaceNet(settings.Embedding, settings.InputSize), settings, train, classes, cancellationToken)
+            : await RunAsync(new IResNet(int.Parse(settings.Backbone["iresnet".Length..], CultureInfo.InvariantCulture), settings.Embedding, settings.InputSize), settings, train, classes, cancellationToken);
     }
 
-    private static int Run<TBackbone>(TBackbone backbone, Settings s, FaceDataset train, int classes)
+    private static async Task<int> RunAsync<TBackbone>(TBackbone backbone, Settings s, FaceDataset train, int classes, CancellationToken cancellationToken)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
     {
         var trainer = new Trainer<TBackbone>(backbone, HeadFactory.Create(s.Loss, s.Embedding, classes, FeatureScale.Parse(s.Scale, classes), s.Margin), new TrainerOptions
@@ -124,41 +124,47 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         }
 
         var pairs = s.LfwPairs is null ? null : LfwPairs.Load(s.LfwPairs);
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+        long total = (long)train.BatchesPerEpoch(s.Batch) * s.Epochs;
+        await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).StartAsync(async ctx =>
         {
-            var task = ctx.AddTask("training", maxValue: (double)train.BatchesPerEpoch(s.Batch) * s.Epochs);
+            var task = ctx.AddTask("training", maxValue: total);
             task.Value = trainer.Step;
-            trainer.Run(train, r =>
-            {
-                task.Value = r.Step + 1;
-                task.Description = $"epoch {r.Epoch} loss {r.Loss:F3} acc {r.Accuracy:P0} lr {r.LearningRate:G3} {r.ImagesPerSecond:F0} img/s";
-                if ((r.Step + 1) % s.CheckpointEvery == 0)
-                {
-                    trainer.SaveCheckpoint(s.Checkpoint);
-                }
 
-                if (pairs is not null && (r.Step + 1) % s.EvalEvery == 0)
+            // Training stops at each evaluation step, so the (asynchronous) evaluation runs between runs of the trainer.
+            bool Evaluates(long step) => pairs is not null && (step + 1) % s.EvalEvery == 0;
+            while (trainer.Step < total)
+            {
+                trainer.Run(train, r =>
                 {
-                    var report = Verify(backbone, s, [.. pairs.Where(p => p.Fold < s.LfwFolds)]);
-                    AnsiConsole.MarkupLine($"step {r.Step + 1}: LFW ({s.LfwFolds} folds) {report.MeanAccuracy:P2}");
+                    task.Value = r.Step + 1;
+                    task.Description = $"epoch {r.Epoch} loss {r.Loss:F3} acc {r.Accuracy:P0} lr {r.LearningRate:G3} {r.ImagesPerSecond:F0} img/s";
+                    if ((r.Step + 1) % s.CheckpointEvery == 0)
+                    {
+                        trainer.SaveCheckpoint(s.Checkpoint);
+                    }
+                }, Evaluates);
+                if (pairs is not null && Evaluates(trainer.Step))
+                {
+                    var report = await VerifyAsync(backbone, s, [.. pairs.Where(p => p.Fold < s.LfwFolds)], cancellationToken);
+                    AnsiConsole.MarkupLine($"step {trainer.Step + 1}: LFW ({s.LfwFolds} folds) {report.MeanAccuracy:P2}");
                 }
-            });
+            }
         });
         trainer.SaveCheckpoint(s.Checkpoint);
         string path = BackboneExporter.Export(backbone, s.Export, s.Name, $"{s.Loss} on {s.Data}, {s.Epochs} epochs, seed {s.Seed}");
         AnsiConsole.MarkupLine($"exported {Markup.Escape(path)} with its manifest");
         if (pairs is not null)
         {
-            var final = Verify(backbone, s, pairs);
+            var final = await VerifyAsync(backbone, s, pairs, cancellationToken);
             AnsiConsole.MarkupLine($"LFW 10-fold: {final.MeanAccuracy:P2} ± {final.StdAccuracy:P2}; TAR at FAR 1e-3 {final.TarAtFar:P2}");
         }
 
         return 0;
     }
 
-    private static VerificationReport Verify<TBackbone>(TBackbone backbone, Settings s, IReadOnlyList<LfwPair> pairs)
+    private static Task<VerificationReport> VerifyAsync<TBackbone>(TBackbone backbone, Settings s, IReadOnlyList<LfwPair> pairs, CancellationToken cancellationToken)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone =>
         s.LfwImages is null || s.Detector is null
             ? throw new ArgumentException("--lfw-pairs needs --lfw-images and --detector too.")
-            : LfwCheck.Evaluate(backbone, s.Detector, s.LfwImages, pairs);
+            : LfwCheck.EvaluateAsync(backbone, s.Detector, s.LfwImages, pairs, cancellationToken);
 }

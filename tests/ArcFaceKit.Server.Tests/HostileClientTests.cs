@@ -79,7 +79,7 @@ public sealed class HostileClientTests : IDisposable
     {
         await using var app = await StartAsync("c", o =>
         {
-            o.MaxConcurrentAnalyses = 1;
+            o.Pipeline = o.Pipeline with { MaxConcurrentAnalyses = 1 };
         });
         string key = app.NewKey(ApiScopes.Read | ApiScopes.Write);
         var service = app.Services.GetRequiredService<Pipeline.FacePipeline>();
@@ -108,8 +108,7 @@ public sealed class HostileClientTests : IDisposable
     {
         await using var app = await StartAsync("px", o =>
         {
-            o.MaxPixels = 16_000_000;
-            o.MaxDecodedPixels = 32_000_000;
+            o.Upload = o.Upload with { MaxPixels = 16_000_000, MaxDecodedPixels = 32_000_000 };
         });
         string key = app.NewKey(ApiScopes.Read);
         static byte[] FlatPng(int side) => Imaging.ImageEncoder.EncodePng(new Imaging.RgbImage(side, side));

@@ -18,7 +18,7 @@ public sealed class IndexLoadingTests : IDisposable
         var viewing = new StoreSettings { SqlitePath = path, ApproximateFrom = 20 }.ToOptions();
         var loading = new StoreSettings { SqlitePath = path, ApproximateFrom = 20, LoadIndex = true }.ToOptions();
         IReadOnlyList<SubjectMatch> before;
-        await using (var gallery = Galleries.Open(viewing, Model))
+        await using (var gallery = await Galleries.OpenAsync(viewing, Model))
         {
             for (int i = 0; i < 30; i++)
             {
@@ -30,7 +30,7 @@ public sealed class IndexLoadingTests : IDisposable
 
         foreach (var (options, mapped) in new[] { (viewing, !OperatingSystem.IsWindows()), (loading, false) })
         {
-            await using var gallery = Galleries.Open(options, Model);
+            await using var gallery = await Galleries.OpenAsync(options, Model);
             Assert.True(gallery.IndexGraphRead);
             Assert.Equal(mapped, gallery.IndexGraphViewed);
             Assert.Equal(mapped, gallery.IndexCopiesMapped);

@@ -20,8 +20,8 @@ public sealed class ServerLimitsTests : IDisposable
         await using var app = await TestApp.StartAsync(TestModels.Options(o =>
         {
             o.SqlitePath = Path.Combine(_folder, "busy.db");
-            o.MaxConcurrentAnalyses = 1;
-            o.MaxQueuedAnalyses = 0;
+            o.Pipeline = o.Pipeline with { MaxConcurrentAnalyses = 1, MaxQueuedAnalyses = 0 };
+            o.Upload = o.Upload with { MaxQueued = 0 };
         }), kestrel: true);
         string key = app.NewKey(ApiScopes.Read);
 
@@ -72,13 +72,23 @@ public sealed class ServerLimitsTests : IDisposable
     }
 
     [Fact]
+    public void The_old_name_of_a_flag_still_sets_it_and_says_its_new_name()
+    {
+        // --detector-size 0 reaches the detector's input size (a 0 there is refused at start), with one line naming --input-size.
+        var (code, _, stderr) = ServerProcess.Run(["serve", "--sqlite", Path.Combine(_folder, "old.db"), "--detector", TestModels.Detector, "--embedder", TestModels.Embedder, "--detector-size", "0"]);
+        Assert.Equal(2, code);
+        Assert.Contains("warning: --detector-size is deprecated; use --input-size.", stderr, StringComparison.Ordinal);
+        Assert.Contains("--input-size must be positive", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n'), l => l.Contains("deprecated", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_decoding_budget_that_cannot_hold_two_photos_is_refused_at_start()
     {
         var options = TestModels.Options(o =>
         {
             o.SqlitePath = Path.Combine(_folder, "budget.db");
-            o.MaxPixels = 1_000_000;
-            o.MaxDecodedPixels = 1_500_000;
+            o.Upload = o.Upload with { MaxPixels = 1_000_000, MaxDecodedPixels = 1_500_000 };
         });
         var e = Assert.Throws<ArgumentException>(() => ServerApp.Create(["--urls", "http://127.0.0.1:0"], options));
         Assert.Contains("two photos", e.Message, StringComparison.Ordinal);

@@ -24,6 +24,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void An_old_flag_name_sets_the_same_option_as_its_new_name_and_says_it_is_deprecated()
+    {
+        string[] detect = ["detect", Shared.Fixture("images/two_faces.jpg"), "--detector", Shared.Model("yunet_s_dynamic.onnx"), "--json"];
+        var (oldCode, oldOut, oldErr) = CliRunner.Run([.. detect, "--detector-size", "160"]);
+        var (newCode, newOut, newErr) = CliRunner.Run([.. detect, "--input-size", "160"]);
+        var (_, defaultOut, _) = CliRunner.Run(detect);
+        Assert.Equal(0, oldCode);
+        Assert.Equal(0, newCode);
+        Assert.Equal(newOut, oldOut);
+        Assert.NotEqual(defaultOut, oldOut);    // 160 is not the default: the old name was read, not ignored
+        Assert.Equal("warning: --detector-size is deprecated; use --input-size.", oldErr.Trim());
+        Assert.DoesNotContain("deprecated", newErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Models_quantize_writes_an_int8_detector_that_detect_uses()
     {
         string calibration = Path.Combine(Shared.Root, "datasets", "celeba-299", "images");

@@ -125,7 +125,7 @@ public class ExperimentTests
     }
 
     [Fact]
-    public void The_comparison_skips_finished_runs_and_makes_the_same_table_from_the_files()
+    public async Task The_comparison_skips_finished_runs_and_makes_the_same_table_from_the_files()
     {
         string dir = Directory.CreateTempSubdirectory("arcfacekit-compare-").FullName;
         try
@@ -136,23 +136,23 @@ public class ExperimentTests
                 Settings = [new("softmax"), ComparisonSetting.Parse("arcface-sauto-m0.4")],
             };
             var trained = new List<string>();
-            ComparisonRun Fake(ComparisonSetting setting, int seed)
+            Task<ComparisonRun> Fake(ComparisonSetting setting, int seed)
             {
                 trained.Add($"{setting.Key}/{seed}");
-                return new ComparisonRun(setting.Key, seed, 8, 0.8 + (0.01 * trained.Count), 0.3, 1);
+                return Task.FromResult(new ComparisonRun(setting.Key, seed, 8, 0.8 + (0.01 * trained.Count), 0.3, 1));
             }
 
-            var first = LossComparison.Run(options, dir, Fake);
+            var first = await LossComparison.RunAsync(options, dir, Fake);
             Assert.Equal(4, trained.Count);
             string table = File.ReadAllText(Directory.GetFiles(dir, "loss-comparison-*.md").Single());
 
             // A second sitting with one more seed trains only that seed's runs.
-            var second = LossComparison.Run(options with { Seeds = [0, 1, 2] }, dir, Fake);
+            var second = await LossComparison.RunAsync(options with { Seeds = [0, 1, 2] }, dir, Fake);
             Assert.Equal(["softmax/0", "arcface-sauto-m0.4/0", "softmax/1", "arcface-sauto-m0.4/1", "softmax/2", "arcface-sauto-m0.4/2"], trained);
             Assert.Equal(6, second.Count);
 
             // Nothing left to train: the same runs, the same table.
-            var third = LossComparison.Run(options with { Seeds = [0, 1, 2] }, dir, Fake);
+            var third = await LossComparison.RunAsync(options with { Seeds = [0, 1, 2] }, dir, Fake);
             Assert.Equal(6, trained.Count);
             Assert.Equal(second, third);
             Assert.Equal(LossComparison.Table(second, options), LossComparison.Table(LossComparison.Load(options, dir), options));
@@ -166,17 +166,17 @@ public class ExperimentTests
 
             // Asked to, a sitting trains such a run again and replaces its file; measured runs stay skipped.
             var ranked = new List<string>();
-            ComparisonRun Ranked(ComparisonSetting setting, int seed)
+            Task<ComparisonRun> Ranked(ComparisonSetting setting, int seed)
             {
                 ranked.Add($"{setting.Key}/{seed}");
-                return new ComparisonRun(setting.Key, seed, double.NaN, 0.81, 0.3, 1, 0.09);
+                return Task.FromResult(new ComparisonRun(setting.Key, seed, double.NaN, 0.81, 0.3, 1, 0.09));
             }
 
             var center = options with { Seeds = [0], Settings = [new("center")] };
-            LossComparison.Run(center, dir, Ranked);
+            await LossComparison.RunAsync(center, dir, Ranked);
             Assert.Empty(ranked);
-            LossComparison.Run(center with { RetrainUnranked = true }, dir, Ranked);
-            LossComparison.Run(center with { RetrainUnranked = true }, dir, Ranked);
+            await LossComparison.RunAsync(center with { RetrainUnranked = true }, dir, Ranked);
+            await LossComparison.RunAsync(center with { RetrainUnranked = true }, dir, Ranked);
             Assert.Equal(["center/0"], ranked);
             Assert.Equal(0.09, LossComparison.Load(options, dir).Single(r => r.Setting == "center").Rank1);
         }
@@ -187,14 +187,14 @@ public class ExperimentTests
     }
 
     [Fact]
-    public void The_lfw_check_identifies_from_the_embeddings_it_verified_with()
+    public async Task The_lfw_check_identifies_from_the_embeddings_it_verified_with()
     {
         string lfw = Path.Combine(SharedRoot.Path, "datasets", "lfw-view2");
         // 15 same and 15 different pairs of each of two folds (the protocol needs two).
         var pairs = Evaluation.LfwPairs.Load(Path.Combine(lfw, "pairs.txt")).Where(p => p.Fold < 2).GroupBy(p => (p.Fold, p.Same)).SelectMany(g => g.Take(15)).ToList();
         TorchSharp.torch.manual_seed(0);
         var net = new Backbones.MobileFaceNet(128, 64);
-        var (verification, identification) = LfwCheck.EvaluateWithIdentification(net, Path.Combine(SharedRoot.Path, "models", "yunet_s_dynamic.onnx"), Path.Combine(lfw, "images"), pairs);
+        var (verification, identification) = await LfwCheck.EvaluateWithIdentificationAsync(net, Path.Combine(SharedRoot.Path, "models", "yunet_s_dynamic.onnx"), Path.Combine(lfw, "images"), pairs);
 
         // Gallery people: those with two or more of the pairs' photos, one photo each in the gallery, the rest probes;
         // people with one photo are the distractors (a photo without a face is still a probe, answered wrongly).

@@ -62,7 +62,7 @@ public sealed class EvalLfwCommand : AsyncCommand<EvalLfwCommand.Settings>
         var r = result.Report;
         string detector = ((IModelInfo)service.Detector).Manifest.Name, embedder = ((IModelInfo)service.Embedder).Manifest.Name;
         var detectorInput = ((IModelInfo)service.Detector).Manifest.PrimaryFile.Input;
-        string inputSize = detectorInput.Width > 0 ? $"{detectorInput.Width}x{detectorInput.Height}" : $"{settings.DetectionOptions.InputSize}, upscale at most {settings.DetectionOptions.MaxUpscale:0.##}x";
+        string inputSize = detectorInput.Width > 0 ? $"{detectorInput.Width}x{detectorInput.Height}" : $"{settings.Detection.InputSize}, upscale at most {settings.Detection.MaxUpscale:0.##}x";
         string setup = $"detector {detector} (score {(settings.Score?.ToString(CultureInfo.InvariantCulture) ?? "default")}, input {inputSize}), embedder {embedder}, flip test {(settings.Flip ? "on" : "off")}";
         string source = $"LFW View 2, 10-fold, {setup}; arcface eval lfw";
         RocPlot.WritePng(settings.Roc, r.Roc, $"LFW ROC: {detector} + {embedder}{(settings.Flip ? " (flip)" : "")}, acc {r.MeanAccuracy * 100:F2}%");

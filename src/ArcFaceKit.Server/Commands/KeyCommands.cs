@@ -21,7 +21,7 @@ public sealed class KeyCreateCommand : AsyncCommand<KeyCreateCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         UnknownOptions.Refuse(context);
-        await using var store = Galleries.Open(settings.ToOptions(), null);
+        await using var store = await Galleries.OpenAsync(settings.ToOptions(), null, cancellationToken);
         var (key, token) = await ApiKeys.CreateAsync(store, settings.Name, ApiKeys.ParseScopes(settings.Scope), "cli");
         Console.Error.WriteLine($"key {key.Id} ({key.Name}, {ApiKeys.ScopesOf(key)}); the token below is shown once, store it now:");
         Console.WriteLine(token);
@@ -42,7 +42,7 @@ public sealed class KeyRevokeCommand : AsyncCommand<KeyRevokeCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         UnknownOptions.Refuse(context);
-        await using var store = Galleries.Open(settings.ToOptions(), null);
+        await using var store = await Galleries.OpenAsync(settings.ToOptions(), null, cancellationToken);
         if (!await store.RevokeKeyAsync(settings.Id, "cli", cancellationToken))
         {
             Console.Error.WriteLine($"error: no active key with id '{settings.Id}'.");
@@ -60,7 +60,7 @@ public sealed class KeyListCommand : AsyncCommand<StoreSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, StoreSettings settings, CancellationToken cancellationToken)
     {
         UnknownOptions.Refuse(context);
-        await using var store = Galleries.Open(settings.ToOptions(), null);
+        await using var store = await Galleries.OpenAsync(settings.ToOptions(), null, cancellationToken);
         foreach (var key in await store.ListKeysAsync(cancellationToken))
         {
             Console.WriteLine($"{key.Id}\t{key.Name}\t{ApiKeys.ScopesOf(key)}\t{key.CreatedUtc:u}\t{(key.IsActive ? "active" : $"revoked {key.RevokedUtc:u}")}");

@@ -21,7 +21,7 @@ public sealed class SubjectListCommand : AsyncCommand<SubjectListCommand.Setting
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         UnknownOptions.Refuse(context);
-        await using var store = Galleries.Open(settings.ToOptions(), null);
+        await using var store = await Galleries.OpenAsync(settings.ToOptions(), null, cancellationToken);
         foreach (var subject in await store.ListSubjectsAsync(cancellationToken))
         {
             bool addressable = SubjectNames.IsAllowed(subject.Name);
@@ -57,7 +57,7 @@ public sealed class SubjectEraseCommand : AsyncCommand<SubjectEraseCommand.Setti
             throw new ArgumentException("Give either a NAME or --unaddressable.");
         }
 
-        await using var store = Galleries.Open(settings.ToOptions(), null);
+        await using var store = await Galleries.OpenAsync(settings.ToOptions(), null, cancellationToken);
         IEnumerable<string> names = settings.Name is { } name
             ? [name]
             : (await store.ListSubjectsAsync(cancellationToken)).Select(s => s.Name).Where(n => !SubjectNames.IsAllowed(n));

@@ -13,25 +13,25 @@ namespace ArcFaceKit.Training.Experiments;
 /// </summary>
 public static class LfwCheck
 {
-    public static VerificationReport Evaluate<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs)
+    public static async Task<VerificationReport> EvaluateAsync<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs, CancellationToken cancellationToken = default)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone =>
-        Run(backbone, detector, lfwImages, pairs).Report;
+        (await RunAsync(backbone, detector, lfwImages, pairs, cancellationToken).ConfigureAwait(false)).Report;
 
     /// <summary>
-    /// Verification as <see cref="Evaluate"/> and, from the same embeddings, identification as `eval identify` runs it
+    /// Verification as <see cref="EvaluateAsync"/> and, from the same embeddings, identification as `eval identify` runs it
     /// (one gallery photo a person with two or more, the others as probes, every person with one photo a distractor):
     /// the two columns of the seed's MegaFace table at LFW's scale.
     /// </summary>
-    public static (VerificationReport Verification, IdentificationReport Identification) EvaluateWithIdentification<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs)
+    public static async Task<(VerificationReport Verification, IdentificationReport Identification)> EvaluateWithIdentificationAsync<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs, CancellationToken cancellationToken = default)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
     {
-        var result = Run(backbone, detector, lfwImages, pairs);
+        var result = await RunAsync(backbone, detector, lfwImages, pairs, cancellationToken).ConfigureAwait(false);
         var photos = result.Embeddings.Keys.Order(StringComparer.Ordinal).Select(n => (n, LfwIdentification.PersonOf(n))).ToList();
         var identification = LfwIdentification.Run(result.Embeddings, photos, [photos.Count], galleryPhotos: 1, SubjectScorings.Default)[0];
         return (result.Report, identification);
     }
 
-    private static LfwResult Run<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs)
+    private static async Task<LfwResult> RunAsync<TBackbone>(TBackbone backbone, string detector, string lfwImages, IReadOnlyList<LfwPair> pairs, CancellationToken cancellationToken)
         where TBackbone : torch.nn.Module<torch.Tensor, torch.Tensor>, IBackbone
     {
         string dir = Directory.CreateTempSubdirectory("arcfacekit-lfw-check-").FullName;
@@ -40,9 +40,7 @@ public static class LfwCheck
         {
             string model = BackboneExporter.Export(backbone, dir, "snapshot", "LFW check");
             using var pipeline = FacePipeline.Open(new FaceModels { Detector = detector, Embedder = model }, new PipelineOptions { MaxConcurrentAnalyses = 1 });
-
-            // Between training steps on the trainer's own thread (no synchronisation context to deadlock on).
-            return LfwEvaluation.RunAsync(pipeline, lfwImages, pairs).GetAwaiter().GetResult();
+            return await LfwEvaluation.RunAsync(pipeline, lfwImages, pairs, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -61,13 +61,13 @@ public static class LossComparison
     }
 
     /// <summary>Trains and evaluates every setting and seed not yet in <paramref name="outputDirectory"/>, then writes the table from all result files there.</summary>
-    public static IReadOnlyList<ComparisonRun> Run(Options o, string outputDirectory, Action<string>? log = null)
+    public static Task<IReadOnlyList<ComparisonRun>> RunAsync(Options o, string outputDirectory, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(o);
         var pairs = new Lazy<List<LfwPair>>(() => [.. LfwPairs.Load(o.LfwPairs).Where(p => p.Fold < o.LfwFolds)]);
         FaceDataset? train = null;
         int loadedSeed = -1;
-        return Run(o, outputDirectory, (setting, seed) =>
+        return RunAsync(o, outputDirectory, async (setting, seed) =>
         {
             if (loadedSeed != seed)
             {
@@ -82,13 +82,13 @@ public static class LossComparison
             var trainer = new Trainer<MobileFaceNet>(net, HeadFactory.Create(setting.Loss, 128, train.Identities.Count, scale, setting.Margin),
                 new TrainerOptions { Epochs = o.Epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, WarmupSteps = 50, Seed = seed });
             trainer.Run(train);
-            var (report, identification) = LfwCheck.EvaluateWithIdentification(net, o.Detector, o.LfwImages, pairs.Value);
+            var (report, identification) = await LfwCheck.EvaluateWithIdentificationAsync(net, o.Detector, o.LfwImages, pairs.Value, cancellationToken).ConfigureAwait(false);
             return new ComparisonRun(setting.Key, seed, setting.Scale is null ? double.NaN : scale, report.MeanAccuracy, report.TarAtFar, watch.Elapsed.TotalSeconds, identification.Rank1);
         }, log);
     }
 
-    /// <summary>The bookkeeping of <see cref="Run(Options, string, Action{string}?)"/> around any way of making one run.</summary>
-    internal static IReadOnlyList<ComparisonRun> Run(Options o, string outputDirectory, Func<ComparisonSetting, int, ComparisonRun> trainOne, Action<string>? log = null)
+    /// <summary>The bookkeeping of <see cref="RunAsync(Options, string, Action{string}?, CancellationToken)"/> around any way of making one run.</summary>
+    internal static async Task<IReadOnlyList<ComparisonRun>> RunAsync(Options o, string outputDirectory, Func<ComparisonSetting, int, Task<ComparisonRun>> trainOne, Action<string>? log = null)
     {
         string runs = RunsDirectory(o, outputDirectory);
         Directory.CreateDirectory(runs);
@@ -103,7 +103,7 @@ public static class LossComparison
                     continue;
                 }
 
-                var run = trainOne(setting, seed);
+                var run = await trainOne(setting, seed).ConfigureAwait(false);
                 AtomicFile.WriteAllText(file, JsonSerializer.Serialize(run, Json));
                 log?.Invoke($"{setting.Key} seed {seed}: LFW {run.Accuracy:P2}, TAR@FAR1e-3 {run.TarAtFar:P2} ({run.Seconds:F0} s)");
             }

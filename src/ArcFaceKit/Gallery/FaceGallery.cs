@@ -7,8 +7,8 @@ namespace ArcFaceKit.Gallery;
 /// <summary>
 /// The gallery over ADO.NET: subjects and their faces (FaceGallery.Subjects.cs), groups of unnamed faces
 /// (FaceGallery.Groups.cs), API keys and the audit (FaceGallery.Keys.cs), over a database dialect, a sealing of each
-/// subject's and group's bytes and a search index in memory, which this part composes (SQLite: <c>SqliteGallery.Open</c>;
-/// PostgreSQL, faces sealed per subject: <c>PostgresGallery.Open</c>). Schema: meta (schema version, pinned model),
+/// subject's and group's bytes and a search index in memory, which this part composes (SQLite: <c>SqliteGallery.OpenAsync</c>;
+/// PostgreSQL, faces sealed per subject: <c>PostgresGallery.OpenAsync</c>). Schema: meta (schema version, pinned model),
 /// subjects and face_groups (each with a template = normalised mean of its faces), faces (of one subject or one group:
 /// embedding, aligned crop PNG, source), api_keys, audit, request_keys, gallery_version. Every write is one transaction
 /// with its audit entry.

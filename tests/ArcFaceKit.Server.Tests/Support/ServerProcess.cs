@@ -49,7 +49,7 @@ public sealed class ServerProcess : IDisposable
         int port = Ports.Free();
         var start = new ProcessStartInfo("dotnet",
         [
-            Dll, "serve", .. storeArgs, "--detector", TestModels.Detector, "--embedder", TestModels.Embedder, "--detector-size", "320",
+            Dll, "serve", .. storeArgs, "--detector", TestModels.Detector, "--embedder", TestModels.Embedder, "--input-size", "320",
             "--urls", $"http://127.0.0.1:{port}", "--rate", "100000",
         ])
         { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Security;
 using Microsoft.AspNetCore.Builder;
@@ -43,9 +44,9 @@ public sealed class TestApp : IAsyncDisposable
         {
             var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
             {
-                foreach (var property in typeof(ServerOptions).GetProperties().Where(p => p.GetValue(options) is not null))
+                foreach (var (key, value) in Settings(ServerOptions.Section, options))
                 {
-                    web.UseSetting($"{ServerOptions.Section}:{property.Name}", Convert.ToString(property.GetValue(options), CultureInfo.InvariantCulture));
+                    web.UseSetting(key, value);
                 }
 
                 web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -57,6 +58,38 @@ public sealed class TestApp : IAsyncDisposable
         await app.StartAsync();
         var url = new Uri(app.Urls.First());
         return new TestApp(app, app.Services, new HttpClient { BaseAddress = url }, url);
+    }
+
+    /// <summary>The options as configuration keys: the library's records (and their lists) as sections, the way an appsettings.json nests them.</summary>
+    private static IEnumerable<(string Key, string? Value)> Settings(string section, object options)
+    {
+        foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            string key = $"{section}:{property.Name}";
+            switch (property.GetValue(options))
+            {
+                case null:
+                    break;
+                case IConvertible or TimeSpan:
+                    yield return (key, Convert.ToString(property.GetValue(options), CultureInfo.InvariantCulture));
+                    break;
+                case IEnumerable<string> list:
+                    int i = 0;
+                    foreach (string item in list)
+                    {
+                        yield return ($"{key}:{i++}", item);
+                    }
+
+                    break;
+                case var record:
+                    foreach (var setting in Settings(key, record))
+                    {
+                        yield return setting;
+                    }
+
+                    break;
+            }
+        }
     }
 
     public string NewKey(ApiScopes scopes, string name = "test") => ApiKeys.CreateAsync(Keys, name, scopes, "cli").GetAwaiter().GetResult().Token;

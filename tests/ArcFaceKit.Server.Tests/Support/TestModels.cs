@@ -9,7 +9,7 @@ namespace ArcFaceKit.Server.Tests.Support;
 /// <summary>The real models and faces the server tests use: YuNet (320) + MobileFaceNet from ../shared, LFW photos.</summary>
 internal static class TestModels
 {
-    private static readonly Lazy<FacePipeline> LazyService = new(() => FacePipeline.Open(Options(_ => { }).ToModels(), Options(_ => { }).ToPipelineOptions()));
+    private static readonly Lazy<FacePipeline> LazyService = new(() => FacePipeline.Open(Options(_ => { }).ModelsInForce(), Options(_ => { }).Pipeline));
 
     public static string Detector => Path.Combine(SharedRoot.Path, "models", "yunet_s_dynamic.onnx");
 
@@ -30,7 +30,12 @@ internal static class TestModels
     /// <summary>Server options on the test models, with the given store settings applied.</summary>
     public static ServerOptions Options(Action<ServerOptions> store)
     {
-        var options = new ServerOptions { Detector = Detector, Embedder = Embedder, DetectorInputSize = 320, DetectorScore = 0.5f, RateLimitPerSecond = 10_000, RateLimitBurst = 10_000 };
+        var options = new ServerOptions
+        {
+            Models = new FaceModels { Detector = Detector, Embedder = Embedder, Detection = new DetectorOptions { InputSize = 320, ScoreThreshold = 0.5f } },
+            RateLimitPerSecond = 10_000,
+            RateLimitBurst = 10_000,
+        };
         store(options);
         return options;
     }
