@@ -100,7 +100,7 @@ internal static class GalleryOpenBench
     }
 
     /// <summary>Top-10 subject searches a second (faces and templates), the median over repeats.</summary>
-    internal static double SearchRate(FaceGallery gallery, List<float[]> probes, int repeats) => Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
+    internal static double SearchRate(IFaceGallery gallery, List<float[]> probes, int repeats) => Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
     {
         var watch = Stopwatch.StartNew();
         foreach (var probe in probes)
@@ -115,7 +115,7 @@ internal static class GalleryOpenBench
     {
         Collect();
         var watch = Stopwatch.StartNew();
-        await using var gallery = await SqliteGallery.OpenAsync(path, model, index);
+        await using var gallery = (FaceGallery)await SqliteGallery.OpenAsync(path, model, index);
         double seconds = watch.Elapsed.TotalSeconds;
         if (gallery.IndexLoadedFrom != expected)
         {

@@ -30,7 +30,7 @@ public class DecisionSettings : ModelSettings
     public SubjectScoring ScoringRule => Scoring is null ? SubjectScorings.Default : SubjectScorings.Parse(Scoring);
 
     /// <summary>The gallery file, which must exist already (list, remove, identify).</summary>
-    public async Task<FaceGallery> OpenExistingGalleryAsync(FacePipeline pipeline)
+    public async Task<IFaceGallery> OpenExistingGalleryAsync(FacePipeline pipeline)
     {
         if (!File.Exists(Gallery))
         {

@@ -12,7 +12,7 @@ namespace ArcFaceKit.Gallery;
 public static partial class PostgresGallery
 {
     /// <summary>Opens (creating what is missing) the gallery pinned to <paramref name="model"/>; with a null model, for keys and audit only.</summary>
-    public static async Task<FaceGallery> OpenAsync(PostgresGalleryOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
+    public static async Task<IFaceGallery> OpenAsync(PostgresGalleryOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!SchemaName().IsMatch(options.Schema))

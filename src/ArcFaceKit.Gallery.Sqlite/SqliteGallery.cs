@@ -18,7 +18,7 @@ public static class SqliteGallery
     /// Opens or creates the gallery pinned to <paramref name="model"/> (with a null model, for keys and audit only),
     /// searching in memory as <paramref name="index"/> says (null: <see cref="GalleryIndexOptions.Default"/>).
     /// </summary>
-    public static async Task<FaceGallery> OpenAsync(string path, ModelIdentity? model, GalleryIndexOptions? index = null, CancellationToken cancellationToken = default)
+    public static async Task<IFaceGallery> OpenAsync(string path, ModelIdentity? model, GalleryIndexOptions? index = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         SqliteDialect dialect;

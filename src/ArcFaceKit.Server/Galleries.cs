@@ -5,10 +5,16 @@ using ArcFaceKit.Search;
 namespace ArcFaceKit.Server;
 
 /// <summary>Opens the gallery the settings name: a SQLite file or a PostgreSQL schema.</summary>
-public static class Galleries
+internal static class Galleries
 {
     /// <summary>Pinned to <paramref name="model"/>, or for keys and audit only when it is null.</summary>
-    public static Task<FaceGallery> OpenAsync(ServerOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
+    public static async Task<FaceGallery> OpenAsync(ServerOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
+    {
+        // Both backends return the library's one gallery type, which also holds the API keys the server needs.
+        return (FaceGallery)await Open(options, model, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<IFaceGallery> Open(ServerOptions options, ModelIdentity? model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var index = new GalleryIndexOptions { ApproximateFrom = options.ApproximateFrom, MapIndexFile = !options.LoadIndex };

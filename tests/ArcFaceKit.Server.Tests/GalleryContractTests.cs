@@ -18,14 +18,15 @@ public abstract class GalleryContractTests : IAsyncDisposable
     private readonly List<FaceGallery> _opened = [];
 
     /// <summary>Opens the test's gallery (the same one on every call) for <paramref name="model"/>, or keys-only for null.</summary>
-    protected abstract Task<FaceGallery> OpenGalleryAsync(ModelIdentity? model);
+    private protected abstract Task<IFaceGallery> OpenGalleryAsync(ModelIdentity? model);
 
     /// <summary>The index file the test's gallery keeps.</summary>
     protected abstract string IndexFile { get; }
 
-    protected async Task<FaceGallery> Open(ModelIdentity? model = null)
+    /// <summary>The library's gallery type, which the backends return: the tests reach its keys and index probes.</summary>
+    private protected async Task<FaceGallery> Open(ModelIdentity? model = null)
     {
-        var gallery = await OpenGalleryAsync(model ?? TestModels.Model);
+        var gallery = (FaceGallery)await OpenGalleryAsync(model ?? TestModels.Model);
         _opened.Add(gallery);
         return gallery;
     }
@@ -356,7 +357,7 @@ public abstract class GalleryContractTests : IAsyncDisposable
         Assert.Null(await ApiKeys.AuthenticateAsync(keys, null));
 
         // A keys-only open (the server's key commands) sees the same keys.
-        await using (var keysOnly = await OpenGalleryAsync(null))
+        await using (var keysOnly = (FaceGallery)await OpenGalleryAsync(null))
         {
             Assert.True(await keysOnly.RevokeKeyAsync(key.Id, "cli"));
         }
@@ -408,7 +409,7 @@ public sealed class SqliteGalleryTests : GalleryContractTests
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("arcface-store-").FullName;
 
-    protected override Task<FaceGallery> OpenGalleryAsync(ModelIdentity? model) => SqliteGallery.OpenAsync(Path.Combine(_folder, "store.db"), model);
+    private protected override Task<IFaceGallery> OpenGalleryAsync(ModelIdentity? model) => SqliteGallery.OpenAsync(Path.Combine(_folder, "store.db"), model);
 
     protected override string IndexFile => Path.Combine(_folder, "store.db-index");
 
@@ -475,7 +476,7 @@ public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContrac
 
     protected override string IndexFile { get; } = Path.Combine(Path.GetTempPath(), $"arcface-pg-index-{Guid.NewGuid():N}");
 
-    protected override Task<FaceGallery> OpenGalleryAsync(ModelIdentity? model) =>
+    private protected override Task<IFaceGallery> OpenGalleryAsync(ModelIdentity? model) =>
         PostgresGallery.OpenAsync(new PostgresGalleryOptions(server.ConnectionString) { Schema = _schema, KeyFile = _keys, IndexFile = IndexFile }, model);
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class GalleryMigrationTests : IDisposable
             INSERT INTO audit VALUES (1, '2026-01-02T03:04:05.0000000+00:00', 'k1', 'face.add', 'ann', '5');
             """.Replace("@MODEL_KEY@", Model.Key, StringComparison.Ordinal));
 
-        await using var gallery = await SqliteGallery.OpenAsync(DbPath, Model);
+        await using var gallery = (FaceGallery)await SqliteGallery.OpenAsync(DbPath, Model);
         Assert.Equal(1, await gallery.CountFacesAsync());
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, await gallery.GetFaceCropAsync("ann", 5));
         Assert.Equal("door", (await gallery.FindKeyAsync("k1"))!.Name);

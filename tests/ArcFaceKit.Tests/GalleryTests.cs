@@ -50,7 +50,7 @@ public sealed class GalleryTests : IDisposable
     {
         var options = new Search.GalleryIndexOptions { ApproximateFrom = 20 };
         IReadOnlyList<SubjectMatch> before;
-        await using (var gallery = await SqliteGallery.OpenAsync(DbPath, Model, options))
+        await using (var gallery = (FaceGallery)await SqliteGallery.OpenAsync(DbPath, Model, options))
         {
             for (int i = 0; i < 30; i++)
             {
@@ -61,7 +61,7 @@ public sealed class GalleryTests : IDisposable
             Assert.False(gallery.IndexGraphRead);   // built when the gallery reached the size
         }
 
-        await using (var reopened = await SqliteGallery.OpenAsync(DbPath, Model, options))
+        await using (var reopened = (FaceGallery)await SqliteGallery.OpenAsync(DbPath, Model, options))
         {
             Assert.Equal("file", reopened.IndexLoadedFrom);
             Assert.True(reopened.IndexGraphRead);
@@ -71,7 +71,7 @@ public sealed class GalleryTests : IDisposable
         }
 
         // Exact wanted now: the saved graph is passed over.
-        await using var exact = await SqliteGallery.OpenAsync(DbPath, Model, new Search.GalleryIndexOptions { ApproximateFrom = 0 });
+        await using var exact = (FaceGallery)await SqliteGallery.OpenAsync(DbPath, Model, new Search.GalleryIndexOptions { ApproximateFrom = 0 });
         Assert.Equal("file", exact.IndexLoadedFrom);
         Assert.False(exact.IndexGraphRead);
         Assert.Equal(before, await exact.SearchAsync(Unit(7), 3, SubjectScoring.Both));

@@ -8,7 +8,7 @@ namespace ArcFaceKit.Server.Security;
 /// Issues and checks API keys. A token is "afk_{id}_{secret}" with a 256-bit random secret; the store keeps only the
 /// SHA-256 of the token (a salt adds nothing to a secret of that entropy), so a leaked database gives no usable key.
 /// </summary>
-public static class ApiKeys
+internal static class ApiKeys
 {
     public const string Header = "X-Api-Key";
     private const string Prefix = "afk_";

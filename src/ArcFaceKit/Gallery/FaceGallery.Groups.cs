@@ -9,7 +9,7 @@ namespace ArcFaceKit.Gallery;
 /// as enrolled ones, and naming a group moves its faces to a subject in one transaction. Their templates are in the
 /// search index apart from the subjects' (never proposed by 1:N search): a new face finds its group by a search there.
 /// </summary>
-public sealed partial class FaceGallery
+internal sealed partial class FaceGallery
 {
     public async Task<GroupFace> AddToGroupsAsync(NewFace face, float joinThreshold, string actor, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>The audit every write records in its transaction, and the API keys kept beside the gallery.</summary>
-public sealed partial class FaceGallery
+internal sealed partial class FaceGallery
 {
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancellationToken = default) => ReadAsync<IReadOnlyList<AuditEntry>>(async (db, c) =>
     {

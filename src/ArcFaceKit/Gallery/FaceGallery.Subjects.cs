@@ -4,7 +4,7 @@ using System.Globalization;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>Subjects and their faces: enrolment (safe to retry with a request key), erasure, crops and 1:N search.</summary>
-public sealed partial class FaceGallery
+internal sealed partial class FaceGallery
 {
     public Task<int> CountFacesAsync(CancellationToken cancellationToken = default) => ReadAsync((_, c) => _index.CountFacesAsync(c), cancellationToken);
 

@@ -13,7 +13,7 @@ namespace ArcFaceKit.Gallery;
 /// embedding, aligned crop PNG, source), api_keys, audit, request_keys, gallery_version. Every write is one transaction
 /// with its audit entry.
 /// </summary>
-public sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
+internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 {
     /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table).</summary>
     public const int SchemaVersion = 4;

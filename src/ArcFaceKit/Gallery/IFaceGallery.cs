@@ -90,7 +90,7 @@ public interface IFaceGallery : IAsyncDisposable, IDisposable
 }
 
 /// <summary>API keys kept beside the gallery (hashes only); issuing and checking tokens is the server's job.</summary>
-public interface IApiKeyStore
+internal interface IApiKeyStore
 {
     /// <summary>Stores a new key; the audit records <paramref name="actor"/> (who issued it) with it.</summary>
     Task AddKeyAsync(StoredKey key, string actor, CancellationToken cancellationToken = default);

@@ -22,7 +22,7 @@ public sealed record SubjectMatch(string Subject, float Similarity, long FaceId,
 public sealed record AuditEntry(long Id, DateTimeOffset TimeUtc, string Actor, string Action, string? Subject, string? Detail);
 
 /// <summary>An API key as stored: never the secret, only its SHA-256; scopes as the server's flags.</summary>
-public sealed record StoredKey(string Id, string Name, int Scopes, string SecretHash, DateTimeOffset CreatedUtc, DateTimeOffset? RevokedUtc)
+internal sealed record StoredKey(string Id, string Name, int Scopes, string SecretHash, DateTimeOffset CreatedUtc, DateTimeOffset? RevokedUtc)
 {
     public bool IsActive => RevokedUtc is null;
 }

@@ -36,7 +36,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public IFaceGallery Store => Services.GetRequiredService<IFaceGallery>();
 
-    public IApiKeyStore Keys => Services.GetRequiredService<IApiKeyStore>();
+    internal IApiKeyStore Keys => Services.GetRequiredService<IApiKeyStore>();
 
     public static async Task<TestApp> StartAsync(ServerOptions options, bool kestrel = false)
     {
