@@ -41,7 +41,7 @@ public sealed class RgbImage
     /// Interleaved RGB bytes, Width * Height * 3 of them. <see cref="ObjectDisposedException"/> once the image is let go
     /// (the <see cref="DecodedImage"/> it came in was disposed): its array went back for the next photo.
     /// </summary>
-    public byte[] Pixels => _pixels ?? throw new ObjectDisposedException(nameof(RgbImage), $"This {Width}x{Height} image was let go (its DecodedImage was disposed); its pixels are another photo's now.");
+    public byte[] Pixels => _pixels ?? LetGo();
 
     /// <summary>A new image for the caller to fill: with its array from <paramref name="pool"/> when there is one, else its own (black).</summary>
     internal static RgbImage Create(int width, int height, PixelPool? pool) => pool is null ? new RgbImage(width, height) : new RgbImage(width, height, pool);
@@ -58,6 +58,10 @@ public sealed class RgbImage
             _pool?.Return(pixels);
         }
     }
+
+    /// <summary>Apart, so that <see cref="Pixels"/> stays small enough to inline in pixel loops.</summary>
+    private byte[] LetGo() =>
+        throw new ObjectDisposedException(nameof(RgbImage), $"This {Width}x{Height} image was let go (its DecodedImage was disposed); its pixels are another photo's now.");
 
     /// <summary>A mirror image (left and right swapped), as the flip test needs.</summary>
     public RgbImage FlipHorizontal()
