@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using ArcFaceKit.Imaging;
 
 namespace ArcFaceKit.Bench;
@@ -44,7 +43,7 @@ internal static class DecodeHeapBench
             }
         })));
         long end = GC.GetTotalMemory(forceFullCollection: false);
-        long peak = long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        long peak = DecodeMemoryBench.Status(Environment.ProcessId, "VmHWM");
         Console.WriteLine($"decoder alone: {decodes} decodes, 2 at a time, in the bench's process ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)");
         Console.WriteLine("  a decode (median)   managed heap: start   largest held   end   peak RSS   full collections");
         Console.WriteLine($"  {Stats.Median(times),12:F0} ms   {start / 1_000_000,16} MB   {largest / 1_000_000,9} MB   {end / 1_000_000,5} MB   {peak / 1024,5} MB   {GC.CollectionCount(2) - gen2,8}");

@@ -134,9 +134,9 @@ internal static class DecodeMemoryBench
         throw new IOException("arcface-server did not answer within 120 s.");
     }
 
-    /// <summary>A memory figure of a process from /proc/PID/status, in KiB.</summary>
-    private static long Status(int pid, string field) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    /// <summary>A memory figure of a process from /proc/PID/status, in KiB (a tab, then the number padded to 8 digits: from 10 GB on, no space).</summary>
+    internal static long Status(int pid, string field) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     private static async Task<string> RunAsync(string dll, string[] args)
     {
