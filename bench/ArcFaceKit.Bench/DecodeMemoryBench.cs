@@ -8,9 +8,11 @@ namespace ArcFaceKit.Bench;
 
 /// <summary>
 /// `decode-memory`: the memory a burst of huge photos costs the real server. For each decoding budget (--budgets, in
-/// megapixels; 0 = none), starts `arcface-server serve` as a child process, sends --uploads (40) requests at once, each
-/// a --side (7000) square PNG (49 MP, a face in a flat background: a small file that decodes to 147 MB), and prints the
-/// server's resident memory before, at its peak (VmHWM) and after, with the statuses and the time the burst took.
+/// megapixels; 0 = none), starts `arcface-server serve` as a child process and sends it --bursts (3) bursts of --uploads
+/// (40) requests at once, each a --side (7000) square PNG (49 MP, a face in a flat background: a small file that decodes
+/// to 147 MB); prints the server's resident memory before, its peak (VmHWM) in each burst (later bursts show whether
+/// memory keeps growing), the median time a burst took and its memory 2 s after the last. Then the decoder alone, in
+/// this process (<see cref="DecodeHeapBench"/>).
 /// </summary>
 internal static class DecodeMemoryBench
 {
@@ -18,17 +20,20 @@ internal static class DecodeMemoryBench
     {
         int side = options.Int("--side", 7000);
         int uploads = options.Int("--uploads", 40);
+        int bursts = options.Int("--bursts", 3);
         long[] budgets = [.. (options.Value("--budgets") ?? $"0,{Imaging.UploadOptions.DefaultMaxDecodedPixels / 1_000_000}").Split(',').Select(b => long.Parse(b, CultureInfo.InvariantCulture))];
         byte[] png = HugePhoto(System.IO.Path.Combine(options.Images, "Abel_Pacheco_0001.jpg"), side);
         Console.WriteLine($"decode-memory: {uploads} uploads at once of a {side}x{side} PNG ({side * (long)side / 1e6:F0} MP, {png.Length / 1024} KB; {side * (long)side * 3 / 1e6:F0} MB as RGB), {Environment.ProcessorCount} cores");
-        Console.WriteLine("  budget (MP)   RSS before   peak RSS   peak - before   RSS after   statuses            burst");
+        Console.WriteLine($"  budget (MP)   RSS before   peak RSS, {bursts} bursts (MB)   RSS after   statuses            burst (median)   a photo");
         foreach (long budget in budgets)
         {
-            await RunOneAsync(options, png, uploads, budget);
+            await RunOneAsync(options, png, uploads, bursts, budget);
         }
+
+        await DecodeHeapBench.RunAsync(options, png);
     }
 
-    private static async Task RunOneAsync(BenchOptions options, byte[] png, int uploads, long budgetMp)
+    private static async Task RunOneAsync(BenchOptions options, byte[] png, int uploads, int bursts, long budgetMp)
     {
         string folder = Directory.CreateTempSubdirectory("arcface-decode-memory-").FullName;
         string dll = System.IO.Path.Combine(AppContext.BaseDirectory, "arcface-server.dll");
@@ -52,15 +57,24 @@ internal static class DecodeMemoryBench
             await WaitForHealthAsync(http, server);
             await PostAsync(http, File.ReadAllBytes(System.IO.Path.Combine(options.Images, "Abel_Pacheco_0001.jpg")));   // warm the path
             long before = Status(server.Id, "VmRSS");
-            File.WriteAllText($"/proc/{server.Id}/clear_refs", "5");   // peak from here on
-            var clock = Stopwatch.StartNew();
-            var statuses = await Task.WhenAll(Enumerable.Range(0, uploads).Select(_ => PostAsync(http, png)));
-            double seconds = clock.Elapsed.TotalSeconds;
-            long peak = Status(server.Id, "VmHWM");
+            var peaks = new List<long>();
+            var seconds = new List<double>();
+            var statuses = new List<int>();
+            for (int burst = 0; burst < bursts; burst++)
+            {
+                File.WriteAllText($"/proc/{server.Id}/clear_refs", "5");   // peak from here on
+                var clock = Stopwatch.StartNew();
+                statuses.AddRange(await Task.WhenAll(Enumerable.Range(0, uploads).Select(_ => PostAsync(http, png))));
+                seconds.Add(clock.Elapsed.TotalSeconds);
+                peaks.Add(Status(server.Id, "VmHWM"));
+            }
+
             await Task.Delay(2000);
             long after = Status(server.Id, "VmRSS");
             string counted = string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Count()}x{g.Key}"));
-            Console.WriteLine($"  {(budgetMp > 0 ? budgetMp.ToString(CultureInfo.InvariantCulture) : "none"),11}   {before / 1024,7} MB   {peak / 1024,5} MB   {(peak - before) / 1024,10} MB   {after / 1024,6} MB   {counted,-18}  {seconds,5:F1} s");
+            string peakList = string.Join(" / ", peaks.Select(p => (p / 1024).ToString(CultureInfo.InvariantCulture)));
+            double median = Stats.Median(seconds);
+            Console.WriteLine($"  {(budgetMp > 0 ? budgetMp.ToString(CultureInfo.InvariantCulture) : "none"),11}   {before / 1024,7} MB   {peakList,-24}   {after / 1024,6} MB   {counted,-18}  {median,9:F1} s   {median * 1000 / uploads,5:F0} ms");
         }
         finally
         {
@@ -120,9 +134,9 @@ internal static class DecodeMemoryBench
         throw new IOException("arcface-server did not answer within 120 s.");
     }
 
-    /// <summary>A memory figure of a process from /proc/PID/status, in KiB.</summary>
-    private static long Status(int pid, string field) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    /// <summary>A memory figure of a process from /proc/PID/status, in KiB (a tab, then the number padded to 8 digits: from 10 GB on, no space).</summary>
+    internal static long Status(int pid, string field) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     private static async Task<string> RunAsync(string dll, string[] args)
     {

@@ -3,7 +3,7 @@ namespace ArcFaceKit.Bench;
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
 // Usage: bench [pipeline|models|search|gallery-open|gallery-groups|pgvector|loadtest|detector-defaults|decode-memory|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3
-//   decode-memory: --uploads 40 --side 7000 --budgets 0,150 --detector F --embedder F
+//   decode-memory: --uploads 40 --bursts 3 --side 7000 --budgets 0,100 --decodes 20 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512

@@ -21,7 +21,7 @@ public class OrientationTests
     [InlineData(SKEncodedOrigin.LeftBottom, 2, 3, new byte[] { 2, 5, 1, 4, 0, 3 })]
     public void Every_exif_orientation_maps_pixels_upright(SKEncodedOrigin origin, int width, int height, byte[] expected)
     {
-        var result = Orientation.Apply(Sample(), origin);
+        var result = Orientation.Apply(Sample(), origin, pool: null);
         Assert.Equal((width, height), (result.Width, result.Height));
         Assert.Equal(expected, Values(result));
     }

@@ -34,7 +34,7 @@ public sealed class ReducedDecodeTests
         Assert.Equal((4800, 1f), (png.Image.Width, png.Scale));
     }
 
-    private static byte[] Jpeg(RgbImage image)
+    internal static byte[] Jpeg(RgbImage image)
     {
         using var bitmap = ImageEncoder.ToBitmap(image);
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);

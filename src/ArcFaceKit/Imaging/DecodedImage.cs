@@ -1,10 +1,10 @@
-using ArcFaceKit.Imaging;
-
 namespace ArcFaceKit.Imaging;
 
 /// <summary>
 /// A decoded upload that holds its share of the service's budget of decoded pixels until disposed: dispose it when the
-/// request that decoded it is done with the image.
+/// request that decoded it is done with the image. It owns the image's pixels, lent by its <see cref="UploadDecoder"/>:
+/// disposing gives them back for the next photo, and the image's <see cref="RgbImage.Pixels"/> throws
+/// <see cref="ObjectDisposedException"/> from then on.
 /// </summary>
 public sealed class DecodedImage : IDisposable
 {
@@ -31,17 +31,7 @@ public sealed class DecodedImage : IDisposable
 
     public void Dispose()
     {
+        Image.Return();   // before the share, so the budget counts the pixels until they are back in the pool
         _share.Dispose();
-        if (Image.Pixels.Length >= LargeBytes)
-        {
-            // A large photo's pixels are one large-object-heap array, freed only by a full collection, which the GC puts
-            // off while memory looks plentiful: without this, bursts of big photos grew the server by gigabytes
-            // (bench decode-memory) although the budget kept few alive at once. A background collection costs little
-            // beside decoding such a photo.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
-        }
     }
-
-    /// <summary>About 8 megapixels of RGB: photos from here up are worth a collection when let go.</summary>
-    private const int LargeBytes = 24_000_000;
 }

@@ -31,9 +31,9 @@ public static class ImageDecoder
         }
     }
 
-    public static RgbImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions? options = null) => Decode(encoded, options ?? DecodeOptions.Default, long.MaxValue).Image;
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions? options = null) => Decode(encoded, options ?? DecodeOptions.Default, long.MaxValue, pool: null).Image;
 
-    /// <summary>The pixels <see cref="Decode(ReadOnlySpan{byte}, DecodeOptions, long)"/> will produce, from the header only (nothing decoded), under the options' limit.</summary>
+    /// <summary>The pixels <see cref="Decode(ReadOnlySpan{byte}, DecodeOptions, long, PixelPool)"/> will produce, from the header only (nothing decoded), under the options' limit.</summary>
     internal static long MeasurePixels(ReadOnlySpan<byte> encoded, DecodeOptions options, long reduceAbove)
     {
         using var data = SKData.CreateCopy(encoded);
@@ -46,30 +46,41 @@ public static class ImageDecoder
     /// <summary>
     /// Decodes; an image of more than <paramref name="reduceAbove"/> pixels is decoded at the smallest reduction its
     /// codec does natively (JPEG, WebP: 1/2, 1/4, 1/8) that brings it within, which costs a fraction of the memory and
-    /// time; other formats come whole. Also returns the upright size of the full image, for coordinates.
+    /// time; other formats come whole. Also returns the upright size of the full image, for coordinates. The pixels are
+    /// lent by <paramref name="pool"/> when there is one (the caller returns them with <see cref="RgbImage.Return"/>),
+    /// else the caller's own.
     /// </summary>
-    internal static (RgbImage Image, int SourceWidth, int SourceHeight) Decode(ReadOnlySpan<byte> encoded, DecodeOptions options, long reduceAbove)
+    internal static (RgbImage Image, int SourceWidth, int SourceHeight) Decode(ReadOnlySpan<byte> encoded, DecodeOptions options, long reduceAbove, PixelPool? pool)
     {
         using var data = SKData.CreateCopy(encoded);
         using var stream = new SKMemoryStream(data);
         using var codec = Open(stream, encoded.Length, options);
         var size = Target(codec, reduceAbove);
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgb = new byte[checked(info.Width * info.Height * 3)];
-        var result = DecodeInStrips(codec, info, rgb) ?? DecodeWhole(codec, info, rgb);
-        switch (result)
+        var image = RgbImage.Create(info.Width, info.Height, pool);
+        try
         {
-            case SKCodecResult.Success:
-                break;
-            case SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput when !options.AllowPartial:
-                throw new ImageDecodeException("the image is truncated or corrupt: its data ends before the last row.");
-            case SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput:
-                break;
-            default:
-                throw new ImageDecodeException($"the image could not be decoded ({result}).");
+            var result = DecodeInStrips(codec, info, image.Pixels) ?? DecodeWhole(codec, info, image.Pixels);
+            switch (result)
+            {
+                case SKCodecResult.Success:
+                    break;
+                case SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput when !options.AllowPartial:
+                    throw new ImageDecodeException("the image is truncated or corrupt: its data ends before the last row.");
+                case SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput:
+                    break;
+                default:
+                    throw new ImageDecodeException($"the image could not be decoded ({result}).");
+            }
+
+            image = Orientation.Apply(image, codec.EncodedOrigin, pool);
+        }
+        catch
+        {
+            image.Return();   // refused: nobody else has the pixels
+            throw;
         }
 
-        var image = Orientation.Apply(new RgbImage(info.Width, info.Height, rgb), codec.EncodedOrigin);
         bool turned = image.Width != info.Width;
         return (image, turned ? codec.Info.Height : codec.Info.Width, turned ? codec.Info.Width : codec.Info.Height);
     }
@@ -157,7 +168,9 @@ public static class ImageDecoder
                 Pack(strip.AsSpan(0, want * info.RowBytes), rgb.AsSpan(y * info.Width * 3, want * info.Width * 3));
                 if (got < want)
                 {
-                    return SKCodecResult.IncompleteInput;   // Skia fills the missing rows; the caller decides whether that is acceptable
+                    // Skia filled this strip's missing rows; the rows below it stay black, not what a reused array held.
+                    rgb.AsSpan((y + want) * info.Width * 3).Clear();
+                    return SKCodecResult.IncompleteInput;   // the caller decides whether that is acceptable
                 }
             }
         }

@@ -5,7 +5,11 @@ namespace ArcFaceKit.Imaging;
 /// <summary>Turns stored pixels upright according to the EXIF orientation (phone photos are stored sideways).</summary>
 internal static class Orientation
 {
-    public static RgbImage Apply(RgbImage image, SKEncodedOrigin origin)
+    /// <summary>
+    /// The image upright: itself when it already is, else a new image (its pixels from <paramref name="pool"/> when
+    /// there is one) and <paramref name="image"/> is let go, so a turned photo holds one array, not two.
+    /// </summary>
+    public static RgbImage Apply(RgbImage image, SKEncodedOrigin origin, PixelPool? pool)
     {
         if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
         {
@@ -15,7 +19,8 @@ internal static class Orientation
         bool swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         int w = image.Width, h = image.Height;
         int outW = swap ? h : w, outH = swap ? w : h;
-        var result = new RgbImage(outW, outH);
+        var result = RgbImage.Create(outW, outH, pool);
+        byte[] from = image.Pixels, to = result.Pixels;
         for (int y = 0; y < outH; y++)
         {
             for (int x = 0; x < outW; x++)
@@ -34,12 +39,13 @@ internal static class Orientation
                 };
                 int src = ((sy * w) + sx) * 3;
                 int dst = ((y * outW) + x) * 3;
-                result.Pixels[dst] = image.Pixels[src];
-                result.Pixels[dst + 1] = image.Pixels[src + 1];
-                result.Pixels[dst + 2] = image.Pixels[src + 2];
+                to[dst] = from[src];
+                to[dst + 1] = from[src + 1];
+                to[dst + 2] = from[src + 2];
             }
         }
 
+        image.Return();
         return result;
     }
 }

@@ -3,6 +3,9 @@ namespace ArcFaceKit.Imaging;
 /// <summary>An 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B.</summary>
 public sealed class RgbImage
 {
+    private readonly PixelPool? _pool;
+    private byte[]? _pixels;
+
     public RgbImage(int width, int height, byte[] pixels)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -15,7 +18,7 @@ public sealed class RgbImage
 
         Width = width;
         Height = height;
-        Pixels = pixels;
+        _pixels = pixels;
     }
 
     public RgbImage(int width, int height)
@@ -23,12 +26,42 @@ public sealed class RgbImage
     {
     }
 
+    /// <summary>An image whose pixels are lent by <paramref name="pool"/>, uninitialised: the caller writes every byte, and <see cref="Return"/> gives them back.</summary>
+    private RgbImage(int width, int height, PixelPool pool)
+        : this(width, height, pool.Rent(checked(width * height * 3)))
+    {
+        _pool = pool;
+    }
+
     public int Width { get; }
 
     public int Height { get; }
 
-    /// <summary>Interleaved RGB bytes, Width * Height * 3 of them.</summary>
-    public byte[] Pixels { get; }
+    /// <summary>
+    /// Interleaved RGB bytes, Width * Height * 3 of them. <see cref="ObjectDisposedException"/> once the image is let go
+    /// (the <see cref="DecodedImage"/> it came in was disposed): its array went back for the next photo.
+    /// </summary>
+    public byte[] Pixels => _pixels ?? LetGo();
+
+    /// <summary>A new image for the caller to fill: with its array from <paramref name="pool"/> when there is one, else its own (black).</summary>
+    internal static RgbImage Create(int width, int height, PixelPool? pool) => pool is null ? new RgbImage(width, height) : new RgbImage(width, height, pool);
+
+    /// <summary>
+    /// Lets go of the pixels, once: back to the pool that lent them, else to the collector. <see cref="Pixels"/> throws
+    /// from then on, so nothing reads an array that another photo is using. The owner calls it (<see cref="DecodedImage"/>,
+    /// or the decoder for an intermediate image).
+    /// </summary>
+    internal void Return()
+    {
+        if (Interlocked.Exchange(ref _pixels, null) is { } pixels)
+        {
+            _pool?.Return(pixels);
+        }
+    }
+
+    /// <summary>Apart, so that <see cref="Pixels"/> stays small enough to inline in pixel loops.</summary>
+    private byte[] LetGo() =>
+        throw new ObjectDisposedException(nameof(RgbImage), $"This {Width}x{Height} image was let go (its DecodedImage was disposed); its pixels are another photo's now.");
 
     /// <summary>A mirror image (left and right swapped), as the flip test needs.</summary>
     public RgbImage FlipHorizontal()

@@ -7,16 +7,17 @@ public sealed record UploadOptions
     public long MaxPixels { get; init; } = DecodeOptions.DefaultMaxPixels;
 
     /// <summary>
-    /// Budget of decoded pixels held at once: 3 bytes each while held, up to 7 while a PNG decodes. Decoding waits until
-    /// a photo fits; at least twice <see cref="MaxPixels"/> (a verification holds two photos). Default
-    /// <see cref="DefaultMaxDecodedPixels"/>; docs/server.md gives the measured memory ceiling.
+    /// Budget of decoded pixels held at once: 3 bytes each while held, up to 7 while a PNG decodes; their arrays are
+    /// kept for the next photos of the same size, up to the budget. Decoding waits until a photo fits; at least twice
+    /// <see cref="MaxPixels"/> (a verification holds two photos). Default <see cref="DefaultMaxDecodedPixels"/>;
+    /// docs/server.md gives the measured memory ceiling.
     /// </summary>
     public long MaxDecodedPixels { get; init; } = DefaultMaxDecodedPixels;
 
     /// <summary>
-    /// 100 megapixels: two photos of the largest default size. Measured with `bench decode-memory` (docs/server.md): 40
-    /// uploads of a 49 MP PNG at once raised the server by about 1.3 GB with it and by 5 to 8 GB with no budget (150 MP
-    /// gained no speed).
+    /// 100 megapixels: two photos of the largest default size. Measured with `bench decode-memory` (docs/server.md):
+    /// bursts of 40 uploads of a 49 MP PNG at once peaked the server at under 1 GB with it and over 10 GB with no
+    /// budget (150 MP gained no speed).
     /// </summary>
     public const long DefaultMaxDecodedPixels = 100_000_000;
 
