@@ -55,12 +55,12 @@ public static class ServerApp
         app.UseStaticFiles();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
+        app.UseMiddleware<ScopeCheck>();
+        app.UseMiddleware<UploadForms>();
         app.MapOpenApi();
 
         var v1 = app.MapGroup("/v1");
-        v1.MapGet("/health", async (IFaceGallery gallery, CancellationToken cancellationToken) =>
-            new HealthResponse("ok", gallery.Kind, gallery.Model.ToString(), gallery.Model.Dimension, await gallery.CountFacesAsync(cancellationToken)))
-            .WithSummary("Liveness, the store kind and the model (no key needed).");
+        HealthEndpoints.Map(v1);
         FaceEndpoints.Map(v1);
         SubjectEndpoints.Map(v1);
         GroupEndpoints.Map(v1);
@@ -91,9 +91,12 @@ public static class ServerApp
         services.AddHostedService(sp => sp.GetRequiredService<GalleryHost>());
         services.AddSingleton<IFaceGallery>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemMapping.Explain);
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi();
+
+        // A request the framework cannot bind (k=abc, a body that is not JSON) is refused with the reason, as in development.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json => JsonShapes.Configure(json.SerializerOptions));
         services.AddOptions<FormOptions>().Configure<ServerOptions>((form, o) =>
         {

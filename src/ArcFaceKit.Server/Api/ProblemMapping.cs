@@ -31,6 +31,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
             GalleryException { Error: GalleryError.Conflict or GalleryError.WrongModel } e => (StatusCodes.Status409Conflict, "Conflict", e.Message),
             GalleryException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
             BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge => (e.StatusCode, "Upload too large", e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } e => (e.StatusCode, "Unsupported media type", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             InvalidDataException e when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) => (StatusCodes.Status413PayloadTooLarge, "Upload too large", e.Message),
             InvalidDataException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
@@ -53,6 +54,18 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>
+    /// Gives a reason to the problems the framework writes without one: routing refuses (415) a body whose media type no
+    /// route at that path takes, before any of our code runs.
+    /// </summary>
+    public static void Explain(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails is { Status: StatusCodes.Status415UnsupportedMediaType, Detail: null })
+        {
+            context.ProblemDetails.Detail = $"This route does not take a '{context.HttpContext.Request.ContentType}' body (see /openapi/v1.json): send photos as multipart/form-data with a file field (e.g. curl -F image=@photo.jpg), other bodies as application/json.";
+        }
     }
 
     /// <summary>The route pattern, not the path: paths carry subject names.</summary>
