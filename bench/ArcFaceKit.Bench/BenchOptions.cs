@@ -16,6 +16,8 @@ internal sealed class BenchOptions(string suite, Dictionary<string, string> valu
 
     public string CelebaImages => Path("--celeba", System.IO.Path.Combine("datasets", "celeba-299", "images"));
 
+    public string Videos => Path("--videos", System.IO.Path.Combine("datasets", "video"));
+
     public int Repeats => Int("--repeats", 5);
 
     public int InputSize => Int("--input-size", 320);
