@@ -1,0 +1,191 @@
+using ArcFaceKit.Matching;
+namespace ArcFaceKit.Tracking;
+
+/// <summary>
+/// Follows faces across frames in the manner of ByteTrack: Kalman-predicted boxes; confident detections matched first
+/// (with confirmed and lost tracks), then low-score ones (with the confirmed tracks left, so a blurred or half-hidden face
+/// keeps its track), then confident ones with tentative tracks; a lost track is kept for a buffer of time, and with
+/// embeddings it can be re-linked by appearance wherever the face comes back. Call <see cref="Update"/> on frames with
+/// detections and <see cref="Predict"/> on frames between them; timestamps never go back. Scene cuts are an input
+/// (<see cref="EndAll"/>), not guessed from tracks vanishing together: a blurred frame or a detector miss loses every face
+/// at once too, which is what the lost buffer is for, while the source sees the pixels that tell a cut.
+/// Not thread-safe: one tracker follows one source. The same calls always give the same tracks.
+/// </summary>
+public sealed class FaceTracker
+{
+    private readonly TrackerOptions _options;
+    private readonly List<LiveTrack> _tracks = [];
+    private readonly List<LiveTrack> _ended = [];
+    private TimeSpan? _clock;
+    private int _lastId;
+
+    public FaceTracker(TrackerOptions? options = null)
+    {
+        _options = options ?? TrackerOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ConfirmHits, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.LostBuffer, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.LowScore, _options.HighScore, nameof(options));
+    }
+
+    /// <summary>
+    /// Moves every track to <paramref name="timestamp"/> without detections (a frame not analysed). Returns the tracks not
+    /// ended and those that ended now (unseen for longer than the lost buffer), by id.
+    /// </summary>
+    public IReadOnlyList<FaceTrack> Predict(TimeSpan timestamp)
+    {
+        Advance(timestamp);
+        return Report();
+    }
+
+    /// <summary>
+    /// Associates the detections of the frame at <paramref name="timestamp"/> with the tracks, starts tracks for confident
+    /// faces left over, and returns the tracks not ended and those that ended now, by id.
+    /// </summary>
+    public IReadOnlyList<FaceTrack> Update(TimeSpan timestamp, IReadOnlyList<FaceObservation> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        Advance(timestamp);
+        var confident = observations.Where(o => o.Face.Score >= _options.HighScore).ToList();
+        var weak = observations.Where(o => o.Face.Score >= _options.LowScore && o.Face.Score < _options.HighScore).ToList();
+        var tentative = _tracks.Where(t => t.State == TrackState.Tentative).ToList();
+        var taken = new bool[confident.Count];
+
+        // 1. Confident detections with confirmed and lost tracks.
+        var pool = _tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Lost).ToList();
+        var first = LinearAssignment.MinimiseBelow(AssociationCosts.Overlap(pool, confident, weighByScore: true), TrackerOptions.MatchCost);
+        var missed = new List<LiveTrack>();
+        for (int i = 0; i < pool.Count; i++)
+        {
+            if (first[i] < 0)
+            {
+                missed.Add(pool[i]);
+                continue;
+            }
+
+            pool[i].Extend(confident[first[i]], timestamp, _options.ConfirmHits);
+            taken[first[i]] = true;
+        }
+
+        // 2. Low-score detections keep the confirmed tracks left alive; those still unmatched are lost.
+        var seenBefore = missed.Where(t => t.State == TrackState.Confirmed).ToList();
+        var second = LinearAssignment.MinimiseBelow(AssociationCosts.Overlap(seenBefore, weak, weighByScore: false), TrackerOptions.LowScoreMatchCost);
+        for (int i = 0; i < seenBefore.Count; i++)
+        {
+            if (second[i] >= 0)
+            {
+                seenBefore[i].Extend(weak[second[i]], timestamp, _options.ConfirmHits);
+            }
+            else
+            {
+                seenBefore[i].Lose();
+            }
+        }
+
+        // 3. Confident detections left with tentative tracks: decided now, applied after re-linking, which may claim them.
+        var left = Enumerable.Range(0, confident.Count).Where(j => !taken[j]).ToList();
+        var third = LinearAssignment.MinimiseBelow(
+            AssociationCosts.Overlap(tentative, [.. left.Select(j => confident[j])], weighByScore: true), TrackerOptions.TentativeMatchCost);
+        var detectionOf = third.Select(j => j >= 0 ? left[j] : -1).ToArray();
+
+        // 4. Lost tracks re-linked by appearance to detections that would start or extend a tentative track; a tentative
+        // track whose detection a lost one takes ends, since it was that face's old track all along.
+        var relinked = Relink(timestamp, confident, left);
+        for (int i = 0; i < tentative.Count; i++)
+        {
+            int j = detectionOf[i];
+            if (j >= 0 && !relinked.Contains(j))
+            {
+                tentative[i].Extend(confident[j], timestamp, _options.ConfirmHits);
+                taken[j] = true;
+            }
+            else
+            {
+                Finish(tentative[i]);
+            }
+        }
+
+        foreach (int j in relinked)
+        {
+            taken[j] = true;
+        }
+
+        // 5. Confident faces nobody took start tracks.
+        foreach (int j in left.Where(j => !taken[j] && confident[j].Face.Score >= _options.NewTrackScore))
+        {
+            _tracks.Add(new LiveTrack(++_lastId, confident[j], timestamp, _options.ConfirmHits));
+        }
+
+        return Report();
+    }
+
+    /// <summary>Ends every track at <paramref name="timestamp"/>: a scene cut, or the end of the source. Returns them, by id.</summary>
+    public IReadOnlyList<FaceTrack> EndAll(TimeSpan timestamp)
+    {
+        Advance(timestamp);
+        foreach (var track in _tracks.ToList())
+        {
+            Finish(track);
+        }
+
+        return Report();
+    }
+
+    /// <summary>Pairs lost tracks with the detections at <paramref name="candidates"/>; returns the detections taken.</summary>
+    private HashSet<int> Relink(TimeSpan timestamp, List<FaceObservation> confident, List<int> candidates)
+    {
+        if (_options.RelinkThreshold is not { } threshold)
+        {
+            return [];
+        }
+
+        var lost = _tracks.Where(t => t.State == TrackState.Lost && t.Appearance is not null).ToList();
+        var costs = AssociationCosts.Appearance(lost, [.. candidates.Select(j => confident[j])]);
+        var pairs = LinearAssignment.MinimiseBelow(costs, 1 - threshold.Cosine);
+        var taken = new HashSet<int>();
+        for (int i = 0; i < lost.Count; i++)
+        {
+            if (pairs[i] >= 0)
+            {
+                int j = candidates[pairs[i]];
+                lost[i].Relink(confident[j], timestamp, _options.ConfirmHits);
+                taken.Add(j);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Predicts every track at <paramref name="timestamp"/> and ends those unseen for longer than the lost buffer.</summary>
+    private void Advance(TimeSpan timestamp)
+    {
+        if (_clock is { } now && timestamp < now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, $"Frames must come in time order; the last was at {now}.");
+        }
+
+        double frames = (timestamp - (_clock ?? timestamp)).TotalSeconds * BoxKalmanFilter.FramesPerSecond;
+        _clock = timestamp;
+        foreach (var track in _tracks.ToList())
+        {
+            track.Predict(frames);
+            if (timestamp - track.LastSeen > _options.LostBuffer)
+            {
+                Finish(track);
+            }
+        }
+    }
+
+    private void Finish(LiveTrack track)
+    {
+        track.End();
+        _tracks.Remove(track);
+        _ended.Add(track);
+    }
+
+    private List<FaceTrack> Report()
+    {
+        var report = _tracks.Concat(_ended).OrderBy(t => t.Id).Select(t => t.ToRecord()).ToList();
+        _ended.Clear();
+        return report;
+    }
+}

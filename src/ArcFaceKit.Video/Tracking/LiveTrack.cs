@@ -1,0 +1,78 @@
+using ArcFaceKit.Detection;
+
+namespace ArcFaceKit.Tracking;
+
+/// <summary>A track the tracker is following: its motion, its appearance and its life so far.</summary>
+internal sealed class LiveTrack
+{
+    private readonly BoxKalmanFilter _motion;
+    private int _hits;
+
+    public LiveTrack(int id, FaceObservation observation, TimeSpan timestamp, int confirmHits)
+    {
+        Id = id;
+        _motion = new BoxKalmanFilter(observation.Face.Box);
+        FirstSeen = timestamp;
+        See(observation, timestamp, confirmHits);
+    }
+
+    public int Id { get; }
+
+    public TrackState State { get; private set; } = TrackState.Tentative;
+
+    public FaceObservation LastObservation { get; private set; } = null!;
+
+    public TimeSpan FirstSeen { get; }
+
+    public TimeSpan LastSeen { get; private set; }
+
+    public TrackAppearance? Appearance { get; private set; }
+
+    public FaceBox Box => _motion.Box;
+
+    /// <summary>Moves the predicted box <paramref name="frames"/> frames of 1/30 s ahead.</summary>
+    public void Predict(double frames) => _motion.Predict(frames, State != TrackState.Lost);
+
+    /// <summary>Matched by position: the filter is corrected by the detection; a lost track is confirmed again.</summary>
+    public void Extend(FaceObservation observation, TimeSpan timestamp, int confirmHits)
+    {
+        _motion.Update(observation.Face.Box);
+        See(observation, timestamp, confirmHits);
+    }
+
+    /// <summary>Found again by appearance, perhaps far from where it was lost: motion starts over at the new box.</summary>
+    public void Relink(FaceObservation observation, TimeSpan timestamp, int confirmHits)
+    {
+        _motion.Reset(observation.Face.Box);
+        See(observation, timestamp, confirmHits);
+    }
+
+    public void Lose() => State = TrackState.Lost;
+
+    public void End() => State = TrackState.Ended;
+
+    public FaceTrack ToRecord() => new(Id, State, Box, LastObservation, FirstSeen, LastSeen);
+
+    private void See(FaceObservation observation, TimeSpan timestamp, int confirmHits)
+    {
+        LastObservation = observation;
+        LastSeen = timestamp;
+        _hits++;
+        if (State == TrackState.Lost || _hits >= confirmHits)
+        {
+            State = TrackState.Confirmed;
+        }
+
+        if (observation.Embedding is { } embedding)
+        {
+            if (Appearance is null)
+            {
+                Appearance = new TrackAppearance(embedding);
+            }
+            else
+            {
+                Appearance.Add(embedding);
+            }
+        }
+    }
+}
