@@ -3,6 +3,7 @@ using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
+using ArcFaceKit.Video;
 using Spectre.Console.Cli;
 
 namespace ArcFaceKit.Cli;
@@ -19,7 +20,7 @@ internal static class Errors
         {
             CommandAppException or CommandParseException or CommandRuntimeException => (BadInput, e.Message),
             FaceSelectionException { FacesFound: > 1 } => (BadInput, $"{e.Message} Use a photo with one face, or ask for the largest (--largest)."),
-            ImageDecodeException or ModelContractException or GalleryException or UsageException or FaceSelectionException => (BadInput, e.Message),
+            ImageDecodeException or ModelContractException or GalleryException or UsageException or FaceSelectionException or VideoSourceException => (BadInput, e.Message),
             FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (BadInput, e.Message),
             ArgumentException => (BadInput, e.Message),
             _ => (Internal, $"internal error: {e.GetType().Name}: {e.Message}"),

@@ -16,6 +16,7 @@ app.Configure(config =>
     config.AddCommand<VerifyCommand>("verify").WithDescription("1:1: are the main faces of two images the same person?");
     config.AddCommand<EnrollCommand>("enroll").WithDescription("Add a person to the gallery from one or more images (one face each).");
     config.AddCommand<IdentifyCommand>("identify").WithDescription("1:N: who is each face in an image, by gallery search?");
+    config.AddCommand<VideoCommand>("video").WithDescription("Faces in a video file, stream or camera: tracked, identified once per track; events, tracks, best faces.");
     config.AddBranch("gallery", g =>
     {
         g.SetDescription("Inspect or edit the gallery.");

@@ -130,6 +130,12 @@ public sealed class FaceTracker
         return Report();
     }
 
+    /// <summary>Whether a lost track could be re-linked by appearance now: only then do new faces need embeddings before <see cref="Update"/>.</summary>
+    internal bool CanRelink => _options.RelinkThreshold is not null && _tracks.Any(t => t.State == TrackState.Lost && t.Appearance is not null);
+
+    /// <summary>Adds an embedding of a track's face, made after <see cref="Update"/>, to the track's appearance.</summary>
+    internal void Observe(int trackId, float[] embedding) => _tracks.Find(t => t.Id == trackId)?.Observe(embedding);
+
     /// <summary>Pairs lost tracks with the detections at <paramref name="candidates"/>; returns the detections taken.</summary>
     private HashSet<int> Relink(TimeSpan timestamp, List<FaceObservation> confident, List<int> candidates)
     {

@@ -65,14 +65,20 @@ internal sealed class LiveTrack
 
         if (observation.Embedding is { } embedding)
         {
-            if (Appearance is null)
-            {
-                Appearance = new TrackAppearance(embedding);
-            }
-            else
-            {
-                Appearance.Add(embedding);
-            }
+            Observe(embedding);
+        }
+    }
+
+    /// <summary>An embedding of the track's face made after association (the analysis embeds only some frames).</summary>
+    public void Observe(float[] embedding)
+    {
+        if (Appearance is null)
+        {
+            Appearance = new TrackAppearance(embedding);
+        }
+        else
+        {
+            Appearance.Add(embedding);
         }
     }
 }

@@ -109,7 +109,18 @@ public sealed class FacePipeline : IDisposable
     public Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> AnalyzeBatchAsync(IReadOnlyList<RgbImage> images, FaceSelection selection = FaceSelection.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return RunAsync(images, (i, found) => Select(found, selection, images[i], $"image {i + 1} of {images.Count}"), cancellationToken);
+        return RunAsync(images, i => Select(Detector.Detect(images[i], cancellationToken), selection, images[i], $"image {i + 1} of {images.Count}"), cancellationToken);
+    }
+
+    /// <summary>
+    /// Aligns and embeds faces found before in this image (by <see cref="DetectAsync"/>, or a tracker's choice of them), in
+    /// their order: the way to embed only the faces that need it.
+    /// </summary>
+    public async Task<IReadOnlyList<FaceRecord>> EmbedAsync(RgbImage image, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(faces);
+        return (await RunAsync([image], _ => faces, cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <summary>
@@ -137,9 +148,9 @@ public sealed class FacePipeline : IDisposable
             throw new ArgumentOutOfRangeException(nameof(selection), "One face is wanted: Single, Largest or MostCentral.");
         }
 
-        var faces = await RunAsync([image], (_, found) => found.Count == 0
-            ? throw new FaceSelectionException(photo, 0, $"{photo}: no face found (detector {(Detector as IModelInfo)?.Manifest.Name ?? Detector.GetType().Name}).")
-            : Select(found, selection, image, photo), cancellationToken).ConfigureAwait(false);
+        var faces = await RunAsync([image], _ => Detector.Detect(image, cancellationToken) is { Count: > 0 } found
+            ? Select(found, selection, image, photo)
+            : throw new FaceSelectionException(photo, 0, $"{photo}: no face found (detector {(Detector as IModelInfo)?.Manifest.Name ?? Detector.GetType().Name})."), cancellationToken).ConfigureAwait(false);
         return faces[0][0];
     }
 
@@ -176,9 +187,9 @@ public sealed class FacePipeline : IDisposable
         return _gate.EnterAsync(cancellationToken);
     }
 
-    /// <summary>Detects in each image, keeps what <paramref name="keep"/> says (image index, faces found), aligns and embeds.</summary>
+    /// <summary>Inside one analysis slot: the faces of each image (<paramref name="find"/>, by image index), aligned and embedded.</summary>
     private async Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> RunAsync(
-        IReadOnlyList<RgbImage> images, Func<int, IReadOnlyList<DetectedFace>, IReadOnlyList<DetectedFace>> keep, CancellationToken cancellationToken)
+        IReadOnlyList<RgbImage> images, Func<int, IReadOnlyList<DetectedFace>> find, CancellationToken cancellationToken)
     {
         var faces = new List<IReadOnlyList<DetectedFace>>(images.Count);
         List<AlignedFace> aligned;
@@ -187,18 +198,18 @@ public sealed class FacePipeline : IDisposable
             for (int i = 0; i < images.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                faces.Add(keep(i, Detector.Detect(images[i], cancellationToken)));
+                faces.Add(find(i));
             }
 
             aligned = Align(images, faces);
             if (_batcher is null)
             {
-                return Records(faces, aligned, aligned.Count == 0 ? [] : Embedder.Embed(aligned, cancellationToken));
+                return FaceRecord.Of(faces, aligned, aligned.Count == 0 ? [] : Embedder.Embed(aligned, cancellationToken));
             }
         }
 
         // Micro-batching: the faces wait for those of concurrent analyses outside the slot.
-        return Records(faces, aligned, aligned.Count == 0 ? [] : await _batcher.EmbedAsync(aligned, cancellationToken).ConfigureAwait(false));
+        return FaceRecord.Of(faces, aligned, aligned.Count == 0 ? [] : await _batcher.EmbedAsync(aligned, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Each face aligned to every template of the embedder, in order.</summary>
@@ -211,24 +222,6 @@ public sealed class FacePipeline : IDisposable
         }
 
         return aligned;
-    }
-
-    private static List<IReadOnlyList<FaceRecord>> Records(List<IReadOnlyList<DetectedFace>> faces, List<AlignedFace> aligned, IReadOnlyList<FaceEmbedding> embeddings)
-    {
-        var result = new List<IReadOnlyList<FaceRecord>>(faces.Count);
-        int next = 0;
-        foreach (var list in faces)
-        {
-            var records = new FaceRecord[list.Count];
-            for (int j = 0; j < list.Count; j++, next++)
-            {
-                records[j] = new FaceRecord(list[j], embeddings[next].Vector, aligned[next].Crops[0]) { EmbeddingNorm = embeddings[next].Norm };
-            }
-
-            result.Add(records);
-        }
-
-        return result;
     }
 
     /// <summary>A folder's files, a batch per analysis slot side by side, yielded in order.</summary>

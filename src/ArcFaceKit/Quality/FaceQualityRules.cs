@@ -41,23 +41,33 @@ public static class FaceQualityRules
         ArgumentNullException.ThrowIfNull(face);
         var detection = face.Face;
         var points = detection.Landmarks;
-        float eyeDx = points[1].X - points[0].X, eyeDy = points[1].Y - points[0].Y;
-        float eyes = MathF.Max(MathF.Sqrt((eyeDx * eyeDx) + (eyeDy * eyeDy)), 1e-3f);
-
-        // The nose's offset from the eyes' midpoint, measured along the eye line, in eye distances.
-        float midX = (points[0].X + points[1].X) / 2, midY = (points[0].Y + points[1].Y) / 2;
-        float yaw = (((points[2].X - midX) * eyeDx) + ((points[2].Y - midY) * eyeDy)) / (eyes * eyes);
-        float roll = MathF.Atan2(eyeDy, eyeDx) * 180f / MathF.PI;
+        var (yaw, roll) = Pose(points);
         float size = MathF.Min(detection.Box.Width, detection.Box.Height);
         float sharpness = LaplacianVariance(face.Crop);
         float fit = TemplateResidual(points);
 
-        float image = Rate(detection.Score, DetectorScore) * Rate(size, FaceSize) * Rate(sharpness, Sharpness)
-            * Rate(MathF.Abs(yaw), Yaw) * Rate(fit, TemplateFit);
+        float image = DetectionScore(detection) * Rate(sharpness, Sharpness) * Rate(fit, TemplateFit);
 
         // The norm alone: the image ratings span 0.05..1 each, far more than the norm varies, and would swamp it.
         float score = float.IsNaN(face.EmbeddingNorm) ? image : face.EmbeddingNorm;
         return new FaceQuality(score, image, detection.Score, size, sharpness, yaw, roll, fit, face.EmbeddingNorm);
+    }
+
+    /// <summary>
+    /// The part of the image score known before a face is aligned and embedded (detector score, size, yaw): how a tracker
+    /// chooses which of a track's frames to embed.
+    /// </summary>
+    internal static float DetectionScore(DetectedFace detection) =>
+        Rate(detection.Score, DetectorScore) * Rate(MathF.Min(detection.Box.Width, detection.Box.Height), FaceSize)
+        * Rate(MathF.Abs(Pose(detection.Landmarks).Yaw), Yaw);
+
+    /// <summary>Yaw (the nose's offset from the eyes' midpoint along the eye line, in eye distances) and roll in degrees.</summary>
+    private static (float Yaw, float Roll) Pose(IReadOnlyList<FacePoint> points)
+    {
+        float eyeDx = points[1].X - points[0].X, eyeDy = points[1].Y - points[0].Y;
+        float eyes = MathF.Max(MathF.Sqrt((eyeDx * eyeDx) + (eyeDy * eyeDy)), 1e-3f);
+        float midX = (points[0].X + points[1].X) / 2, midY = (points[0].Y + points[1].Y) / 2;
+        return ((((points[2].X - midX) * eyeDx) + ((points[2].Y - midY) * eyeDy)) / (eyes * eyes), MathF.Atan2(eyeDy, eyeDx) * 180f / MathF.PI);
     }
 
     /// <summary>0..1 on the ramp from poor to good (either direction), never below the floor.</summary>

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using ArcFaceKit.Contracts;
+using ArcFaceKit.Evaluation;
+using ArcFaceKit.Imaging;
+using ArcFaceKit.Reports;
+using ArcFaceKit.Video;
+
+namespace ArcFaceKit.Cli;
+
+/// <summary>
+/// What `arcface video --out DIR` writes: events.jsonl (one event a line), tracks.txt (every frame's confirmed tracks in
+/// the MOTChallenge text format, frames from 1), faces/track-N.png (each track's best face) and people/NAME.png (a
+/// contact sheet of each person's tracks).
+/// </summary>
+internal sealed class VideoOutputs : IDisposable
+{
+    private readonly string? _folder;
+    private readonly string _source;
+    private readonly StreamWriter? _events;
+    private readonly List<MotRow> _rows = [];
+    private readonly Dictionary<string, List<(RgbImage Face, string Caption)>> _people = new(StringComparer.Ordinal);
+
+    public VideoOutputs(string? folder, string source)
+    {
+        _folder = folder;
+        _source = source;
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "faces"));
+            _events = new StreamWriter(Path.Combine(folder, "events.jsonl"));
+        }
+    }
+
+    /// <summary>Records a frame; returns its events in their wire shape.</summary>
+    public IReadOnlyList<VideoEventJson> Add(AnalyzedFrame frame)
+    {
+        foreach (var face in frame.Faces)
+        {
+            _rows.Add(new MotRow((int)frame.Index + 1, face.TrackId, face.Box));
+        }
+
+        var events = new List<VideoEventJson>(frame.Events.Count);
+        foreach (var e in frame.Events)
+        {
+            string? file = null;
+            if (e.Kind == VideoEventKind.TrackEnded && e.BestFace is { } best)
+            {
+                file = WriteFace(e.TrackId, best);
+                if (e.Person is { } person)
+                {
+                    (_people.TryGetValue(person, out var tiles) ? tiles : _people[person] = []).Add((best, $"track {e.TrackId}"));
+                }
+            }
+
+            var json = VideoEventJson.From(e, _source, file);
+            _events?.WriteLine(JsonSerializer.Serialize(json, JsonShapes.Options));
+            events.Add(json);
+        }
+
+        return events;
+    }
+
+    /// <summary>Writes the tracks file and the contact sheets.</summary>
+    public void Finish()
+    {
+        if (_folder is null)
+        {
+            return;
+        }
+
+        _events!.Flush();
+        MotChallengeText.Write(Path.Combine(_folder, "tracks.txt"), _rows);
+        var sheets = Path.Combine(_folder, "people");
+        Directory.CreateDirectory(sheets);
+        foreach (var (person, tiles) in _people)
+        {
+            ContactSheet.WritePng(tiles, person, Path.Combine(sheets, $"{FileName(person)}.png"));
+        }
+    }
+
+    public void Dispose() => _events?.Dispose();
+
+    private string? WriteFace(int track, RgbImage face)
+    {
+        if (_folder is null)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(_folder, "faces", $"track-{track}.png");
+        ImageEncoder.WritePng(face, path);
+        return path;
+    }
+
+    private static string FileName(string person) =>
+        string.Concat(person.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+}

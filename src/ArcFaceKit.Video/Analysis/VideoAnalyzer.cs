@@ -1,0 +1,271 @@
+using System.Runtime.CompilerServices;
+using ArcFaceKit.Detection;
+using ArcFaceKit.Gallery;
+using ArcFaceKit.Matching;
+using ArcFaceKit.Pipeline;
+using ArcFaceKit.Quality;
+using ArcFaceKit.Tracking;
+
+namespace ArcFaceKit.Video;
+
+/// <summary>
+/// Faces in video, identified once per track rather than once per frame: detection on the frames (every Nth), the face
+/// tracker between them, and a track's face embedded only when it is confirmed and then at growing intervals, on its best
+/// frames. A track is named on its quality-weighted template with the gallery's 1:N scoring and threshold, only when
+/// enough of its faces agree and the best subject leads the second by a margin; unknown people get visitor ids that hold
+/// for the whole analysis. Not thread-safe: one analyzer follows one source; the same frames give the same results.
+/// </summary>
+public sealed class VideoAnalyzer
+{
+    // A face this far from every followed track may be a lost one come back: it is embedded before association.
+    private const float AwayOverlap = 0.3f;
+
+    private readonly FacePipeline _pipeline;
+    private readonly IFaceGallery? _gallery;
+    private readonly VideoAnalysisOptions _options;
+    private readonly SimilarityThreshold _threshold;
+    private readonly FaceTracker _tracker;
+    private readonly Dictionary<int, TrackRecognition> _tracks = [];
+    private readonly VisitorBook _visitors;
+    private readonly VisitLog _visits;
+    private readonly SceneCuts _cuts;
+    private List<FaceBox> _followed = [];
+    private long _frames;
+
+    /// <summary>Analyses with the pipeline's stages; with a gallery, tracks are named as its subjects, else only visitors.</summary>
+    public VideoAnalyzer(FacePipeline pipeline, IFaceGallery? gallery = null, VideoAnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        _pipeline = pipeline;
+        _gallery = gallery;
+        _options = options ?? VideoAnalysisOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.DetectEvery, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinAgreeingFaces, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxEmbeddingsPerTrack, _options.MinAgreeingFaces, nameof(options));
+        _threshold = _options.Threshold ?? pipeline.DefaultThreshold;
+        _tracker = new FaceTracker(_options.Tracker with { RelinkThreshold = _options.Tracker.RelinkThreshold ?? _threshold });
+        _visitors = new VisitorBook(_threshold.Cosine);
+        _visits = new VisitLog(_options.VisitGap);
+        _cuts = new SceneCuts(_options.SceneCutDifference);
+    }
+
+    /// <summary>Faces embedded so far (embedder runs, one a face).</summary>
+    public int EmbeddedFaces { get; private set; }
+
+    /// <summary>
+    /// Each frame's confirmed tracks and events, in order; after the last frame, one more result (the last frame's index and
+    /// time, no faces) with the tracks and visits the end closes.
+    /// </summary>
+    public async IAsyncEnumerable<AnalyzedFrame> AnalyzeAsync(IAsyncEnumerable<VideoFrame> frames, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        VideoFrame? last = null;
+        await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return await AnalyzeFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+            last = frame;
+        }
+
+        if (last is not null)
+        {
+            var events = new List<VideoEvent>();
+            EndTracks(_tracker.EndAll(last.Timestamp), events);
+            events.AddRange(_visits.Close(null, new HashSet<string>()));
+            yield return new AnalyzedFrame(last.Index, last.Timestamp, [], events);
+        }
+    }
+
+    private async Task<AnalyzedFrame> AnalyzeFrameAsync(VideoFrame frame, CancellationToken cancellationToken)
+    {
+        var events = new List<VideoEvent>();
+        var now = frame.Timestamp;
+        if (_cuts.IsCut(frame.Image))
+        {
+            EndTracks(_tracker.EndAll(now), events);
+        }
+
+        bool detect = _frames++ % _options.DetectEvery == 0;
+        var early = new Dictionary<DetectedFace, FaceRecord>(ReferenceEqualityComparer.Instance);
+        IReadOnlyList<FaceTrack> tracks;
+        if (detect)
+        {
+            var found = await _pipeline.DetectAsync(frame.Image, FaceSelection.All, cancellationToken).ConfigureAwait(false);
+            if (_tracker.CanRelink)
+            {
+                var away = found.Where(f => f.Score >= _options.Tracker.NewTrackScore && _followed.All(b => b.IoU(f.Box) < AwayOverlap)).ToList();
+                foreach (var record in await EmbedAsync(frame, away, cancellationToken).ConfigureAwait(false))
+                {
+                    early[record.Face] = record;
+                }
+            }
+
+            tracks = _tracker.Update(now, [.. found.Select(f => new FaceObservation(f, early.GetValueOrDefault(f)?.Embedding))]);
+        }
+        else
+        {
+            tracks = _tracker.Predict(now);
+        }
+
+        var due = new List<TrackRecognition>();
+        var dueFaces = new List<DetectedFace>();
+        foreach (var track in tracks)
+        {
+            if (track.State == TrackState.Ended)
+            {
+                EndTrack(track.Id, events);
+                continue;
+            }
+
+            if (track.State != TrackState.Confirmed)
+            {
+                continue;
+            }
+
+            if (!_tracks.TryGetValue(track.Id, out var known))
+            {
+                _tracks[track.Id] = known = new TrackRecognition(track.Id, track.FirstSeen);
+                events.Add(Event(VideoEventKind.TrackStarted, known));
+            }
+
+            if (detect && track.LastSeen == now)
+            {
+                known.LastSeen = now;
+                var face = track.LastObservation.Face;
+                if (early.TryGetValue(face, out var record))
+                {
+                    await AddAsync(known, record, now, events, cancellationToken).ConfigureAwait(false);
+                }
+                else if (known.IsDue(now, FaceQualityRules.DetectionScore(face), _options))
+                {
+                    due.Add(known);
+                    dueFaces.Add(face);
+                }
+            }
+        }
+
+        var records = await EmbedAsync(frame, dueFaces, cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < records.Count; i++)
+        {
+            _tracker.Observe(due[i].TrackId, records[i].Embedding);
+            await AddAsync(due[i], records[i], now, events, cancellationToken).ConfigureAwait(false);
+        }
+
+        var shown = tracks.Where(t => t.State == TrackState.Confirmed).ToList();
+        _followed = [.. tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Tentative).Select(t => t.Box)];
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var known in _tracks.Values.Where(k => k.Person is not null))
+        {
+            present.Add(known.Person!);
+            _visits.Seen(known.Person!, known.IsVisitor, known.TrackId, known.FirstSeen, known.LastSeen);
+        }
+
+        events.AddRange(_visits.Close(now, present));
+        return new AnalyzedFrame(frame.Index, now, [.. shown.Select(t => Shown(t, detect && t.LastSeen == now))], events);
+    }
+
+    private TrackedFace Shown(FaceTrack track, bool detected) =>
+        new(track.Id, track.State, track.Box, detected, _tracks[track.Id].Person, _tracks[track.Id].IsVisitor);
+
+    private async Task<IReadOnlyList<FaceRecord>> EmbedAsync(VideoFrame frame, List<DetectedFace> faces, CancellationToken cancellationToken)
+    {
+        if (faces.Count == 0)
+        {
+            return [];
+        }
+
+        EmbeddedFaces += faces.Count;
+        return await _pipeline.EmbedAsync(frame.Image, faces, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds an embedded face to its track and decides again whom the track is.</summary>
+    private async Task AddAsync(TrackRecognition known, FaceRecord face, TimeSpan now, List<VideoEvent> events, CancellationToken cancellationToken)
+    {
+        bool large = MathF.Min(face.Face.Box.Width, face.Face.Box.Height) >= _options.MinFaceSize;
+        string? own = null;
+        if (_gallery is not null && large)
+        {
+            var matches = await _gallery.SearchAsync(face.Embedding, 1, _options.Scoring, cancellationToken).ConfigureAwait(false);
+            own = matches.Count > 0 && matches[0].Similarity >= _threshold.Cosine ? matches[0].Subject : null;
+        }
+
+        known.Add(face, new TrackSample(face.Embedding, FaceQualityRules.Assess(face).ImageScore, large, own), now);
+        if (await NameAsync(known, cancellationToken).ConfigureAwait(false) is { } kind)
+        {
+            events.Add(Event(kind, known));
+            Arrive(known, events);
+        }
+        else if (known.Person is null && known.Samples.Count > _options.MinAgreeingFaces)
+        {
+            // One more face than naming needs: an enrolled person is named by then, so a visitor is not made in passing.
+            MakeVisitor(known, events);
+        }
+    }
+
+    /// <summary>Names the track as a subject when its template and enough of its faces say so; the event kind, or null when the name did not change.</summary>
+    private async Task<VideoEventKind?> NameAsync(TrackRecognition known, CancellationToken cancellationToken)
+    {
+        if (_gallery is null || known.Template(s => s.Large) is not { } template)
+        {
+            return null;
+        }
+
+        var matches = await _gallery.SearchAsync(template, 2, _options.Scoring, cancellationToken).ConfigureAwait(false);
+        if (matches.Count == 0 || matches[0].Similarity < _threshold.Cosine
+            || (matches.Count > 1 && matches[0].Similarity - matches[1].Similarity < _options.Margin)
+            || known.Samples.Count(s => s.Large && s.OwnMatch == matches[0].Subject) < _options.MinAgreeingFaces)
+        {
+            return null;
+        }
+
+        known.Similarity = matches[0].Similarity;
+        if (known.Person == matches[0].Subject && !known.IsVisitor)
+        {
+            return null;
+        }
+
+        var kind = known.Person is null || known.IsVisitor ? VideoEventKind.Identified : VideoEventKind.Revised;
+        (known.Person, known.IsVisitor) = (matches[0].Subject, false);
+        return kind;
+    }
+
+    private void MakeVisitor(TrackRecognition known, List<VideoEvent> events)
+    {
+        var elsewhere = _tracks.Values.Where(t => t != known && t.IsVisitor).Select(t => t.Person!).ToHashSet(StringComparer.Ordinal);
+        (known.Person, known.IsVisitor) = (_visitors.Assign(known.Template(_ => true)!, elsewhere), true);
+        events.Add(Event(VideoEventKind.Identified, known));
+        Arrive(known, events);
+    }
+
+    private void Arrive(TrackRecognition known, List<VideoEvent> events)
+    {
+        if (_visits.Seen(known.Person!, known.IsVisitor, known.TrackId, known.FirstSeen, known.LastSeen))
+        {
+            events.Add(Event(VideoEventKind.Arrived, known));
+        }
+    }
+
+    private void EndTracks(IReadOnlyList<FaceTrack> tracks, List<VideoEvent> events)
+    {
+        foreach (var track in tracks.Where(t => t.State == TrackState.Ended))
+        {
+            EndTrack(track.Id, events);
+        }
+    }
+
+    /// <summary>A track's end: a track still unnamed with enough faces becomes a visitor first, so every person is counted.</summary>
+    private void EndTrack(int trackId, List<VideoEvent> events)
+    {
+        if (_tracks.Remove(trackId, out var known))
+        {
+            if (known.Person is null && known.Samples.Count >= _options.MinAgreeingFaces)
+            {
+                MakeVisitor(known, events);
+            }
+
+            events.Add(Event(VideoEventKind.TrackEnded, known));
+        }
+    }
+
+    private static VideoEvent Event(VideoEventKind kind, TrackRecognition known) =>
+        new(kind, known.TrackId, known.Person, known.IsVisitor, known.IsVisitor ? float.NaN : known.Similarity, known.FirstSeen, known.LastSeen, known.BestFace?.Crop);
+}
