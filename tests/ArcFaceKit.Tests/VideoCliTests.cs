@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ArcFaceKit.Evaluation;
+
+namespace ArcFaceKit.Tests;
+
+/// <summary>`arcface video` and `arcface eval video` end to end on a real clip.</summary>
+[Collection(VideoCollection.Name)]
+public sealed class VideoCliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("arcfacekit-video-cli-").FullName;
+
+    private static string[] Models => ["--detector", Shared.Model("yunet_s_dynamic.onnx"), "--embedder", Shared.Model("mobilefacenet_a.onnx")];
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Video_writes_events_tracks_best_faces_and_sheets_and_ends_with_a_summary()
+    {
+        string output = Path.Combine(_dir, "out");
+        var (code, stdout, stderr) = CliRunner.Run(["video", VideoClips.Path("head-pose-two.gif"), "--fps", "5", "--gallery", Path.Combine(_dir, "none.db"), "--out", output, "--json", .. Models]);
+        Assert.True(code == 0, stderr);
+
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var summary = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal(2, summary.GetProperty("visitors").GetArrayLength());
+        Assert.Empty(summary.GetProperty("subjects").EnumerateArray());
+        var events = lines[..^1].Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(events.Count, File.ReadAllLines(Path.Combine(output, "events.jsonl")).Length);
+        var ended = events.Where(e => e.GetProperty("event").GetString() == "track-ended").ToList();
+        Assert.All(ended, e => Assert.True(File.Exists(e.GetProperty("face").GetString())));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(output, "people"), "visitor-*.png").Length);
+
+        var tracks = MotChallengeText.Read(Path.Combine(output, "tracks.txt"));
+        Assert.Equal(ended.Select(e => e.GetProperty("track").GetInt32()).Order(), tracks.Select(r => r.Id).Distinct().Order());
+        Assert.InRange(tracks.Max(r => r.Frame), 20, 23);   // 4.6 s at 5 frames a second
+    }
+
+    [Fact]
+    public void Eval_video_measures_tracks_and_their_names_against_ground_truth()
+    {
+        // Two people for three frames; the tracker swapped its ids on the third and named one track wrongly.
+        File.WriteAllLines(Path.Combine(_dir, "gt.txt"), ["1,1,0,0,10,10,1,-1,1", "1,2,50,0,10,10,1,-1,1", "2,1,0,0,10,10,1,-1,1", "2,2,50,0,10,10,1,-1,1", "3,1,0,0,10,10,1,-1,1", "3,2,50,0,10,10,1,-1,1"]);
+        File.WriteAllLines(Path.Combine(_dir, "tracks.txt"), ["1,7,0,0,10,10,1,-1,-1", "1,8,50,0,10,10,1,-1,-1", "2,7,0,0,10,10,1,-1,-1", "2,8,50,0,10,10,1,-1,-1", "3,8,0,0,10,10,1,-1,-1", "3,7,50,0,10,10,1,-1,-1"]);
+        File.WriteAllLines(Path.Combine(_dir, "names.txt"), ["1 ann", "2 -"]);
+        File.WriteAllLines(Path.Combine(_dir, "events.jsonl"), [
+            """{"source":"x","event":"track-ended","track":7,"person":"ann","visitor":false,"firstSeen":0,"lastSeen":1}""",
+            """{"source":"x","event":"track-ended","track":8,"person":"bob","visitor":false,"firstSeen":0,"lastSeen":1}"""]);
+
+        var (code, stdout, stderr) = CliRunner.Run(["eval", "video", "--truth", Path.Combine(_dir, "gt.txt"), "--tracks", Path.Combine(_dir, "tracks.txt"),
+            "--truth-names", Path.Combine(_dir, "names.txt"), "--events", Path.Combine(_dir, "events.jsonl"), "--json"]);
+        Assert.True(code == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(1 - (2 / 6.0), json.GetProperty("mota").GetDouble(), 6);          // two identity switches in six boxes
+        Assert.Equal(2 * 4 / 12.0, json.GetProperty("idf1").GetDouble(), 6);          // each track right on two of three frames
+        var identification = json.GetProperty("identification");
+        Assert.Equal(1, identification.GetProperty("correct").GetInt32());            // track 7 follows ann and is named ann
+        Assert.Equal(1, identification.GetProperty("unknownNamed").GetInt32());       // track 8 follows the unknown person, named bob
+    }
+}
