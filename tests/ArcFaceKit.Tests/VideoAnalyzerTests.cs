@@ -66,6 +66,50 @@ public sealed class VideoAnalyzerTests : IDisposable
         Assert.InRange(analyzer.EmbeddedFaces, 1, 12 * ended.Count);
     }
 
+    [Fact]
+    public async Task A_camera_stream_killed_mid_way_is_analysed_again_when_it_returns_and_its_man_is_the_same_visitor()
+    {
+        using var pipeline = OpenPipeline();
+        using var camera = new LoopbackStream(VideoClips.Path("webcam-b.mp4"), Ports.Free());
+        var quick = new VideoSourceOptions { Fps = 5, ProbeDuration = TimeSpan.FromSeconds(1), StallTimeout = TimeSpan.FromSeconds(2), ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(400) };
+        await using var source = await VideoSource.OpenAsync(camera.Url, quick);
+        var states = new List<VideoSourceState>();
+        source.StatusChanged += (_, s) => { lock (states) { states.Add(s.State); } };
+        var analyzer = new VideoAnalyzer(pipeline, options: VideoAnalysisOptions.Default with { VisitGap = TimeSpan.FromMinutes(5) });
+        var events = new List<VideoEvent>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        int analysed = 0, afterReturn = 0;
+        bool killed = false;
+        await foreach (var frame in analyzer.AnalyzeAsync(source.ReadFramesAsync(patience.Token), patience.Token))
+        {
+            events.AddRange(frame.Events);
+            analysed++;
+            if (!killed && events.Any(e => e.Kind == VideoEventKind.Identified))
+            {
+                // The man is a visitor: the camera dies for longer than the tracker's lost buffer, then comes back.
+                camera.Kill();
+                killed = true;
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                camera.Restart();
+            }
+            else if (killed && events.Count(e => e.Kind == VideoEventKind.Identified) >= 2 && ++afterReturn >= 5)
+            {
+                break;
+            }
+        }
+
+        lock (states)
+        {
+            Assert.Contains(VideoSourceState.Reconnecting, states);
+        }
+
+        var named = events.Where(e => e.Kind == VideoEventKind.Identified).ToList();
+        Assert.True(named.Count >= 2, $"{analysed} frames analysed, events: {string.Join(", ", events.Select(e => e.Kind))}");
+        Assert.True(events.Count(e => e.Kind == VideoEventKind.TrackEnded) >= 1, "the first track ended while the camera was down");
+        Assert.Single(named.Select(e => e.Person).Distinct());
+        Assert.Single(events, e => e.Kind == VideoEventKind.Arrived);   // one visit: back within the gap
+    }
+
     /// <summary>A gallery with the man of webcam-a (frames at 0, 20 and 40 s) and three LFW people.</summary>
     private async Task<IFaceGallery> EnrolledGalleryAsync(FacePipeline pipeline)
     {
