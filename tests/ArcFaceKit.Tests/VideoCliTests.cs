@@ -36,6 +36,21 @@ public sealed class VideoCliTests : IDisposable
     }
 
     [Fact]
+    public void A_truncated_video_fails_with_one_line_and_keeps_the_events_and_tracks_up_to_the_damage()
+    {
+        byte[] whole = File.ReadAllBytes(VideoClips.Path("webcam-b.mp4"));
+        string truncated = Path.Combine(_dir, "cut.mp4"), output = Path.Combine(_dir, "out");
+        File.WriteAllBytes(truncated, whole[..(whole.Length / 2)]);
+        var (code, _, stderr) = CliRunner.Run(["video", truncated, "--fps", "5", "--gallery", Path.Combine(_dir, "none.db"), "--out", output, .. Models]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr.Trim(), StringComparison.Ordinal);
+        Assert.Contains("damaged or truncated", stderr, StringComparison.Ordinal);
+        Assert.Contains("track-started", File.ReadAllText(Path.Combine(output, "events.jsonl")), StringComparison.Ordinal);
+        Assert.InRange(MotChallengeText.Read(Path.Combine(output, "tracks.txt")).Max(r => r.Frame), 60, 90);   // about half of 30 s at 5 a second
+    }
+
+    [Fact]
     public void Eval_video_measures_tracks_and_their_names_against_ground_truth()
     {
         // Two people for three frames; the tracker swapped its ids on the third and named one track wrongly.

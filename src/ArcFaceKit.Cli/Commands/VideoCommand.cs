@@ -56,8 +56,17 @@ public sealed class VideoCommand : AsyncCommand<VideoCommand.Settings>
         var analyzer = new VideoAnalyzer(pipeline, gallery, options);
         using var outputs = new VideoOutputs(settings.Out, settings.Source);
         var run = new VideoRun(source, analyzer, outputs, settings.Json);
-        var summary = await run.RunAsync(cancellationToken);
-        outputs.Finish();
+        VideoSummaryJson summary;
+        try
+        {
+            summary = await run.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            // A damaged file or a cancelled run keeps what was seen up to there.
+            outputs.Finish();
+        }
+
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(summary, JsonShapes.Options));
