@@ -10,20 +10,24 @@ namespace ArcFaceKit.Cli;
 /// <summary>
 /// What `arcface video --out DIR` writes: events.jsonl (one event a line), tracks.txt (every frame's confirmed tracks in
 /// the MOTChallenge text format, frames from 1), faces/track-N.png (each track's best face) and people/NAME.png (a
-/// contact sheet of each person's tracks).
+/// contact sheet of each person's tracks); with --annotate, a video of the analysed frames with boxes, track ids and names.
 /// </summary>
-internal sealed class VideoOutputs : IDisposable
+internal sealed class VideoOutputs : IAsyncDisposable
 {
     private readonly string? _folder;
     private readonly string _source;
     private readonly StreamWriter? _events;
     private readonly List<MotRow> _rows = [];
     private readonly Dictionary<string, List<(RgbImage Face, string Caption)>> _people = new(StringComparer.Ordinal);
+    private readonly string? _annotated;
+    private readonly double _fps;
+    private VideoWriter? _video;
 
-    public VideoOutputs(string? folder, string source)
+    public VideoOutputs(string? folder, string source, string? annotated, double fps)
     {
         _folder = folder;
         _source = source;
+        (_annotated, _fps) = (annotated, fps);
         if (folder is not null)
         {
             Directory.CreateDirectory(Path.Combine(folder, "faces"));
@@ -32,11 +36,19 @@ internal sealed class VideoOutputs : IDisposable
     }
 
     /// <summary>Records a frame; returns its events in their wire shape.</summary>
-    public IReadOnlyList<VideoEventJson> Add(AnalyzedFrame frame)
+    public async Task<IReadOnlyList<VideoEventJson>> AddAsync(AnalyzedFrame frame, CancellationToken cancellationToken)
     {
+        if (_annotated is not null && !frame.IsEnd)
+        {
+            var image = frame.Frame.Image;
+            _video ??= VideoWriter.Start(_annotated, image.Width, image.Height, _fps);
+            var labels = frame.Faces.Select(f => new FaceLabel(f.Box, f.Person is null ? $"#{f.TrackId}" : $"#{f.TrackId} {f.Person}", f.Person is not null && !f.IsVisitor)).ToList();
+            await _video.WriteAsync(FrameAnnotator.Draw(image, labels), cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var face in frame.Faces)
         {
-            _rows.Add(new MotRow((int)frame.Index + 1, face.TrackId, face.Box));
+            _rows.Add(new MotRow((int)frame.Frame.Index + 1, face.TrackId, face.Box));
         }
 
         var events = new List<VideoEventJson>(frame.Events.Count);
@@ -60,9 +72,14 @@ internal sealed class VideoOutputs : IDisposable
         return events;
     }
 
-    /// <summary>Writes the tracks file and the contact sheets.</summary>
-    public void Finish()
+    /// <summary>Writes the tracks file and the contact sheets, and ends the annotated video.</summary>
+    public async Task FinishAsync()
     {
+        if (_video is not null)
+        {
+            await _video.CompleteAsync().ConfigureAwait(false);
+        }
+
         if (_folder is null)
         {
             return;
@@ -78,7 +95,18 @@ internal sealed class VideoOutputs : IDisposable
         }
     }
 
-    public void Dispose() => _events?.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        if (_video is not null)
+        {
+            await _video.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_events is not null)
+        {
+            await _events.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     private string? WriteFace(int track, RgbImage face)
     {

@@ -22,7 +22,7 @@ internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, Video
         {
             await foreach (var frame in analyzer.AnalyzeAsync(source.ReadFramesAsync(cancellationToken), cancellationToken))
             {
-                Record(frame);
+                await RecordAsync(frame, cancellationToken);
             }
         }
         else
@@ -32,7 +32,7 @@ internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, Video
                 var task = progress.AddTask("frames", maxValue: total.Value);
                 await foreach (var frame in analyzer.AnalyzeAsync(source.ReadFramesAsync(cancellationToken), cancellationToken))
                 {
-                    Record(frame);
+                    await RecordAsync(frame, cancellationToken);
                     task.Value = Math.Min(_frames, total.Value);
                     task.Description = $"{_frames} frames, {_last.TotalSeconds / clock.Elapsed.TotalSeconds:F1}x real time, {_tracks.Count} tracks, {People().Count} people";
                 }
@@ -49,11 +49,11 @@ internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, Video
 
     private HashSet<string> People() => [.. _ended.Values.Select(e => e.Person).OfType<string>()];
 
-    private void Record(AnalyzedFrame frame)
+    private async Task RecordAsync(AnalyzedFrame frame, CancellationToken cancellationToken)
     {
-        _frames = Math.Max(_frames, frame.Index + 1);
-        _last = frame.Timestamp;
-        foreach (var e in outputs.Add(frame))
+        _frames = Math.Max(_frames, frame.Frame.Index + 1);
+        _last = frame.Frame.Timestamp;
+        foreach (var e in await outputs.AddAsync(frame, cancellationToken))
         {
             if (e.Event == "track-started")
             {

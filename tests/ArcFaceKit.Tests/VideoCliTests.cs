@@ -17,7 +17,7 @@ public sealed class VideoCliTests : IDisposable
     public void Video_writes_events_tracks_best_faces_and_sheets_and_ends_with_a_summary()
     {
         string output = Path.Combine(_dir, "out");
-        var (code, stdout, stderr) = CliRunner.Run(["video", VideoClips.Path("head-pose-two.gif"), "--fps", "5", "--gallery", Path.Combine(_dir, "none.db"), "--out", output, "--json", .. Models]);
+        var (code, stdout, stderr) = CliRunner.Run(["video", VideoClips.Path("head-pose-two.gif"), "--fps", "5", "--gallery", Path.Combine(_dir, "none.db"), "--out", output, "--json", "--annotate", Path.Combine(_dir, "annotated.mp4"), .. Models]);
         Assert.True(code == 0, stderr);
 
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -33,6 +33,10 @@ public sealed class VideoCliTests : IDisposable
         var tracks = MotChallengeText.Read(Path.Combine(output, "tracks.txt"));
         Assert.Equal(ended.Select(e => e.GetProperty("track").GetInt32()).Order(), tracks.Select(r => r.Id).Distinct().Order());
         Assert.InRange(tracks.Max(r => r.Frame), 20, 23);   // 4.6 s at 5 frames a second
+
+        // The annotated video: every analysed frame, at the clip's size, and nothing left half-written.
+        Assert.Equal((tracks.Max(r => r.Frame), 480, 270), VideoClips.CountedByFfprobe(Path.Combine(_dir, "annotated.mp4")));
+        Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
     }
 
     [Fact]

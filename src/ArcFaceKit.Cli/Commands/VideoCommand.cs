@@ -24,6 +24,10 @@ public sealed class VideoCommand : AsyncCommand<VideoCommand.Settings>
         [Description("Frames analysed a second. Default: every frame of the source.")]
         public double? Fps { get; init; }
 
+        [CommandOption("--annotate <FILE>")]
+        [Description("Also write an MP4 of the analysed frames with each track's box, id and name.")]
+        public string? Annotate { get; init; }
+
         [CommandOption("--detect-every <N>")]
         [Description("Run the detector on every Nth analysed frame; the tracker predicts between. Default 1.")]
         public int DetectEvery { get; init; } = 1;
@@ -54,7 +58,7 @@ public sealed class VideoCommand : AsyncCommand<VideoCommand.Settings>
         }
 
         var analyzer = new VideoAnalyzer(pipeline, gallery, options);
-        using var outputs = new VideoOutputs(settings.Out, settings.Source);
+        await using var outputs = new VideoOutputs(settings.Out, settings.Source, settings.Annotate, settings.Fps ?? source.Info?.FrameRate ?? 25);
         var run = new VideoRun(source, analyzer, outputs, settings.Json);
         VideoSummaryJson summary;
         try
@@ -64,7 +68,7 @@ public sealed class VideoCommand : AsyncCommand<VideoCommand.Settings>
         finally
         {
             // A damaged file or a cancelled run keeps what was seen up to there.
-            outputs.Finish();
+            await outputs.FinishAsync();
         }
 
         if (settings.Json)

@@ -53,8 +53,8 @@ public sealed class VideoAnalyzer
     public int EmbeddedFaces { get; private set; }
 
     /// <summary>
-    /// Each frame's confirmed tracks and events, in order; after the last frame, one more result (the last frame's index and
-    /// time, no faces) with the tracks and visits the end closes.
+    /// Each frame's confirmed tracks and events, in order; after the last frame, one more result (<see cref="AnalyzedFrame.IsEnd"/>)
+    /// with the tracks and visits the end closes.
     /// </summary>
     public async IAsyncEnumerable<AnalyzedFrame> AnalyzeAsync(IAsyncEnumerable<VideoFrame> frames, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -71,7 +71,7 @@ public sealed class VideoAnalyzer
             var events = new List<VideoEvent>();
             EndTracks(_tracker.EndAll(last.Timestamp), events);
             events.AddRange(_visits.Close(null, new HashSet<string>()));
-            yield return new AnalyzedFrame(last.Index, last.Timestamp, [], events);
+            yield return new AnalyzedFrame(last, [], events) { IsEnd = true };
         }
     }
 
@@ -160,7 +160,7 @@ public sealed class VideoAnalyzer
         }
 
         events.AddRange(_visits.Close(now, present));
-        return new AnalyzedFrame(frame.Index, now, [.. shown.Select(t => Shown(t, detect && t.LastSeen == now))], events);
+        return new AnalyzedFrame(frame, [.. shown.Select(t => Shown(t, detect && t.LastSeen == now))], events);
     }
 
     private TrackedFace Shown(FaceTrack track, bool detected) =>

@@ -48,4 +48,21 @@ public static class ImageEncoder
         System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
         return bitmap;
     }
+
+    /// <summary>An RGBA bitmap's pixels as RGB (drawing on a frame and giving it back).</summary>
+    internal static RgbImage FromBitmap(SKBitmap bitmap)
+    {
+        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
+        var source = (rgba ?? bitmap).GetPixelSpan();
+        var image = new RgbImage(bitmap.Width, bitmap.Height);
+        var pixels = image.Pixels;
+        for (int i = 0, j = 0; i < pixels.Length; i += 3, j += 4)
+        {
+            pixels[i] = source[j];
+            pixels[i + 1] = source[j + 1];
+            pixels[i + 2] = source[j + 2];
+        }
+
+        return image;
+    }
 }
