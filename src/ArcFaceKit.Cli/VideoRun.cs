@@ -11,8 +11,12 @@ internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, Video
 {
     private readonly HashSet<int> _tracks = [];
     private readonly Dictionary<int, VideoEventJson> _ended = [];
+    private readonly List<VideoEvent> _endedTracks = [];
     private long _frames;
     private TimeSpan _last;
+
+    /// <summary>The end event of every track, in order.</summary>
+    public IReadOnlyList<VideoEvent> EndedTracks => _endedTracks;
 
     public async Task<VideoSummaryJson> RunAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +57,7 @@ internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, Video
     {
         _frames = Math.Max(_frames, frame.Frame.Index + 1);
         _last = frame.Frame.Timestamp;
+        _endedTracks.AddRange(frame.Events.Where(e => e.Kind == VideoEventKind.TrackEnded));
         foreach (var e in await outputs.AddAsync(frame, cancellationToken))
         {
             if (e.Event == "track-started")

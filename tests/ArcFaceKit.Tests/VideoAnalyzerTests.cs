@@ -67,6 +67,24 @@ public sealed class VideoAnalyzerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_man_kept_in_the_unnamed_groups_and_named_there_is_named_in_the_next_clip()
+    {
+        using var pipeline = OpenPipeline();
+        await using var gallery = await SqliteGallery.OpenAsync(Path.Combine(_dir, "g.db"), pipeline.Embedder.Identity);
+        var options = VideoAnalysisOptions.Default with { CollectUnknownAs = "test" };
+        var ended = await EndedTracksAsync(new VideoAnalyzer(pipeline, gallery, options), "webcam-a.mp4");
+
+        var kept = ended.Where(e => e.Group is not null).ToList();
+        Assert.NotEmpty(kept);
+        Assert.Single(kept.Select(e => e.Group).Distinct());   // his tracks' faces join one group
+        var group = Assert.Single(await gallery.ListGroupsAsync());
+        await gallery.NameGroupAsync(group.Id, "webcam-man", "test");
+
+        var named = await EndedTracksAsync(new VideoAnalyzer(pipeline, gallery), "webcam-b.mp4");
+        Assert.All(named, e => Assert.Equal(("webcam-man", false), (e.Person, e.IsVisitor)));
+    }
+
+    [Fact]
     public async Task A_camera_stream_killed_mid_way_is_analysed_again_when_it_returns_and_its_man_is_the_same_visitor()
     {
         using var pipeline = OpenPipeline();

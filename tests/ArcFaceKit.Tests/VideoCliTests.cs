@@ -55,6 +55,30 @@ public sealed class VideoCliTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_of_videos_groups_the_unknown_people_across_them()
+    {
+        string folder = Path.Combine(_dir, "videos");
+        Directory.CreateDirectory(folder);
+        foreach (var clip in new[] { "webcam-a.mp4", "webcam-b.mp4", "head-pose-one.gif", "walking.gif" })
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, clip), VideoClips.Path(clip));
+        }
+
+        string output = Path.Combine(_dir, "out");
+        var (code, stdout, stderr) = CliRunner.Run(["video", folder, "--fps", "5", "--gallery", Path.Combine(_dir, "none.db"), "--out", output, "--json", .. Models]);
+        Assert.True(code == 0, stderr);
+
+        // The same man in both webcam clips is one person; the others are one each (walking.gif has two).
+        var people = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "people.json"))).RootElement.EnumerateArray()
+            .Select(p => p.GetProperty("appearances").EnumerateArray().Select(a => Path.GetFileName(a.GetProperty("source").GetString()!)).Distinct().Order().ToList()).ToList();
+        Assert.Equal(4, people.Count);
+        Assert.Contains(people, p => p.SequenceEqual(["webcam-a.mp4", "webcam-b.mp4"]));
+        Assert.Equal(2, people.Count(p => p.SequenceEqual(["walking.gif"])));
+        Assert.True(File.Exists(Path.Combine(output, "webcam-b", "tracks.txt")));
+        Assert.Contains("\"unknown\":true", stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Eval_video_measures_tracks_and_their_names_against_ground_truth()
     {
         // Two people for three frames; the tracker swapped its ids on the third and named one track wrongly.

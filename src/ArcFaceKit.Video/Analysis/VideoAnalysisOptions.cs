@@ -49,5 +49,11 @@ public sealed record VideoAnalysisOptions
     /// </summary>
     public float SceneCutDifference { get; init; } = 60;
 
+    /// <summary>
+    /// With a gallery: when an unknown person's track ends, its best face joins the gallery's groups of unnamed faces,
+    /// written under this actor, so the person can be named later (naming a group enrols its faces). Null: nothing kept.
+    /// </summary>
+    public string? CollectUnknownAs { get; init; }
+
     public static VideoAnalysisOptions Default { get; } = new();
 }

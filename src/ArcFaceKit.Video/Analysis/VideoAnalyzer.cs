@@ -4,6 +4,7 @@ using ArcFaceKit.Gallery;
 using ArcFaceKit.Matching;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Quality;
+using ArcFaceKit.Service;
 using ArcFaceKit.Tracking;
 
 namespace ArcFaceKit.Video;
@@ -29,6 +30,7 @@ public sealed class VideoAnalyzer
     private readonly VisitorBook _visitors;
     private readonly VisitLog _visits;
     private readonly SceneCuts _cuts;
+    private readonly GalleryService? _collector;
     private List<FaceBox> _followed = [];
     private long _frames;
 
@@ -47,6 +49,7 @@ public sealed class VideoAnalyzer
         _visitors = new VisitorBook(_threshold.Cosine);
         _visits = new VisitLog(_options.VisitGap);
         _cuts = new SceneCuts(_options.SceneCutDifference);
+        _collector = gallery is not null && _options.CollectUnknownAs is not null ? new GalleryService(pipeline) : null;
     }
 
     /// <summary>Faces embedded so far (embedder runs, one a face).</summary>
@@ -69,7 +72,7 @@ public sealed class VideoAnalyzer
         if (last is not null)
         {
             var events = new List<VideoEvent>();
-            EndTracks(_tracker.EndAll(last.Timestamp), events);
+            await EndTracksAsync(_tracker.EndAll(last.Timestamp), events, cancellationToken).ConfigureAwait(false);
             events.AddRange(_visits.Close(null, new HashSet<string>()));
             yield return new AnalyzedFrame(last, [], events) { IsEnd = true };
         }
@@ -81,7 +84,7 @@ public sealed class VideoAnalyzer
         var now = frame.Timestamp;
         if (_cuts.IsCut(frame.Image))
         {
-            EndTracks(_tracker.EndAll(now), events);
+            await EndTracksAsync(_tracker.EndAll(now), events, cancellationToken).ConfigureAwait(false);
         }
 
         bool detect = _frames++ % _options.DetectEvery == 0;
@@ -112,7 +115,7 @@ public sealed class VideoAnalyzer
         {
             if (track.State == TrackState.Ended)
             {
-                EndTrack(track.Id, events);
+                await EndTrackAsync(track.Id, events, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -244,28 +247,43 @@ public sealed class VideoAnalyzer
         }
     }
 
-    private void EndTracks(IReadOnlyList<FaceTrack> tracks, List<VideoEvent> events)
+    private async Task EndTracksAsync(IReadOnlyList<FaceTrack> tracks, List<VideoEvent> events, CancellationToken cancellationToken)
     {
         foreach (var track in tracks.Where(t => t.State == TrackState.Ended))
         {
-            EndTrack(track.Id, events);
+            await EndTrackAsync(track.Id, events, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>A track's end: a track still unnamed with enough faces becomes a visitor first, so every person is counted.</summary>
-    private void EndTrack(int trackId, List<VideoEvent> events)
+    /// <summary>
+    /// A track's end: a track still unnamed with enough faces becomes a visitor first, so every person is counted; an
+    /// unknown one's best face is kept in the gallery's unnamed groups when asked.
+    /// </summary>
+    private async Task EndTrackAsync(int trackId, List<VideoEvent> events, CancellationToken cancellationToken)
     {
-        if (_tracks.Remove(trackId, out var known))
+        if (!_tracks.Remove(trackId, out var known))
         {
-            if (known.Person is null && known.Samples.Count >= _options.MinAgreeingFaces)
-            {
-                MakeVisitor(known, events);
-            }
-
-            events.Add(Event(VideoEventKind.TrackEnded, known));
+            return;
         }
+
+        if (known.Person is null && known.Samples.Count >= _options.MinAgreeingFaces)
+        {
+            MakeVisitor(known, events);
+        }
+
+        long? group = null;
+        if (_collector is not null && _gallery is not null && known.IsVisitor && known.BestFace is { } best)
+        {
+            var kept = await _collector.CollectFaceAsync(_gallery, best, _options.CollectUnknownAs!, $"video track {known.TrackId} ({known.Person})", cancellationToken).ConfigureAwait(false);
+            group = kept?.Group;
+        }
+
+        events.Add(Event(VideoEventKind.TrackEnded, known) with { Group = group });
     }
 
     private static VideoEvent Event(VideoEventKind kind, TrackRecognition known) =>
-        new(kind, known.TrackId, known.Person, known.IsVisitor, known.IsVisitor ? float.NaN : known.Similarity, known.FirstSeen, known.LastSeen, known.BestFace?.Crop);
+        new(kind, known.TrackId, known.Person, known.IsVisitor, known.IsVisitor ? float.NaN : known.Similarity, known.FirstSeen, known.LastSeen, known.BestFace?.Crop)
+        {
+            Template = known.Template(_ => true),
+        };
 }

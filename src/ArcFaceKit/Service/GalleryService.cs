@@ -112,7 +112,7 @@ public sealed class GalleryService
             var identified = new IdentifiedFace(face, [.. matches.Select(m => new IdentityCandidate(m, m.Similarity >= threshold.Cosine))], threshold);
             if (identified.Identity is null && options.CollectUnknownAs is { } actor)
             {
-                identified = identified with { Collected = await CollectFaceAsync(gallery, face, null, actor, cancellationToken).ConfigureAwait(false) };
+                identified = identified with { Collected = await CollectFaceAsync(gallery, face, actor, null, cancellationToken).ConfigureAwait(false) };
             }
 
             result.Add(identified);
@@ -133,14 +133,22 @@ public sealed class GalleryService
         var result = new List<CollectedFace>(faces.Count);
         foreach (var face in faces)
         {
-            result.Add(new CollectedFace(await CollectFaceAsync(gallery, face, source, actor, cancellationToken).ConfigureAwait(false), face));
+            result.Add(new CollectedFace(await CollectFaceAsync(gallery, face, actor, source, cancellationToken).ConfigureAwait(false), face));
         }
 
         return result;
     }
 
-    private async Task<GroupFace?> CollectFaceAsync(IFaceGallery gallery, FaceRecord face, string? source, string actor, CancellationToken cancellationToken) =>
-        TooPoor(face) is not null ? null : await gallery.AddToGroupsAsync(NewFace.From(face, source), GroupThreshold, actor, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Keeps one analysed face (a video track's best, say) in the groups of unnamed faces, as <see cref="CollectAsync"/> does
+    /// each face of a photo; null when it is under the quality gate.
+    /// </summary>
+    public async Task<GroupFace?> CollectFaceAsync(IFaceGallery gallery, FaceRecord face, string actor, string? source = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(gallery);
+        ArgumentNullException.ThrowIfNull(face);
+        return TooPoor(face) is not null ? null : await gallery.AddToGroupsAsync(NewFace.From(face, source), GroupThreshold, actor, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The face's quality when it is under <see cref="GalleryServiceOptions.MinEnrollImageQuality"/> (not to be kept), else null.</summary>
     private FaceQuality? TooPoor(FaceRecord face) =>
