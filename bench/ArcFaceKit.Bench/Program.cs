@@ -1,7 +1,7 @@
 namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|models|search|gallery-open|gallery-groups|pgvector|loadtest|detector-defaults|decode-memory|video-decode|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+// Usage: bench [pipeline|models|search|gallery-open|gallery-groups|pgvector|loadtest|detector-defaults|decode-memory|video-decode|video|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3
 //   decode-memory: --uploads 40 --bursts 3 --side 7000 --budgets 0,100 --decodes 20 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
@@ -12,6 +12,7 @@ namespace ArcFaceKit.Bench;
 //   gallery-groups: --groups 100000 --adds 200 --dim 512 (a new unnamed face placed among that many groups, SQLite)
 //   models: --calibration-images 300 --profile 0|1 (fp32 vs int8, each model alone; 1: time by kind of kernel) --only F,F (these files, fp32 only)
 //   video-decode: --clips franck.mp4,webcam-a.mp4 --threads N (ffmpeg decoding alone, then through VideoSource at every frame and at 5 fps)
+//   video: --clips A,B (names in --videos or paths) --gallery g.db --stream-clip C --max-streams 6 --stream-seconds 20 (decoding, + detection, the analysis, the naive way; live streams kept up with; under taskset -c 0 for one core)
 //   pipeline: --calibration-images 300 --allow-spinning 0|1 (ONNX Runtime's idle threads spinning, off by default) --fetched DIR (models fetch's folder)
 internal static class BenchProgram
 {
@@ -55,12 +56,15 @@ internal static class BenchProgram
                 case "video-decode":
                     await VideoDecodeBench.RunAsync(options);
                     break;
+                case "video":
+                    await VideoAnalysisBench.RunAsync(options);
+                    break;
                 case "all":
                     PipelineBench.Run(options);
                     SearchBench.Run(options);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, video-decode, cluster, gallery-open, gallery-groups, pgvector or all.");
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, video-decode, video, cluster, gallery-open, gallery-groups, pgvector or all.");
             }
 
             return 0;

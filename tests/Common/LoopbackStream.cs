@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace ArcFaceKit.Tests;
+namespace ArcFaceKit.TestSupport;
 
 /// <summary>
 /// A live MPEG-TS stream of a clip served on 127.0.0.1 by ffmpeg (RECIPES.md: `-listen 1`, looped, at the clip's own
 /// rate), served again each time its one client leaves, as a camera takes a new connection: a camera that can be
-/// frozen, killed and started again on the same port.
+/// frozen, killed and started again on the same port. The video tests' camera, and the bench's live streams.
 /// </summary>
 internal sealed class LoopbackStream : IDisposable
 {
@@ -41,7 +41,10 @@ internal sealed class LoopbackStream : IDisposable
         lock (_gate)
         {
             _up = false;   // frozen is not ended: nothing is served again until Restart
-            Assert.Equal(0, ChildProcess.Run("kill", ["-STOP", _server!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
+            if (ChildProcess.Run("kill", ["-STOP", _server!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode != 0)
+            {
+                throw new InvalidOperationException($"The stream server {_server.Id} could not be frozen.");
+            }
         }
     }
 
