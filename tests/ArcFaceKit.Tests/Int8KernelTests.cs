@@ -4,7 +4,9 @@ namespace ArcFaceKit.Tests;
 
 /// <summary>
 /// Every 8-bit kernel this CPU runs, forced one by one, on real faces: the scalar dot products of the codes for every
-/// slot, and the ranking and similarities of a brute-force half-precision scan. On ARM64 the same tests run its kernels.
+/// slot, and the ranking and similarities of a brute-force half-precision scan. On ARM64 the same tests run its kernels;
+/// elsewhere the portable kernel's runs, on the same inputs, cover theirs but for the multiply (they share loads, sign flip
+/// and bias: <see cref="ISignedSteps{TQuery}"/>).
 /// </summary>
 public class Int8KernelTests
 {

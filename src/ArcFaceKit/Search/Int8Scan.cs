@@ -6,7 +6,7 @@ using AdvSimdTile = ArcFaceKit.Search.Int8Tile<ArcFaceKit.Search.AdvSimdKernel, 
 using Avx2Tile = ArcFaceKit.Search.Int8Tile<ArcFaceKit.Search.Avx2Kernel, System.Runtime.Intrinsics.Vector256<int>, System.Runtime.Intrinsics.Vector256<short>, System.Runtime.Intrinsics.Vector256<short>>;
 using Avx512BWTile = ArcFaceKit.Search.Int8Tile<ArcFaceKit.Search.Avx512BWKernel, System.Runtime.Intrinsics.Vector512<int>, System.Runtime.Intrinsics.Vector512<short>, System.Runtime.Intrinsics.Vector512<short>>;
 using AvxVnniTile = ArcFaceKit.Search.Int8Tile<ArcFaceKit.Search.AvxVnniKernel, System.Runtime.Intrinsics.Vector256<int>, System.Runtime.Intrinsics.Vector256<byte>, System.Runtime.Intrinsics.Vector256<sbyte>>;
-using PortableTile = ArcFaceKit.Search.Int8Tile<ArcFaceKit.Search.PortableKernel, System.Runtime.Intrinsics.Vector128<int>, System.Runtime.Intrinsics.Vector128<byte>, (System.Runtime.Intrinsics.Vector128<short> Low, System.Runtime.Intrinsics.Vector128<short> High)>;
+using PortableTile = ArcFaceKit.Search.Int8Tile<ArcFaceKit.Search.PortableKernel, System.Runtime.Intrinsics.Vector128<int>, System.Runtime.Intrinsics.Vector128<sbyte>, (System.Runtime.Intrinsics.Vector128<short> Low, System.Runtime.Intrinsics.Vector128<short> High)>;
 
 namespace ArcFaceKit.Search;
 
