@@ -6,7 +6,7 @@ namespace ArcFaceKit.Bench;
 //   decode-memory: --uploads 40 --bursts 3 --side 7000 --budgets 0,100 --decodes 20 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
-//   search: --n 100000,1000000 --dim 128,512
+//   search: --n 100000,1000000 --dim 128,512 --kernels all (or names: AvxVnni,Avx512BW,Avx2,AdvSimdDp,AdvSimd,Portable; default the one searches run, which ARCFACEKIT_INT8_KERNEL forces)
 //   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
 //   gallery-open: --faces 1000000 --dim 512 --faces-per-subject 100 --data random|real --approximate-from 0 (a SQLite gallery opened from its database and its index file; N > 0: with its HNSW graph from N faces)
 //   gallery-groups: --groups 100000 --adds 200 --dim 512 (a new unnamed face placed among that many groups, SQLite)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
 using ArcFaceKit.Evaluation;
 using ArcFaceKit.Models;
@@ -11,8 +9,10 @@ using ArcFaceKit.Pipeline;
 namespace ArcFaceKit.Bench;
 
 /// <summary>
-/// Exact top-10 search: the fp32 index (one core) and the 8-bit index (every core, half-precision re-scoring) on random
-/// unit vectors, each with the bytes it reads a second next to the machine's read bandwidth probed in the same run.
+/// Exact top-10 search: the fp32 index (one core) and the 8-bit index (every core and one, one query at a time and in
+/// batches, half-precision re-scoring) on random unit vectors, each with the bytes it reads a second next to the
+/// machine's read bandwidth probed in the same run; the 8-bit rows once for each kernel asked for (--kernels: all, or
+/// names; by default the one searches run), each beside the multiply-add rate of that kernel's own tile.
 /// </summary>
 internal static class SearchBench
 {
@@ -26,9 +26,15 @@ internal static class SearchBench
         int[] dims = List(options.Value("--dim") ?? "128,512");
         string[] kinds = (options.Value("--data") ?? "random").Split(',');
         int[] expansions = options.Value("--hnsw-ef") is "0" ? [] : List(options.Value("--hnsw-ef") ?? "64,128,256");
+        IReadOnlyList<Int8Kernel> kernels = options.Value("--kernels") switch
+        {
+            null => [Int8Kernels.Default],
+            "all" => Int8Kernels.Supported,
+            var names => [.. names.Split(',').Select(name => Int8Kernels.Checked(Int8Kernels.Parse(name)))],
+        };
+        Console.WriteLine($"search: {CpuFeatures.Describe()}; 8-bit rows for {string.Join(", ", kernels)}");
         var (oneCore, allCores) = Bandwidth(options.Repeats);
-        double macsPerSecond = MultiplyAddPeak(options.Repeats, Environment.ProcessorCount);
-        Console.WriteLine($"search: top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}; 8-bit multiply-adds probed {macsPerSecond / 1e9:F0} G/s on {Environment.ProcessorCount} (AVX-VNNI, 256-bit, from registers)");
+        Console.WriteLine($"  top-10, {Queries} queries a repeat, {options.Repeats} repeats, medians; read bandwidth probed {oneCore:F1} GB/s on one core, {allCores:F1} GB/s on {Environment.ProcessorCount}");
         var real = new Dictionary<int, List<float[]>>();
         foreach (int n in sizes)
         {
@@ -54,7 +60,7 @@ internal static class SearchBench
 
                     var truth = queries.Select(q => fp32.Search(q, 10).Select(h => h.Id).ToHashSet()).ToList();
                     double exactQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => fp32.Search(q, 10), queries)));
-                    double int8Qps = Exact8Bit(options, vectors, queries, truth, exactQps, macsPerSecond);
+                    double int8Qps = Exact8Bit(options, vectors, queries, truth, exactQps, kernels);
                     if (kind == "random")
                     {
                         Faiss(n, dim, options.Repeats);
@@ -70,12 +76,13 @@ internal static class SearchBench
     }
 
     /// <summary>
-    /// The 8-bit index on every core, on one core and in batches, against fp32 exact measured just before and the compute
-    /// ceiling of the probed multiply-add rate; its queries/s on every core.
+    /// The 8-bit index on every core and on one, one query at a time and in batches, on each kernel, against fp32 exact
+    /// measured just before and the compute ceiling of the kernel's probed multiply-add rate; the first kernel's
+    /// queries/s on every core.
     /// </summary>
-    private static double Exact8Bit(BenchOptions options, List<float[]> vectors, List<float[]> queries, List<HashSet<long>> truth, double exactQps, double macsPerSecond)
+    private static double Exact8Bit(BenchOptions options, List<float[]> vectors, List<float[]> queries, List<HashSet<long>> truth, double exactQps, IReadOnlyList<Int8Kernel> kernels)
     {
-        int n = vectors.Count, dim = vectors[0].Length;
+        int n = vectors.Count, dim = vectors[0].Length, stride = Int8Codes.Stride(dim), cores = Environment.ProcessorCount;
         using var int8 = new Int8FaceIndex(dim);
         using var int8OneCore = new Int8FaceIndex(dim, threads: 1);
         for (int i = 0; i < n; i++)
@@ -84,24 +91,31 @@ internal static class SearchBench
             int8OneCore.Upsert(i, vectors[i]);
         }
 
-        double int8Qps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8.Search(q, 10), queries)));
-        double int8OneCoreQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8OneCore.Search(q, 10), queries)));
+        Console.WriteLine($"    fp32 exact {exactQps,7:F1} queries/s ({exactQps * n * dim * 4 / 1e9:F1} GB/s, one core); int8: {stride + (2 * dim) + 4} bytes a vector in memory ({stride} of them scanned) against {dim * 4}");
         var batch = queries.Take(Batch).ToList();
-        double int8BatchQps = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ =>
+        double Batched(Int8FaceIndex index) => Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ =>
         {
             var watch = Stopwatch.StartNew();
-            GC.KeepAlive(int8.SearchMany(batch, 10));
+            GC.KeepAlive(index.SearchMany(batch, 10));
             return batch.Count / watch.Elapsed.TotalSeconds;
         }));
-        double recall = Recall(q => int8.Search(q, 10).Select(h => h.Id), queries, truth);
-        int stride = (dim + 31) / 32 * 32;
-        double exactGbs = exactQps * n * dim * 4 / 1e9, int8Gbs = int8Qps * n * stride / 1e9;
-        Console.WriteLine($"    fp32 exact {exactQps,7:F1} queries/s ({exactGbs:F1} GB/s, one core); int8 {int8Qps,7:F1} queries/s ({int8Gbs:F1} GB/s of codes, {Environment.ProcessorCount} cores), {int8Qps / exactQps:F1}x, on one core {int8OneCoreQps:F1}, in batches of {Batch} {int8BatchQps:F1} ({int8BatchQps / int8Qps:F1}x); recall@10 vs fp32 {recall * 100:F2}%; {stride + (2 * dim) + 4} bytes a vector in memory ({stride} of them scanned) against {dim * 4}");
+        double first = double.NaN;
+        foreach (var kernel in kernels)
+        {
+            int8.Kernel = int8OneCore.Kernel = kernel;
+            double all = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8.Search(q, 10), queries)));
+            double one = Stats.Median(Enumerable.Range(0, options.Repeats).Select(_ => Qps(q => int8OneCore.Search(q, 10), queries)));
+            double batchAll = Batched(int8), batchOne = Batched(int8OneCore);
+            double recall = Recall(q => int8.Search(q, 10).Select(h => h.Id), queries, truth);
+            Console.WriteLine($"    int8 [{kernel}] {all,7:F1} queries/s ({all * n * stride / 1e9:F1} GB/s of codes, {cores} cores), {all / exactQps:F1}x fp32; on one core {one:F1} ({one / exactQps:F1}x fp32); in batches of {Batch} {batchAll:F1} ({batchAll / all:F1}x one at a time), on one core {batchOne:F1} ({batchOne / one:F1}x); recall@10 vs fp32 {recall * 100:F2}%");
 
-        // A batch reads the codes once for all its queries, so it is bound by multiply-adds, not bandwidth: n x stride a query.
-        double ceiling = macsPerSecond / ((double)n * stride);
-        Console.WriteLine($"      compute ceiling for any batch: {ceiling:F1} queries/s ({ceiling / int8Qps:F1}x one query at a time) at the probed multiply-add rate; batches of {Batch} reach {int8BatchQps / ceiling * 100:F0}% of it");
-        return int8Qps;
+            // A batch reads the codes once for all its queries, so it is bound by multiply-adds, not bandwidth: n x stride a query.
+            double macs = MultiplyAddRate(kernel, stride, options.Repeats, cores), ceiling = macs / ((double)n * stride);
+            Console.WriteLine($"      [{kernel}] multiply-adds probed {macs / 1e9:F0} G/s on {cores} (its tile of 8 stored x 2 queries, codes in L1): compute ceiling for any batch {ceiling:F1} queries/s ({ceiling / all:F1}x one query at a time); batches of {Batch} reach {batchAll / ceiling * 100:F0}% of it");
+            first = double.IsNaN(first) ? all : first;
+        }
+
+        return first;
     }
 
     /// <summary>HNSW (USearch, half precision) built on every core, then searched at each breadth on one thread and on every core.</summary>
@@ -195,42 +209,28 @@ internal static class SearchBench
     }
 
     /// <summary>
-    /// The other physical limit: 8-bit multiply-adds a second (AVX-VNNI dot products of 32 byte pairs, eight independent
-    /// accumulators in registers, no memory traffic) on that many cores; NaN where the CPU has no AVX-VNNI.
+    /// The other physical limit: 8-bit multiply-adds a second of the kernel's own tile (eight stored vectors by two
+    /// queries, 16 x stride multiply-adds) over the same codes, in the first-level cache, on that many cores at once.
     /// </summary>
-    private static double MultiplyAddPeak(int repeats, int threads)
+    private static double MultiplyAddRate(Int8Kernel kernel, int stride, int repeats, int threads)
     {
-        if (!AvxVnni.IsSupported)
-        {
-            return double.NaN;
-        }
+        var rng = new Random(2);
+        var stored = new byte[8 * stride];
+        rng.NextBytes(stored);
+        var first = QueryCode.Encode(RandomUnit(rng, stride), stride, 1);
+        var second = QueryCode.Encode(RandomUnit(rng, stride), stride, 1);
 
-        const int Rounds = 20_000_000;
+        // Rounds for about half a second a core, from a first short run.
+        var clock = Stopwatch.StartNew();
+        GC.KeepAlive(Int8Scan.RepeatTile(kernel, stored, stride, first, second, 10_000));
+        int rounds = (int)Math.Clamp(10_000 * 0.5 / clock.Elapsed.TotalSeconds, 10_000, 100_000_000);
         return Stats.Median(Enumerable.Range(0, repeats).Select(_ =>
         {
             var sums = new int[threads];
             var watch = Stopwatch.StartNew();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                var a = Vector256.Create((byte)(t + 1));
-                var b = Vector256.Create((sbyte)3);
-                Vector256<int> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-                for (int i = 0; i < Rounds; i++)
-                {
-                    s0 = AvxVnni.MultiplyWideningAndAdd(s0, a, b);
-                    s1 = AvxVnni.MultiplyWideningAndAdd(s1, a, b);
-                    s2 = AvxVnni.MultiplyWideningAndAdd(s2, a, b);
-                    s3 = AvxVnni.MultiplyWideningAndAdd(s3, a, b);
-                    s4 = AvxVnni.MultiplyWideningAndAdd(s4, a, b);
-                    s5 = AvxVnni.MultiplyWideningAndAdd(s5, a, b);
-                    s6 = AvxVnni.MultiplyWideningAndAdd(s6, a, b);
-                    s7 = AvxVnni.MultiplyWideningAndAdd(s7, a, b);
-                }
-
-                sums[t] = Vector256.Sum(s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7);
-            });
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => sums[t] = Int8Scan.RepeatTile(kernel, stored, stride, first, second, rounds));
             GC.KeepAlive(sums);
-            return threads * (double)Rounds * 8 * 32 / watch.Elapsed.TotalSeconds;
+            return threads * (double)rounds * 16 * stride / watch.Elapsed.TotalSeconds;
         }));
     }
 

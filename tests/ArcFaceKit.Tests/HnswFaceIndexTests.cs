@@ -8,19 +8,12 @@ namespace ArcFaceKit.Tests;
 /// <summary>The HNSW graph finds what the exact scan finds on real faces, keeps up with changes, and takes over a gallery past its size.</summary>
 public class HnswFaceIndexTests
 {
-    private static readonly Lazy<List<float[]>> Faces = new(() =>
-    {
-        var files = Directory.EnumerateFiles(Path.Combine(Shared.Lfw, "images"), "*.jpg").Order(StringComparer.Ordinal).Take(300).ToList();
-        using var service = Shared.OpenPipeline();
-        return [.. ImageEmbeddings.ComputeAsync(service, files).GetAwaiter().GetResult().Values.OfType<float[]>()];
-    });
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     public void Real_embeddings_added_on_one_or_several_threads_are_found_as_the_exact_scan_finds_them(int threads)
     {
-        var faces = Faces.Value;
+        var faces = Shared.LfwFaces;
         using var hnsw = new HnswFaceIndex(faces[0].Length, new HnswOptions { Threads = threads });
         var exact = new ExactFaceIndex(faces[0].Length);
         hnsw.AddMany([.. Enumerable.Range(0, faces.Count).Select(i => (long)i)], faces);
@@ -50,7 +43,7 @@ public class HnswFaceIndexTests
     [Fact]
     public void Removed_and_replaced_vectors_are_searched_as_they_are_now()
     {
-        var faces = Faces.Value;
+        var faces = Shared.LfwFaces;
         using var hnsw = new HnswFaceIndex(faces[0].Length);
         for (int i = 0; i < 50; i++)
         {
@@ -69,7 +62,7 @@ public class HnswFaceIndexTests
     [Fact]
     public void A_gallery_index_past_its_size_searches_the_graph_and_scores_as_the_exact_path()
     {
-        var faces = Faces.Value;
+        var faces = Shared.LfwFaces;
         int dim = faces[0].Length;
         using var exact = new MemorySubjectIndex(dim, new GalleryIndexOptions { ApproximateFrom = 0 });
         using var graph = new MemorySubjectIndex(dim, new GalleryIndexOptions { ApproximateFrom = 100 });
@@ -103,7 +96,7 @@ public class HnswFaceIndexTests
     [Fact]
     public void A_graph_read_from_an_index_file_searches_as_saved_and_takes_new_faces()
     {
-        var faces = Faces.Value;
+        var faces = Shared.LfwFaces;
         int dim = faces[0].Length;
         var options = new GalleryIndexOptions { ApproximateFrom = 100 };
         using var saved = new MemorySubjectIndex(dim, options);

@@ -1,4 +1,5 @@
 using ArcFaceKit.Detection;
+using ArcFaceKit.Evaluation;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Recognition;
 using ArcFaceKit.Pipeline;
@@ -26,6 +27,16 @@ internal static class Shared
     public static FaceDetectorBase YuNet => LazyYuNet.Value;
 
     public static OnnxFaceEmbedder MobileFaceNet => LazyMobileFaceNet.Value;
+
+    private static readonly Lazy<List<float[]>> LazyLfwFaces = new(() =>
+    {
+        var files = Directory.EnumerateFiles(Path.Combine(Lfw, "images"), "*.jpg").Order(StringComparer.Ordinal).Take(300).ToList();
+        using var service = OpenPipeline();
+        return [.. ImageEmbeddings.ComputeAsync(service, files).GetAwaiter().GetResult().Values.OfType<float[]>()];
+    });
+
+    /// <summary>Embeddings of the first 300 LFW photos (by name) with the test setup's models, computed once: real faces for the search tests.</summary>
+    public static IReadOnlyList<float[]> LfwFaces => LazyLfwFaces.Value;
 
     /// <summary>The options of the test setup: YuNet at 320 (score 0.5) + mobilefacenet_a, as the LFW rows of docs/accuracy.md.</summary>
     public static FaceModels ModelSet => new()
