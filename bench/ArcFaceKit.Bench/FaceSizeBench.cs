@@ -40,7 +40,9 @@ internal static class FaceSizeBench
         {
             foreach (string embedder in embedders)
             {
-                pipelines.Add(FacePipeline.Open(new FaceModels { Detector = detector, Embedder = Path.Combine(options.Models, embedder) }));
+                // "a.onnx+b.onnx": the fusion of the two, as the default set fuses faceplugin_fr_feature and dlib_resnet.
+                var members = embedder.Split('+').Select(e => Path.Combine(options.Models, e)).ToList();
+                pipelines.Add(FacePipeline.Open(new FaceModels { Detector = detector, Embedder = members[0], FuseWith = members[1..] }));
             }
 
             var photos = files.Select(f => pipelines[0].DecodeFile(Path.Combine(options.Images, f))).ToList();
@@ -80,7 +82,7 @@ internal static class FaceSizeBench
                 var scorer = new PairScorer(pairs, index, people, threshold.Cosine);
                 var full = scorer.Score(baseline.Embeddings[m], baseline.Embeddings[m], baseline.Detected);
                 Console.WriteLine();
-                Console.WriteLine($"{Path.GetFileName(detector)} + {embedders[m]}, threshold {threshold}");
+                Console.WriteLine($"{Path.GetFileName(detector)} + {string.Join(" + ", embedders[m].Split('+').Select(Path.GetFileName))}, threshold {threshold}");
                 Console.WriteLine("| face size (px) | face found | TAR | FAR, View 2 pairs | FAR, all different-people pairs | FAR vs full size | TAR, gallery at full size | FAR, gallery at full size |");
                 Console.WriteLine("|---|---|---|---|---|---|---|---|");
                 Console.WriteLine(Row($"full photo ({medianSide:F0})", full, full, photos.Count));

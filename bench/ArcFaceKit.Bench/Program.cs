@@ -5,7 +5,7 @@ namespace ArcFaceKit.Bench;
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3
 //   decode-memory: --uploads 40 --bursts 3 --side 7000 --budgets 0,100 --decodes 20 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
-//   face-size: --pairs 1000 --sizes 16,20,24,28,32,40,48,64,96 --embedders mobilefacenet_a.onnx,faceplugin_fr_feature.onnx --examples DIR (LFW faces scaled onto 640x360 frames)
+//   face-size: --pairs 1000 --sizes 16,20,24,28,32,40,48,64,96 --embedders mobilefacenet_a.onnx,faceplugin_fr_feature.onnx (a+b: fused) --examples DIR (LFW faces scaled onto 640x360 frames)
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512
 //   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
