@@ -1,10 +1,11 @@
 namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
-// Usage: bench [pipeline|models|search|gallery-open|gallery-groups|pgvector|loadtest|detector-defaults|decode-memory|video-decode|video|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
+// Usage: bench [pipeline|models|search|gallery-open|gallery-groups|pgvector|loadtest|detector-defaults|face-size|decode-memory|video-decode|video|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
 //   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3
 //   decode-memory: --uploads 40 --bursts 3 --side 7000 --budgets 0,100 --decodes 20 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
+//   face-size: --pairs 1000 --sizes 16,20,24,28,32,40,48,64,96 --embedders mobilefacenet_a.onnx,faceplugin_fr_feature.onnx (a+b: fused) --examples DIR (LFW faces scaled onto 640x360 frames)
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512 --kernels all (or names: AvxVnni,Avx512BW,Avx2,AdvSimdDp,AdvSimd,Portable; default the one searches run, which ARCFACEKIT_INT8_KERNEL forces)
 //   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
@@ -38,6 +39,9 @@ internal static class BenchProgram
                 case "detector-defaults":
                     DetectorDefaultsBench.Run(options);
                     break;
+                case "face-size":
+                    await FaceSizeBench.RunAsync(options);
+                    break;
                 case "cluster":
                     ClusterBench.Run(options);
                     break;
@@ -64,7 +68,7 @@ internal static class BenchProgram
                     SearchBench.Run(options);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, decode-memory, video-decode, video, cluster, gallery-open, gallery-groups, pgvector or all.");
+                    throw new ArgumentException($"Unknown suite '{options.Suite}': pipeline, models, search, loadtest, detector-defaults, face-size, decode-memory, video-decode, video, cluster, gallery-open, gallery-groups, pgvector or all.");
             }
 
             return 0;

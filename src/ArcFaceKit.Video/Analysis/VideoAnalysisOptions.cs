@@ -19,9 +19,11 @@ public sealed record VideoAnalysisOptions
 
     /// <summary>
     /// Faces whose box is smaller than this (shorter side, frame pixels) are tracked and count toward visitors, but never
-    /// name an enrolled subject: tiny faces are where wrong names come from. The default is measured (docs/video.md).
+    /// name an enrolled subject: tiny faces are where wrong names come from. The default is measured: the smallest face
+    /// at which TAR stays within 5 points and FAR within 2x of full-size photos, for each embedder measured
+    /// (docs/accuracy.md: Face size, `bench face-size`).
     /// </summary>
-    public float MinFaceSize { get; init; } = 32;
+    public float MinFaceSize { get; init; } = 34;
 
     /// <summary>The most embedder runs a track gets (fewer once it is named).</summary>
     public int MaxEmbeddingsPerTrack { get; init; } = 12;
