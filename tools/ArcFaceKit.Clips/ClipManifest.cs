@@ -22,13 +22,20 @@ internal sealed record ClipManifest(int Seed, string People, string Detector, st
     };
 
     public static ManifestClip Clip(ClipScript script, string sharedRoot, int rows, int ignored) => new(
-        script.Name, script.Name + ".mp4", script.Name + ".gt.txt", script.Seed, script.Width, script.Height, script.Fps, script.Frames,
+        script.Name, script.Name + ".mp4", script.Name + ".gt.txt", script.Name + ".names.txt", script.Seed, script.Width, script.Height, script.Fps, script.Frames,
         Math.Round(script.Seconds, 2), script.Effects, Relative(sharedRoot, script.Background.Photo),
         [.. script.People.Select(p => new ManifestPerson(
             p.Track, p.Cast.Identity.Dataset, p.Cast.Identity.Identity, p.Cast.Enrolled,
             [.. p.Photos.Select(s => Relative(sharedRoot, s.Path))], [.. p.Cast.Enrol.Select(e => Relative(sharedRoot, e))],
             [.. p.Cast.NoFace.Select(e => Relative(sharedRoot, e))], [.. p.Appearances.Select(a => new[] { a.First + 1, a.Last + 1 })]))],
         rows, ignored);
+
+    /// <summary>
+    /// Lines "TRACK SUBJECT" for `arcface eval video --truth-names`: the identity of a person meant to be enrolled
+    /// (LFW's name, CelebA's number), "-" for one meant to stay unknown.
+    /// </summary>
+    public static IEnumerable<string> Names(ClipScript script) =>
+        script.People.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Track} {(p.Cast.Enrolled ? p.Cast.Identity.Identity : "-")}"));
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

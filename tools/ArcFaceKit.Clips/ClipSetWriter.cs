@@ -27,6 +27,7 @@ internal static class ClipSetWriter
             var started = clock.Elapsed;
             var rows = GroundTruth.Rows(script);
             MotChallengeText.Write(Path.Combine(options.Out, script.Name + ".gt.txt"), rows);
+            File.WriteAllLines(Path.Combine(options.Out, script.Name + ".names.txt"), ClipManifest.Names(script));
             ClipRenderer.Render(script, Path.Combine(options.Out, script.Name + ".mp4"), options.Ffmpeg);
             int ignored = rows.Count(r => r.Ignored);
             clips.Add(ClipManifest.Clip(script, shared, rows.Count, ignored));
