@@ -41,7 +41,7 @@ internal sealed class VideoOutputs : IAsyncDisposable
         if (_annotated is not null && !frame.IsEnd)
         {
             var image = frame.Frame.Image;
-            _video ??= VideoWriter.Start(_annotated, image.Width, image.Height, _fps);
+            _video ??= VideoWriter.Start(_annotated, image.Width, image.Height, new VideoEncoding(_fps));
             var labels = frame.Faces.Select(f => new FaceLabel(f.Box, f.Person is null ? $"#{f.TrackId}" : $"#{f.TrackId} {f.Person}", f.Person is not null && !f.IsVisitor)).ToList();
             await _video.WriteAsync(FrameAnnotator.Draw(image, labels), cancellationToken).ConfigureAwait(false);
         }

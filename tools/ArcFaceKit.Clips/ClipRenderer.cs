@@ -1,3 +1,4 @@
+using ArcFaceKit.Video;
 using SkiaSharp;
 
 namespace ArcFaceKit.Clips;
@@ -29,7 +30,7 @@ internal static class ClipRenderer
             using var canvas = new SKCanvas(frame);
             using var paint = new SKPaint();
             var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
-            using var encoder = FfmpegEncoder.Start(ffmpeg, mp4Path, script);
+            using var encoder = VideoWriter.Start(mp4Path, script.Width, script.Height, ClipEncoding.For(script, ffmpeg));
             for (int f = 0; f < script.Frames; f++)
             {
                 canvas.Clear(SKColors.Black);
@@ -49,7 +50,7 @@ internal static class ClipRenderer
                 encoder.Write(frame.GetPixelSpan());
             }
 
-            encoder.Finish();
+            encoder.Complete();
         }
         finally
         {

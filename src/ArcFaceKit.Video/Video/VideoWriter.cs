@@ -6,49 +6,51 @@ using ArcFaceKit.Imaging;
 namespace ArcFaceKit.Video;
 
 /// <summary>
-/// Writes frames to an H.264 MP4 through an ffmpeg child reading raw RGB on its stdin: the annotated video of
-/// `arcface video --annotate` and the generated test clips. The file appears only when it is complete (written beside
-/// it, then renamed), so a failed or cancelled run leaves no half video.
+/// Writes frames to an H.264 MP4 (yuv420p, as players expect) through an ffmpeg child reading raw frames on its stdin:
+/// the annotated video of `arcface video --annotate` and the generated test clips. The file appears only when it is
+/// complete (written beside it, then renamed), so a failed or cancelled run leaves no half video.
 /// </summary>
-internal sealed class VideoWriter : IAsyncDisposable
+internal sealed class VideoWriter : IDisposable, IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task<string> _stderr;
     private readonly string _path;
     private readonly string _partial;
-    private readonly int _width;
-    private readonly int _height;
+    private readonly int _frameBytes;
     private bool _completed;
 
-    private VideoWriter(Process process, string path, string partial, int width, int height)
+    private VideoWriter(Process process, string path, string partial, int frameBytes)
     {
         _process = process;
         _stderr = process.StandardError.ReadToEndAsync();
-        (_path, _partial, _width, _height) = (path, partial, width, height);
+        (_path, _partial, _frameBytes) = (path, partial, frameBytes);
     }
 
-    /// <summary>Starts ffmpeg for frames of one size at a constant rate; <paramref name="quality"/> is x264's CRF (lower: better, larger).</summary>
-    public static VideoWriter Start(string path, int width, int height, double fps, int quality = 23, string ffmpeg = "ffmpeg")
+    public static VideoWriter Start(string path, int width, int height, VideoEncoding encoding)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fps);
+        ArgumentNullException.ThrowIfNull(encoding);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(encoding.Fps);
         string partial = path + ".partial";
-        var start = new ProcessStartInfo(FfmpegLocator.Ffmpeg(ffmpeg))
+
+        // yuv420p needs even sides: a pixel is padded where a side is odd, so any frame size can be written.
+        string filters = string.Join(',', new[] { encoding.Filters, "pad=ceil(iw/2)*2:ceil(ih/2)*2" }.OfType<string>());
+        var start = new ProcessStartInfo(FfmpegLocator.Ffmpeg(encoding.Ffmpeg))
         {
             RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (string argument in (string[])[
-            "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}",
-            "-r", fps.ToString("0.###", CultureInfo.InvariantCulture), "-i", "pipe:0",
-            // yuv420p needs even sides: a pixel is padded where a side is odd, so any frame size can be written.
-            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-preset", "veryfast", "-crf", quality.ToString(CultureInfo.InvariantCulture),
-            "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", partial])
+            "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", encoding.Rgba ? "rgba" : "rgb24",
+            "-s", $"{width}x{height}", "-r", encoding.Fps.ToString("0.###", CultureInfo.InvariantCulture), "-i", "pipe:0", "-vf", filters,
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", encoding.Quality.ToString(CultureInfo.InvariantCulture),
+            "-pix_fmt", "yuv420p", "-an", "-movflags", "+faststart", "-f", "mp4", partial])
         {
             start.ArgumentList.Add(argument);
         }
 
         try
         {
-            return new VideoWriter(Process.Start(start) ?? throw new VideoSourceException("ffmpeg could not be started."), path, partial, width, height);
+            var process = Process.Start(start) ?? throw new VideoSourceException("ffmpeg could not be started.");
+            return new VideoWriter(process, path, partial, width * height * (encoding.Rgba ? 4 : 3));
         }
         catch (Win32Exception e)
         {
@@ -56,23 +58,36 @@ internal sealed class VideoWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>One frame's pixels in the encoding's layout, rows top to bottom.</summary>
+    public void Write(ReadOnlySpan<byte> pixels)
+    {
+        Check(pixels.Length);
+        try
+        {
+            _process.StandardInput.BaseStream.Write(pixels);
+        }
+        catch (IOException e)
+        {
+            throw Stopped(e);
+        }
+    }
+
     public async Task WriteAsync(RgbImage frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        if ((frame.Width, frame.Height) != (_width, _height))
-        {
-            throw new ArgumentException($"A {frame.Width}x{frame.Height} frame for a {_width}x{_height} video.", nameof(frame));
-        }
-
+        Check(frame.Pixels.Length);
         try
         {
             await _process.StandardInput.BaseStream.WriteAsync(frame.Pixels, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            throw new VideoSourceException($"ffmpeg stopped writing {_path}: {await ErrorsAsync().ConfigureAwait(false)}", e);
+            throw Stopped(e);
         }
     }
+
+    /// <summary>Ends the video: ffmpeg finishes the file, which then takes its name.</summary>
+    public void Complete() => CompleteAsync().GetAwaiter().GetResult();
 
     /// <summary>Ends the video: ffmpeg finishes the file, which then takes its name.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
@@ -81,12 +96,14 @@ internal sealed class VideoWriter : IAsyncDisposable
         await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         if (_process.ExitCode != 0)
         {
-            throw new VideoSourceException($"ffmpeg could not write {_path} (exit {_process.ExitCode}): {await ErrorsAsync().ConfigureAwait(false)}");
+            throw new VideoSourceException($"ffmpeg could not write {_path} (exit {_process.ExitCode}): {Errors()}");
         }
 
         File.Move(_partial, _path, overwrite: true);
         _completed = true;
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {
@@ -104,5 +121,15 @@ internal sealed class VideoWriter : IAsyncDisposable
         }
     }
 
-    private async Task<string> ErrorsAsync() => (await _stderr.ConfigureAwait(false)).ReplaceLineEndings(" ").Trim();
+    private void Check(int length)
+    {
+        if (length != _frameBytes)
+        {
+            throw new ArgumentException($"A frame of {length} bytes for a video whose frames have {_frameBytes}.");
+        }
+    }
+
+    private VideoSourceException Stopped(IOException e) => new($"ffmpeg stopped writing {_path}: {Errors()}", e);
+
+    private string Errors() => _stderr.IsCompleted ? _stderr.Result.ReplaceLineEndings(" ").Trim() : "(no message yet)";
 }
