@@ -29,6 +29,7 @@ app.Configure(config =>
         e.AddCommand<EvalLfwCommand>("lfw").WithDescription("LFW View 2, 10-fold: accuracy, best threshold, TAR at FAR 1e-3, ROC plot.");
         e.AddCommand<EvalClusterCommand>("cluster").WithDescription("Cluster labelled photos into people: pairwise and BCubed precision, recall, F1, beside DBSCAN with Immich's and PhotoPrism's defaults.");
         e.AddCommand<EvalIdentifyCommand>("identify").WithDescription("Rank-1/rank-5 identification with distractors (people with one photo) on LFW-named photos.");
+        e.AddCommand<EvalVideoSetCommand>("video-set").WithDescription("A set of generated clips end to end: enrol, analyse every clip, MOTA and IDF1 over the set, names per track with distractors.");
         e.AddCommand<EvalVideoCommand>("video").WithDescription("Tracks against ground truth (MOTChallenge text): MOTA, IDF1, HOTA; with names, identification per track.");
     });
     config.AddBranch("models", m =>

@@ -45,6 +45,24 @@ public sealed record MotMetrics(
         return From(frames.Count, clear, identity, HotaMeasure.Measure(frames));
     }
 
+    /// <summary>
+    /// The measures of several sequences together, as MOTChallenge reports a benchmark: counts summed (so MOTA and IDF1
+    /// are over all boxes), MOTP weighted by matches; HOTA and its parts are the sequences' means weighted by their
+    /// ground-truth boxes (TrackEval combines its per-threshold counts instead, which this record does not keep).
+    /// </summary>
+    public static MotMetrics Sum(IReadOnlyList<MotMetrics> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        int matches = sequences.Sum(m => m.Matches), boxes = sequences.Sum(m => m.TruthBoxes);
+        double Weighted(Func<MotMetrics, double> measure, Func<MotMetrics, int> weight, int total) =>
+            total > 0 ? sequences.Where(m => weight(m) > 0).Sum(m => measure(m) * weight(m)) / total : double.NaN;
+        return new MotMetrics(
+            sequences.Sum(m => m.Frames), boxes, sequences.Sum(m => m.HypothesisBoxes),
+            matches, sequences.Sum(m => m.FalsePositives), sequences.Sum(m => m.Misses), sequences.Sum(m => m.IdSwitches), Weighted(m => m.Motp, m => m.Matches, matches),
+            sequences.Sum(m => m.IdTruePositives), sequences.Sum(m => m.IdFalsePositives), sequences.Sum(m => m.IdFalseNegatives),
+            Weighted(m => m.Hota, m => m.TruthBoxes, boxes), Weighted(m => m.DetA, m => m.TruthBoxes, boxes), Weighted(m => m.AssA, m => m.TruthBoxes, boxes), Weighted(m => m.LocA, m => m.TruthBoxes, boxes));
+    }
+
     /// <summary>The measures from their accumulated counts (tests feed py-motmetrics' distance examples this way).</summary>
     internal static MotMetrics From(int frames, ClearMotAccumulator clear, IdentityAccumulator identity, HotaScores hota)
     {

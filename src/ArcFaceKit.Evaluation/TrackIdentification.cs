@@ -13,6 +13,15 @@ public sealed record TrackIdentification(int EnrolledTracks, int Correct, int Wr
 {
     public double CorrectRate => EnrolledTracks > 0 ? (double)Correct / EnrolledTracks : double.NaN;
 
+    /// <summary>Several clips' counts together.</summary>
+    public static TrackIdentification Sum(IReadOnlyList<TrackIdentification> clips)
+    {
+        ArgumentNullException.ThrowIfNull(clips);
+        return new TrackIdentification(
+            clips.Sum(c => c.EnrolledTracks), clips.Sum(c => c.Correct), clips.Sum(c => c.WrongSubject), clips.Sum(c => c.LeftUnknown),
+            clips.Sum(c => c.UnknownTracks), clips.Sum(c => c.UnknownNamed), clips.Sum(c => c.Unmatched));
+    }
+
     /// <summary>
     /// <paramref name="truthSubjects"/>: each ground-truth id's enrolled subject, null for a person not enrolled;
     /// <paramref name="trackSubjects"/>: each track's subject at its end, null when unnamed or a visitor.

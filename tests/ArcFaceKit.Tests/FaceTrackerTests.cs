@@ -139,6 +139,24 @@ public class FaceTrackerTests
     }
 
     [Fact]
+    public void With_a_relink_buffer_a_face_back_after_the_lost_buffer_takes_its_old_id_wherever_it_is()
+    {
+        var tracker = new FaceTracker(WithRelink with { RelinkBuffer = TimeSpan.FromSeconds(5) });
+        Run(tracker, 0, 30, _ => [Seen(Box(50, 100), embedding: Alice)]);
+        Assert.Equal(TrackState.Lost, Run(tracker, 30, 90, _ => []).Single().State);   // 2 s away: kept for its face
+        var back = tracker.Update(At(90), [Seen(Box(500, 300), embedding: Alice)]);
+        Assert.Equal(new[] { (1, TrackState.Confirmed) }, back.Select(t => (t.Id, t.State)));
+
+        // Someone else where Alice was lost is not her by position once the lost buffer is past.
+        tracker = new FaceTracker(WithRelink with { RelinkBuffer = TimeSpan.FromSeconds(5) });
+        Run(tracker, 0, 30, _ => [Seen(Box(50, 100), embedding: Alice)]);
+        Run(tracker, 30, 90, _ => []);
+        var other = tracker.Update(At(90), [Seen(Box(50, 100), embedding: Bob)]);
+        Assert.Equal(new[] { (1, TrackState.Lost), (2, TrackState.Tentative) }, other.Select(t => (t.Id, t.State)));
+        Assert.Equal(new[] { (1, TrackState.Ended) }, tracker.Predict(At(30 + 150)).Where(t => t.Id == 1).Select(t => (t.Id, t.State)));
+    }
+
+    [Fact]
     public void A_scene_cut_ends_every_track_and_the_next_shot_starts_new_ones()
     {
         var tracker = new FaceTracker(WithRelink);

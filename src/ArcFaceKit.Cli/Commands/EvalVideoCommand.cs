@@ -63,7 +63,7 @@ public sealed class EvalVideoCommand : Command<EvalVideoCommand.Settings>
         return 0;
     }
 
-    private static Dictionary<int, string?> ReadNames(string path) =>
+    internal static Dictionary<int, string?> ReadNames(string path) =>
         File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => l.Split(' ', 2, StringSplitOptions.TrimEntries))
             .ToDictionary(f => int.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), f => f.Length < 2 || f[1] == "-" ? null : f[1]);

@@ -11,8 +11,11 @@ namespace ArcFaceKit.Video;
 /// </summary>
 public sealed record VideoAnalysisOptions
 {
-    /// <summary>The tracker's association settings; appearance re-linking uses <see cref="Threshold"/> when the tracker's own is unset.</summary>
-    public TrackerOptions Tracker { get; init; } = TrackerOptions.Default;
+    /// <summary>
+    /// The tracker's association settings; appearance re-linking uses <see cref="Threshold"/> when the tracker's own is unset.
+    /// Lost tracks may be re-linked by appearance for 10 s (the generated clips' people come back after 1-4 s).
+    /// </summary>
+    public TrackerOptions Tracker { get; init; } = TrackerOptions.Default with { RelinkBuffer = TimeSpan.FromSeconds(10) };
 
     /// <summary>Run the detector on every Nth frame; the tracker predicts the boxes of the frames between. 1: every frame.</summary>
     public int DetectEvery { get; init; } = 1;

@@ -51,7 +51,7 @@ public sealed class FaceTracker
         var taken = new bool[confident.Count];
 
         // 1. Confident detections with confirmed and lost tracks.
-        var pool = _tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Lost).ToList();
+        var pool = _tracks.Where(t => t.State == TrackState.Confirmed || (t.State == TrackState.Lost && timestamp - t.LastSeen <= _options.LostBuffer)).ToList();
         var first = LinearAssignment.MinimiseBelow(AssociationCosts.Overlap(pool, confident, weighByScore: true), TrackerOptions.MatchCost);
         var missed = new List<LiveTrack>();
         for (int i = 0; i < pool.Count; i++)
@@ -174,7 +174,8 @@ public sealed class FaceTracker
         foreach (var track in _tracks.ToList())
         {
             track.Predict(frames);
-            if (timestamp - track.LastSeen > _options.LostBuffer)
+            var unseen = timestamp - track.LastSeen;
+            if (unseen > _options.LostBuffer && (_options.RelinkThreshold is null || track.Appearance is null || unseen > (_options.RelinkBuffer ?? _options.LostBuffer)))
             {
                 Finish(track);
             }

@@ -42,6 +42,13 @@ public sealed record TrackerOptions
     /// </summary>
     public SimilarityThreshold? RelinkThreshold { get; init; }
 
+    /// <summary>
+    /// How long a lost track with an appearance may still be re-linked by it once the <see cref="LostBuffer"/> is past
+    /// (position no longer counts then, only the face): someone who leaves and comes back keeps their track. Null: the
+    /// lost buffer. Used only with <see cref="RelinkThreshold"/>.
+    /// </summary>
+    public TimeSpan? RelinkBuffer { get; init; }
+
     public static TrackerOptions Default { get; } = new();
 
     // The association limits are ByteTrack's fixed ones, not options: they are tuned together with its Kalman filter.
