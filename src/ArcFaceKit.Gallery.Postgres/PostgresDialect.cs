@@ -73,7 +73,7 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                 await SealPlainStoreAsync(connection, tx, keys, cancellationToken).ConfigureAwait(false);
             }
 
-            // Groups draw their ids from the subjects' sequence: sealing keys by id, so a group and a subject never share keys.
+            // Groups (and cameras, schema 5) draw their ids from the subjects' sequence: sealing keys by id, so a group, a camera and a subject never share keys.
             await Run("""
 
                 ALTER TABLE subjects ADD COLUMN IF NOT EXISTS template bytea;
@@ -82,6 +82,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                 ALTER TABLE faces ADD COLUMN IF NOT EXISTS group_id bigint REFERENCES face_groups(id) ON DELETE CASCADE;
                 ALTER TABLE faces ALTER COLUMN subject_id DROP NOT NULL;
                 CREATE INDEX IF NOT EXISTS faces_group ON faces(group_id);
+                CREATE TABLE IF NOT EXISTS cameras(id bigint PRIMARY KEY DEFAULT nextval(pg_get_serial_sequence('subjects', 'id')),
+                    name text NOT NULL UNIQUE, source bytea NOT NULL, settings text NOT NULL, created_utc timestamptz NOT NULL, updated_utc timestamptz NOT NULL);
                 """).ConfigureAwait(false);
             if (await GalleryDb.ScalarAsync<long>(connection, tx, cancellationToken, "SELECT COUNT(*) FROM subjects WHERE name LIKE '/%'").ConfigureAwait(false) > 0)
             {

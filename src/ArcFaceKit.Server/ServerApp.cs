@@ -1,6 +1,7 @@
 using ArcFaceKit.Contracts;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Api;
+using ArcFaceKit.Server.Cameras;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Pipeline;
@@ -64,6 +65,8 @@ public static class ServerApp
         FaceEndpoints.Map(v1);
         SubjectEndpoints.Map(v1);
         GroupEndpoints.Map(v1);
+        CameraEndpoints.Map(v1);
+        EventEndpoints.Map(v1);
         return app;
     }
 
@@ -91,6 +94,13 @@ public static class ServerApp
         services.AddHostedService(sp => sp.GetRequiredService<GalleryHost>());
         services.AddSingleton<IFaceGallery>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
+
+        // Cameras start after the gallery opens (hosted services start in order) and stop before it closes.
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<CameraEventHub>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<CameraManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<CameraManager>());
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemMapping.Explain);
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi();

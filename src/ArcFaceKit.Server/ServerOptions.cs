@@ -3,6 +3,7 @@ using ArcFaceKit.Gallery;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 using ArcFaceKit.Pipeline;
+using ArcFaceKit.Server.Cameras;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server;
@@ -75,6 +76,9 @@ public sealed class ServerOptions
     /// <summary>1:N scoring: best-face, mean-template or both (default: the library's, chosen by measurement).</summary>
     public string Scoring { get; set; } = SubjectScorings.Default.Name();
 
+    /// <summary>The cameras' limits and timings (keys Cameras:MaxCameras, Cameras:SnapshotRetention, ...).</summary>
+    public CameraOptions Cameras { get; set; } = new();
+
     /// <summary>
     /// <see cref="Models"/> with the default set's files where it names none (YuNet shipped, the fetched fusion):
     /// configuration binding leaves a file it is not given null.
@@ -105,5 +109,6 @@ public sealed class ServerOptions
         }
 
         SubjectScorings.Parse(Scoring);
+        Cameras.Validate();
     }
 }

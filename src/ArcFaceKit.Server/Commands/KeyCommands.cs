@@ -14,7 +14,7 @@ public sealed class KeyCreateCommand : AsyncCommand<KeyCreateCommand.Settings>
         public string Name { get; init; } = "";
 
         [CommandOption("--scope <SCOPES>")]
-        [Description("read, write or read,write. Default: read.")]
+        [Description("read, write, cameras, or a list such as read,write,cameras. Default: read.")]
         public string Scope { get; init; } = "read";
     }
 

@@ -19,7 +19,7 @@ internal static class ApiKeys
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (scopes == ApiScopes.None)
         {
-            throw new ArgumentException("A key needs at least one scope (read, write).", nameof(scopes));
+            throw new ArgumentException("A key needs at least one scope (read, write, cameras).", nameof(scopes));
         }
 
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
@@ -61,7 +61,8 @@ internal static class ApiKeys
             {
                 "read" => ApiScopes.Read,
                 "write" => ApiScopes.Write,
-                _ => throw new ArgumentException($"Unknown scope '{part}'; use read, write or read,write."),
+                "cameras" => ApiScopes.Cameras,
+                _ => throw new ArgumentException($"Unknown scope '{part}'; use read, write, cameras or a list such as read,write."),
             };
         }
 

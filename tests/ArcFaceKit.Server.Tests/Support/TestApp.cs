@@ -38,7 +38,7 @@ public sealed class TestApp : IAsyncDisposable
 
     internal IApiKeyStore Keys => Services.GetRequiredService<IApiKeyStore>();
 
-    public static async Task<TestApp> StartAsync(ServerOptions options, bool kestrel = false)
+    public static async Task<TestApp> StartAsync(ServerOptions options, bool kestrel = false, ILoggerProvider? log = null)
     {
         if (!kestrel)
         {
@@ -54,7 +54,15 @@ public sealed class TestApp : IAsyncDisposable
             return new TestApp(factory, factory.Services, factory.CreateClient(), null);
         }
 
-        var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], options, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = ServerApp.Create(["--urls", "http://127.0.0.1:0"], options, builder =>
+        {
+            // A captured log sees everything the server writes, at every level.
+            builder.Logging.SetMinimumLevel(log is null ? LogLevel.Warning : LogLevel.Trace);
+            if (log is not null)
+            {
+                builder.Logging.AddProvider(log);
+            }
+        });
         await app.StartAsync();
         var url = new Uri(app.Urls.First());
         return new TestApp(app, app.Services, new HttpClient { BaseAddress = url }, url);
