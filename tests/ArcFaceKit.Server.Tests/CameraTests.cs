@@ -85,12 +85,13 @@ public sealed class CameraTests : IDisposable
             Assert.Equal(("image/png", 0x89), (snapshot.Content.Headers.ContentType?.MediaType, (await snapshot.Content.ReadAsByteArrayAsync())[0]));
         }
 
-        // The camera dies for longer than the tracker keeps a lost track, then comes back: reconnecting, then connected, and the man is named again.
+        // The camera dies for longer than the analysis keeps a lost track for re-linking by his face (10 s), then comes
+        // back: reconnecting, then connected, and the man is named again on a new track.
         await WaitForStateAsync(app, key, "connected");
         int firstTrack = arrived.Data.GetProperty("track").GetInt32();
         stream.Kill();
         await WaitForStateAsync(app, key, "reconnecting");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(VideoAnalysisOptions.Default.Tracker.RelinkBuffer!.Value + TimeSpan.FromSeconds(1));
         stream.Restart();
         await WaitForStateAsync(app, key, "connected");
         await events.WaitForAsync(e => e.Any(x => x.Type == "identified" && x.Data.GetProperty("track").GetInt32() != firstTrack), Patience, "identification after the restart");
