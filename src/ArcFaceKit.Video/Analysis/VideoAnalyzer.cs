@@ -18,8 +18,9 @@ namespace ArcFaceKit.Video;
 /// </summary>
 public sealed class VideoAnalyzer
 {
-    // A face this far from every followed track may be a lost one come back: it is embedded before association.
-    private const float AwayOverlap = 0.3f;
+    // A face that meets no followed track's box grown this much around its centre may be a lost one come back: it is
+    // embedded before association. Grown, because at 5 frames a second a walking face moves most of its width a frame.
+    private const float FollowedReach = 2f;
 
     private readonly FacePipeline _pipeline;
     private readonly IFaceGallery? _gallery;
@@ -95,7 +96,7 @@ public sealed class VideoAnalyzer
             var found = await _pipeline.DetectAsync(frame.Image, FaceSelection.All, cancellationToken).ConfigureAwait(false);
             if (_tracker.CanRelink)
             {
-                var away = found.Where(f => f.Score >= _options.Tracker.NewTrackScore && _followed.All(b => b.IoU(f.Box) < AwayOverlap)).ToList();
+                var away = found.Where(f => f.Score >= _options.Tracker.NewTrackScore && _followed.All(b => b.IoU(f.Box) == 0)).ToList();
                 foreach (var record in await EmbedAsync(frame, away, cancellationToken).ConfigureAwait(false))
                 {
                     early[record.Face] = record;
@@ -154,7 +155,7 @@ public sealed class VideoAnalyzer
         }
 
         var shown = tracks.Where(t => t.State == TrackState.Confirmed).ToList();
-        _followed = [.. tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Tentative).Select(t => t.Box)];
+        _followed = [.. tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Tentative).Select(t => Grown(t.Box))];
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var known in _tracks.Values.Where(k => k.Person is not null))
         {
@@ -165,6 +166,9 @@ public sealed class VideoAnalyzer
         events.AddRange(_visits.Close(now, present));
         return new AnalyzedFrame(frame, [.. shown.Select(t => Shown(t, detect && t.LastSeen == now))], events);
     }
+
+    private static FaceBox Grown(FaceBox box) =>
+        new(box.X - ((FollowedReach - 1) * box.Width / 2), box.Y - ((FollowedReach - 1) * box.Height / 2), FollowedReach * box.Width, FollowedReach * box.Height);
 
     private TrackedFace Shown(FaceTrack track, bool detected) =>
         new(track.Id, track.State, track.Box, detected, _tracks[track.Id].Person, _tracks[track.Id].IsVisitor);
