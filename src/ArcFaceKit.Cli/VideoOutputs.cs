@@ -46,10 +46,7 @@ internal sealed class VideoOutputs : IAsyncDisposable
             await _video.WriteAsync(FrameAnnotator.Draw(image, labels), cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var face in frame.Faces)
-        {
-            _rows.Add(new MotRow((int)frame.Frame.Index + 1, face.TrackId, face.Box));
-        }
+        _rows.AddRange(Rows(frame));
 
         var events = new List<VideoEventJson>(frame.Events.Count);
         foreach (var e in frame.Events)
@@ -71,6 +68,9 @@ internal sealed class VideoOutputs : IAsyncDisposable
 
         return events;
     }
+
+    /// <summary>A frame's confirmed tracks as MOTChallenge rows (frames from 1, as the format counts them).</summary>
+    public static IEnumerable<MotRow> Rows(AnalyzedFrame frame) => frame.Faces.Select(f => new MotRow((int)frame.Frame.Index + 1, f.TrackId, f.Box));
 
     /// <summary>Writes the tracks file and the contact sheets, and ends the annotated video.</summary>
     public async Task FinishAsync()

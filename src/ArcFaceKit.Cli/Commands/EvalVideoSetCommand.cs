@@ -127,7 +127,7 @@ public sealed class EvalVideoSetCommand : AsyncCommand<EvalVideoSetCommand.Setti
         var names = new Dictionary<int, string?>();
         await foreach (var frame in analyzer.AnalyzeAsync(source.ReadFramesAsync(cancellationToken), cancellationToken))
         {
-            rows.AddRange(frame.Faces.Select(f => new MotRow((int)frame.Frame.Index + 1, f.TrackId, f.Box)));
+            rows.AddRange(VideoOutputs.Rows(frame));
             foreach (var e in frame.Events.Where(e => e.Kind == VideoEventKind.TrackEnded))
             {
                 names[e.TrackId] = e.IsVisitor ? null : e.Person;
