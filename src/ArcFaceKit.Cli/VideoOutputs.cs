@@ -35,6 +35,9 @@ internal sealed class VideoOutputs : IAsyncDisposable
         }
     }
 
+    /// <summary>Every frame's confirmed tracks so far, as MOTChallenge rows.</summary>
+    public IReadOnlyList<MotRow> Tracks => _rows;
+
     /// <summary>Records a frame; returns its events in their wire shape.</summary>
     public async Task<IReadOnlyList<VideoEventJson>> AddAsync(AnalyzedFrame frame, CancellationToken cancellationToken)
     {
@@ -70,7 +73,7 @@ internal sealed class VideoOutputs : IAsyncDisposable
     }
 
     /// <summary>A frame's confirmed tracks as MOTChallenge rows (frames from 1, as the format counts them).</summary>
-    public static IEnumerable<MotRow> Rows(AnalyzedFrame frame) => frame.Faces.Select(f => new MotRow((int)frame.Frame.Index + 1, f.TrackId, f.Box));
+    private static IEnumerable<MotRow> Rows(AnalyzedFrame frame) => frame.Faces.Select(f => new MotRow((int)frame.Frame.Index + 1, f.TrackId, f.Box));
 
     /// <summary>Writes the tracks file and the contact sheets, and ends the annotated video.</summary>
     public async Task FinishAsync()

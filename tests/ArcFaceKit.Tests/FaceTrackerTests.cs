@@ -51,6 +51,41 @@ public class FaceTrackerTests
     }
 
     [Fact]
+    public void Two_faces_that_meet_and_turn_back_swap_tracks_by_position_and_get_them_back_by_appearance()
+    {
+        // Alice comes from the left, Bob from the right; they meet (Bob hidden behind Alice) and each goes back the way
+        // they came. The Kalman filter carries each track on across, so position alone swaps them.
+        static (int OnAlice, int OnBob, int Checks) Follow(bool verify)
+        {
+            var tracker = new FaceTracker(WithRelink);
+            int checks = 0;
+            FaceBox a = default, b = default;
+            for (int f = 0; f < 100; f++)
+            {
+                float step = f < 50 ? f : 100 - f;
+                (a, b) = (Box(6 * step, 100), Box(600 - 6 * step, 100));
+                bool hidden = Math.Abs(a.X - b.X) < 48;
+                var seenA = Seen(a, embedding: f < 3 ? Alice : null);
+                var seenB = Seen(b, embedding: f < 3 ? Bob : null);
+                tracker.Update(At(f), hidden ? [seenA] : [seenA, seenB]);
+                if (verify && tracker.Doubted() is { Count: > 0 } doubted)
+                {
+                    checks += doubted.Count;
+                    tracker.Verify([.. doubted.Select(t => new TrackFace(t.Id, t.LastObservation.Face.Box == a ? AliceTurned : Bob))]);
+                }
+            }
+
+            var tracks = tracker.Predict(At(100));
+            return (OnBox(tracks, a).Id, OnBox(tracks, b).Id, checks);
+        }
+
+        Assert.Equal((2, 1), (Follow(verify: false).OnAlice, Follow(verify: false).OnBob));
+        var verified = Follow(verify: true);
+        Assert.Equal((1, 2), (verified.OnAlice, verified.OnBob));
+        Assert.InRange(verified.Checks, 2, 4);   // once each when they part, not every frame
+    }
+
+    [Fact]
     public void A_face_occluded_for_half_a_second_keeps_its_id()
     {
         var tracker = new FaceTracker();

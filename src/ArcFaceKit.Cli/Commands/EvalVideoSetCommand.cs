@@ -36,6 +36,18 @@ public sealed class EvalVideoSetCommand : AsyncCommand<EvalVideoSetCommand.Setti
         [CommandOption("--fps <N>")]
         [Description("Frames analysed a second. Default: every frame.")]
         public double? Fps { get; init; }
+
+        [CommandOption("--margin <COSINE>")]
+        [Description("How far a track's best subject must lead the second to be named. Default: the library's (0.05).")]
+        public float? Margin { get; init; }
+
+        [CommandOption("--agreeing-faces <N>")]
+        [Description("How many of a track's faces must have the subject as their own best match. Default: the library's (2).")]
+        public int? AgreeingFaces { get; init; }
+
+        [CommandOption("--out <DIR>")]
+        [Description("Keep each clip's outputs in DIR/NAME, as `arcface video --out` writes them (events.jsonl, tracks.txt, best faces), to see which tracks went wrong.")]
+        public string? Out { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -43,7 +55,19 @@ public sealed class EvalVideoSetCommand : AsyncCommand<EvalVideoSetCommand.Setti
         var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(settings.Set, "manifest.json"))).RootElement;
         var clips = manifest.GetProperty("clips").EnumerateArray().ToList();
         using var pipeline = settings.OpenPipeline();
-        string galleryFile = Path.Combine(Directory.CreateTempSubdirectory("arcface-eval-video-").FullName, "g.db");
+        var scratch = Directory.CreateTempSubdirectory("arcface-eval-video-");
+        try
+        {
+            return await EvaluateAsync(settings, clips, pipeline, Path.Combine(scratch.FullName, "g.db"), cancellationToken);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> EvaluateAsync(Settings settings, List<JsonElement> clips, FacePipeline pipeline, string galleryFile, CancellationToken cancellationToken)
+    {
         await using var gallery = await SqliteGallery.OpenAsync(galleryFile, pipeline.Embedder.Identity);
         var service = new GalleryService(pipeline);
         var inClips = new HashSet<string>(StringComparer.Ordinal);
@@ -59,14 +83,20 @@ public sealed class EvalVideoSetCommand : AsyncCommand<EvalVideoSetCommand.Setti
         }
 
         int distractors = await EnrollDistractorsAsync(service, gallery, settings, inClips, cancellationToken);
-        var options = VideoAnalysisOptions.Default with { Threshold = settings.ThresholdFor(pipeline), Scoring = settings.ScoringRule };
+        var options = VideoAnalysisOptions.Default with
+        {
+            Threshold = settings.ThresholdFor(pipeline),
+            Scoring = settings.ScoringRule,
+            Margin = settings.Margin ?? VideoAnalysisOptions.Default.Margin,
+            MinAgreeingFaces = settings.AgreeingFaces ?? VideoAnalysisOptions.Default.MinAgreeingFaces,
+        };
         var totals = new List<MotMetrics>();
         var named = new List<TrackIdentification>();
         foreach (var clip in clips)
         {
             string name = clip.GetProperty("name").GetString()!;
             var truth = MotChallengeText.Read(Path.Combine(settings.Set, clip.GetProperty("groundTruth").GetString()!));
-            var (tracks, names) = await AnalyzeAsync(Path.Combine(settings.Set, clip.GetProperty("video").GetString()!), pipeline, gallery, options, settings.Fps, cancellationToken);
+            var (tracks, names) = await AnalyzeAsync(Path.Combine(settings.Set, clip.GetProperty("video").GetString()!), pipeline, gallery, options, settings, settings.Out is null ? null : Path.Combine(settings.Out, name), cancellationToken);
             var metrics = MotMetrics.Measure(truth, tracks);
             var identification = TrackIdentification.Measure(truth, tracks, EvalVideoCommand.ReadNames(Path.Combine(settings.Set, clip.GetProperty("names").GetString()!)), names);
             totals.Add(metrics);
@@ -118,22 +148,23 @@ public sealed class EvalVideoSetCommand : AsyncCommand<EvalVideoSetCommand.Setti
         return enrolled;
     }
 
-    private static async Task<(List<MotRow> Tracks, Dictionary<int, string?> Names)> AnalyzeAsync(
-        string video, FacePipeline pipeline, IFaceGallery gallery, VideoAnalysisOptions options, double? fps, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<MotRow> Tracks, Dictionary<int, string?> Names)> AnalyzeAsync(
+        string video, FacePipeline pipeline, IFaceGallery gallery, VideoAnalysisOptions options, Settings settings, string? folder, CancellationToken cancellationToken)
     {
-        await using var source = await VideoSource.OpenAsync(video, new VideoSourceOptions { Fps = fps }, cancellationToken);
+        await using var source = await VideoSource.OpenAsync(video, new VideoSourceOptions { Fps = settings.Fps }, cancellationToken);
+        await using var outputs = new VideoOutputs(folder, video, annotated: null, fps: 0);
         var analyzer = new VideoAnalyzer(pipeline, gallery, options);
-        var rows = new List<MotRow>();
         var names = new Dictionary<int, string?>();
         await foreach (var frame in analyzer.AnalyzeAsync(source.ReadFramesAsync(cancellationToken), cancellationToken))
         {
-            rows.AddRange(VideoOutputs.Rows(frame));
+            await outputs.AddAsync(frame, cancellationToken);
             foreach (var e in frame.Events.Where(e => e.Kind == VideoEventKind.TrackEnded))
             {
                 names[e.TrackId] = e.IsVisitor ? null : e.Person;
             }
         }
 
-        return (rows, names);
+        await outputs.FinishAsync();
+        return ([.. outputs.Tracks], names);
     }
 }

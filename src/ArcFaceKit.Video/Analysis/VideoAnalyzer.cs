@@ -104,6 +104,7 @@ public sealed class VideoAnalyzer
             }
 
             tracks = _tracker.Update(now, [.. found.Select(f => new FaceObservation(f, early.GetValueOrDefault(f)?.Embedding))]);
+            tracks = await VerifyAsync(frame, tracks, early, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -139,7 +140,7 @@ public sealed class VideoAnalyzer
                 {
                     await AddAsync(known, record, now, events, cancellationToken).ConfigureAwait(false);
                 }
-                else if (known.IsDue(now, FaceQualityRules.DetectionScore(face), _options))
+                else if (!_tracker.IsInDoubt(track.Id) && known.IsDue(now, FaceQualityRules.DetectionScore(face), _options))
                 {
                     due.Add(known);
                     dueFaces.Add(face);
@@ -165,6 +166,29 @@ public sealed class VideoAnalyzer
 
         events.AddRange(_visits.Close(now, present));
         return new AnalyzedFrame(frame, [.. shown.Select(t => Shown(t, detect && t.LastSeen == now))], events);
+    }
+
+    /// <summary>
+    /// Tracks whose boxes touched another's are checked by appearance once apart (the tracker may have swapped two faces
+    /// that crossed); the faces embedded for it count as the tracks' samples. Returns the tracks after the check.
+    /// </summary>
+    private async Task<IReadOnlyList<FaceTrack>> VerifyAsync(
+        VideoFrame frame, IReadOnlyList<FaceTrack> tracks, Dictionary<DetectedFace, FaceRecord> embedded, CancellationToken cancellationToken)
+    {
+        var doubted = _tracker.Doubted();
+        if (doubted.Count == 0)
+        {
+            return tracks;
+        }
+
+        var records = await EmbedAsync(frame, [.. doubted.Select(t => t.LastObservation.Face)], cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            embedded[record.Face] = record;
+        }
+
+        var checkedTracks = _tracker.Verify([.. doubted.Select((t, i) => new TrackFace(t.Id, records[i].Embedding))]);
+        return [.. tracks.Where(t => t.State == TrackState.Ended).Concat(checkedTracks).OrderBy(t => t.Id)];
     }
 
     private static FaceBox Grown(FaceBox box) =>

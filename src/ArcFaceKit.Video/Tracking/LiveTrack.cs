@@ -30,6 +30,12 @@ internal sealed class LiveTrack
 
     public FaceBox Box => _motion.Box;
 
+    /// <summary>
+    /// Set while the track's box touches another's: association by position may have swapped the two faces, so the face
+    /// is checked by appearance once the boxes part (<see cref="FaceTracker.Verify"/>).
+    /// </summary>
+    public bool InDoubt { get; set; }
+
     /// <summary>Moves the predicted box <paramref name="frames"/> frames of 1/30 s ahead.</summary>
     public void Predict(double frames) => _motion.Predict(frames, State != TrackState.Lost);
 
@@ -47,7 +53,29 @@ internal sealed class LiveTrack
         See(observation, timestamp, confirmHits);
     }
 
+    /// <summary>Handed a face another track had taken (a swap found by appearance): motion starts over at its box.</summary>
+    public void TakeOver(FaceObservation observation, TimeSpan timestamp)
+    {
+        _motion.Reset(observation.Face.Box);
+        LastObservation = observation;
+        LastSeen = timestamp;
+        State = TrackState.Confirmed;
+        Displaced = false;
+    }
+
     public void Lose() => State = TrackState.Lost;
+
+    /// <summary>
+    /// Lost because the face it held was someone else's: its box followed that face, so only appearance can find it again.
+    /// </summary>
+    public void Displace()
+    {
+        State = TrackState.Lost;
+        Displaced = true;
+    }
+
+    /// <summary>Set by <see cref="Displace"/> until the track is found again: its box says nothing of where its face is.</summary>
+    public bool Displaced { get; private set; }
 
     public void End() => State = TrackState.Ended;
 
@@ -55,6 +83,7 @@ internal sealed class LiveTrack
 
     private void See(FaceObservation observation, TimeSpan timestamp, int confirmHits)
     {
+        Displaced = false;
         LastObservation = observation;
         LastSeen = timestamp;
         _hits++;
