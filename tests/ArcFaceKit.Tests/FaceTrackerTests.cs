@@ -68,7 +68,7 @@ public class FaceTrackerTests
                 var seenA = Seen(a, embedding: f < 3 ? Alice : null);
                 var seenB = Seen(b, embedding: f < 3 ? Bob : null);
                 tracker.Update(At(f), hidden ? [seenA] : [seenA, seenB]);
-                if (verify && tracker.Doubted() is { Count: > 0 } doubted)
+                if (verify && tracker.ToVerify() is { Count: > 0 } doubted)
                 {
                     checks += doubted.Count;
                     tracker.Verify([.. doubted.Select(t => new TrackFace(t.Id, t.LastObservation.Face.Box == a ? AliceTurned : Bob))]);
@@ -138,6 +138,37 @@ public class FaceTrackerTests
 
         var second = tracker.Update(At(46), [Seen(Box(502, 300), embedding: AliceTurned)]);
         Assert.Equal(new[] { (1, TrackState.Confirmed), (2, TrackState.Ended) }, second.Select(t => (t.Id, t.State)));
+    }
+
+    [Fact]
+    public void A_track_begun_without_an_embedding_is_the_lost_one_back_when_its_first_embedding_says_so()
+    {
+        // Back next to someone, the face was not embedded before association: it starts a track, checked once confirmed.
+        foreach (var (look, expected) in new[] { (AliceTurned, new[] { (1, TrackState.Confirmed), (2, TrackState.Ended) }), (Bob, [(1, TrackState.Lost), (2, TrackState.Confirmed)]) })
+        {
+            var tracker = new FaceTracker(WithRelink);
+            AliceLeavesForHalfASecond(tracker);
+            tracker.Update(At(45), [Seen(Box(500, 300))]);
+            tracker.Update(At(46), [Seen(Box(502, 300))]);
+            var check = tracker.ToVerify();
+            Assert.Equal([2], check.Select(t => t.Id));
+            var after = tracker.Verify([new TrackFace(2, look)]);
+            Assert.Equal(expected, after.Select(t => (t.Id, t.State)));
+            Assert.Empty(tracker.ToVerify());   // checked once: it has an appearance now, or is gone
+        }
+    }
+
+    [Fact]
+    public void A_lost_track_merged_with_a_confirmed_one_goes_on_in_its_place()
+    {
+        var tracker = new FaceTracker(WithRelink);
+        AliceLeavesForHalfASecond(tracker);
+        Run(tracker, 45, 48, f => [Seen(Box(500 + f, 300), embedding: Bob)]);   // too unlike her old look to re-link
+        Assert.False(tracker.Merge(2, 1));                                     // only a lost track takes a confirmed one
+        Assert.True(tracker.Merge(1, 2));                                      // the analysis named both as one person
+        var after = tracker.Update(At(48), [Seen(Box(548, 300))]);
+        Assert.Equal(new[] { (1, TrackState.Confirmed), (2, TrackState.Ended) }, after.Select(t => (t.Id, t.State)));
+        Assert.True(after.Single(t => t.Id == 1).Box.IoU(Box(548, 300)) > 0.8f);
     }
 
     [Fact]

@@ -71,6 +71,18 @@ internal sealed class TrackRecognition(int trackId, TimeSpan firstSeen)
         }
     }
 
+    /// <summary>Takes in the faces of another track found to be the same person.</summary>
+    public void Absorb(TrackRecognition other)
+    {
+        _samples.AddRange(other._samples);
+        if (other._bestWeight > _bestWeight)
+        {
+            (BestFace, _bestWeight) = (other.BestFace, other._bestWeight);
+        }
+
+        LastSeen = other.LastSeen > LastSeen ? other.LastSeen : LastSeen;
+    }
+
     /// <summary>The quality-weighted mean of the chosen samples' embeddings, L2-normalised; null when none is chosen.</summary>
     public float[]? Template(Func<TrackSample, bool> chosen)
     {

@@ -170,12 +170,13 @@ public sealed class VideoAnalyzer
 
     /// <summary>
     /// Tracks whose boxes touched another's are checked by appearance once apart (the tracker may have swapped two faces
-    /// that crossed); the faces embedded for it count as the tracks' samples. Returns the tracks after the check.
+    /// that crossed), and, while a lost track could be re-linked, new tracks at their first embedding (due now anyway);
+    /// the faces embedded for it count as the tracks' samples. Returns the tracks after the check.
     /// </summary>
     private async Task<IReadOnlyList<FaceTrack>> VerifyAsync(
         VideoFrame frame, IReadOnlyList<FaceTrack> tracks, Dictionary<DetectedFace, FaceRecord> embedded, CancellationToken cancellationToken)
     {
-        var doubted = _tracker.Doubted();
+        var doubted = _tracker.ToVerify();
         if (doubted.Count == 0)
         {
             return tracks;
@@ -224,6 +225,7 @@ public sealed class VideoAnalyzer
         {
             events.Add(Event(kind, known));
             Arrive(known, events);
+            JoinLost(known);
         }
         else if (known.Person is null && known.Samples.Count > _options.MinAgreeingFaces)
         {
@@ -261,10 +263,28 @@ public sealed class VideoAnalyzer
 
     private void MakeVisitor(TrackRecognition known, List<VideoEvent> events)
     {
-        var elsewhere = _tracks.Values.Where(t => t != known && t.IsVisitor).Select(t => t.Person!).ToHashSet(StringComparer.Ordinal);
+        // A visitor followed in another track now is someone else; one whose track is lost may be this one back.
+        var elsewhere = _tracks.Values.Where(t => t != known && t.IsVisitor && !_tracker.IsLost(t.TrackId)).Select(t => t.Person!).ToHashSet(StringComparer.Ordinal);
         (known.Person, known.IsVisitor) = (_visitors.Assign(known.Template(_ => true)!, elsewhere), true);
         events.Add(Event(VideoEventKind.Identified, known));
         Arrive(known, events);
+        JoinLost(known);
+    }
+
+    /// <summary>
+    /// A track named as the person of a lost track is that track come back where appearance alone missed it: the lost
+    /// track goes on with both tracks' faces, and this one ends.
+    /// </summary>
+    private void JoinLost(TrackRecognition known)
+    {
+        foreach (var lost in _tracks.Values.Where(t => t != known && t.Person == known.Person && t.IsVisitor == known.IsVisitor))
+        {
+            if (_tracker.Merge(lost.TrackId, known.TrackId))
+            {
+                lost.Absorb(known);
+                return;
+            }
+        }
     }
 
     private void Arrive(TrackRecognition known, List<VideoEvent> events)

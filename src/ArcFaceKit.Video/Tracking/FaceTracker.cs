@@ -6,7 +6,7 @@ namespace ArcFaceKit.Tracking;
 /// (with confirmed and lost tracks), then low-score ones (with the confirmed tracks left, so a blurred or half-hidden face
 /// keeps its track), then confident ones with tentative tracks; a lost track is kept for a buffer of time, and with
 /// embeddings it can be re-linked by appearance wherever the face comes back, and tracks whose boxes touched are checked by
-/// appearance once they part (<see cref="Doubted"/>, <see cref="Verify"/>), since position alone swaps two faces that
+/// appearance once they part (<see cref="ToVerify"/>, <see cref="Verify"/>), since position alone swaps two faces that
 /// cross and turn back. Call <see cref="Update"/> on frames with
 /// detections and <see cref="Predict"/> on frames between them; timestamps never go back. Scene cuts are an input
 /// (<see cref="EndAll"/>), not guessed from tracks vanishing together: a blurred frame or a detector miss loses every face
@@ -126,36 +126,68 @@ public sealed class FaceTracker
     }
 
     /// <summary>
-    /// The tracks to check by appearance now (<see cref="Verify"/>): confirmed ones whose box touched another's, matched
-    /// on this frame and apart from every other track again. A track with no appearance yet has nothing to be checked against.
+    /// The tracks whose face to check by appearance now (<see cref="Verify"/>), when re-linking is on: confirmed ones whose
+    /// box touched another's, matched on this frame and apart from every other track again; and, while some lost track
+    /// could be re-linked, tracks just confirmed with no embedding yet, whose first one may show they are a lost face back
+    /// (a face that came back next to someone was not embedded before association, so it started a track of its own).
     /// </summary>
-    internal IReadOnlyList<FaceTrack> Doubted()
+    internal IReadOnlyList<FaceTrack> ToVerify()
     {
-        var ready = new List<FaceTrack>();
-        foreach (var track in _tracks.Where(t => t.InDoubt && t.State == TrackState.Confirmed && t.LastSeen == _clock && !Touches(t)))
+        if (_options.RelinkThreshold is null)
         {
-            if (track.Appearance is null || _options.RelinkThreshold is null)
-            {
-                track.InDoubt = false;
-            }
-            else
+            return [];
+        }
+
+        bool relinkable = CanRelink;
+        var ready = new List<FaceTrack>();
+        foreach (var track in _tracks.Where(t => t.State == TrackState.Confirmed && t.LastSeen == _clock))
+        {
+            if (track.Appearance is null ? relinkable : track.InDoubt && !Touches(track))
             {
                 ready.Add(track.ToRecord());
+            }
+            else if (track.Appearance is null)
+            {
+                track.InDoubt = false;   // nothing to check its face against
             }
         }
 
         return ready;
     }
 
+    /// <summary>
+    /// Joins a confirmed track to a lost one the analysis found to be the same person (both named as one subject or one
+    /// visitor) where appearance alone missed it: the lost track takes the face the other holds and goes on, with both
+    /// appearances; the other ends. False, and nothing changes, unless the first is lost and the second confirmed.
+    /// </summary>
+    internal bool Merge(int lostId, int trackId)
+    {
+        var lost = _tracks.Find(t => t.Id == lostId);
+        var track = _tracks.Find(t => t.Id == trackId);
+        if (lost is not { State: TrackState.Lost } || track is not { State: TrackState.Confirmed })
+        {
+            return false;
+        }
+
+        lost.TakeOver(track.LastObservation, track.LastSeen);
+        lost.Absorb(track);
+        Finish(track);
+        return true;
+    }
+
+    /// <summary>Whether the track is lost (not followed now, but not ended).</summary>
+    internal bool IsLost(int trackId) => _tracks.Find(t => t.Id == trackId)?.State == TrackState.Lost;
+
     /// <summary>Whether the track is in doubt: its box touches, or touched, another's and has not been checked since.</summary>
     internal bool IsInDoubt(int trackId) => _tracks.Find(t => t.Id == trackId)?.InDoubt == true;
 
     /// <summary>
-    /// Checks the faces of <see cref="Doubted"/> tracks by appearance, as BoT-SORT associates, but only where position
-    /// could have swapped two people: each face goes to the track, of those checked and those lost, whose appearance it
-    /// matches best above the re-link threshold. A face that matches another track moves there (two people who crossed
-    /// get their own tracks back; a track that jumped onto someone else is lost again); one that matches none stays.
-    /// Returns the tracks not ended, by id.
+    /// Checks the faces of <see cref="ToVerify"/> tracks by appearance, as BoT-SORT associates, but only where position
+    /// could have swapped two people or a lost face may be back: each face goes to the track, of those checked and those
+    /// lost, whose appearance it matches best above the re-link threshold. A face that matches another track moves there
+    /// (two people who crossed get their own tracks back; a track that jumped onto someone else is lost again; a track just
+    /// begun ends, as it was the lost one all along); one that matches none stays. Returns the tracks not ended and those
+    /// that ended now, by id.
     /// </summary>
     internal IReadOnlyList<FaceTrack> Verify(IReadOnlyList<TrackFace> faces)
     {
@@ -167,7 +199,7 @@ public sealed class FaceTracker
         {
             for (int k = 0; k < candidates.Count; k++)
             {
-                cost[i, k] = 1 - candidates[k].Appearance!.Similarity(faces[i].Embedding);
+                cost[i, k] = candidates[k].Appearance is { } appearance ? 1 - appearance.Similarity(faces[i].Embedding) : double.PositiveInfinity;
             }
         }
 
@@ -190,18 +222,35 @@ public sealed class FaceTracker
             }
         }
 
-        // A face that matches no track stays where it was, or starts a track when its holder was given another face.
+        // A face that matches no track stays where it was (a new track's first look), or starts a track when its holder
+        // was given another face.
         for (int i = 0; i < faces.Count; i++)
         {
-            if (pairs[i] < 0 && !given.Add(holders[i]))
+            if (pairs[i] >= 0)
             {
-                _tracks.Add(new LiveTrack(++_lastId, observations[i], _clock!.Value, _options.ConfirmHits));
+                continue;
+            }
+
+            if (!given.Add(holders[i]))
+            {
+                _tracks.Add(new LiveTrack(++_lastId, observations[i] with { Embedding = faces[i].Embedding }, _clock!.Value, _options.ConfirmHits));
+            }
+            else if (holders[i].Appearance is null)
+            {
+                holders[i].Observe(faces[i].Embedding);
             }
         }
 
         foreach (var holder in holders.Where(h => !given.Contains(h)))
         {
-            holder.Displace();
+            if (holder.Appearance is null)
+            {
+                Finish(holder);
+            }
+            else
+            {
+                holder.Displace();
+            }
         }
 
         return Report();

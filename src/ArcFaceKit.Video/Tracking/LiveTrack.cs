@@ -98,6 +98,22 @@ internal sealed class LiveTrack
         }
     }
 
+    /// <summary>Takes in another track's appearance: the two were one person.</summary>
+    public void Absorb(LiveTrack other)
+    {
+        if (other.Appearance is { } appearance)
+        {
+            if (Appearance is null)
+            {
+                Appearance = appearance;
+            }
+            else
+            {
+                Appearance.Add(appearance);
+            }
+        }
+    }
+
     /// <summary>An embedding of the track's face made after association (the analysis embeds only some frames).</summary>
     public void Observe(float[] embedding)
     {

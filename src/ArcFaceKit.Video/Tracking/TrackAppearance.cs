@@ -21,6 +21,8 @@ internal sealed class TrackAppearance
 
     public float Similarity(float[] embedding) => CosineSimilarity.Between(_vector, embedding);
 
+    public void Add(TrackAppearance other) => Add(other._vector);
+
     public void Add(float[] embedding)
     {
         if (embedding.Length != _vector.Length)
