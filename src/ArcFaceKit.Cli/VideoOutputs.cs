@@ -8,8 +8,9 @@ using ArcFaceKit.Video;
 namespace ArcFaceKit.Cli;
 
 /// <summary>
-/// What `arcface video --out DIR` writes: events.jsonl (one event a line), tracks.txt (every frame's confirmed tracks in
-/// the MOTChallenge text format, frames from 1), faces/track-N.png (each track's best face) and people/NAME.png (a
+/// What `arcface video --out DIR` writes: events.jsonl (one event a line), tracks.txt (every analysed frame's confirmed
+/// tracks in the MOTChallenge text format, numbered as the file's frames from 1, so a sampled analysis lines up with
+/// ground truth of every frame; a live source's frames are numbered as they came), faces/track-N.png (each track's best face) and people/NAME.png (a
 /// contact sheet of each person's tracks); with --annotate, a video of the analysed frames with boxes, track ids and names.
 /// </summary>
 internal sealed class VideoOutputs : IAsyncDisposable
@@ -21,13 +22,20 @@ internal sealed class VideoOutputs : IAsyncDisposable
     private readonly Dictionary<string, List<(RgbImage Face, string Caption)>> _people = new(StringComparer.Ordinal);
     private readonly string? _annotated;
     private readonly double _fps;
+    private readonly double? _frameRate;
+    private readonly List<int> _frames = [];
     private VideoWriter? _video;
 
-    public VideoOutputs(string? folder, string source, string? annotated, double fps)
+    /// <summary>
+    /// Outputs into <paramref name="folder"/> (none when null) for <paramref name="source"/>; an annotated video at
+    /// <paramref name="fps"/> when <paramref name="annotated"/> names one; frames numbered by <paramref name="frameRate"/>,
+    /// a file's own frame rate (null for a live source).
+    /// </summary>
+    public VideoOutputs(string? folder, string source, string? annotated, double fps, double? frameRate)
     {
         _folder = folder;
         _source = source;
-        (_annotated, _fps) = (annotated, fps);
+        (_annotated, _fps, _frameRate) = (annotated, fps, frameRate);
         if (folder is not null)
         {
             Directory.CreateDirectory(Path.Combine(folder, "faces"));
@@ -35,8 +43,11 @@ internal sealed class VideoOutputs : IAsyncDisposable
         }
     }
 
-    /// <summary>Every frame's confirmed tracks so far, as MOTChallenge rows.</summary>
+    /// <summary>Every analysed frame's confirmed tracks so far, as MOTChallenge rows.</summary>
     public IReadOnlyList<MotRow> Tracks => _rows;
+
+    /// <summary>The numbers of the frames analysed so far, in order (as <see cref="Tracks"/> numbers them).</summary>
+    public IReadOnlyList<int> Frames => _frames;
 
     /// <summary>Records a frame; returns its events in their wire shape.</summary>
     public async Task<IReadOnlyList<VideoEventJson>> AddAsync(AnalyzedFrame frame, CancellationToken cancellationToken)
@@ -49,7 +60,12 @@ internal sealed class VideoOutputs : IAsyncDisposable
             await _video.WriteAsync(FrameAnnotator.Draw(image, labels), cancellationToken).ConfigureAwait(false);
         }
 
-        _rows.AddRange(Rows(frame));
+        if (!frame.IsEnd)
+        {
+            int number = Number(frame.Frame);
+            _frames.Add(number);
+            _rows.AddRange(frame.Faces.Select(f => new MotRow(number, f.TrackId, f.Box)));
+        }
 
         var events = new List<VideoEventJson>(frame.Events.Count);
         foreach (var e in frame.Events)
@@ -72,8 +88,9 @@ internal sealed class VideoOutputs : IAsyncDisposable
         return events;
     }
 
-    /// <summary>A frame's confirmed tracks as MOTChallenge rows (frames from 1, as the format counts them).</summary>
-    private static IEnumerable<MotRow> Rows(AnalyzedFrame frame) => frame.Faces.Select(f => new MotRow((int)frame.Frame.Index + 1, f.TrackId, f.Box));
+    /// <summary>A frame's number from 1, as the format counts them: a file's from its timestamp, a live source's in order.</summary>
+    private int Number(VideoFrame frame) =>
+        _frameRate is { } rate ? (int)Math.Round(frame.Timestamp.TotalSeconds * rate) + 1 : (int)frame.Index + 1;
 
     /// <summary>Writes the tracks file and the contact sheets, and ends the annotated video.</summary>
     public async Task FinishAsync()

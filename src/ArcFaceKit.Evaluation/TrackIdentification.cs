@@ -1,5 +1,3 @@
-using ArcFaceKit.Matching;
-
 namespace ArcFaceKit.Evaluation;
 
 /// <summary>
@@ -31,24 +29,10 @@ public sealed record TrackIdentification(int EnrolledTracks, int Correct, int Wr
     {
         ArgumentNullException.ThrowIfNull(truthSubjects);
         ArgumentNullException.ThrowIfNull(trackSubjects);
-        var together = new Dictionary<(int Track, int Truth), int>();
-        foreach (var frame in MotFrame.Sequence(truth, tracks, MotMetrics.DefaultIouThreshold))
-        {
-            var pairs = LinearAssignment.Minimise(frame.Distances(MotMetrics.DefaultIouThreshold));
-            for (int i = 0; i < pairs.Length; i++)
-            {
-                if (pairs[i] >= 0)
-                {
-                    var key = (frame.HypothesisIds[pairs[i]], frame.TruthIds[i]);
-                    together[key] = together.GetValueOrDefault(key) + 1;
-                }
-            }
-        }
-
+        var following = TrackFollowing.Measure(truth, tracks);
         int enrolled = 0, correct = 0, wrong = 0, leftUnknown = 0, unknown = 0, unknownNamed = 0, unmatched = 0;
-        foreach (int track in tracks.Select(r => r.Id).Distinct())
+        foreach (var (track, followed) in following)
         {
-            var followed = together.Where(p => p.Key.Track == track).OrderByDescending(p => p.Value).ThenBy(p => p.Key.Truth).Select(p => (int?)p.Key.Truth).FirstOrDefault();
             string? named = trackSubjects.GetValueOrDefault(track);
             if (followed is not { } person)
             {

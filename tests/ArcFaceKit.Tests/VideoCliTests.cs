@@ -1,9 +1,10 @@
 using System.Text.Json;
+using ArcFaceKit.Clips;
 using ArcFaceKit.Evaluation;
 
 namespace ArcFaceKit.Tests;
 
-/// <summary>`arcface video` and `arcface eval video` end to end on a real clip.</summary>
+/// <summary>`arcface video`, `arcface eval video` and `arcface eval video-set` end to end on real and generated clips.</summary>
 [Collection(VideoCollection.Name)]
 public sealed class VideoCliTests : IDisposable
 {
@@ -32,11 +33,38 @@ public sealed class VideoCliTests : IDisposable
 
         var tracks = MotChallengeText.Read(Path.Combine(output, "tracks.txt"));
         Assert.Equal(ended.Select(e => e.GetProperty("track").GetInt32()).Order(), tracks.Select(r => r.Id).Distinct().Order());
-        Assert.InRange(tracks.Max(r => r.Frame), 20, 23);   // 4.6 s at 5 frames a second
+        Assert.InRange(tracks.Max(r => r.Frame), 50, 56);   // numbered as the GIF's 56 frames at 12 a second, though 5 a second were analysed
+        Assert.InRange(tracks.Select(r => r.Frame).Distinct().Count(), 15, 23);
 
-        // The annotated video: every analysed frame, at the clip's size, and nothing left half-written.
-        Assert.Equal((tracks.Max(r => r.Frame), 480, 270), VideoClips.CountedByFfprobe(Path.Combine(_dir, "annotated.mp4")));
+        // The annotated video: every analysed frame (4.6 s at 5 frames a second), at the clip's size, and nothing left half-written.
+        var (frames, width, height) = VideoClips.CountedByFfprobe(Path.Combine(_dir, "annotated.mp4"));
+        Assert.Equal((480, 270), (width, height));
+        Assert.InRange(frames, 22, 24);
         Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
+    }
+
+    [Fact]
+    public void Eval_video_set_measures_a_generated_set_at_a_sampled_rate_on_the_frames_it_analysed()
+    {
+        // Two generated clips (three LFW people), 20 distractors, 5 frames a second analysed out of 25.
+        string set = Path.Combine(_dir, "set"), output = Path.Combine(_dir, "set-out");
+        var manifest = ClipSetWriter.Write(ClipOptions.Parse(["--out", set, "--count", "2", "--shared", Shared.Root]), TextWriter.Null);
+        var (code, stdout, stderr) = CliRunner.Run(["eval", "video-set", "--set", set, "--shared", Shared.Root, "--distractors", "20", "--fps", "5", "--out", output, "--json", .. Models]);
+        Assert.True(code == 0, stderr);
+
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(2, report.GetProperty("clips").GetInt32());
+        Assert.Equal(20, report.GetProperty("distractors").GetInt32());
+        var tracking = report.GetProperty("tracking");
+        Assert.InRange(tracking.GetProperty("idf1").GetDouble(), 0.6, 1);   // measured on the analysed frames, not against all 25 a second
+        Assert.InRange(tracking.GetProperty("truthBoxes").GetInt32(), 1, manifest.Clips.Sum(c => c.Rows - c.IgnoredRows) / 4);
+        int enrolled = manifest.Clips.Sum(c => c.People.Count(p => p.Enrolled));
+        Assert.InRange(report.GetProperty("peopleNamed").GetInt32() + report.GetProperty("peopleNeverNamed").GetInt32(), 1, enrolled);   // those ever at the minimum size
+        Assert.InRange(report.GetProperty("medianSecondsToIdentification").GetDouble(), 0, 3);
+
+        // The kept tracks are numbered as the clip's own frames, so they line up with its ground truth.
+        var tracks = MotChallengeText.Read(Path.Combine(output, "clip01", "tracks.txt"));
+        Assert.True(tracks.Max(r => r.Frame) > 3 * tracks.Select(r => r.Frame).Distinct().Count());
     }
 
     [Fact]
@@ -51,7 +79,7 @@ public sealed class VideoCliTests : IDisposable
         Assert.StartsWith("error: ", stderr.Trim(), StringComparison.Ordinal);
         Assert.Contains("damaged or truncated", stderr, StringComparison.Ordinal);
         Assert.Contains("track-started", File.ReadAllText(Path.Combine(output, "events.jsonl")), StringComparison.Ordinal);
-        Assert.InRange(MotChallengeText.Read(Path.Combine(output, "tracks.txt")).Max(r => r.Frame), 60, 90);   // about half of 30 s at 5 a second
+        Assert.InRange(MotChallengeText.Read(Path.Combine(output, "tracks.txt")).Max(r => r.Frame), 300, 450);   // about half of its 765 frames (30 s at 25 a second)
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class VideoCommand : AsyncCommand<VideoCommand.Settings>
         await using var source = await VideoSource.OpenAsync(location, new VideoSourceOptions { Fps = settings.Fps }, cancellationToken);
         source.StatusChanged += (_, status) => Console.Error.WriteLine($"{source.Location}: {status.Message}");
         var analyzer = new VideoAnalyzer(pipeline, gallery, options);
-        await using var outputs = new VideoOutputs(outFolder, location, annotate, settings.Fps ?? source.Info?.FrameRate ?? 25);
+        await using var outputs = new VideoOutputs(outFolder, location, annotate, settings.Fps ?? source.Info?.FrameRate ?? 25, source.IsLive ? null : source.Info?.FrameRate);
         var run = new VideoRun(source, analyzer, outputs, settings.Json);
         VideoSummaryJson summary;
         try

@@ -156,7 +156,7 @@ public sealed class VideoAnalyzer
         }
 
         var shown = tracks.Where(t => t.State == TrackState.Confirmed).ToList();
-        _followed = [.. tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Tentative).Select(t => Grown(t.Box))];
+        _followed = [.. tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Tentative).Select(t => AssociationCosts.Grown(t.Box, FollowedReach))];
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var known in _tracks.Values.Where(k => k.Person is not null))
         {
@@ -191,9 +191,6 @@ public sealed class VideoAnalyzer
         var checkedTracks = _tracker.Verify([.. doubted.Select((t, i) => new TrackFace(t.Id, records[i].Embedding))]);
         return [.. tracks.Where(t => t.State == TrackState.Ended).Concat(checkedTracks).OrderBy(t => t.Id)];
     }
-
-    private static FaceBox Grown(FaceBox box) =>
-        new(box.X - ((FollowedReach - 1) * box.Width / 2), box.Y - ((FollowedReach - 1) * box.Height / 2), FollowedReach * box.Width, FollowedReach * box.Height);
 
     private TrackedFace Shown(FaceTrack track, bool detected) =>
         new(track.Id, track.State, track.Box, detected, _tracks[track.Id].Person, _tracks[track.Id].IsVisitor);
