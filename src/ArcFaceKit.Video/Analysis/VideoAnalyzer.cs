@@ -18,10 +18,6 @@ namespace ArcFaceKit.Video;
 /// </summary>
 public sealed class VideoAnalyzer
 {
-    // A face that meets no followed track's box grown this much around its centre may be a lost one come back: it is
-    // embedded before association. Grown, because at 5 frames a second a walking face moves most of its width a frame.
-    private const float FollowedReach = 2f;
-
     private readonly FacePipeline _pipeline;
     private readonly IFaceGallery? _gallery;
     private readonly VideoAnalysisOptions _options;
@@ -32,7 +28,6 @@ public sealed class VideoAnalyzer
     private readonly VisitLog _visits;
     private readonly SceneCuts _cuts;
     private readonly GalleryService? _collector;
-    private List<FaceBox> _followed = [];
     private long _frames;
 
     /// <summary>Analyses with the pipeline's stages; with a gallery, tracks are named as its subjects, else only visitors.</summary>
@@ -89,22 +84,15 @@ public sealed class VideoAnalyzer
         }
 
         bool detect = _frames++ % _options.DetectEvery == 0;
-        var early = new Dictionary<DetectedFace, FaceRecord>(ReferenceEqualityComparer.Instance);
+        var embedded = new Dictionary<DetectedFace, FaceRecord>(ReferenceEqualityComparer.Instance);
         IReadOnlyList<FaceTrack> tracks;
         if (detect)
         {
             var found = await _pipeline.DetectAsync(frame.Image, FaceSelection.All, cancellationToken).ConfigureAwait(false);
-            if (_tracker.CanRelink)
-            {
-                var away = found.Where(f => f.Score >= _options.Tracker.NewTrackScore && _followed.All(b => b.IoU(f.Box) == 0)).ToList();
-                foreach (var record in await EmbedAsync(frame, away, cancellationToken).ConfigureAwait(false))
-                {
-                    early[record.Face] = record;
-                }
-            }
-
-            tracks = _tracker.Update(now, [.. found.Select(f => new FaceObservation(f, early.GetValueOrDefault(f)?.Embedding))]);
-            tracks = await VerifyAsync(frame, tracks, early, cancellationToken).ConfigureAwait(false);
+            // No face is embedded before association: one that comes back is checked against the lost tracks at its
+            // track's first embedding, due on confirmation anyway (VerifyAsync), which costs no run of its own.
+            tracks = _tracker.Update(now, [.. found.Select(f => new FaceObservation(f))]);
+            tracks = await VerifyAsync(frame, tracks, embedded, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -136,7 +124,7 @@ public sealed class VideoAnalyzer
             {
                 known.LastSeen = now;
                 var face = track.LastObservation.Face;
-                if (early.TryGetValue(face, out var record))
+                if (embedded.TryGetValue(face, out var record))
                 {
                     await AddAsync(known, record, now, events, cancellationToken).ConfigureAwait(false);
                 }
@@ -156,7 +144,6 @@ public sealed class VideoAnalyzer
         }
 
         var shown = tracks.Where(t => t.State == TrackState.Confirmed).ToList();
-        _followed = [.. tracks.Where(t => t.State is TrackState.Confirmed or TrackState.Tentative).Select(t => AssociationCosts.Grown(t.Box, FollowedReach))];
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var known in _tracks.Values.Where(k => k.Person is not null))
         {
