@@ -272,7 +272,7 @@ public sealed class FaceTracker
         return Report();
     }
 
-    /// <summary>Whether a lost track could be re-linked by appearance now: only then do new faces need embeddings before <see cref="Update"/>.</summary>
+    /// <summary>Whether a lost track could be re-linked by appearance now: only then is a new track's first embedding checked (<see cref="ToVerify"/>).</summary>
     internal bool CanRelink => _options.RelinkThreshold is not null && _tracks.Any(t => t.State == TrackState.Lost && t.Appearance is not null);
 
     /// <summary>Adds an embedding of a track's face, made after <see cref="Update"/>, to the track's appearance.</summary>
