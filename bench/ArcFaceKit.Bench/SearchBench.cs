@@ -126,7 +126,7 @@ internal static class SearchBench
         var watch = Stopwatch.StartNew();
         hnsw.AddMany([.. Enumerable.Range(0, vectors.Count).Select(i => (long)i)], vectors);
         double build = watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"    HNSW (USearch, M {defaults.Connectivity}, efConstruction {defaults.ExpansionAdd}, half precision): built in {build:F1} s on {Environment.ProcessorCount} cores ({vectors.Count / build:F0} vectors/s)");
+        Console.WriteLine($"    HNSW (USearch, M {defaults.Connectivity}, efConstruction {defaults.ExpansionAdd}, half precision): built in {build:F1} s on {Environment.ProcessorCount} cores ({vectors.Count / build:F0} vectors/s; {hnsw.Relinked} nodes stranded by concurrent adds found and linked again)");
         foreach (int ef in expansions)
         {
             hnsw.ExpansionSearch = ef;

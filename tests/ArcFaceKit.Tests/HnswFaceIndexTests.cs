@@ -14,30 +14,32 @@ public class HnswFaceIndexTests
     public void Real_embeddings_added_on_one_or_several_threads_are_found_as_the_exact_scan_finds_them(int threads)
     {
         var faces = Shared.LfwFaces;
-        using var hnsw = new HnswFaceIndex(faces[0].Length, new HnswOptions { Threads = threads });
         var exact = new ExactFaceIndex(faces[0].Length);
-        hnsw.AddMany([.. Enumerable.Range(0, faces.Count).Select(i => (long)i)], faces);
         for (int i = 0; i < faces.Count; i++)
         {
             exact.Upsert(i, faces[i]);
         }
 
-        Assert.Equal(faces.Count, hnsw.Count);
-        if (threads > 1)
+        // Builds on several threads differ; before stranded nodes were linked again, about one in two of them left faces
+        // that no search reached (up to 22 of 300), so a few builds catch that.
+        for (int build = 0; build < (threads > 1 ? 5 : 1); build++)
         {
-            // A graph linked on several threads differs from build to build, and so does its recall at the default
-            // breadth (measured here: 93.6% to 100% over 1,000 builds, see HnswOptions.Threads); searched as wide as the
-            // gallery it must still find nearly all, or a concurrent add lost links.
-            hnsw.ExpansionSearch = faces.Count;
-        }
+            using var hnsw = new HnswFaceIndex(faces[0].Length, new HnswOptions { Threads = threads });
+            hnsw.AddMany([.. Enumerable.Range(0, faces.Count).Select(i => (long)i)], faces);
+            Assert.Equal(faces.Count, hnsw.Count);
+            Assert.All(faces.Select((q, i) => (Hits: hnsw.Search(q, 10), Id: (long)i)), x => Assert.Contains(x.Hits, h => h.Id == x.Id));
 
-        double recall = faces.Average(q => hnsw.Search(q, 10).Select(h => h.Id).Intersect(exact.Search(q, 10).Select(h => h.Id)).Count() / 10.0);
-        Assert.True(recall >= 0.98, $"recall@10 {recall:P1}");
-        Assert.All(faces.Take(20).Select((q, i) => (Hit: hnsw.Search(q, 1)[0], Id: (long)i)), x =>
-        {
-            Assert.Equal(x.Id, x.Hit.Id);                 // each face finds itself first
-            Assert.Equal(1f, x.Hit.Similarity, 0.002f);   // scored in half precision
-        });
+            // The breadth of the default search varies with the build too (two threads: 93.6% to 100% over 1,000 builds,
+            // see HnswOptions.Threads); searched as wide as the gallery it finds all or nearly all.
+            hnsw.ExpansionSearch = threads > 1 ? faces.Count : hnsw.ExpansionSearch;
+            double recall = faces.Average(q => hnsw.Search(q, 10).Select(h => h.Id).Intersect(exact.Search(q, 10).Select(h => h.Id)).Count() / 10.0);
+            Assert.True(recall >= 0.98, $"recall@10 {recall:P1}");
+            Assert.All(faces.Take(20).Select((q, i) => (Hit: hnsw.Search(q, 1)[0], Id: (long)i)), x =>
+            {
+                Assert.Equal(x.Id, x.Hit.Id);                 // each face finds itself first
+                Assert.Equal(1f, x.Hit.Similarity, 0.002f);   // scored in half precision
+            });
+        }
     }
 
     [Fact]

@@ -19,7 +19,9 @@ public sealed record HnswOptions
     /// <summary>
     /// Threads that add a batch (<see cref="HnswFaceIndex.AddMany"/>); 0: every core. A graph linked on one thread is the
     /// same at every build; on several it differs from build to build, and so does its recall: 300 LFW faces found 100%
-    /// of the exact top 10 in each of 1,000 builds on one thread, 93.6% to 100% (median 99.6%) on two.
+    /// of the exact top 10 in each of 1,000 builds on one thread, 93.6% to 100% (median 99.6%) on two. On several, the
+    /// nodes concurrent adds strand are found and linked again after the batch (docs/search.md: 45% more build time at
+    /// 200,000 real embeddings).
     /// </summary>
     public int Threads { get; init; }
 }
