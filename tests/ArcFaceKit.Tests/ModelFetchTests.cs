@@ -15,7 +15,7 @@ public sealed class ModelFetchTests : IDisposable
     {
         var (code, _, stderr) = CliRunner.Run(["models", "fetch", "--dir", _dir]);
         Assert.True(code == 0, stderr);
-        foreach (var f in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx", "fr_detect.manifest.json", "fr_feature.manifest.json", "dlib_resnet.onnx", "dlib_resnet.manifest.json", ModelStore.DefaultEmbedderFile })
+        foreach (var f in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx", "fr_detect.manifest.json", "fr_feature.manifest.json", "dlib_resnet.onnx", "dlib_resnet.manifest.json", "mobilefacenet_tf.onnx", "mobilefacenet_tf.manifest.json", ModelStore.DefaultEmbedderFile })
         {
             Assert.True(File.Exists(Path.Combine(_dir, f)), f);
         }
@@ -27,6 +27,11 @@ public sealed class ModelFetchTests : IDisposable
         var dlib = ModelResolver.Resolve(Path.Combine(_dir, "dlib_resnet.onnx"), "embedder").Manifest;
         Assert.Equal(Sha256File.Of(Path.Combine(_dir, "dlib_resnet.onnx")), dlib.PrimaryFile.Sha256);
         Assert.Equal(Alignment.FaceTemplate.DlibName, dlib.PrimaryFile.Input.Alignment);
+
+        // So is MobileFaceNet, converted from TensorFlow Lite (TfliteConverterTests checks its outputs).
+        var mobileFaceNet = ModelResolver.Resolve(Path.Combine(_dir, ModelStore.MobileFaceNetEmbedderFile), "embedder").Manifest;
+        Assert.Equal(Sha256File.Of(Path.Combine(_dir, ModelStore.MobileFaceNetEmbedderFile)), mobileFaceNet.PrimaryFile.Sha256);
+        Assert.Equal(192, mobileFaceNet.EmbeddingDimension);
         using (var fused = Recognition.FaceEmbedders.Open(Path.Combine(_dir, ModelStore.DefaultEmbedderFile)))
         {
             Assert.Equal(["arcface 112px", "dlib 150px"], fused.Templates.Select(t => t.ToString()));
