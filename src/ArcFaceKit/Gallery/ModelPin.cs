@@ -1,4 +1,5 @@
 using System.Globalization;
+using ArcFaceKit.Models;
 using ArcFaceKit.Recognition;
 
 namespace ArcFaceKit.Gallery;
@@ -19,7 +20,18 @@ internal static class ModelPin
         if (pinned.Key != model.Key)
         {
             throw new GalleryException(GalleryError.WrongModel,
-                $"{where} holds embeddings of {pinned.Name} ({pinned.Key}); it cannot be used with {model} ({model.Key}). Use the same embedder or a new gallery.");
+                $"{where} holds embeddings of {pinned.Name} ({pinned.Key}); it cannot be used with {model} ({model.Key}). {KeepOrEnrolAgain(pinned.Name)}");
         }
+    }
+
+    /// <summary>How to go on: a known model (an earlier default, say) is named by the file 'models fetch' writes for it.</summary>
+    private static string KeepOrEnrolAgain(string name)
+    {
+        string? file = ModelResolver.KnownFusions.Any(m => m.Name == name)
+            ? name + ".manifest.json"
+            : ModelResolver.KnownManifests.FirstOrDefault(m => m.Name == name)?.PrimaryFile.File;
+        return file is null
+            ? "Use the same embedder or a new gallery."
+            : $"Keep using it with the embedder it was made with (--embedder {file}, in the model folder), or enrol its people again into a new gallery.";
     }
 }
