@@ -92,11 +92,48 @@ internal static class GalleryOpenBench
 
             var (mapped, inMemory) = MappedAgainstInMemory(file, dim, probes, options.Repeats);
             Console.WriteLine($"  the index alone (exact), copies mapped from the file: {mapped:F1} searches/s; read into memory: {inMemory:F1} ({mapped / inMemory:F2}x)");
+            await RemoteWritesAsync(path, model, index, draw, probes, options.Int("--remote-writes", 20), Stats.Median(fromDatabase));
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Two galleries on the one file, as two processes would hold it: each write on one (a new subject of one face) is
+    /// followed by a search on the other, which first takes that commit from the change feed; its time beside the same
+    /// search with no write before it, and beside loading everything again (what each remote commit cost before the feed).
+    /// </summary>
+    private static async Task RemoteWritesAsync(string path, ModelIdentity model, Search.GalleryIndexOptions index, Func<float[]> draw, List<float[]> probes, int writes, double fullLoadSeconds)
+    {
+        await using var writer = await SqliteGallery.OpenAsync(path, model, index);
+        await using var reader = (FaceGallery)await SqliteGallery.OpenAsync(path, model, index);
+        int loads = reader.IndexFullLoads;
+        var quiet = new List<double>();
+        var afterWrite = new List<double>();
+        for (int w = 0; w < writes; w++)
+        {
+            var probe = probes[w % probes.Count];
+            quiet.Add(await SearchMs(reader, probe));
+            var face = draw();
+            await writer.AddFacesAsync($"remote {w}", [new NewFace(face, [])], "bench");
+            afterWrite.Add(await SearchMs(reader, face));
+            if ((await reader.SearchAsync(face, 1, SubjectScoring.BestFace))[0].Subject != $"remote {w}")
+            {
+                throw new InvalidOperationException("The other gallery did not see the write.");
+            }
+        }
+
+        Console.WriteLine($"  a write on one gallery, then a search on another open on the same file ({writes} writes): {Stats.Median(afterWrite):F1} ms (slowest {afterWrite.Max():F1}) against {Stats.Median(quiet):F1} ms with no write before it; " +
+            $"{reader.IndexFullLoads - loads} full loads, {reader.IndexChangesApplied} subjects taken from the change feed (a full load: {fullLoadSeconds:F2} s)");
+    }
+
+    private static async Task<double> SearchMs(IFaceGallery gallery, float[] probe)
+    {
+        var watch = Stopwatch.StartNew();
+        GC.KeepAlive(await gallery.SearchAsync(probe, 10, SubjectScoring.Both));
+        return watch.Elapsed.TotalMilliseconds;
     }
 
     /// <summary>Top-10 subject searches a second (faces and templates), the median over repeats.</summary>

@@ -53,6 +53,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
             CREATE TABLE IF NOT EXISTS gallery_version(id int PRIMARY KEY, v bigint NOT NULL);
             ALTER TABLE gallery_version ADD COLUMN IF NOT EXISTS nonce bigint NOT NULL DEFAULT 0;
             INSERT INTO gallery_version(id, v, nonce) VALUES (1, 0, (random() * 9e18)::bigint) ON CONFLICT (id) DO NOTHING;
+            CREATE TABLE IF NOT EXISTS gallery_changes(v bigint NOT NULL, nonce bigint NOT NULL, owner bigint NOT NULL, is_group int NOT NULL);
+            CREATE INDEX IF NOT EXISTS gallery_changes_v ON gallery_changes(v);
             """).ConfigureAwait(false);
         // The key file is bound to this gallery's id, so a key file can never serve two galleries.
         await Run("INSERT INTO meta(key, value) VALUES ('gallery_id', @g) ON CONFLICT (key) DO NOTHING", ("g", Guid.NewGuid().ToString("N"))).ConfigureAwait(false);

@@ -36,6 +36,8 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS request_keys(key_id TEXT NOT NULL, request_key TEXT NOT NULL, subject_id INTEGER NOT NULL,
             face_ids TEXT NOT NULL, created_utc TEXT NOT NULL, PRIMARY KEY (key_id, request_key));
         CREATE TABLE IF NOT EXISTS gallery_version(id INTEGER PRIMARY KEY, v INTEGER NOT NULL, nonce INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS gallery_changes(v INTEGER NOT NULL, nonce INTEGER NOT NULL, owner INTEGER NOT NULL, is_group INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS gallery_changes_v ON gallery_changes(v);
         CREATE TABLE IF NOT EXISTS cameras(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, source BLOB NOT NULL, settings TEXT NOT NULL,
             created_utc TEXT NOT NULL, updated_utc TEXT NOT NULL);
         INSERT OR IGNORE INTO gallery_version(id, v, nonce) VALUES (1, 0, random());

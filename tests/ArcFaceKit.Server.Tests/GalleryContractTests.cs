@@ -312,14 +312,17 @@ public abstract class GalleryContractTests : IAsyncDisposable
         Assert.Equal(before, await fromFile.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 2, SubjectScoring.Both));
         byte[] old = await File.ReadAllBytesAsync(IndexFile);
 
-        // A commit deletes the file first; a file left from before it (as a crash at the wrong moment would leave) is stale.
+        // A commit deletes the file first; a file left from before it (as a crash at the wrong moment would leave, or
+        // another node's own file) is behind, and the change feed brings it up to date before it is written again.
         await fromFile.AddFacesAsync("aj", [Face("AJ_Lamas_0001.jpg")], "k1");
         Assert.False(File.Exists(IndexFile));
         await File.WriteAllBytesAsync(IndexFile, old);
         var afterCrash = await Open();
-        Assert.Equal("database", afterCrash.IndexLoadedFrom);
-        Assert.Equal(!OperatingSystem.IsWindows(), afterCrash.IndexCopiesMapped);  // loaded from the database, written, mapped back
+        Assert.Equal("file and change feed", afterCrash.IndexLoadedFrom);
+        Assert.Equal(0, afterCrash.IndexFullLoads);
+        Assert.Equal(!OperatingSystem.IsWindows(), afterCrash.IndexCopiesMapped);  // brought up to date, written, mapped back
         Assert.Equal("aj", (await afterCrash.SearchAsync(Probe("AJ_Lamas_0001.jpg"), 1, SubjectScoring.Both))[0].Subject);
+        Assert.NotEqual(old, await File.ReadAllBytesAsync(IndexFile));
 
         // A file of the current version cut short (a damaged disk) is read past its stamp, refused, and the database read.
         await afterCrash.DisposeAsync();
@@ -329,6 +332,33 @@ public abstract class GalleryContractTests : IAsyncDisposable
         Assert.Equal("database", afterDamage.IndexLoadedFrom);
         Assert.Equal(4, await afterDamage.CountFacesAsync());
         Assert.Equal(before, await afterDamage.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 2, SubjectScoring.Both));
+    }
+
+    [Fact]
+    public async Task Another_nodes_commits_reach_a_gallery_through_the_change_feed_without_loading_everything()
+    {
+        var writer = await Open();
+        var reader = await Open();
+        int loads = reader.IndexFullLoads;   // 0 when it opened from the file the writer left, else 1
+        await writer.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
+        await writer.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
+        await writer.RenameSubjectAsync("dean", "dean barker", "k1");
+        await writer.AddFacesAsync("aj", [Face("AJ_Lamas_0001.jpg")], "k1");
+        Assert.True(await writer.DeleteSubjectAsync("aj", "k1"));
+        var grouped = await writer.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.GroupThreshold, "k1");
+
+        // Each search holds what a fresh load of the database holds; the group's template came too, so the same face
+        // added on the reader joins the writer's group.
+        var fresh = await Open();
+        foreach (var probe in new[] { "Abel_Pacheco_0004.jpg", "Dean_Barker_0001.jpg", "AJ_Lamas_0001.jpg" })
+        {
+            Assert.Equal(await fresh.SearchAsync(Probe(probe), 3, SubjectScoring.Both), await reader.SearchAsync(Probe(probe), 3, SubjectScoring.Both));
+        }
+
+        Assert.Equal(await fresh.CountFacesAsync(), await reader.CountFacesAsync());
+        Assert.Equal(grouped.Group, (await reader.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.GroupThreshold, "k2")).Group);
+        Assert.Equal(loads, reader.IndexFullLoads);
+        Assert.Equal(4, reader.IndexChangesApplied);   // abel, dean, aj, the group: each once, however many commits touched it
     }
 
     [Fact]
@@ -441,6 +471,31 @@ public sealed class SqliteGalleryTests : GalleryContractTests
         Assert.Equal("subject.delete", audit[0].Action);
         Assert.StartsWith("(erased subject #", audit[0].Subject, StringComparison.Ordinal);
         Assert.DoesNotContain(audit, a => a.Subject is "Erasable Zyxwvu" or "Renamed Qwvzxy" || (a.Detail ?? "").Contains("Zyxwvu", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_gap_in_the_change_feed_makes_a_gallery_load_everything_again()
+    {
+        var writer = await Open();
+        var reader = await Open();
+        await writer.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg")], "k1");
+        Assert.Equal(1, await reader.CountFacesAsync());
+        int loads = reader.IndexFullLoads;
+
+        // Commits the feed does not hold (trimmed, or made by a version without it) cannot be applied one by one.
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "store.db")}"))
+        {
+            await db.OpenAsync();
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = "DELETE FROM gallery_changes";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        await writer.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
+        await writer.AddFacesAsync("aj", [Face("AJ_Lamas_0001.jpg")], "k1");
+        Assert.Equal(3, await reader.CountFacesAsync());
+        Assert.Equal(loads + 1, reader.IndexFullLoads);
+        Assert.Equal("aj", (await reader.SearchAsync(Probe("AJ_Lamas_0001.jpg"), 1, SubjectScoring.Both))[0].Subject);
     }
 
     [Fact]

@@ -34,8 +34,14 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 
     public string Kind => _dialect.Kind;
 
-    /// <summary>Where the index in memory was last loaded from: "file" (the index file), "database", or null.</summary>
+    /// <summary>Where the index in memory was last loaded from: "file" (the index file), "file and change feed", "database", or null.</summary>
     internal string? IndexLoadedFrom => _index.LoadedFrom;
+
+    /// <summary>Loads of the whole index from the database (at open, or when the change feed could not cover a gap).</summary>
+    internal int IndexFullLoads => _index.FullLoads;
+
+    /// <summary>Subjects and groups reloaded from the change feed for other processes' commits.</summary>
+    internal long IndexChangesApplied => _index.ChangesApplied;
 
     /// <summary>Whether the index keeps its faces' half-precision copies mapped from the index file.</summary>
     internal bool IndexCopiesMapped => _index.CopiesMapped;
@@ -172,7 +178,7 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
             outcome = await write(db, tx, cancellationToken).ConfigureAwait(false);
             if (outcome.Changed.Count > 0)
             {
-                state = await _index.BeforeCommitAsync(db, tx, cancellationToken).ConfigureAwait(false);
+                state = await _index.BeforeCommitAsync(db, tx, outcome.Changed, cancellationToken).ConfigureAwait(false);
             }
 
             await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using ArcFaceKit.IO;
 using ArcFaceKit.Search;
 
@@ -14,17 +15,22 @@ internal readonly record struct TemplateHit(long SubjectId, float Similarity);
 /// The gallery's search in a <see cref="MemorySubjectIndex"/> loaded from the database: subjects with their faces, and
 /// the templates of the groups of unnamed faces (so a new face finds its group by search). Every write that changes
 /// subjects or groups bumps a version row in its transaction (writers queue on that row, so versions follow commit order, and a
-/// random nonce with each bump tells two databases apart); a process whose last seen version is behind rebuilds its
-/// index, and after its own commits changes it subject by subject. Searches and reloads take turns through one gate,
-/// so no search sees a half-loaded index.
+/// random nonce with each bump tells two databases apart), and records in the change feed (gallery_changes: version,
+/// nonce, owner id; nothing more) which subjects and groups it changed. A process whose last seen version is behind
+/// reloads just those owners when the feed covers every commit since, and rebuilds its index otherwise (too far behind,
+/// or commits by a version without the feed); after its own commits it changes it subject by subject. Searches and
+/// reloads take turns through one gate, so no search sees a half-loaded index.
 /// With an index file, a gallery opens from the file instead of the database when the file's stamp is the database's
-/// current version: the file is written (atomically, holding the version row's lock) at open after a load from the
+/// current version, or an earlier one the feed leads on from (then the file is written again): the file is written (atomically, holding the version row's lock) at open after a load from the
 /// database and at a clean close, and deleted by every writer once it holds that lock and before it commits, so a crash
 /// anywhere leaves either no file or one whose stamp is behind, which is ignored; an erased face leaves no copy in it.
 /// </summary>
 internal sealed class GalleryIndex : IDisposable
 {
     private const string ReadVersion = "SELECT v, nonce FROM gallery_version WHERE id = 1";
+
+    // Commits the change feed keeps: a process further behind than this loads everything again.
+    private const long FeedLength = 100_000;
     private readonly int? _dimension;
     private readonly string? _file;
     private readonly GalleryIndexOptions _options;
@@ -58,7 +64,12 @@ internal sealed class GalleryIndex : IDisposable
     /// <summary>Whether that graph is still viewed in the index file's mapping.</summary>
     public bool GraphViewed => _index?.GraphViewed ?? false;
 
-    /// <summary>Called inside each write transaction and before each read: picks up commits made by other processes.</summary>
+    /// <summary>
+    /// Called inside each write transaction and before each read: picks up commits made by other processes, from the
+    /// change feed (the subjects and groups each commit changed, reloaded one by one) when it covers every commit since
+    /// the version held, else by loading everything again. At open, an index file of an older version is brought up to
+    /// date the same way and written again.
+    /// </summary>
     public async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
     {
         if (_dimension is not { } dimension)
@@ -75,10 +86,51 @@ internal sealed class GalleryIndex : IDisposable
                 return;
             }
 
+            if (_index is not null && _seen is { } seen && await ChangesAsync(connection, tx, seen, now, cancellationToken).ConfigureAwait(false) is { } changed)
+            {
+                await ApplyAsync(_index, connection, tx, changed, cancellationToken).ConfigureAwait(false);
+                _seen = now;
+
+                // As a writer does: no index file may keep what those commits changed or erased (a clean close writes one again).
+                if (_file is not null && _fileStamp is not null)
+                {
+                    File.Delete(_file);
+                    _fileStamp = null;
+                }
+
+                return;
+            }
+
             _index?.Dispose();
             _index = null;   // until a load completes: a failed one is retried by the next call
-            var index = _opened ? null : ReadFile(dimension, now.Stamp);
-            LoadedFrom = index is null ? "database" : "file";
+            MemorySubjectIndex? index = null;
+            bool save = !_opened && tx is null;
+            if (!_opened && ReadFile(dimension) is { } file)
+            {
+                if (file.Version == now)
+                {
+                    (index, LoadedFrom, save) = (file.Index, "file", false);
+                }
+                else if (await ChangesAsync(connection, tx, file.Version, now, cancellationToken).ConfigureAwait(false) is { } since)
+                {
+                    try
+                    {
+                        await ApplyAsync(file.Index, connection, tx, since, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        file.Index.Dispose();
+                        throw;
+                    }
+
+                    (index, LoadedFrom) = (file.Index, "file and change feed");
+                }
+                else
+                {
+                    file.Index.Dispose();
+                }
+            }
+
             if (index is null)
             {
                 index = new MemorySubjectIndex(dimension, _options);
@@ -92,16 +144,19 @@ internal sealed class GalleryIndex : IDisposable
                     throw;
                 }
 
-                if (!_opened && tx is null)
-                {
-                    await SaveAsync(connection, index, now, cancellationToken).ConfigureAwait(false);
+                LoadedFrom = "database";
+                FullLoads++;
+            }
 
-                    // Read back, the copies searches re-score from stay mapped from the file instead of in this process's memory.
-                    if (_fileStamp == now.Stamp && ReadFile(dimension, now.Stamp) is { } mapped)
-                    {
-                        index.Dispose();
-                        index = mapped;
-                    }
+            if (save)
+            {
+                await SaveAsync(connection, index, now, cancellationToken).ConfigureAwait(false);
+
+                // Read back, the copies searches re-score from stay mapped from the file instead of in this process's memory.
+                if (_fileStamp == now.Stamp && ReadFile(dimension) is { } mapped)
+                {
+                    index.Dispose();
+                    index = mapped.Index;
                 }
             }
 
@@ -113,11 +168,27 @@ internal sealed class GalleryIndex : IDisposable
         }
     }
 
+    /// <summary>Loads of every subject and group from the database, at open or when the change feed could not cover a gap.</summary>
+    public int FullLoads { get; private set; }
+
+    /// <summary>Subjects and groups reloaded from the change feed for other processes' commits.</summary>
+    public long ChangesApplied { get; private set; }
+
     /// <summary>Called last inside a write transaction that changed subjects or groups; what it returns is handed to <see cref="CommittedAsync"/>.</summary>
-    public async Task<object> BeforeCommitAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+    public async Task<object> BeforeCommitAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<FaceOwner> owners, CancellationToken cancellationToken)
     {
         long nonce = Nonce();
         long number = await GalleryDb.ScalarAsync<long>(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
+
+        // The change feed: which subjects and groups this commit changed (ids only: nothing of a face outlives its
+        // erasure here), in the same transaction; the commit that falls off the end goes.
+        foreach (var owner in owners)
+        {
+            await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "INSERT INTO gallery_changes(v, nonce, owner, is_group) VALUES (@v, @n, @o, @g)",
+                ("v", number), ("n", nonce), ("o", owner.Id), ("g", owner.IsGroup ? 1 : 0)).ConfigureAwait(false);
+        }
+
+        await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "DELETE FROM gallery_changes WHERE v <= @t", ("t", number - FeedLength)).ConfigureAwait(false);
         if (_file is not null)
         {
             // Holding the version row's lock (so no process is writing the file now) and before the commit, so no crash
@@ -209,8 +280,8 @@ internal sealed class GalleryIndex : IDisposable
             : throw new InvalidOperationException("The gallery has no version row.");
     }
 
-    /// <summary>The index file when it holds the database's current version; null when missing, stale or damaged (the database is read instead).</summary>
-    private MemorySubjectIndex? ReadFile(int dimension, string stamp)
+    /// <summary>The index file with the version it holds; null when missing or damaged (the database is read instead).</summary>
+    private (MemorySubjectIndex Index, Version Version)? ReadFile(int dimension)
     {
         if (_file is null)
         {
@@ -220,14 +291,14 @@ internal sealed class GalleryIndex : IDisposable
         try
         {
             using var stream = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            if (MemorySubjectIndex.ReadStamp(stream) != stamp)
+            if (MemorySubjectIndex.ReadStamp(stream) is not { } stamp || Version.Parse(stamp) is not { } version)
             {
                 return null;
             }
 
             var index = MemorySubjectIndex.Read(stream, dimension, _options);
             _fileStamp = stamp;
-            return index;
+            return (index, version);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -269,6 +340,64 @@ internal sealed class GalleryIndex : IDisposable
     private readonly record struct Version(long Number, long Nonce)
     {
         public string Stamp => FormattableString.Invariant($"{Number}:{Nonce}");
+
+        public static Version? Parse(string stamp) =>
+            stamp.Split(':') is [var n, var r] && long.TryParse(n, CultureInfo.InvariantCulture, out long number) && long.TryParse(r, CultureInfo.InvariantCulture, out long nonce)
+                ? new Version(number, nonce)
+                : null;
+    }
+
+    /// <summary>
+    /// The subjects and groups changed by the commits after <paramref name="from"/> up to <paramref name="to"/>; null
+    /// when the feed cannot say: a commit missing (trimmed, or made by a version of this library without the feed), or
+    /// another history (the nonce of either end differs: a database restored from a backup, say).
+    /// </summary>
+    private static async Task<IReadOnlyCollection<FaceOwner>?> ChangesAsync(DbConnection connection, DbTransaction? tx, Version from, Version to, CancellationToken cancellationToken)
+    {
+        if (to.Number <= from.Number || to.Number - from.Number > FeedLength)
+        {
+            return null;
+        }
+
+        var owners = new HashSet<FaceOwner>();
+        var commits = new HashSet<long>();
+        bool fromFound = from.Number == 0;   // an empty index: whatever history follows applies to it
+        await using var cmd = GalleryDb.Command(connection, tx, "SELECT v, nonce, owner, is_group FROM gallery_changes WHERE v >= @a AND v <= @b", ("a", from.Number), ("b", to.Number));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            long v = reader.GetInt64(0), nonce = reader.GetInt64(1);
+            if (v == from.Number)
+            {
+                if (nonce != from.Nonce)
+                {
+                    return null;
+                }
+
+                fromFound = true;
+                continue;
+            }
+
+            if (v == to.Number && nonce != to.Nonce)
+            {
+                return null;
+            }
+
+            commits.Add(v);
+            owners.Add(new FaceOwner(reader.GetInt64(3) != 0, reader.GetInt64(2)));
+        }
+
+        return fromFound && commits.Count == to.Number - from.Number ? owners : null;
+    }
+
+    private async Task ApplyAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, IReadOnlyCollection<FaceOwner> owners, CancellationToken cancellationToken)
+    {
+        foreach (var owner in owners)
+        {
+            await LoadAsync(index, connection, tx, owner, cancellationToken).ConfigureAwait(false);
+        }
+
+        ChangesApplied += owners.Count;
     }
 
     private async Task<T> UnderGate<T>(Func<T> read, CancellationToken cancellationToken)
