@@ -10,7 +10,8 @@ namespace ArcFaceKit.Cli;
 /// <summary>
 /// What `arcface video --out DIR` writes: events.jsonl (one event a line), tracks.txt (every analysed frame's confirmed
 /// tracks in the MOTChallenge text format, numbered as the file's frames from 1, so a sampled analysis lines up with
-/// ground truth of every frame; a live source's frames are numbered as they came), faces/track-N.png (each track's best face) and people/NAME.png (a
+/// ground truth of every frame; a live source's frames are numbered as they came), frames.txt (the numbers of the
+/// frames analysed, one a line, which `eval video` measures on), faces/track-N.png (each track's best face) and people/NAME.png (a
 /// contact sheet of each person's tracks); with --annotate, a video of the analysed frames with boxes, track ids and names.
 /// </summary>
 internal sealed class VideoOutputs : IAsyncDisposable
@@ -107,6 +108,7 @@ internal sealed class VideoOutputs : IAsyncDisposable
 
         _events!.Flush();
         MotChallengeText.Write(Path.Combine(_folder, "tracks.txt"), _rows);
+        await File.WriteAllLinesAsync(Path.Combine(_folder, AnalysedFrames.FileName), _frames.Select(f => f.ToString(System.Globalization.CultureInfo.InvariantCulture))).ConfigureAwait(false);
         var sheets = Path.Combine(_folder, "people");
         Directory.CreateDirectory(sheets);
         foreach (var (person, tiles) in _people)

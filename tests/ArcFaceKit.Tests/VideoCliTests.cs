@@ -35,6 +35,9 @@ public sealed class VideoCliTests : IDisposable
         Assert.Equal(ended.Select(e => e.GetProperty("track").GetInt32()).Order(), tracks.Select(r => r.Id).Distinct().Order());
         Assert.InRange(tracks.Max(r => r.Frame), 50, 56);   // numbered as the GIF's 56 frames at 12 a second, though 5 a second were analysed
         Assert.InRange(tracks.Select(r => r.Frame).Distinct().Count(), 15, 23);
+        var analysed = File.ReadAllLines(Path.Combine(output, "frames.txt")).Select(int.Parse).ToList();   // the frames analysed, tracks or not
+        Assert.InRange(analysed.Count, 22, 24);
+        Assert.Subset(analysed.ToHashSet(), tracks.Select(r => r.Frame).ToHashSet());
 
         // The annotated video: every analysed frame (4.6 s at 5 frames a second), at the clip's size, and nothing left half-written.
         var (frames, width, height) = VideoClips.CountedByFfprobe(Path.Combine(_dir, "annotated.mp4"));
@@ -126,5 +129,15 @@ public sealed class VideoCliTests : IDisposable
         var identification = json.GetProperty("identification");
         Assert.Equal(1, identification.GetProperty("correct").GetInt32());            // track 7 follows ann and is named ann
         Assert.Equal(1, identification.GetProperty("unknownNamed").GetInt32());       // track 8 follows the unknown person, named bob
+
+        // Analysed at a sampled rate (frames 1 and 3 only, frames.txt beside the tracks): measured on those frames, so
+        // the frame the analysis never saw counts no misses.
+        File.WriteAllLines(Path.Combine(_dir, "tracks.txt"), ["1,7,0,0,10,10,1,-1,-1", "1,8,50,0,10,10,1,-1,-1", "3,7,0,0,10,10,1,-1,-1", "3,8,50,0,10,10,1,-1,-1"]);
+        File.WriteAllLines(Path.Combine(_dir, "frames.txt"), ["1", "3"]);
+        (code, stdout, stderr) = CliRunner.Run(["eval", "video", "--truth", Path.Combine(_dir, "gt.txt"), "--tracks", Path.Combine(_dir, "tracks.txt"), "--json"]);
+        Assert.True(code == 0, stderr);
+        json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(1, json.GetProperty("mota").GetDouble(), 6);
+        Assert.Equal(2, json.GetProperty("metrics").GetProperty("frames").GetInt32());
     }
 }

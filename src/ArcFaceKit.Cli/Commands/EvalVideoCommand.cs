@@ -20,6 +20,10 @@ public sealed class EvalVideoCommand : Command<EvalVideoCommand.Settings>
         [Description("The tracks to measure, MOTChallenge text (arcface video --out writes tracks.txt).")]
         public string Tracks { get; init; } = "";
 
+        [CommandOption("--frames <FILE>")]
+        [Description("The frames analysed, one number a line (arcface video --out writes frames.txt): tracking is measured on those only. Default: frames.txt beside --tracks when it is there, else every frame.")]
+        public string? Frames { get; init; }
+
         [CommandOption("--truth-names <FILE>")]
         [Description("Lines 'ID SUBJECT' naming the ground-truth people enrolled in the gallery ('-' for one who is not): measures identification per track.")]
         public string? TruthNames { get; init; }
@@ -44,7 +48,9 @@ public sealed class EvalVideoCommand : Command<EvalVideoCommand.Settings>
 
         var truth = MotChallengeText.Read(settings.Truth);
         var tracks = MotChallengeText.Read(settings.Tracks);
-        var metrics = MotMetrics.Measure(truth, tracks);
+        string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Tracks))!, AnalysedFrames.FileName);
+        var frames = settings.Frames is { } given ? AnalysedFrames.Read(given) : File.Exists(beside) ? AnalysedFrames.Read(beside) : null;
+        var metrics = frames is null ? MotMetrics.Measure(truth, tracks) : MotMetrics.Measure(AnalysedFrames.Only(truth, frames), AnalysedFrames.Only(tracks, frames));
         var identification = settings.TruthNames is null ? null : TrackIdentification.Measure(truth, tracks, ReadNames(settings.TruthNames), ReadTrackNames(settings.Events!));
         if (settings.Json)
         {

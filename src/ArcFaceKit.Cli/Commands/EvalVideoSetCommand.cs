@@ -98,7 +98,7 @@ public sealed class EvalVideoSetCommand : AsyncCommand<EvalVideoSetCommand.Setti
             string name = clip.GetProperty("name").GetString()!;
             var truth = MotChallengeText.Read(Path.Combine(settings.Set, clip.GetProperty("groundTruth").GetString()!));
             var (tracks, frames, names, namings) = await AnalyzeAsync(Path.Combine(settings.Set, clip.GetProperty("video").GetString()!), pipeline, gallery, options, settings, settings.Out is null ? null : Path.Combine(settings.Out, name), cancellationToken);
-            var metrics = MotMetrics.Measure(Analysed(truth, frames), Analysed(tracks, frames));
+            var metrics = MotMetrics.Measure(AnalysedFrames.Only(truth, frames), AnalysedFrames.Only(tracks, frames));
             var subjects = EvalVideoCommand.ReadNames(Path.Combine(settings.Set, clip.GetProperty("names").GetString()!));
             var identification = TrackIdentification.Measure(truth, tracks, subjects, names);
             totals.Add(metrics);
@@ -133,16 +133,6 @@ public sealed class EvalVideoSetCommand : AsyncCommand<EvalVideoSetCommand.Setti
     private sealed record VideoSetReport(
         int Clips, int Distractors, MotMetrics Tracking, TrackIdentification Identification,
         double MedianSecondsToIdentification, int PeopleNamed, int PeopleNeverNamed);
-
-    /// <summary>
-    /// The rows of the analysed frames, numbered 1, 2, ... in order: at a sampled rate the tracks are measured on the
-    /// frames the analysis saw, with no gaps between them (a gap would break CLEAR MOT's kept matches).
-    /// </summary>
-    private static List<MotRow> Analysed(IReadOnlyList<MotRow> rows, IReadOnlyList<int> frames)
-    {
-        var order = frames.Select((frame, i) => (frame, i)).ToDictionary(p => p.frame, p => p.i + 1);
-        return [.. rows.Where(r => order.ContainsKey(r.Frame)).Select(r => r with { Frame = order[r.Frame] })];
-    }
 
     /// <summary>LFW people in no clip, one photo each (the first, names in order), as the gallery's distractors.</summary>
     private static async Task<int> EnrollDistractorsAsync(GalleryService service, IFaceGallery gallery, Settings settings, HashSet<string> inClips, CancellationToken cancellationToken)
