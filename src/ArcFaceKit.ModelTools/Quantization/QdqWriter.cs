@@ -74,6 +74,14 @@ internal static class QdqWriter
         return model;
     }
 
+    /// <summary>
+    /// Signed 8-bit weights where the CPU has VNNI. Without it (AVX2, AVX-512BW alone) ONNX Runtime multiplies u8
+    /// activations by s8 weights with VPMADDUBSW, whose 16-bit pair sums saturate (255 x 127 x 2 > 32767): measured on
+    /// an AVX2-only CPU, quantized YuNet found none of the faces its parent found and MobileFaceNet's embeddings fell to
+    /// a cosine of 0.88 with its parent's. There the same weights are stored unsigned, offset by 128, and run u8 x u8.
+    /// </summary>
+    private static readonly bool SignedWeights = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported || !System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+
     /// <summary>Per-channel int8 weights and int32 bias for one Conv; returns their dequantize nodes and rewires the Conv.</summary>
     private static IEnumerable<NodeProto> QuantizeConvConstants(GraphProto g, NodeProto conv, Dictionary<string, TensorProto> initializers, float inputScale)
     {
@@ -98,10 +106,21 @@ internal static class QdqWriter
         }
 
         string prefix = conv.Output[0] + "_conv";
-        var quantizedWeight = TensorData.Create<sbyte>(prefix + "_weight_quantized", TensorProto.Types.DataType.Int8, q, [.. weight.Dims]);
+        TensorProto quantizedWeight;
+        if (SignedWeights)
+        {
+            quantizedWeight = TensorData.Create<sbyte>(prefix + "_weight_quantized", TensorProto.Types.DataType.Int8, q, [.. weight.Dims]);
+            g.Initializer.Add(TensorData.Create<sbyte>(prefix + "_weight_zero_point", TensorProto.Types.DataType.Int8, new sbyte[channels], channels));
+        }
+        else
+        {
+            // The same values offset by 128, with zero point 128: ONNX Runtime then runs u8 x u8, which does not saturate.
+            quantizedWeight = TensorData.Create<byte>(prefix + "_weight_quantized", TensorProto.Types.DataType.Uint8, [.. q.Select(v => (byte)(v + 128))], [.. weight.Dims]);
+            g.Initializer.Add(TensorData.Create<byte>(prefix + "_weight_zero_point", TensorProto.Types.DataType.Uint8, [.. Enumerable.Repeat((byte)128, channels)], channels));
+        }
+
         g.Initializer.Add(quantizedWeight);
         g.Initializer.Add(TensorData.Create<float>(prefix + "_weight_scale", TensorProto.Types.DataType.Float, weightScales, channels));
-        g.Initializer.Add(TensorData.Create<sbyte>(prefix + "_weight_zero_point", TensorProto.Types.DataType.Int8, new sbyte[channels], channels));
         yield return Node("DequantizeLinear", [quantizedWeight.Name, prefix + "_weight_scale", prefix + "_weight_zero_point"], prefix + "_weight", axis: 0);
         conv.Input[1] = prefix + "_weight";
 

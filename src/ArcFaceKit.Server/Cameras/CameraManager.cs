@@ -69,11 +69,12 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Registered both as itself and as a hosted service: the container may dispose it twice.
+        // Registered both as itself and as a hosted service: the container may dispose it twice, and the host may call
+        // StopAsync after the container disposed it (a test server's shutdown did: ObjectDisposedException), so the
+        // gate is left undisposed; a SemaphoreSlim whose wait handle is never asked for holds nothing to free.
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
-            _gate.Dispose();
         }
     }
 
