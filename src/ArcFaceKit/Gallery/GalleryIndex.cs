@@ -94,8 +94,7 @@ internal sealed class GalleryIndex : IDisposable
                 // As a writer does: no index file may keep what those commits changed or erased (a clean close writes one again).
                 if (_file is not null && _fileStamp is not null)
                 {
-                    File.Delete(_file);
-                    _fileStamp = null;
+                    DeleteFile(_file);
                 }
 
                 return;
@@ -193,8 +192,7 @@ internal sealed class GalleryIndex : IDisposable
         {
             // Holding the version row's lock (so no process is writing the file now) and before the commit, so no crash
             // can leave a file that holds what the commit changes or erases.
-            File.Delete(_file);
-            _fileStamp = null;
+            DeleteFile(_file);
         }
 
         return new Version(number, nonce);
@@ -211,10 +209,7 @@ internal sealed class GalleryIndex : IDisposable
                 return;   // the next call loads everything
             }
 
-            foreach (var owner in owners)
-            {
-                await LoadAsync(_index, connection, null, owner, cancellationToken).ConfigureAwait(false);
-            }
+            await ReloadAsync(_index, connection, null, owners, cancellationToken).ConfigureAwait(false);
 
             // Our own commit needs no reload when nobody committed between the version we had seen and ours.
             if (state is Version ours && ours.Number == _seen?.Number + 1)
@@ -390,14 +385,26 @@ internal sealed class GalleryIndex : IDisposable
         return fromFound && commits.Count == to.Number - from.Number ? owners : null;
     }
 
+    /// <summary>Other processes' commits, as the change feed names their owners.</summary>
     private async Task ApplyAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, IReadOnlyCollection<FaceOwner> owners, CancellationToken cancellationToken)
+    {
+        await ReloadAsync(index, connection, tx, owners, cancellationToken).ConfigureAwait(false);
+        ChangesApplied += owners.Count;
+    }
+
+    /// <summary>Each owner as the database holds it now (gone, erased or emptied: out of the index).</summary>
+    private async Task ReloadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, IEnumerable<FaceOwner> owners, CancellationToken cancellationToken)
     {
         foreach (var owner in owners)
         {
             await LoadAsync(index, connection, tx, owner, cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        ChangesApplied += owners.Count;
+    private void DeleteFile(string file)
+    {
+        File.Delete(file);
+        _fileStamp = null;
     }
 
     private async Task<T> UnderGate<T>(Func<T> read, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ internal static class ModelPin
     private static string KeepOrEnrolAgain(string name)
     {
         string? file = ModelResolver.KnownFusions.Any(m => m.Name == name)
-            ? name + ".manifest.json"
+            ? ModelResolver.FusionManifestFile(name)
             : ModelResolver.KnownManifests.FirstOrDefault(m => m.Name == name)?.PrimaryFile.File;
         return file is null
             ? "Use the same embedder or a new gallery."

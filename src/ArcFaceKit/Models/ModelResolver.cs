@@ -74,8 +74,13 @@ internal static class ModelResolver
         return new ResolvedModel(manifest, paths);
     }
 
+    private const string ManifestSuffix = ".manifest.json";
+
     /// <summary>Where a model's own manifest lives: model.onnx -> model.manifest.json.</summary>
-    internal static string ManifestPathFor(string modelPath) => Path.ChangeExtension(modelPath, ".manifest.json");
+    internal static string ManifestPathFor(string modelPath) => Path.ChangeExtension(modelPath, ManifestSuffix);
+
+    /// <summary>The file a fusion's manifest goes in, named after the fusion (which has no model file of its own).</summary>
+    internal static string FusionManifestFile(string fusionName) => fusionName + ManifestSuffix;
 
     private static string? Locate(string dir, ModelFileEntry entry)
     {

@@ -111,7 +111,8 @@ internal sealed class HnswFaceIndex : IFaceIndex, IDisposable
 
     /// <summary>
     /// USearch 2.26 can strand a node added beside others: stored, but reached from no other node, so never found
-    /// (unum-cloud/USearch#735; 300 LFW faces linked on two threads left up to 9 such nodes in 237 of 400 builds). Each
+    /// (unum-cloud/USearch#735; 300 LFW faces linked on two threads left such nodes in 237 of 400 builds, up to 9 in one,
+    /// and in another run of 200 builds up to 22). Each
     /// node of the batch searches for itself; those that do not find themselves are linked again, one at a time.
     /// </summary>
     private void Relink(IReadOnlyList<long> ids, IReadOnlyList<float[]> vectors, ParallelOptions parallel)
