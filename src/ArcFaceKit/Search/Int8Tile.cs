@@ -14,24 +14,24 @@ internal readonly struct Int8Tile<TSteps, TSum, TStored, TQuery> : IInt8Kernel
     where TSteps : struct, IInt8Steps<TSum, TStored, TQuery>
     where TSum : struct
 {
+    /// <summary>
+    /// Eight stored vectors by one query, each vector read whole before the next: one query is bound by memory, and
+    /// reading in address order lets the hardware prefetcher run ahead (stepping through the eight side by side, as a
+    /// batch tile does to share its loads, read 4 KB pages out of order and held one core to about 1.4x fp32 on an
+    /// AVX-512BW CPU without AVX-VNNI; docs/search.md).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Dot8(ref byte stored, nuint stride, QueryCode query)
     {
         ref byte code = ref TSteps.QueryData(query);
-        TSum a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        for (nuint i = 0; i < stride; i += (nuint)TSteps.Step)
-        {
-            var y = TSteps.Query(ref code, i);
-            a0 = TSteps.MultiplyAdd(a0, TSteps.Stored(ref stored, i), y);
-            a1 = TSteps.MultiplyAdd(a1, TSteps.Stored(ref stored, i + stride), y);
-            a2 = TSteps.MultiplyAdd(a2, TSteps.Stored(ref stored, i + (2 * stride)), y);
-            a3 = TSteps.MultiplyAdd(a3, TSteps.Stored(ref stored, i + (3 * stride)), y);
-            a4 = TSteps.MultiplyAdd(a4, TSteps.Stored(ref stored, i + (4 * stride)), y);
-            a5 = TSteps.MultiplyAdd(a5, TSteps.Stored(ref stored, i + (5 * stride)), y);
-            a6 = TSteps.MultiplyAdd(a6, TSteps.Stored(ref stored, i + (6 * stride)), y);
-            a7 = TSteps.MultiplyAdd(a7, TSteps.Stored(ref stored, i + (7 * stride)), y);
-        }
-
+        var a0 = Whole(ref stored, stride, ref code);
+        var a1 = Whole(ref Unsafe.Add(ref stored, stride), stride, ref code);
+        var a2 = Whole(ref Unsafe.Add(ref stored, 2 * stride), stride, ref code);
+        var a3 = Whole(ref Unsafe.Add(ref stored, 3 * stride), stride, ref code);
+        var a4 = Whole(ref Unsafe.Add(ref stored, 4 * stride), stride, ref code);
+        var a5 = Whole(ref Unsafe.Add(ref stored, 5 * stride), stride, ref code);
+        var a6 = Whole(ref Unsafe.Add(ref stored, 6 * stride), stride, ref code);
+        var a7 = Whole(ref Unsafe.Add(ref stored, 7 * stride), stride, ref code);
         return Vector256.Create(TSteps.Sum4(query, a0, a1, a2, a3), TSteps.Sum4(query, a4, a5, a6, a7));
     }
 
@@ -96,5 +96,18 @@ internal readonly struct Int8Tile<TSteps, TSum, TStored, TQuery> : IInt8Kernel
         }
 
         return (TSteps.Sum4(first, a0, a1, a2, a3), TSteps.Sum4(second, b0, b1, b2, b3));
+    }
+
+    /// <summary>One stored vector's running sum against the query's codes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TSum Whole(ref byte stored, nuint stride, ref byte code)
+    {
+        TSum sum = default;
+        for (nuint i = 0; i < stride; i += (nuint)TSteps.Step)
+        {
+            sum = TSteps.MultiplyAdd(sum, TSteps.Stored(ref stored, i), TSteps.Query(ref code, i));
+        }
+
+        return sum;
     }
 }
