@@ -77,7 +77,7 @@ internal static class QdqWriter
     /// <summary>
     /// Signed 8-bit weights where the CPU has VNNI. Without it (AVX2, AVX-512BW alone) ONNX Runtime multiplies u8
     /// activations by s8 weights with VPMADDUBSW, whose 16-bit pair sums saturate (255 x 127 x 2 > 32767): measured on
-    /// an AVX2-only CPU, quantized YuNet found none of the faces its parent found and MobileFaceNet's embeddings fell to
+    /// an AMD EPYC without AVX-VNNI, quantized YuNet found none of the faces its parent found and MobileFaceNet's embeddings fell to
     /// a cosine of 0.88 with its parent's. There the same weights are stored unsigned, offset by 128, and run u8 x u8.
     /// </summary>
     private static readonly bool SignedWeights = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported || !System.Runtime.Intrinsics.X86.Avx2.IsSupported;
