@@ -3,7 +3,7 @@ using ArcFaceKit.Video;
 
 namespace ArcFaceKit.Tests;
 
-/// <summary>Live sources against a stream served on 127.0.0.1: stalls and drops reported, reconnection, dropping the oldest frame.</summary>
+/// <summary>Live sources against a stream served on 127.0.0.1 (HTTP, RTSP): stalls and drops reported, reconnection, dropping the oldest frame.</summary>
 [Collection(VideoCollection.Name)]
 public sealed class LiveVideoSourceTests
 {
@@ -17,10 +17,12 @@ public sealed class LiveVideoSourceTests
         MaxReconnectDelay = TimeSpan.FromMilliseconds(400),
     };
 
-    [Fact]
-    public async Task A_stream_that_stalls_and_dies_is_reported_and_read_again_when_it_comes_back()
+    [Theory]
+    [InlineData(false)]   // MPEG-TS over HTTP
+    [InlineData(true)]    // RTSP, over TCP as the source asks, from GStreamer's RTSP server
+    public async Task A_stream_that_stalls_and_dies_is_reported_and_read_again_when_it_comes_back(bool rtsp)
     {
-        using var camera = new LoopbackStream(VideoClips.Path("webcam-b.mp4"), Ports.Free());
+        using var camera = new LoopbackStream(VideoClips.Path("webcam-b.mp4"), Ports.Free(), rtsp);
         await using var source = await VideoSource.OpenAsync(camera.Url, Quick);
         Assert.True(source.IsLive);
         Assert.Null(source.Info);
