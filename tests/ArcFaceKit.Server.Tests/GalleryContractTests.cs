@@ -587,6 +587,56 @@ public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContrac
     }
 
     [Fact]
+    public async Task A_node_too_far_behind_for_the_change_feed_serves_searches_while_it_loads_everything_again()
+    {
+        var writer = await Open();
+        var reader = await Open();
+        await writer.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg")], "k1");
+        Assert.Equal(1, await reader.CountFacesAsync());
+        int loads = reader.IndexFullLoads;
+        await Sql("DELETE FROM gallery_changes");   // a gap the feed cannot cover (trimmed, say)
+        await writer.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
+
+        // The faces table locked: the reader's rebuild waits at its first row, as a long load of a million faces does.
+        await using var blocker = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        await blocker.OpenAsync();
+        await using var locked = await blocker.BeginTransactionAsync();
+        await using (var lockFaces = new Npgsql.NpgsqlCommand($"LOCK TABLE \"{_schema}\".faces IN ACCESS EXCLUSIVE MODE", blocker, locked))
+        {
+            await lockFaces.ExecuteNonQueryAsync();
+        }
+
+        var rebuilding = reader.SearchAsync(Probe("Dean_Barker_0001.jpg"), 1, SubjectScoring.Both);
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !reader.IndexRebuilding; await Task.Delay(20))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20) && !rebuilding.IsCompleted, "the rebuild did not start");
+        }
+
+        // Meanwhile searches are served by the index held, not queued behind the load.
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal(1, await reader.CountFacesAsync(patience.Token));
+            Assert.Equal("abel", (await reader.SearchAsync(Probe("Abel_Pacheco_0004.jpg"), 1, SubjectScoring.Both, patience.Token))[0].Subject);
+        }
+
+        Assert.False(rebuilding.IsCompleted);
+        await locked.RollbackAsync();
+        Assert.Equal("dean", (await rebuilding)[0].Subject);   // the read that started it is answered from the new index
+        Assert.False(reader.IndexRebuilding);
+        Assert.Equal(loads + 1, reader.IndexFullLoads);
+        Assert.Equal(2, await reader.CountFacesAsync());
+        Assert.Equal(loads + 1, reader.IndexFullLoads);         // swapped in at the version read before the load: caught up since
+    }
+
+    private async Task Sql(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"SET search_path = \"{_schema}\", public; {sql}", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task A_key_file_of_another_gallery_is_refused()
     {
         await Open();

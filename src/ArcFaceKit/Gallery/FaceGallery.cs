@@ -40,6 +40,8 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
     /// <summary>Loads of the whole index from the database (at open, or when the change feed could not cover a gap).</summary>
     internal int IndexFullLoads => _index.FullLoads;
 
+    internal bool IndexRebuilding => _index.Rebuilding;
+
     /// <summary>Subjects and groups reloaded from the change feed for other processes' commits.</summary>
     internal long IndexChangesApplied => _index.ChangesApplied;
 

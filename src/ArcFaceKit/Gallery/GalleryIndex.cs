@@ -19,7 +19,8 @@ internal readonly record struct TemplateHit(long SubjectId, float Similarity);
 /// nonce, owner id; nothing more) which subjects and groups it changed. A process whose last seen version is behind
 /// reloads just those owners when the feed covers every commit since, and rebuilds its index otherwise (too far behind,
 /// or commits by a version without the feed); after its own commits it changes it subject by subject. Searches and
-/// reloads take turns through one gate, so no search sees a half-loaded index.
+/// changes take turns through one gate, so no search sees a half-loaded index; a rebuild that a read starts loads the
+/// new index beside the one held, outside the gate, and swaps it in, so searches go on meanwhile.
 /// With an index file, a gallery opens from the file instead of the database when the file's stamp is the database's
 /// current version, or an earlier one the feed leads on from (then the file is written again): the file is written (atomically, holding the version row's lock) at open after a load from the
 /// database and at a clean close, and deleted by every writer once it holds that lock and before it commits, so a crash
@@ -40,6 +41,8 @@ internal sealed class GalleryIndex : IDisposable
     private Version? _seen;
     private string? _fileStamp;
     private bool _opened;
+    private long _loads;        // how many times _index was loaded whole: a rebuild swaps in only over the one it began beside
+    private bool _rebuilding;   // under the gate: one rebuild at a time, the other reads go on with the index held
 
     /// <summary>A null or 0 dimension: a gallery opened for keys and audit only, with no index.</summary>
     public GalleryIndex(int? dimension, string? indexFile, GalleryIndexOptions options, SubjectSealing sealing)
@@ -67,23 +70,30 @@ internal sealed class GalleryIndex : IDisposable
     /// <summary>
     /// Called inside each write transaction and before each read: picks up commits made by other processes, from the
     /// change feed (the subjects and groups each commit changed, reloaded one by one) when it covers every commit since
-    /// the version held, else by loading everything again. At open, an index file of an older version is brought up to
-    /// date the same way and written again.
+    /// the version held, else by loading everything again (for a read, beside the index held, which serves meanwhile).
+    /// At open, an index file of an older version is brought up to date the same way and written again.
     /// </summary>
     public async Task SyncAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
     {
-        if (_dimension is not { } dimension)
+        if (_dimension is { } dimension && await CatchUpAsync(dimension, connection, tx, cancellationToken).ConfigureAwait(false) is { } rebuild)
         {
-            return;
+            await RebuildAsync(dimension, connection, rebuild, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>
+    /// <see cref="SyncAsync"/> under the gate: returns the version to rebuild at when a read finds a running index that
+    /// the change feed cannot bring up to date (and no rebuild is under way): it is rebuilt outside the gate.
+    /// </summary>
+    private async Task<Rebuild?> CatchUpAsync(int dimension, DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var now = await ReadVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
             if (_index is not null && now == _seen)
             {
-                return;
+                return null;
             }
 
             if (_index is not null && _seen is { } seen && await ChangesAsync(connection, tx, seen, now, cancellationToken).ConfigureAwait(false) is { } changed)
@@ -97,7 +107,20 @@ internal sealed class GalleryIndex : IDisposable
                     DeleteFile(_file);
                 }
 
-                return;
+                return null;
+            }
+
+            if (_index is not null && tx is null)
+            {
+                // A read: searches go on with the index held while another is loaded beside it. A write keeps the
+                // gate (below): it must change an index that is up to date.
+                if (_rebuilding)
+                {
+                    return null;
+                }
+
+                _rebuilding = true;
+                return new Rebuild(now, _loads);
             }
 
             _index?.Dispose();
@@ -160,6 +183,8 @@ internal sealed class GalleryIndex : IDisposable
             }
 
             (_index, _seen, _opened) = (index, now, true);
+            _loads++;
+            return null;
         }
         finally
         {
@@ -167,8 +192,62 @@ internal sealed class GalleryIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads every subject and group into a new index without the gate, then swaps it in at the version read before
+    /// the load: a commit that lands meanwhile is in the rows or comes after that version, so the change feed (or the
+    /// next rebuild) applies it again. Not swapped when the index was loaded again meanwhile (by a write).
+    /// </summary>
+    private async Task RebuildAsync(int dimension, DbConnection connection, Rebuild rebuild, CancellationToken cancellationToken)
+    {
+        MemorySubjectIndex? spare = new(dimension, _options);
+        bool done = false;
+        try
+        {
+            await LoadAsync(spare, connection, null, null, cancellationToken).ConfigureAwait(false);
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_loads == rebuild.Loads)
+                {
+                    (_index, spare) = (spare, _index);
+                    (_seen, LoadedFrom) = (rebuild.At, "database");
+                    (_loads, FullLoads) = (_loads + 1, FullLoads + 1);
+
+                    // As after changes from the feed: no index file may keep what the commits since it changed or erased.
+                    if (_file is not null && _fileStamp is not null)
+                    {
+                        DeleteFile(_file);
+                    }
+                }
+
+                (_rebuilding, done) = (false, true);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        finally
+        {
+            spare?.Dispose();   // the index swapped out, or the one not swapped in
+            if (!done)
+            {
+                // Failed or cancelled: the next read starts another.
+                await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                _rebuilding = false;
+                _gate.Release();
+            }
+        }
+    }
+
+    /// <summary>A rebuild started at <paramref name="At"/>, when the index had been loaded <paramref name="Loads"/> times.</summary>
+    private sealed record Rebuild(Version At, long Loads);
+
     /// <summary>Loads of every subject and group from the database, at open or when the change feed could not cover a gap.</summary>
     public int FullLoads { get; private set; }
+
+    /// <summary>Whether a read's rebuild is loading a new index beside the one held.</summary>
+    public bool Rebuilding => Volatile.Read(ref _rebuilding);
 
     /// <summary>Subjects and groups reloaded from the change feed for other processes' commits.</summary>
     public long ChangesApplied { get; private set; }
