@@ -13,7 +13,7 @@ namespace ArcFaceKit.Bench;
 //   gallery-groups: --groups 100000 --adds 200 --dim 512 (a new unnamed face placed among that many groups, SQLite)
 //   models: --calibration-images 300 --profile 0|1 (fp32 vs int8, each model alone; 1: time by kind of kernel) --only F,F (these files, fp32 only)
 //   video-decode: --clips franck.mp4,webcam-a.mp4 --threads N (ffmpeg decoding alone, then through VideoSource at every frame and at 5 fps)
-//   video: --clips A,B (names in --videos or paths) --gallery g.db --stream-clip C --max-streams 6 --stream-seconds 20 (decoding, + detection, the analysis, the naive way; live streams kept up with; under taskset -c 0 for one core)
+//   video: --clips A,B (names in --videos or paths) --gallery g.db --stream-clip C --max-streams 6 --stream-seconds 20 --live-queue 2 (decoding, + detection, the analysis, the naive way; live streams kept up with; under taskset -c 0 for one core)
 //   pipeline: --calibration-images 300 --allow-spinning 0|1 (ONNX Runtime's idle threads spinning, off by default) --fetched DIR (models fetch's folder)
 internal static class BenchProgram
 {
