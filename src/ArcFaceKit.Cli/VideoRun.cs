@@ -9,13 +9,10 @@ namespace ArcFaceKit.Cli;
 /// <summary>One `arcface video` run: frames through the analyzer into the outputs, with a progress bar for files and events as they happen.</summary>
 internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, VideoOutputs outputs, bool json)
 {
-    private readonly List<VideoEvent> _endedTracks = [];
-    private int _tracks;
-    private long _frames;
-    private TimeSpan _last;
+    private readonly VideoTally _tally = new();
 
     /// <summary>The end event of every track, in order.</summary>
-    public IReadOnlyList<VideoEvent> EndedTracks => _endedTracks;
+    public IReadOnlyList<VideoEvent> EndedTracks => _tally.EndedTracks;
 
     public async Task<VideoSummaryJson> RunAsync(CancellationToken cancellationToken)
     {
@@ -32,21 +29,14 @@ internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, Video
                 var task = progress.AddTask("frames", maxValue: total.Value);
                 return AnalyzeAsync(() =>
                 {
-                    task.Value = Math.Min(_frames, total.Value);
-                    task.Description = $"{_frames} frames, {_last.TotalSeconds / clock.Elapsed.TotalSeconds:F1}x real time, {_tracks} tracks, {People().Count()} people";
+                    task.Value = Math.Min(_tally.Frames, total.Value);
+                    task.Description = $"{_tally.Frames} frames, {_tally.Time.TotalSeconds / clock.Elapsed.TotalSeconds:F1}x real time, {_tally.Tracks} tracks, {_tally.People().Count()} people";
                 }, cancellationToken);
             });
         }
 
-        var named = _endedTracks.Where(e => e.Person is not null).ToList();
-        return new VideoSummaryJson(
-            source.Location, _frames, Math.Round(_last.TotalSeconds, 3), Math.Round(_last.TotalSeconds / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), 2),
-            _tracks, analyzer.EmbeddedFaces,
-            [.. named.Where(e => !e.IsVisitor).Select(e => e.Person!).Distinct().Order(StringComparer.Ordinal)],
-            [.. named.Where(e => e.IsVisitor).Select(e => e.Person!).Distinct().Order(StringComparer.Ordinal)]);
+        return _tally.Summary(source.Location, clock.Elapsed, analyzer.EmbeddedFaces);
     }
-
-    private IEnumerable<string> People() => _endedTracks.Select(e => e.Person).OfType<string>().Distinct();
 
     private async Task AnalyzeAsync(Action? afterFrame, CancellationToken cancellationToken)
     {
@@ -59,10 +49,7 @@ internal sealed class VideoRun(VideoSource source, VideoAnalyzer analyzer, Video
 
     private async Task RecordAsync(AnalyzedFrame frame, CancellationToken cancellationToken)
     {
-        _frames = Math.Max(_frames, frame.Frame.Index + 1);
-        _last = frame.Frame.Timestamp;
-        _tracks += frame.Events.Count(e => e.Kind == VideoEventKind.TrackStarted);
-        _endedTracks.AddRange(frame.Events.Where(e => e.Kind == VideoEventKind.TrackEnded));
+        _tally.Add(frame);
         foreach (var e in await outputs.AddAsync(frame, cancellationToken))
         {
             if (json)

@@ -16,6 +16,9 @@ public sealed record VideoEventJson(
             Math.Round(e.FirstSeen.TotalSeconds, 3), Math.Round(e.LastSeen.TotalSeconds, 3), face);
     }
 
+    /// <summary>The events' names on the wire, one a <see cref="VideoEventKind"/>.</summary>
+    public static IReadOnlyList<string> EventNames { get; } = [.. Enum.GetValues<VideoEventKind>().Select(Name)];
+
     private static string Name(VideoEventKind kind) => kind switch
     {
         VideoEventKind.TrackStarted => "track-started",

@@ -2,6 +2,7 @@ using ArcFaceKit.Contracts;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Cameras;
+using ArcFaceKit.Server.Videos;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Pipeline;
@@ -66,6 +67,7 @@ public static class ServerApp
         SubjectEndpoints.Map(v1);
         GroupEndpoints.Map(v1);
         CameraEndpoints.Map(v1);
+        VideoEndpoints.Map(v1);
         EventEndpoints.Map(v1);
         return app;
     }
@@ -101,6 +103,7 @@ public static class ServerApp
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<CameraManager>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraManager>());
+        services.AddSingleton<VideoJobs>();   // disposed by the container, which cancels its jobs and deletes their uploads
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemMapping.Explain);
         services.AddExceptionHandler<ProblemMapping>();
         services.AddOpenApi();

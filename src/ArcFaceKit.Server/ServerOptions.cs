@@ -79,6 +79,9 @@ public sealed class ServerOptions
     /// <summary>The cameras' limits and timings (keys Cameras:MaxCameras, Cameras:SnapshotRetention, ...).</summary>
     public CameraOptions Cameras { get; set; } = new();
 
+    /// <summary>The limits of video jobs (keys Videos:MaxUploadBytes, Videos:MaxDuration, ...).</summary>
+    public Videos.VideoJobOptions Videos { get; set; } = new();
+
     /// <summary>
     /// <see cref="Models"/> with the default set's files where it names none (YuNet shipped, the fetched fusion):
     /// configuration binding leaves a file it is not given null.
@@ -110,5 +113,6 @@ public sealed class ServerOptions
 
         SubjectScorings.Parse(Scoring);
         Cameras.Validate();
+        Videos.Validate();
     }
 }

@@ -138,35 +138,11 @@ public sealed class CameraTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>The server's options with YuNet at the library's defaults (the clips' small faces need its upscaling) and quick reconnects.</summary>
-    private ServerOptions Options(Action<ServerOptions> more)
-    {
-        var options = TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "cameras.db"));
-        options.Models = options.Models! with { Detection = DetectorOptions.Default };
-        options.Cameras = new CameraOptions
-        {
-            StallTimeout = TimeSpan.FromSeconds(2), ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(400), VisitGap = TimeSpan.FromMinutes(5),
-        };
-        more(options);
-        return options;
-    }
+    private ServerOptions Options(Action<ServerOptions> more) => WebcamMan.Options(_folder, more);
 
-    private static string VideoClips(string clip) => Path.Combine(SharedRoot.Path, "datasets", "video", clip);
+    private static string VideoClips(string clip) => WebcamMan.Clip(clip);
 
-    /// <summary>The man of webcam-a, from its frames at 0, 20 and 40 s, enrolled through the server's own gallery workflows.</summary>
-    private static async Task EnrolAsync(TestApp app)
-    {
-        var frames = new List<PhotoToEnroll>();
-        await using (var source = await VideoSource.OpenAsync(VideoClips("webcam-a.mp4"), new VideoSourceOptions { Fps = 0.05 }))
-        {
-            await foreach (var frame in source.ReadFramesAsync())
-            {
-                frames.Add(new PhotoToEnroll(frame.Image, $"webcam-a at {frame.Timestamp}"));
-            }
-        }
-
-        await app.Services.GetRequiredService<GalleryService>().EnrollAsync(app.Store, "webcam-man", frames, FaceSelection.Largest, "test");
-    }
+    private static Task EnrolAsync(TestApp app) => WebcamMan.EnrolAsync(app);
 
     private static async Task<HttpResponseMessage> Send(TestApp app, string key, HttpMethod method, string path, CameraRequest? body = null) =>
         await app.Client.SendAsync(TestApp.With(key, method, path, body is null ? null : JsonContent.Create(body)));
@@ -188,36 +164,7 @@ public sealed class CameraTests : IDisposable
     /// <summary>The ffmpeg processes reading the stream (not the one serving it), after giving a stopped one a moment to go.</summary>
     private static List<int> Decoders(LoopbackStream stream)
     {
-        string port = new Uri(stream.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        List<int> found = [];
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            found = [.. Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out int pid) ? pid : 0).Where(pid => pid > 0 && pid != stream.ProcessId)
-                .Where(pid => CommandLine(pid) is { } line && line.Contains("ffmpeg", StringComparison.Ordinal) && line.Contains(":" + port + "/", StringComparison.Ordinal) && !line.Contains("-listen", StringComparison.Ordinal))];
-            if (found.Count == 0)
-            {
-                return found;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        return found;
-    }
-
-    private static string? CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
+        string port = ":" + new Uri(stream.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
+        return FfmpegProcesses.Gone(line => line.Contains(port, StringComparison.Ordinal) && !line.Contains("-listen", StringComparison.Ordinal));
     }
 }

@@ -64,7 +64,7 @@ internal sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Pr
     {
         if (context.ProblemDetails is { Status: StatusCodes.Status415UnsupportedMediaType, Detail: null })
         {
-            context.ProblemDetails.Detail = $"This route does not take a '{context.HttpContext.Request.ContentType}' body (see /openapi/v1.json): send photos as multipart/form-data with a file field (e.g. curl -F image=@photo.jpg), other bodies as application/json.";
+            context.ProblemDetails.Detail = $"This route does not take a '{context.HttpContext.Request.ContentType}' body (see /openapi/v1.json): send photos as multipart/form-data with a file field (e.g. curl -F image=@photo.jpg), a video as the file itself (curl --data-binary @clip.mp4 -H 'Content-Type: video/mp4'), other bodies as application/json.";
         }
     }
 
