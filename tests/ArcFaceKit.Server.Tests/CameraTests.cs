@@ -26,7 +26,7 @@ public sealed class CameraTests : IDisposable
     [Fact]
     public async Task A_key_without_the_cameras_scope_cannot_add_list_or_follow_cameras_and_sources_other_than_streams_and_devices_are_refused()
     {
-        await using var app = await TestApp.StartAsync(Options(o => o.Cameras.MaxCameras = 1), kestrel: true);
+        await using var app = await TestApp.StartAsync(Options(_folder, o => o.Cameras.MaxCameras = 1), kestrel: true);
         string readWrite = app.NewKey(ApiScopes.Read | ApiScopes.Write), cameras = app.NewKey(ApiScopes.Cameras);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(app, readWrite, HttpMethod.Post, "/v1/cameras", new CameraRequest("door", "http://127.0.0.1:9/cam.ts"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(app, readWrite, HttpMethod.Get, "/v1/cameras")).StatusCode);
@@ -65,7 +65,7 @@ public sealed class CameraTests : IDisposable
         var log = new CapturedLog();
         using var stream = new LoopbackStream(VideoClips("webcam-b.mp4"), Ports.Free());
         string url = stream.Url.Replace("http://", $"http://viewer:{Password}@", StringComparison.Ordinal);
-        await using var app = await TestApp.StartAsync(Options(_ => { }), kestrel: true, log: log);
+        await using var app = await TestApp.StartAsync(Options(_folder, _ => { }), kestrel: true, log: log);
         await EnrolAsync(app);
         string key = app.NewKey(ApiScopes.Cameras);
         await using var events = new EventListener(app.Url!, key);
@@ -119,7 +119,7 @@ public sealed class CameraTests : IDisposable
     public async Task A_camera_comes_back_when_the_server_restarts_and_stopping_the_server_stops_its_ffmpeg()
     {
         using var stream = new LoopbackStream(VideoClips("webcam-b.mp4"), Ports.Free());
-        var options = Options(_ => { });
+        var options = Options(_folder, _ => { });
         await using (var first = await TestApp.StartAsync(options, kestrel: true))
         {
             string key = first.NewKey(ApiScopes.Cameras);
@@ -139,9 +139,9 @@ public sealed class CameraTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>The server's options with YuNet at the library's defaults (the clips' small faces need its upscaling) and quick reconnects.</summary>
-    private ServerOptions Options(Action<ServerOptions> more)
+    internal static ServerOptions Options(string folder, Action<ServerOptions> more)
     {
-        var options = TestModels.Options(o => o.SqlitePath = Path.Combine(_folder, "cameras.db"));
+        var options = TestModels.Options(o => o.SqlitePath = Path.Combine(folder, "cameras.db"));
         options.Models = options.Models! with { Detection = DetectorOptions.Default };
         options.Cameras = new CameraOptions
         {
@@ -151,10 +151,10 @@ public sealed class CameraTests : IDisposable
         return options;
     }
 
-    private static string VideoClips(string clip) => Path.Combine(SharedRoot.Path, "datasets", "video", clip);
+    internal static string VideoClips(string clip) => Path.Combine(SharedRoot.Path, "datasets", "video", clip);
 
     /// <summary>The man of webcam-a, from its frames at 0, 20 and 40 s, enrolled through the server's own gallery workflows.</summary>
-    private static async Task EnrolAsync(TestApp app)
+    internal static async Task EnrolAsync(TestApp app)
     {
         var frames = new List<PhotoToEnroll>();
         await using (var source = await VideoSource.OpenAsync(VideoClips("webcam-a.mp4"), new VideoSourceOptions { Fps = 0.05 }))

@@ -1,0 +1,6 @@
+using ArcFaceKit.Server.Cameras;
+
+namespace ArcFaceKit.Server.Webhooks;
+
+/// <summary>What every webhook worker shares: the guarded HTTP client, the retry settings, the events, a log and a clock.</summary>
+internal sealed record WebhookServices(HttpClient Client, WebhookOptions Options, CameraEventHub Events, ILogger Log, TimeProvider Clock);
