@@ -68,7 +68,8 @@ public sealed class WebhookTests : IDisposable
             "/moved" => 302,
             _ => 200,
         });
-        await using var app = await TestApp.StartAsync(Options(o => o.Webhooks = Quick(o.Webhooks, ["127.0.0.1"], attempts: 4)), kestrel: true);
+        var captured = new CapturedLog();
+        await using var app = await TestApp.StartAsync(Options(o => o.Webhooks = Quick(o.Webhooks, ["127.0.0.1"], attempts: 4)), kestrel: true, log: captured);
         string key = app.NewKey(ApiScopes.Cameras);
         var flaky = await RegisterAsync(app, key, new WebhookRequest(new Uri(receiver.Url, "/flaky").AbsoluteUri, new WebhookFilterJson(Camera: "door")));
         var moved = await RegisterAsync(app, key, new WebhookRequest(new Uri(receiver.Url, "/moved").AbsoluteUri));
@@ -99,6 +100,33 @@ public sealed class WebhookTests : IDisposable
         Assert.Equal([(1, 302), (2, 302), (3, 302), (4, 302)], redirected.Select(e => (e.Attempt, e.Status ?? 0)));
         Assert.Null(redirected[^1].NextAttemptUtc);
         Assert.Empty(receiver.At("/elsewhere"));
+
+        // Giving up is logged by ids; no secret and no target URL (it may carry the receiver's token) reaches the log.
+        Assert.Contains(captured.Lines, l => l.Contains($"Webhook {moved.Id} gave up on event {door.Id} after 4 attempts", StringComparison.Ordinal));
+        Assert.DoesNotContain(captured.Lines, l => l.Contains(flaky.Secret!, StringComparison.Ordinal) || l.Contains(moved.Secret!, StringComparison.Ordinal));
+        Assert.DoesNotContain(captured.Lines, l => l.Contains("/flaky", StringComparison.Ordinal) || l.Contains("/moved", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_target_that_keeps_failing_loses_its_oldest_events_to_a_bounded_line_logged_while_publishing_never_waits()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((_, _) => 500);
+        await using var app = await TestApp.StartAsync(Options(o => o.Webhooks = Quick(o.Webhooks, ["127.0.0.1"], attempts: 1000)), kestrel: true);
+        string key = app.NewKey(ApiScopes.Cameras);
+        var dead = await RegisterAsync(app, key, new WebhookRequest(new Uri(receiver.Url, "/dead").AbsoluteUri));
+        var hub = app.Services.GetRequiredService<CameraEventHub>();
+        var first = Event(hub, "door");
+        hub.Publish(first);
+        await receiver.WaitForAsync(c => c.Count > 0, Patience, "the first attempt");
+
+        // The webhook is stuck retrying the first event: 300 more go to its line of 256 at once, and the oldest go.
+        var published = Enumerable.Range(0, 300).Select(_ => Event(hub, "door")).ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        published.ForEach(hub.Publish);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"publishing took {watch.Elapsed}");
+        var dropped = (await DeliveriesAsync(app, key, dead.Id)).Where(e => e.Attempt == 0).Select(e => e.EventId).ToList();
+        Assert.Equal(published.Take(300 - CameraEventHub.LineLength).Select(e => e.Id), dropped);
+        Assert.All(receiver.Calls, c => Assert.Equal(first.Id, c.EventId));
     }
 
     [Fact]
