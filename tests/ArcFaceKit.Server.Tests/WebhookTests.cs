@@ -216,7 +216,7 @@ public sealed class WebhookTests : IDisposable
     }
 
     [Fact]
-    public async Task A_webhook_survives_a_server_restart_and_delivers_after_it_under_the_secret_given_at_registration()
+    public async Task A_webhook_survives_a_server_restart_and_delivers_after_it_under_the_secret_given_at_registration_until_its_key_is_revoked()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var options = Options(o => o.Webhooks.AllowedHosts = ["127.0.0.1"]);
@@ -240,6 +240,23 @@ public sealed class WebhookTests : IDisposable
         var call = Assert.Single(receiver.Calls);
         Assert.Equal(arrived.Id, call.EventId);
         Assert.True(call.IsSignedWith(created.Secret!));
+
+        // Its key revoked, the webhook gets nothing more (the log, read past the key, says why).
+        Assert.True(await second.Keys.RevokeKeyAsync(KeyId(key), "test"));
+        var after = Event(hub, "door");
+        hub.Publish(after);
+        var dispatcher = second.Services.GetRequiredService<WebhookDispatcher>();
+        var until = DateTime.UtcNow + Patience;
+        while (!dispatcher.Deliveries(created.Id, KeyId(key))!.Any(e => e.EventId == after.Id))
+        {
+            Assert.True(DateTime.UtcNow < until, "the event after the revocation is not in the log");
+            await Task.Delay(50);
+        }
+
+        var refused = dispatcher.Deliveries(created.Id, KeyId(key))!.Single(e => e.EventId == after.Id);
+        Assert.Equal((0, (int?)null), (refused.Attempt, refused.Status));
+        Assert.Contains("revoked", refused.Error, StringComparison.Ordinal);
+        Assert.Single(receiver.Calls);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

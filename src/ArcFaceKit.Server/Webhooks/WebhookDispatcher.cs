@@ -25,7 +25,7 @@ internal sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
     {
         _galleries = galleries;
         _targets = targets;
-        _services = new WebhookServices(targets.CreateClient(), options.Webhooks, events, log, clock);
+        _services = new WebhookServices(targets.CreateClient(), options.Webhooks, events, () => galleries.Gallery, log, clock);
     }
 
     private IWebhookStore Store => _galleries.Gallery;

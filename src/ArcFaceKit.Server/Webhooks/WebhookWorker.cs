@@ -11,7 +11,7 @@ namespace ArcFaceKit.Server.Webhooks;
 /// One webhook while the server runs: its line of the hub's events (<see cref="CameraEventLine"/>, so a dead target
 /// loses its oldest events, logged, and never holds up a camera), each event posted in turn, signed
 /// (<see cref="WebhookSignature"/>), retried with doubling waits up to <see cref="WebhookOptions.MaxAttempts"/>, every
-/// attempt in its delivery log. Its URL (which may carry the receiver's token) and secret are never logged.
+/// attempt in its delivery log; none while the key that registered it is revoked. Its URL (which may carry the receiver's token) and secret are never logged.
 /// </summary>
 internal sealed partial class WebhookWorker : IAsyncDisposable
 {
@@ -63,6 +63,13 @@ internal sealed partial class WebhookWorker : IAsyncDisposable
 
     private async Task DeliverAsync(CameraEventJson e)
     {
+        // A revoked key no longer gets events, as it could no longer read them from /v1/events.
+        if (await _services.Keys().FindKeyAsync(Webhook.KeyId, _stop.Token).ConfigureAwait(false) is not { IsActive: true })
+        {
+            Deliveries.Add(new WebhookDeliveryJson(e.Id, e.Kind, 0, _services.Clock.GetUtcNow(), null, "not sent: the key that registered this webhook is revoked", null));
+            return;
+        }
+
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(e, JsonShapes.Options);
         var options = _services.Options;
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
