@@ -186,7 +186,7 @@ public sealed class WebhookTests : IDisposable
     }
 
     [Fact]
-    public async Task A_key_without_the_cameras_scope_cannot_register_or_list_and_a_key_sees_and_removes_only_its_own_webhooks_whose_secret_is_never_shown_again()
+    public async Task A_key_without_the_cameras_scope_cannot_register_or_list_and_a_key_sees_and_removes_only_its_own_webhooks_whose_secret_is_never_shown_again_and_unknown_kinds_are_refused()
     {
         await using var app = await TestApp.StartAsync(Options(o =>
         {
@@ -198,7 +198,10 @@ public sealed class WebhookTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(app, readWrite, HttpMethod.Post, "/v1/webhooks", request)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(app, readWrite, HttpMethod.Get, "/v1/webhooks")).StatusCode);
 
-        var created = await RegisterAsync(app, mine, request);
+        var misspelt = await Send(app, mine, HttpMethod.Post, "/v1/webhooks", request with { Filter = new WebhookFilterJson(Kinds: ["arrived", "arrive"]) });
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        Assert.Contains("'arrive'", await misspelt.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var created = await RegisterAsync(app, mine, request with { Filter = new WebhookFilterJson(Kinds: [.. CameraEventKinds.All]) });
         await RegisterAsync(app, mine, request);
         Assert.Equal(HttpStatusCode.Conflict, (await Send(app, mine, HttpMethod.Post, "/v1/webhooks", request)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(app, readWrite, HttpMethod.Get, $"/v1/webhooks/{created.Id}/deliveries")).StatusCode);

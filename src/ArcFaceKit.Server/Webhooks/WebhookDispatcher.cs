@@ -57,7 +57,7 @@ internal sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var target = await _targets.CheckAsync(request.Url, cancellationToken).ConfigureAwait(false);
-        var filter = request.Filter ?? new WebhookFilterJson();
+        var filter = (request.Filter ?? new WebhookFilterJson()).Checked();
         int max = _services.Options.MaxPerKey;
         return await _workers.SerialAsync(async () =>
         {
