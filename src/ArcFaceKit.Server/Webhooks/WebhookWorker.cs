@@ -11,7 +11,8 @@ namespace ArcFaceKit.Server.Webhooks;
 /// One webhook while the server runs: its line of the hub's events (<see cref="CameraEventLine"/>, so a dead target
 /// loses its oldest events, logged, and never holds up a camera), each event posted in turn, signed
 /// (<see cref="WebhookSignature"/>), retried with doubling waits up to <see cref="WebhookOptions.MaxAttempts"/>, every
-/// attempt in its delivery log; none while the key that registered it is revoked. Its URL (which may carry the receiver's token) and secret are never logged.
+/// attempt in its delivery log; none while the key that registered it is revoked. Its URL (which may carry the
+/// receiver's token) and secret are never logged.
 /// </summary>
 internal sealed partial class WebhookWorker : IAsyncDisposable
 {
@@ -57,7 +58,15 @@ internal sealed partial class WebhookWorker : IAsyncDisposable
     {
         await foreach (var e in _line.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
         {
-            await DeliverAsync(e).ConfigureAwait(false);
+            try
+            {
+                await DeliverAsync(e).ConfigureAwait(false);
+            }
+            catch (Exception x) when (!_stop.IsCancellationRequested)
+            {
+                // The key could not be looked up (the store busy or down): this event is lost, not the webhook.
+                Deliveries.Add(new WebhookDeliveryJson(e.Id, e.Kind, 0, _services.Clock.GetUtcNow(), null, $"not sent: {x.Message}", null));
+            }
         }
     }
 
