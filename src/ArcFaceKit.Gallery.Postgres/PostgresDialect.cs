@@ -75,7 +75,7 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                 await SealPlainStoreAsync(connection, tx, keys, cancellationToken).ConfigureAwait(false);
             }
 
-            // Groups (and cameras, schema 5) draw their ids from the subjects' sequence: sealing keys by id, so a group, a camera and a subject never share keys.
+            // Groups (and cameras, schema 5, and webhooks, schema 6) draw their ids from the subjects' sequence: sealing keys by id, so none of them shares keys with another.
             await Run("""
 
                 ALTER TABLE subjects ADD COLUMN IF NOT EXISTS template bytea;
@@ -86,6 +86,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                 CREATE INDEX IF NOT EXISTS faces_group ON faces(group_id);
                 CREATE TABLE IF NOT EXISTS cameras(id bigint PRIMARY KEY DEFAULT nextval(pg_get_serial_sequence('subjects', 'id')),
                     name text NOT NULL UNIQUE, source bytea NOT NULL, settings text NOT NULL, created_utc timestamptz NOT NULL, updated_utc timestamptz NOT NULL);
+                CREATE TABLE IF NOT EXISTS webhooks(id bigint PRIMARY KEY DEFAULT nextval(pg_get_serial_sequence('subjects', 'id')),
+                    key_id text NOT NULL, url text NOT NULL, filter text NOT NULL, secret bytea NOT NULL, created_utc timestamptz NOT NULL);
                 """).ConfigureAwait(false);
             if (await GalleryDb.ScalarAsync<long>(connection, tx, cancellationToken, "SELECT COUNT(*) FROM subjects WHERE name LIKE '/%'").ConfigureAwait(false) > 0)
             {

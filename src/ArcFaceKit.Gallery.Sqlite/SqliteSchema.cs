@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// The SQLite tables of gallery schema 5 (5 added cameras, created when a schema-4 file is opened), and the migrations from the two version-1 formats (the CLI's gallery:
+/// The SQLite tables of gallery schema 6 (5 added cameras, 6 webhooks, each created when a file of the schema before is opened), and the migrations from the two version-1 formats (the CLI's gallery:
 /// gallery_meta, identities with a template, faces without crops; the server's store: no templates, no sources) and
 /// from schemas 2 and 3 (groups of unnamed faces kept as subjects named with a leading slash).
 /// </summary>
@@ -40,6 +40,8 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS gallery_changes_v ON gallery_changes(v);
         CREATE TABLE IF NOT EXISTS cameras(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, source BLOB NOT NULL, settings TEXT NOT NULL,
             created_utc TEXT NOT NULL, updated_utc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS webhooks(id INTEGER PRIMARY KEY, key_id TEXT NOT NULL, url TEXT NOT NULL, filter TEXT NOT NULL, secret BLOB NOT NULL,
+            created_utc TEXT NOT NULL);
         INSERT OR IGNORE INTO gallery_version(id, v, nonce) VALUES (1, 0, random());
         """;
 

@@ -4,6 +4,7 @@ using ArcFaceKit.Server.Api;
 using ArcFaceKit.Server.Cameras;
 using ArcFaceKit.Server.Videos;
 using ArcFaceKit.Server.Security;
+using ArcFaceKit.Server.Webhooks;
 using ArcFaceKit.Imaging;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
@@ -69,6 +70,7 @@ public static class ServerApp
         CameraEndpoints.Map(v1);
         VideoEndpoints.Map(v1);
         EventEndpoints.Map(v1);
+        WebhookEndpoints.Map(v1);
         return app;
     }
 
@@ -97,9 +99,13 @@ public static class ServerApp
         services.AddSingleton<IFaceGallery>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<GalleryHost>().Gallery);
 
-        // Cameras start after the gallery opens (hosted services start in order) and stop before it closes.
+        // Cameras start after the gallery opens (hosted services start in order) and stop before it closes; webhooks
+        // start before the cameras and stop after them, so no event of theirs is missed.
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CameraEventHub>();
+        services.AddSingleton<WebhookTargets>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<CameraManager>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraManager>());

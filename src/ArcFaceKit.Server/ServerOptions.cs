@@ -4,6 +4,7 @@ using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Server.Cameras;
+using ArcFaceKit.Server.Webhooks;
 using ArcFaceKit.Service;
 
 namespace ArcFaceKit.Server;
@@ -82,6 +83,9 @@ public sealed class ServerOptions
     /// <summary>The limits of video jobs (keys Videos:MaxUploadBytes, Videos:MaxDuration, ...).</summary>
     public Videos.VideoJobOptions Videos { get; set; } = new();
 
+    /// <summary>The hosts webhooks may post to (none by default) and their retries (keys Webhooks:AllowedHosts:0, Webhooks:MaxAttempts, ...).</summary>
+    public WebhookOptions Webhooks { get; set; } = new();
+
     /// <summary>
     /// <see cref="Models"/> with the default set's files where it names none (YuNet shipped, the fetched fusion):
     /// configuration binding leaves a file it is not given null.
@@ -114,5 +118,6 @@ public sealed class ServerOptions
         SubjectScorings.Parse(Scoring);
         Cameras.Validate();
         Videos.Validate();
+        Webhooks.Validate();
     }
 }

@@ -4,7 +4,10 @@ using Npgsql;
 
 namespace ArcFaceKit.Server.Tests;
 
-/// <summary>The cameras kept in the gallery's store (schema 5), on both stores: kept across opens, sealed where the store seals, gone when deleted.</summary>
+/// <summary>
+/// The cameras (schema 5) and their webhooks (schema 6) kept in the gallery's store, on both stores: kept across opens,
+/// sealed where the store seals, gone when deleted.
+/// </summary>
 public abstract class CameraStoreTests : IAsyncDisposable
 {
     protected const string Password = "cam-Pa55word-Zq";
@@ -18,6 +21,9 @@ public abstract class CameraStoreTests : IAsyncDisposable
         _opened.Add(gallery);
         return (ICameraStore)gallery;
     }
+
+    private protected static StoredWebhook Webhook(string key, string url) => new(0, key, url, """{"kinds":["arrived"]}""", $"whsec-{Password}",
+        DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));   // whole seconds: PostgreSQL keeps microseconds
 
     private protected static StoredCamera Camera(string name, string source) => new(name, source, """{"fps":5}""", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
@@ -38,6 +44,23 @@ public abstract class CameraStoreTests : IAsyncDisposable
         Assert.False(await again.DeleteCameraAsync("door", "k2"));
         Assert.Null(await again.FindCameraAsync("door"));
         Assert.Contains(await ((IFaceGallery)again).ReadAuditAsync(10), a => a.Action == "camera.delete" && a.Detail == "door");
+    }
+
+    [Fact]
+    public async Task A_webhook_is_kept_across_opens_with_its_secret_and_deleted()
+    {
+        var store = (IWebhookStore)await Open();
+        var first = await store.AddWebhookAsync(Webhook("k1", "http://127.0.0.1:9/hook"), "k1");
+        var second = await store.AddWebhookAsync(Webhook("k2", "https://hooks.example/in?token=t"), "k2");
+        Assert.True(first.Id > 0 && second.Id != first.Id, $"{first.Id}, {second.Id}");
+        await DisposeAsync();
+
+        var again = (IWebhookStore)await Open();
+        Assert.Equal([first, second], await again.ListWebhooksAsync());
+        Assert.True(await again.DeleteWebhookAsync(first.Id, "k1"));
+        Assert.False(await again.DeleteWebhookAsync(first.Id, "k1"));
+        Assert.Equal([second], await again.ListWebhooksAsync());
+        Assert.Contains(await ((IFaceGallery)again).ReadAuditAsync(10), a => a.Action == "webhook.delete" && a.Detail == $"webhook {first.Id}");
     }
 
     public async ValueTask DisposeAsync()
@@ -71,6 +94,45 @@ public sealed class SqliteCameraStoreTests : CameraStoreTests, IDisposable
         Assert.Equal(0, ErasureScan.Found(files.Where(System.IO.File.Exists), [ErasureScan.Text(Password)]));
     }
 
+    [Fact]
+    public async Task A_deleted_webhooks_secret_is_overwritten_in_the_file_and_its_log()
+    {
+        var store = (IWebhookStore)await Open();
+        var hook = await store.AddWebhookAsync(Webhook("k1", "http://127.0.0.1:9/hook"), "k1");
+        string[] files = [File, File + "-wal"];
+        Assert.True(ErasureScan.Found(files.Where(System.IO.File.Exists), [ErasureScan.Text(Password)]) > 0);
+        Assert.True(await store.DeleteWebhookAsync(hook.Id, "k1"));
+        Assert.Equal(0, ErasureScan.Found(files.Where(System.IO.File.Exists), [ErasureScan.Text(Password)]));
+    }
+
+    [Fact]
+    public async Task A_schema_5_file_gets_the_webhooks_table_when_opened()
+    {
+        await using (var gallery = await OpenGalleryAsync())
+        {
+            await ((ICameraStore)gallery).AddCameraAsync(Camera("door", "rtsp://10.0.0.1/s"), "k1");
+        }
+
+        // The file as schema 5 wrote it: no webhooks table, version 5 recorded.
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={File};Pooling=False"))
+        {
+            await db.OpenAsync();
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = "DROP TABLE webhooks; UPDATE meta SET value = '5' WHERE key = 'schema'";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var store = await Open();
+        Assert.Single(await store.ListCamerasAsync());
+        Assert.Empty(await ((IWebhookStore)store).ListWebhooksAsync());
+        await ((IWebhookStore)store).AddWebhookAsync(Webhook("k1", "http://127.0.0.1:9/hook"), "k1");
+        await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={File};Mode=ReadOnly;Pooling=False");
+        await check.OpenAsync();
+        await using var version = check.CreateCommand();
+        version.CommandText = "SELECT value FROM meta WHERE key = 'schema'";
+        Assert.Equal("6", await version.ExecuteScalarAsync());
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
@@ -94,5 +156,19 @@ public sealed class PostgresCameraStoreTests(PostgresServer server) : CameraStor
         var stored = (byte[])(await cmd.ExecuteScalarAsync())!;
         Assert.DoesNotContain(Password, System.Text.Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
         Assert.Equal($"rtsp://u:{Password}@10.0.0.1/s", (await store.FindCameraAsync("door"))!.Source);
+    }
+
+    [Fact]
+    public async Task A_webhooks_secret_is_sealed_in_the_database()
+    {
+        var store = (IWebhookStore)await Open();
+        var hook = await store.AddWebhookAsync(Webhook("k1", "http://127.0.0.1:9/hook"), "k1");
+        await using var db = new NpgsqlConnection(server.ConnectionString);
+        await db.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"SELECT secret FROM \"{_schema}\".webhooks", db);
+        var stored = (byte[])(await cmd.ExecuteScalarAsync())!;
+        Assert.DoesNotContain(Password, System.Text.Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
+        Assert.Equal($"whsec-{Password}", Assert.Single(await store.ListWebhooksAsync()).Secret);
+        Assert.Equal(hook, Assert.Single(await store.ListWebhooksAsync()));
     }
 }

@@ -26,7 +26,7 @@ public sealed class CameraTests : IDisposable
     [Fact]
     public async Task A_key_without_the_cameras_scope_cannot_add_list_or_follow_cameras_and_sources_other_than_streams_and_devices_are_refused()
     {
-        await using var app = await TestApp.StartAsync(Options(o => o.Cameras.MaxCameras = 1), kestrel: true);
+        await using var app = await TestApp.StartAsync(WebcamMan.Options(_folder, o => o.Cameras.MaxCameras = 1), kestrel: true);
         string readWrite = app.NewKey(ApiScopes.Read | ApiScopes.Write), cameras = app.NewKey(ApiScopes.Cameras);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(app, readWrite, HttpMethod.Post, "/v1/cameras", new CameraRequest("door", "http://127.0.0.1:9/cam.ts"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Send(app, readWrite, HttpMethod.Get, "/v1/cameras")).StatusCode);
@@ -63,10 +63,10 @@ public sealed class CameraTests : IDisposable
     public async Task The_enrolled_man_on_a_live_camera_arrives_once_over_SSE_and_events_go_on_after_the_stream_is_killed_and_restarted_with_no_password_in_answers_or_logs()
     {
         var log = new CapturedLog();
-        using var stream = new LoopbackStream(VideoClips("webcam-b.mp4"), Ports.Free());
+        using var stream = new LoopbackStream(WebcamMan.Clip("webcam-b.mp4"), Ports.Free());
         string url = stream.Url.Replace("http://", $"http://viewer:{Password}@", StringComparison.Ordinal);
-        await using var app = await TestApp.StartAsync(Options(_ => { }), kestrel: true, log: log);
-        await EnrolAsync(app);
+        await using var app = await TestApp.StartAsync(WebcamMan.Options(_folder, _ => { }), kestrel: true, log: log);
+        await WebcamMan.EnrolAsync(app);
         string key = app.NewKey(ApiScopes.Cameras);
         await using var events = new EventListener(app.Url!, key);
         await using var arrivals = new EventListener(app.Url!, key, "?kind=arrived&subject=webcam-man");
@@ -118,8 +118,8 @@ public sealed class CameraTests : IDisposable
     [Fact]
     public async Task A_camera_comes_back_when_the_server_restarts_and_stopping_the_server_stops_its_ffmpeg()
     {
-        using var stream = new LoopbackStream(VideoClips("webcam-b.mp4"), Ports.Free());
-        var options = Options(_ => { });
+        using var stream = new LoopbackStream(WebcamMan.Clip("webcam-b.mp4"), Ports.Free());
+        var options = WebcamMan.Options(_folder, _ => { });
         await using (var first = await TestApp.StartAsync(options, kestrel: true))
         {
             string key = first.NewKey(ApiScopes.Cameras);
@@ -137,12 +137,6 @@ public sealed class CameraTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private ServerOptions Options(Action<ServerOptions> more) => WebcamMan.Options(_folder, more);
-
-    private static string VideoClips(string clip) => WebcamMan.Clip(clip);
-
-    private static Task EnrolAsync(TestApp app) => WebcamMan.EnrolAsync(app);
 
     private static async Task<HttpResponseMessage> Send(TestApp app, string key, HttpMethod method, string path, CameraRequest? body = null) =>
         await app.Client.SendAsync(TestApp.With(key, method, path, body is null ? null : JsonContent.Create(body)));

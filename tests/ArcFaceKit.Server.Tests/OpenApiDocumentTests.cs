@@ -14,7 +14,7 @@ public sealed class OpenApiDocumentTests : IDisposable
     /// <summary>
     /// Each operation's answers beside <see cref="KeyRefusals"/>, from what the code does: 400 a request it cannot read
     /// or an option out of range, 404 no such subject, group or face, 409 a taken name or a reused Idempotency-Key,
-    /// 409 also the camera limit reached, 413 a body over the size limit (or too many photos), 415 a body of another media type, 422 a photo without a
+    /// 409 also the camera or webhook limit reached, 413 a body over the size limit (or too many photos), 415 a body of another media type, 422 a photo without a
     /// usable face, 503 the decoding budget or analysis queue full, or an erasure whose WAL clean-up must be repeated.
     /// </summary>
     private static readonly Dictionary<string, int[]> Answers = new()
@@ -55,6 +55,10 @@ public sealed class OpenApiDocumentTests : IDisposable
         ["GET /v1/videos/{id}/events"] = [200, 400, 404],
         ["GET /v1/videos/{id}/tracks"] = [200, 404],
         ["DELETE /v1/videos/{id}"] = [204, 404],
+        ["POST /v1/webhooks"] = [201, 400, 409, 413, 415],
+        ["GET /v1/webhooks"] = [200],
+        ["DELETE /v1/webhooks/{id}"] = [204, 404, 503],
+        ["GET /v1/webhooks/{id}/deliveries"] = [200, 404],
     };
 
     private readonly string _folder = Directory.CreateTempSubdirectory("arcface-openapi-").FullName;
@@ -86,7 +90,7 @@ public sealed class OpenApiDocumentTests : IDisposable
         // Input: a body, or query or header parameters (a path that matches no route is not this route's to answer).
         var withInput = Operations(doc).Where(o => o.Value.TryGetProperty("requestBody", out _)
             || (o.Value.TryGetProperty("parameters", out var parameters) && parameters.EnumerateArray().Any(p => p.GetProperty("in").GetString() != "path"))).ToList();
-        Assert.Equal(17, withInput.Count);   // 13 with a body, audit, the group list and both kinds of events with a query
+        Assert.Equal(18, withInput.Count);   // 14 with a body, audit, the group list and both kinds of events with a query
         foreach (var (operation, described) in withInput)
         {
             var responses = described.GetProperty("responses");

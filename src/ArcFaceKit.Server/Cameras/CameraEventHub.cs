@@ -1,21 +1,22 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 
 namespace ArcFaceKit.Server.Cameras;
 
 /// <summary>
-/// The cameras' events, fanned out to every /v1/events client: each client has a bounded line of its own (a slow client
-/// loses its oldest events, never holds up a camera), and the last <see cref="CameraOptions.EventBuffer"/> events are
-/// kept so a client that reconnects with Last-Event-ID gets what it missed (within this server run: ids carry the
-/// run's random prefix).
+/// The cameras' events, fanned out to every /v1/events client and every webhook: each has a bounded line of its own
+/// (<see cref="CameraEventLine"/>: a slow client or a dead target loses its oldest events, never holds up a camera), and
+/// the last <see cref="CameraOptions.EventBuffer"/> events are kept so a client that reconnects with Last-Event-ID gets
+/// what it missed (within this server run: ids carry the run's random prefix).
 /// </summary>
 internal sealed class CameraEventHub(ServerOptions options)
 {
-    private const int ClientLine = 256;
+    /// <summary>Events each subscriber's line holds.</summary>
+    public const int LineLength = 256;
+
     private readonly Lock _gate = new();
     private readonly LinkedList<CameraEventJson> _recent = new();
-    private readonly List<Channel<CameraEventJson>> _clients = [];
+    private readonly List<CameraEventLine> _lines = [];
     private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
     private long _sequence;
 
@@ -32,48 +33,55 @@ internal sealed class CameraEventHub(ServerOptions options)
                 _recent.RemoveFirst();
             }
 
-            foreach (var client in _clients)
+            foreach (var line in _lines)
             {
-                client.Writer.TryWrite(e);
+                line.Offer(e);
             }
         }
+    }
+
+    /// <summary>A line of the events that match, from now on, until it is disposed.</summary>
+    public CameraEventLine Open(CameraEventFilter filter, Action<CameraEventJson>? dropped = null)
+    {
+        var line = new CameraEventLine(filter, LineLength, dropped, Leave);
+        lock (_gate)
+        {
+            _lines.Add(line);
+        }
+
+        return line;
     }
 
     /// <summary>The events that match, from after <paramref name="lastEventId"/> (when still kept) on, until cancelled.</summary>
     public async IAsyncEnumerable<CameraEventJson> SubscribeAsync(CameraEventFilter filter, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var line = Channel.CreateBounded<CameraEventJson>(new BoundedChannelOptions(ClientLine) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        using var line = new CameraEventLine(filter, LineLength, null, Leave);
         List<CameraEventJson> missed = [];
         lock (_gate)
         {
-            _clients.Add(line);
+            _lines.Add(line);
             if (lastEventId is not null && _recent.Any(e => e.Id == lastEventId))
             {
-                missed = [.. _recent.SkipWhile(e => e.Id != lastEventId).Skip(1)];
+                missed = [.. _recent.SkipWhile(e => e.Id != lastEventId).Skip(1).Where(filter.Matches)];
             }
         }
 
-        try
+        foreach (var e in missed)
         {
-            foreach (var e in missed.Where(filter.Matches))
-            {
-                yield return e;
-            }
-
-            await foreach (var e in line.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (filter.Matches(e))
-                {
-                    yield return e;
-                }
-            }
+            yield return e;
         }
-        finally
+
+        await foreach (var e in line.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            lock (_gate)
-            {
-                _clients.Remove(line);
-            }
+            yield return e;
+        }
+    }
+
+    private void Leave(CameraEventLine line)
+    {
+        lock (_gate)
+        {
+            _lines.Remove(line);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Server.Api;
@@ -13,12 +12,10 @@ namespace ArcFaceKit.Server.Cameras;
 /// </summary>
 internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<string, CameraWorker> _workers = new(StringComparer.Ordinal);
+    private readonly WorkerSet<string, CameraWorker> _workers = new(StringComparer.Ordinal);
     private readonly GalleryHost _galleries;
     private readonly CameraServices _services;
     private readonly ILogger<CameraManager> _log;
-    private int _disposed;
 
     public CameraManager(GalleryHost galleries, FacePipeline pipeline, ServerOptions options, CameraEventHub events, SnapshotStore snapshots, TimeProvider clock, ILogger<CameraManager> log)
     {
@@ -31,52 +28,25 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
 
     private int Max => _services.Options.Cameras.MaxCameras;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => _workers.SerialAsync(async () =>
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        foreach (var stored in await Store.ListCamerasAsync(cancellationToken).ConfigureAwait(false))
         {
-            foreach (var stored in await Store.ListCamerasAsync(cancellationToken).ConfigureAwait(false))
+            if (_workers.Count >= Max)
             {
-                if (_workers.Count >= Max)
-                {
-                    NotStarted(_log, stored.Name, Max);
-                    continue;
-                }
-
-                StartWorker(stored);
+                NotStarted(_log, stored.Name, Max);
+                continue;
             }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(_workers.Values.Select(w => w.DisposeAsync().AsTask())).ConfigureAwait(false);
-            _workers.Clear();
+            StartWorker(stored);
         }
-        finally
-        {
-            _gate.Release();
-        }
-    }
 
-    public async ValueTask DisposeAsync()
-    {
-        // Registered both as itself and as a hosted service: the container may dispose it twice, and the host may call
-        // StopAsync after the container disposed it (a test server's shutdown did: ObjectDisposedException), so the
-        // gate is left undisposed; a SemaphoreSlim whose wait handle is never asked for holds nothing to free.
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+        return true;
+    }, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => _workers.StopAllAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _workers.DisposeAsync();
 
     public async Task<IReadOnlyList<CameraJson>> ListAsync(CancellationToken cancellationToken) =>
         [.. (await Store.ListCamerasAsync(cancellationToken).ConfigureAwait(false)).Select(Describe)];
@@ -89,8 +59,7 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
         string name = CameraSettings.CheckName(request.Name);
         var source = CameraSource.From(request.Url, request.Device);
         var settings = CameraSettings.From(request, _services.Options);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await _workers.SerialAsync(async () =>
         {
             if ((await Store.ListCamerasAsync(cancellationToken).ConfigureAwait(false)).Count >= Max)
             {
@@ -102,11 +71,7 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
             await Store.AddCameraAsync(stored, actor, cancellationToken).ConfigureAwait(false);
             StartWorker(stored);
             return Describe(stored);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Replaces a camera's source and settings; a URL given as the camera answers it (masked) keeps the stored one.</summary>
@@ -118,8 +83,7 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
         }
 
         var settings = CameraSettings.From(request, _services.Options);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await _workers.SerialAsync<CameraJson?>(async () =>
         {
             if (await Store.FindCameraAsync(name, cancellationToken).ConfigureAwait(false) is not { } current)
             {
@@ -129,31 +93,19 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
             var kept = CameraSource.Stored(current.Source);
             var source = request.Url is not null && request.Device is null && request.Url == kept.Masked ? kept : CameraSource.From(request.Url, request.Device);
             var stored = current with { Source = source.Location, Settings = settings.ToJson(), UpdatedUtc = _services.Clock.GetUtcNow() };
-            await StopWorkerAsync(name).ConfigureAwait(false);
+            await _workers.RemoveAsync(name).ConfigureAwait(false);
             await Store.UpdateCameraAsync(stored, actor, cancellationToken).ConfigureAwait(false);
             StartWorker(stored);
             return Describe(stored);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> DeleteAsync(string name, string actor, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string name, string actor, CancellationToken cancellationToken) => _workers.SerialAsync(async () =>
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await StopWorkerAsync(name).ConfigureAwait(false);
-            _services.Snapshots.RemoveCamera(name);
-            return await Store.DeleteCameraAsync(name, actor, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        await _workers.RemoveAsync(name).ConfigureAwait(false);
+        _services.Snapshots.RemoveCamera(name);
+        return await Store.DeleteCameraAsync(name, actor, cancellationToken).ConfigureAwait(false);
+    }, cancellationToken);
 
     /// <summary>A snapshot of one of the camera's events, while kept.</summary>
     public byte[]? Snapshot(string name, string id) => _services.Snapshots.Find(name, id);
@@ -161,21 +113,13 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
     private void StartWorker(StoredCamera stored)
     {
         var worker = new CameraWorker(stored, _services);
-        _workers[stored.Name] = worker;
+        _workers.Add(stored.Name, worker);
         worker.Start();
-    }
-
-    private async Task StopWorkerAsync(string name)
-    {
-        if (_workers.TryRemove(name, out var worker))
-        {
-            await worker.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     private CameraJson Describe(StoredCamera stored)
     {
-        var worker = _workers.GetValueOrDefault(stored.Name);
+        var worker = _workers.Find(stored.Name);
         var source = worker?.Source ?? CameraSource.Stored(stored.Source);
         var settings = worker?.Settings ?? CameraSettings.Parse(stored.Settings);
         var status = worker?.Status.Snapshot() ?? new CameraStatusJson("stopped", $"not running: the server runs at most {Max} cameras", stored.UpdatedUtc, 0, 0, 0, 0, 0, 0, null, 0, []);

@@ -152,16 +152,7 @@ internal sealed partial class CameraWorker : IAsyncDisposable
             snapshot = $"/v1/cameras/{Name}/snapshots/{id}";
         }
 
-        string kind = e.Kind switch
-        {
-            VideoEventKind.TrackStarted => "track.started",
-            VideoEventKind.Identified => "identified",
-            VideoEventKind.Revised => "revised",
-            VideoEventKind.TrackEnded => "track.ended",
-            VideoEventKind.Arrived => "arrived",
-            _ => "left",
-        };
-        _services.Events.Publish(new CameraEventJson(id, kind, Name, e.TrackId, e.IsVisitor ? null : e.Person, e.IsVisitor ? e.Person : null,
+        _services.Events.Publish(new CameraEventJson(id, CameraEventKinds.Name(e.Kind), Name, e.TrackId, e.IsVisitor ? null : e.Person, e.IsVisitor ? e.Person : null,
             float.IsNaN(e.Similarity) ? null : e.Similarity, started + e.FirstSeen, started + e.LastSeen, _services.Clock.GetUtcNow(), e.Group, snapshot));
     }
 

@@ -43,6 +43,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [CommandOption("--rate <PER_SECOND>")]
         [Description("Requests per second per key (token bucket; bursts of twice that). Default 20.")]
         public int Rate { get; init; } = 20;
+
+        [CommandOption("--webhook-hosts <HOSTS>")]
+        [Description("Hosts webhooks may post camera events to, comma-separated: names (hooks.example.com, which must resolve to public addresses), addresses (127.0.0.1) or CIDR ranges (10.1.0.0/16). Default none: webhooks are refused.")]
+        public string? WebhookHosts { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -61,6 +65,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.CollectUnknown = settings.CollectUnknown;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
+        options.Webhooks.AllowedHosts = settings.WebhookHosts?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         await using var app = ServerApp.Create(["--urls", settings.Urls], options);
         await app.RunAsync(cancellationToken);
         return 0;

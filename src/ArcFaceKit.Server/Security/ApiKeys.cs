@@ -23,7 +23,7 @@ internal static class ApiKeys
         }
 
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        string token = $"{Prefix}{id}_{System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";
+        string token = $"{Prefix}{id}_{Secrets.New()}";
         var key = new StoredKey(id, name, (int)scopes, Hash(token), DateTimeOffset.UtcNow, null);
         await store.AddKeyAsync(key, actor).ConfigureAwait(false);
         return (key, token);

@@ -10,13 +10,13 @@ namespace ArcFaceKit.Gallery;
 /// subject's and group's bytes and a search index in memory, which this part composes (SQLite: <c>SqliteGallery.OpenAsync</c>;
 /// PostgreSQL, faces sealed per subject: <c>PostgresGallery.OpenAsync</c>). Schema: meta (schema version, pinned model),
 /// subjects and face_groups (each with a template = normalised mean of its faces), faces (of one subject or one group:
-/// embedding, aligned crop PNG, source), api_keys, audit, request_keys, gallery_version, cameras (FaceGallery.Cameras.cs). Every write is one transaction
+/// embedding, aligned crop PNG, source), api_keys, audit, request_keys, gallery_version, cameras (FaceGallery.Cameras.cs), webhooks (FaceGallery.Webhooks.cs). Every write is one transaction
 /// with its audit entry.
 /// </summary>
 internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 {
-    /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras).</summary>
-    public const int SchemaVersion = 5;
+    /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras; 6: webhooks).</summary>
+    public const int SchemaVersion = 6;
 
     private readonly GalleryDialect _dialect;
     private readonly SubjectSealing _sealing;
