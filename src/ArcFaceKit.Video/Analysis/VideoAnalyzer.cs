@@ -88,7 +88,7 @@ public sealed class VideoAnalyzer
         IReadOnlyList<FaceTrack> tracks;
         if (detect)
         {
-            var found = await _pipeline.DetectAsync(frame.Image, FaceSelection.All, cancellationToken).ConfigureAwait(false);
+            var found = await _pipeline.DetectAsync(frame.Image, FaceSelection.All, AnalysisLane.Frames, cancellationToken).ConfigureAwait(false);
             // No face is embedded before association: one that comes back is checked against the lost tracks at its
             // track's first embedding, due on confirmation anyway (VerifyAsync), which costs no run of its own.
             tracks = _tracker.Update(now, [.. found.Select(f => new FaceObservation(f))]);
@@ -190,7 +190,7 @@ public sealed class VideoAnalyzer
         }
 
         EmbeddedFaces += faces.Count;
-        return await _pipeline.EmbedAsync(frame.Image, faces, cancellationToken).ConfigureAwait(false);
+        return await _pipeline.EmbedAsync(frame.Image, faces, AnalysisLane.Frames, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds an embedded face to its track and decides again whom the track is.</summary>

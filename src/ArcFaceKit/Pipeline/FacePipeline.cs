@@ -91,10 +91,14 @@ public sealed class FacePipeline : IDisposable
     public RgbImage DecodeFile(string path) => ImageDecoder.DecodeFile(path, _decode);
 
     /// <summary>The faces the selection keeps, with box, landmarks and score, best score first (no embedding).</summary>
-    public async Task<IReadOnlyList<DetectedFace>> DetectAsync(RgbImage image, FaceSelection selection = FaceSelection.All, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DetectedFace>> DetectAsync(RgbImage image, FaceSelection selection = FaceSelection.All, CancellationToken cancellationToken = default) =>
+        DetectAsync(image, selection, AnalysisLane.Requests, cancellationToken);
+
+    /// <summary><see cref="DetectAsync(RgbImage, FaceSelection, CancellationToken)"/> waiting in the given line: video analysis waits in the frames' line.</summary>
+    internal async Task<IReadOnlyList<DetectedFace>> DetectAsync(RgbImage image, FaceSelection selection, AnalysisLane lane, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        using var slot = await EnterAsync(cancellationToken).ConfigureAwait(false);
+        using var slot = await EnterAsync(lane, cancellationToken).ConfigureAwait(false);
         return Select(Detector.Detect(image, cancellationToken), selection, image, "the photo");
     }
 
@@ -109,18 +113,22 @@ public sealed class FacePipeline : IDisposable
     public Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> AnalyzeBatchAsync(IReadOnlyList<RgbImage> images, FaceSelection selection = FaceSelection.All, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return RunAsync(images, i => Select(Detector.Detect(images[i], cancellationToken), selection, images[i], $"image {i + 1} of {images.Count}"), cancellationToken);
+        return RunAsync(images, i => Select(Detector.Detect(images[i], cancellationToken), selection, images[i], $"image {i + 1} of {images.Count}"), AnalysisLane.Requests, cancellationToken);
     }
 
     /// <summary>
-    /// Aligns and embeds faces found before in this image (by <see cref="DetectAsync"/>, or a tracker's choice of them), in
+    /// Aligns and embeds faces found before in this image (by <see cref="DetectAsync(RgbImage, FaceSelection, CancellationToken)"/>, or a tracker's choice of them), in
     /// their order: the way to embed only the faces that need it.
     /// </summary>
-    public async Task<IReadOnlyList<FaceRecord>> EmbedAsync(RgbImage image, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FaceRecord>> EmbedAsync(RgbImage image, IReadOnlyList<DetectedFace> faces, CancellationToken cancellationToken = default) =>
+        EmbedAsync(image, faces, AnalysisLane.Requests, cancellationToken);
+
+    /// <summary><see cref="EmbedAsync(RgbImage, IReadOnlyList{DetectedFace}, CancellationToken)"/> waiting in the given line.</summary>
+    internal async Task<IReadOnlyList<FaceRecord>> EmbedAsync(RgbImage image, IReadOnlyList<DetectedFace> faces, AnalysisLane lane, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(faces);
-        return (await RunAsync([image], _ => faces, cancellationToken).ConfigureAwait(false))[0];
+        return (await RunAsync([image], _ => faces, lane, cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <summary>
@@ -150,7 +158,7 @@ public sealed class FacePipeline : IDisposable
 
         var faces = await RunAsync([image], _ => Detector.Detect(image, cancellationToken) is { Count: > 0 } found
             ? Select(found, selection, image, photo)
-            : throw new FaceSelectionException(photo, 0, $"{photo}: no face found (detector {(Detector as IModelInfo)?.Manifest.Name ?? Detector.GetType().Name})."), cancellationToken).ConfigureAwait(false);
+            : throw new FaceSelectionException(photo, 0, $"{photo}: no face found (detector {(Detector as IModelInfo)?.Manifest.Name ?? Detector.GetType().Name})."), AnalysisLane.Requests, cancellationToken).ConfigureAwait(false);
         return faces[0][0];
     }
 
@@ -173,7 +181,6 @@ public sealed class FacePipeline : IDisposable
         _batcher?.Dispose();
         (Detector as IDisposable)?.Dispose();
         (Embedder as IDisposable)?.Dispose();
-        _gate.Dispose();
     }
 
     private static IReadOnlyList<DetectedFace> Select(IReadOnlyList<DetectedFace> found, FaceSelection selection, RgbImage image, string photo) =>
@@ -181,19 +188,19 @@ public sealed class FacePipeline : IDisposable
             ? throw new FaceSelectionException(photo, found.Count, $"{photo}: {found.Count} faces found where one was needed.")
             : FaceSelector.Apply(found, selection, image.Width, image.Height);
 
-    private ValueTask<AnalysisGate.Slot> EnterAsync(CancellationToken cancellationToken)
+    private ValueTask<AnalysisGate.Slot> EnterAsync(AnalysisLane lane, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return _gate.EnterAsync(cancellationToken);
+        return _gate.EnterAsync(lane, cancellationToken);
     }
 
     /// <summary>Inside one analysis slot: the faces of each image (<paramref name="find"/>, by image index), aligned and embedded.</summary>
     private async Task<IReadOnlyList<IReadOnlyList<FaceRecord>>> RunAsync(
-        IReadOnlyList<RgbImage> images, Func<int, IReadOnlyList<DetectedFace>> find, CancellationToken cancellationToken)
+        IReadOnlyList<RgbImage> images, Func<int, IReadOnlyList<DetectedFace>> find, AnalysisLane lane, CancellationToken cancellationToken)
     {
         var faces = new List<IReadOnlyList<DetectedFace>>(images.Count);
         List<AlignedFace> aligned;
-        using (await EnterAsync(cancellationToken).ConfigureAwait(false))
+        using (await EnterAsync(lane, cancellationToken).ConfigureAwait(false))
         {
             for (int i = 0; i < images.Count; i++)
             {
