@@ -4,7 +4,9 @@ using ArcFaceKit.Imaging;
 using ArcFaceKit.Models;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Server;
+using ArcFaceKit.Server.Cameras;
 using ArcFaceKit.Server.Security;
+using ArcFaceKit.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,6 +16,9 @@ namespace ArcFaceKit.Bench;
 /// <summary>
 /// `loadtest`: starts the server in this process on 127.0.0.1 with a fresh SQLite gallery (the default models unless
 /// --detector/--embedder) and a rate limit high enough not to interfere, then runs the load test at each client count.
+/// With --cameras N it then adds N cameras (a clip served live on 127.0.0.1 by ffmpeg each, analysed at 5 fps) and runs
+/// the same load again beside them: the requests' p99 with and without cameras, and each camera's frames analysed and
+/// dropped meanwhile (issue 32's check: no camera drops frames beyond its queue).
 /// </summary>
 internal static class LoadTestBench
 {
@@ -66,11 +71,51 @@ internal static class LoadTestBench
                 Console.WriteLine($"  {report}");
             }
 
+            if (options.Int("--cameras", 0) is > 0 and int cameras)
+            {
+                await BesideCamerasAsync(app.Services.GetRequiredService<CameraManager>(), Path.Combine(options.Videos, options.Value("--camera-clip") ?? "webcam-b.mp4"), cameras,
+                    n => LoadTester.RunAsync(url, token, photos, n, TimeSpan.FromSeconds(seconds), 0.2, seed: 1, CancellationToken.None), clients);
+            }
+
             await app.StopAsync();
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task BesideCamerasAsync(CameraManager manager, string clip, int count, Func<int, Task<LoadTestReport>> load, int[] clients)
+    {
+        var streams = Enumerable.Range(0, count).Select(_ => new LoopbackStream(clip, Ports.Free())).ToList();
+        try
+        {
+            for (int i = 0; i < streams.Count; i++)
+            {
+                await manager.AddAsync(new CameraRequest($"cam{i + 1}", streams[i].Url, Fps: 5), "bench", CancellationToken.None);
+            }
+
+            // Connected, and past the burst of frames ffmpeg sends after probing (dropped as stale by design).
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while ((await manager.ListAsync(CancellationToken.None)).Any(c => c.Status.Analysed < 25) && DateTime.UtcNow < until)
+            {
+                await Task.Delay(200);
+            }
+
+            Console.WriteLine($"beside {count} cameras ({Path.GetFileName(clip)} served live, 5 fps each):");
+            foreach (int n in clients)
+            {
+                var before = await manager.ListAsync(CancellationToken.None);
+                var report = await load(n);
+                var after = await manager.ListAsync(CancellationToken.None);
+                var cameras = after.Zip(before, (a, b) => $"{a.Name} {(a.Status.Analysed - b.Status.Analysed) / report.Seconds:F1}/s analysed, {a.Status.Dropped - b.Status.Dropped} dropped ({a.Status.State})");
+                Console.WriteLine($"  {report}");
+                Console.WriteLine($"    cameras meanwhile: {string.Join("; ", cameras)}");
+            }
+        }
+        finally
+        {
+            streams.ForEach(s => s.Dispose());
         }
     }
 }

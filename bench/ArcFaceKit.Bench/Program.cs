@@ -2,7 +2,7 @@ namespace ArcFaceKit.Bench;
 
 // Prints figures, not pass/fail: medians over repeats, with a baseline measured in the same run.
 // Usage: bench [pipeline|models|search|gallery-open|gallery-groups|pgvector|loadtest|detector-defaults|face-size|decode-memory|video-decode|video|cluster|all] [--models DIR] [--images DIR] [--repeats N] [suite options]
-//   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3
+//   loadtest: --clients 1,8,32 --seconds 30 --concurrency N --queue N --detector F --embedder F --batch-wait-ms 0,3 --cameras 4 --camera-clip webcam-b.mp4 (then the same beside N live cameras)
 //   decode-memory: --uploads 40 --bursts 3 --side 7000 --budgets 0,100 --decodes 20 --detector F --embedder F
 //   detector-defaults: --upscale 1,1.5,2,3,100 --input-size 640 --detector yunet_s_dynamic.onnx
 //   face-size: --pairs 1000 --sizes 16,20,24,28,32,40,48,64,96 --embedders mobilefacenet_a.onnx,faceplugin_fr_feature.onnx (a+b: fused) --examples DIR (LFW faces scaled onto 640x360 frames)
