@@ -73,15 +73,34 @@ public sealed class OwnStagesTests
         var crop = new FaceAligner().Align(Photo("Abel_Pacheco_0001.jpg"), Shared.YuNet.Detect(Photo("Abel_Pacheco_0001.jpg"))[0].Landmarks);
         AlignedFace[] faces = [.. Enumerable.Repeat(new AlignedFace(crop), 256)];
         embedder.Embed(faces);   // warm-up
-        var whole = Stopwatch.StartNew();
-        embedder.Embed(faces);
-        whole.Stop();
+        var whole = TimeSpan.MaxValue;
+        for (int i = 0; i < 2; i++)
+        {
+            var run = Stopwatch.StartNew();
+            embedder.Embed(faces);
+            whole = TimeSpan.FromTicks(Math.Min(whole.Ticks, run.Elapsed.Ticks));
+        }
 
-        using var cancel = new CancellationTokenSource(whole.Elapsed / 10);
-        var stopped = Stopwatch.StartNew();
-        Assert.ThrowsAny<OperationCanceledException>(() => embedder.Embed(faces, cancel.Token));
-        stopped.Stop();
-        Assert.True(stopped.Elapsed < whole.Elapsed * 0.6, $"cancelled after {whole.Elapsed.TotalMilliseconds / 10:F0} ms, stopped at {stopped.Elapsed.TotalMilliseconds:F0} ms; the whole run takes {whole.Elapsed.TotalMilliseconds:F0} ms");
+        // On a shared machine one run can be far faster than those timed, and finish before a tenth of them: a few tries.
+        var tries = new List<string>();
+        bool early = false;
+        for (int attempt = 0; attempt < 3 && !early; attempt++)
+        {
+            using var cancel = new CancellationTokenSource(whole / 10);
+            var stopped = Stopwatch.StartNew();
+            try
+            {
+                embedder.Embed(faces, cancel.Token);
+                tries.Add($"finished in {stopped.Elapsed.TotalMilliseconds:F0} ms");
+            }
+            catch (OperationCanceledException)
+            {
+                tries.Add($"stopped at {stopped.Elapsed.TotalMilliseconds:F0} ms");
+                early = stopped.Elapsed < whole * 0.6;
+            }
+        }
+
+        Assert.True(early, $"cancelled after {whole.TotalMilliseconds / 10:F0} ms of a {whole.TotalMilliseconds:F0} ms run: {string.Join(", ", tries)}");
 
         // The model is whole after it: the next run gives the same embedding as before.
         Assert.Equal(embedder.Embed(crop), embedder.Embed(faces[..1])[0].Vector);
