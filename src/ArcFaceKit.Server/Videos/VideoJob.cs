@@ -31,6 +31,17 @@ internal sealed class VideoJob(string id, string owner, VideoSource source, doub
     /// <summary>The analysis in the background, set once it is started.</summary>
     public Task Run { get; set; } = Task.CompletedTask;
 
+    public string State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
     public DateTimeOffset? FinishedUtc
     {
         get

@@ -162,8 +162,7 @@ internal sealed partial class VideoJobs : IAsyncDisposable
         }
         catch (VideoSourceException e)
         {
-            // ffmpeg's reason, without the server's folder.
-            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Unusable video", e.Message.Replace(file, "the upload", StringComparison.Ordinal));
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Unusable video", WithoutPath(e.Message, file));
         }
 
         if (source.Info!.Duration is not { } length || length > Limits.MaxDuration)
@@ -206,15 +205,18 @@ internal sealed partial class VideoJobs : IAsyncDisposable
         catch (Exception e)
         {
             // A damaged or truncated video: the events up to the damage are kept.
-            job.Finished("failed", e.Message.Replace(file, "the upload", StringComparison.Ordinal), _clock.GetUtcNow());
+            job.Finished("failed", WithoutPath(e.Message, file), _clock.GetUtcNow());
         }
         finally
         {
             await job.Source.DisposeAsync().ConfigureAwait(false);
             File.Delete(file);
-            Ended(_log, job.Id, job.Json(_clock.GetUtcNow()).State);
+            Ended(_log, job.Id, job.State);
         }
     }
+
+    /// <summary>ffmpeg's reason as a client may read it: without the server's folder.</summary>
+    private static string WithoutPath(string message, string file) => message.Replace(file, "the upload", StringComparison.Ordinal);
 
     /// <summary>Forgets finished jobs past their retention.</summary>
     private void Trim()
