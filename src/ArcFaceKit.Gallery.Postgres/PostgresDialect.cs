@@ -88,7 +88,10 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
                     name text NOT NULL UNIQUE, source bytea NOT NULL, settings text NOT NULL, created_utc timestamptz NOT NULL, updated_utc timestamptz NOT NULL);
                 CREATE TABLE IF NOT EXISTS webhooks(id bigint PRIMARY KEY DEFAULT nextval(pg_get_serial_sequence('subjects', 'id')),
                     key_id text NOT NULL, url text NOT NULL, filter text NOT NULL, secret bytea NOT NULL, created_utc timestamptz NOT NULL);
-                """).ConfigureAwait(false);
+                CREATE TABLE IF NOT EXISTS snapshots(id text PRIMARY KEY, camera_id bigint NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+                    subject_id bigint REFERENCES subjects(id) ON DELETE CASCADE, group_id bigint REFERENCES face_groups(id) ON DELETE CASCADE,
+                    created_utc timestamptz NOT NULL, image bytea NOT NULL);
+                """ + GallerySchema.SnapshotIndexes).ConfigureAwait(false);
             if (await GalleryDb.ScalarAsync<long>(connection, tx, cancellationToken, "SELECT COUNT(*) FROM subjects WHERE name LIKE '/%'").ConfigureAwait(false) > 0)
             {
                 // Schemas 2 and 3 kept groups as subjects named "/…": the same ids (and so the same keys) become groups.

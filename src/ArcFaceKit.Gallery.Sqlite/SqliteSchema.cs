@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// The SQLite tables of gallery schema 6 (5 added cameras, 6 webhooks, each created when a file of the schema before is opened), and the migrations from the two version-1 formats (the CLI's gallery:
+/// The SQLite tables of gallery schema 7 (5 added cameras, 6 webhooks, 7 snapshots, each created when a file of the schema before is opened), and the migrations from the two version-1 formats (the CLI's gallery:
 /// gallery_meta, identities with a template, faces without crops; the server's store: no templates, no sources) and
 /// from schemas 2 and 3 (groups of unnamed faces kept as subjects named with a leading slash).
 /// </summary>
@@ -42,8 +42,11 @@ internal static class SqliteSchema
             created_utc TEXT NOT NULL, updated_utc TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS webhooks(id INTEGER PRIMARY KEY, key_id TEXT NOT NULL, url TEXT NOT NULL, filter TEXT NOT NULL, secret BLOB NOT NULL,
             created_utc TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS snapshots(id TEXT PRIMARY KEY, camera_id INTEGER NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+            subject_id INTEGER REFERENCES subjects(id) ON DELETE CASCADE, group_id INTEGER REFERENCES face_groups(id) ON DELETE CASCADE,
+            created_utc TEXT NOT NULL, image BLOB NOT NULL);
         INSERT OR IGNORE INTO gallery_version(id, v, nonce) VALUES (1, 0, random());
-        """;
+        """ + GallerySchema.SnapshotIndexes;
 
     /// <summary>
     /// Schemas 2 and 3 kept groups as subjects named "/…" and every face under a subject: the groups get rows of their

@@ -107,6 +107,7 @@ public static class ServerApp
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<SnapshotStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
         services.AddSingleton<CameraManager>();
         services.AddHostedService(sp => sp.GetRequiredService<CameraManager>());
         services.AddSingleton<VideoJobs>();   // disposed by the container, which cancels its jobs and deletes their uploads

@@ -21,6 +21,8 @@ internal sealed class WorkerSet<TKey, TWorker> : IAsyncDisposable
 
     public TWorker? Find(TKey key) => _workers.GetValueOrDefault(key);
 
+    public IEnumerable<TWorker> All => _workers.Values;
+
     public void Add(TKey key, TWorker worker) => _workers[key] = worker;
 
     /// <summary>Stops and forgets the worker of that key, if there is one.</summary>

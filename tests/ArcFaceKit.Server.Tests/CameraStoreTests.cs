@@ -106,19 +106,19 @@ public sealed class SqliteCameraStoreTests : CameraStoreTests, IDisposable
     }
 
     [Fact]
-    public async Task A_schema_5_file_gets_the_webhooks_table_when_opened()
+    public async Task A_schema_5_file_gets_the_webhooks_and_snapshots_tables_when_opened()
     {
         await using (var gallery = await OpenGalleryAsync())
         {
             await ((ICameraStore)gallery).AddCameraAsync(Camera("door", "rtsp://10.0.0.1/s"), "k1");
         }
 
-        // The file as schema 5 wrote it: no webhooks table, version 5 recorded.
+        // The file as schema 5 wrote it: no webhooks or snapshots tables, version 5 recorded.
         await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={File};Pooling=False"))
         {
             await db.OpenAsync();
             await using var cmd = db.CreateCommand();
-            cmd.CommandText = "DROP TABLE webhooks; UPDATE meta SET value = '5' WHERE key = 'schema'";
+            cmd.CommandText = "DROP TABLE webhooks; DROP TABLE snapshots; UPDATE meta SET value = '5' WHERE key = 'schema'";
             await cmd.ExecuteNonQueryAsync();
         }
 
@@ -130,7 +130,7 @@ public sealed class SqliteCameraStoreTests : CameraStoreTests, IDisposable
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT value FROM meta WHERE key = 'schema'";
-        Assert.Equal("6", await version.ExecuteScalarAsync());
+        Assert.Equal(FaceGallery.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), await version.ExecuteScalarAsync());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

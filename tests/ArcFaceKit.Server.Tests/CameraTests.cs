@@ -116,6 +116,34 @@ public sealed class CameraTests : IDisposable
     }
 
     [Fact]
+    public async Task Erasing_the_man_erases_his_snapshots_and_kept_events_and_his_track_goes_on_as_a_visitor()
+    {
+        using var stream = new LoopbackStream(WebcamMan.Clip("webcam-b.mp4"), Ports.Free());
+        await using var app = await TestApp.StartAsync(WebcamMan.Options(_folder, _ => { }), kestrel: true);
+        await WebcamMan.EnrolAsync(app);
+        string key = app.NewKey(ApiScopes.Cameras), writer = app.NewKey(ApiScopes.Write);
+        await using var events = new EventListener(app.Url!, key);
+        Assert.Equal(HttpStatusCode.Created, (await Send(app, key, HttpMethod.Post, "/v1/cameras", new CameraRequest("door", stream.Url, Fps: 5))).StatusCode);
+        await events.WaitForAsync(e => e.Any(x => x.Type == "arrived"), Patience, "arrival");
+        string snapshot = events.Events.First(e => e.Type == "arrived").Data.GetProperty("snapshot").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await Send(app, key, HttpMethod.Get, snapshot)).StatusCode);
+        string first = events.Events[0].Id!;
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(app, writer, HttpMethod.Delete, $"/v1/subjects/{WebcamMan.Subject}")).StatusCode);
+        int before = events.Events.Count;
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(app, key, HttpMethod.Get, snapshot)).StatusCode);
+
+        // The analysis forgot him: his track, still in view, is a visitor now, and no later event names him.
+        await events.WaitForAsync(e => e.Skip(before).Any(x => x.Type == "identified" && x.Data.TryGetProperty("visitor", out _)), Patience, "the track renamed as a visitor");
+        Assert.DoesNotContain(events.Events.Skip(before), e => e.Data.TryGetProperty("subject", out _));
+
+        // A client resuming from before the erasure is sent none of the kept events that named him.
+        await using var resumed = new EventListener(app.Url!, key, lastEventId: first);
+        await resumed.WaitForAsync(e => e.Count > 0, Patience, "the kept events");
+        Assert.DoesNotContain(resumed.Events, e => e.Data.TryGetProperty("subject", out _));
+    }
+
+    [Fact]
     public async Task A_camera_comes_back_when_the_server_restarts_and_stopping_the_server_stops_its_ffmpeg()
     {
         using var stream = new LoopbackStream(WebcamMan.Clip("webcam-b.mp4"), Ports.Free());

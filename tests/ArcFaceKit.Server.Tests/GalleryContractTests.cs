@@ -424,6 +424,55 @@ public abstract class GalleryContractTests : IAsyncDisposable
         Assert.Equal(48, await (await Open()).CountFacesAsync());
     }
 
+    [Fact]
+    public async Task Camera_snapshots_belong_to_their_subject_group_or_camera_move_with_its_faces_and_are_erased_with_it()
+    {
+        var store = await Open();
+        var now = DateTimeOffset.UtcNow;
+        await store.AddCameraAsync(new StoredCamera("door", "rtsp://10.0.0.1/s", "{}", now, now), "k1");
+        await store.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
+        byte[] abel = Face("Abel_Pacheco_0004.jpg").CropPng, dean = Face("Dean_Barker_0001.jpg").CropPng, aj = Face("AJ_Lamas_0001.jpg").CropPng;
+        var kept = now.AddHours(-1);
+
+        Assert.True(await store.AddSnapshotAsync(new NewSnapshot("e1", "door", "abel", now, abel)));
+        Assert.False(await store.AddSnapshotAsync(new NewSnapshot("e2", "door", "nobody", now, abel)));   // names no subject: not kept
+        Assert.False(await store.AddSnapshotAsync(new NewSnapshot("e3", "hall", null, now, abel)));       // no such camera
+        Assert.True(await store.AddSnapshotAsync(new NewSnapshot("v1", "door", null, now, dean)));        // a visitor's: the camera's
+        Assert.Equal(abel, await store.FindSnapshotAsync("door", "e1", kept));
+        Assert.Null(await store.FindSnapshotAsync("hall", "e1", kept));
+        Assert.Null(await store.FindSnapshotAsync("door", "e1", now.AddSeconds(1)));                      // past its retention
+        Assert.Null(await store.FindSnapshotAsync("door", "e2", kept));
+
+        // The visitor's face kept in a group takes the visitor's snapshot along (a subject's stays the subject's).
+        var grouped = await store.AddToGroupsAsync(Face("Dean_Barker_0001.jpg"), TestModels.GroupThreshold, "k1");
+        Assert.Equal(1, await store.AttachSnapshotsAsync("door", ["v1", "e1"], grouped.Group));
+
+        // Keys renewed (a face of abel's deleted; the camera's source changed): the snapshots are sealed again and open.
+        Assert.True(await store.AddSnapshotAsync(new NewSnapshot("v2", "door", null, now, aj)));
+        Assert.True(await store.DeleteFaceAsync("abel", (await store.ListFacesAsync("abel"))[0].Id, "k1"));
+        Assert.True(await store.UpdateCameraAsync(new StoredCamera("door", "rtsp://10.0.0.2/s", "{}", now, now), "k1"));
+        Assert.Equal(abel, await store.FindSnapshotAsync("door", "e1", kept));
+        Assert.Equal(aj, await store.FindSnapshotAsync("door", "v2", kept));
+
+        // Naming the group moves its snapshot to the subject; erasing a subject erases its snapshots.
+        await store.NameGroupAsync(grouped.Group, "dean", "k1");
+        Assert.Equal(dean, await store.FindSnapshotAsync("door", "v1", kept));
+        Assert.True(await store.DeleteSubjectAsync("dean", "k1"));
+        Assert.Null(await store.FindSnapshotAsync("door", "v1", kept));
+        Assert.True(await store.DeleteSubjectAsync("abel", "k1"));
+        Assert.Null(await store.FindSnapshotAsync("door", "e1", kept));
+        Assert.False(await store.AddSnapshotAsync(new NewSnapshot("e4", "door", "abel", now, abel)));   // an erased subject's: refused
+
+        // Retention: those older than the time go, then the oldest beyond the number kept; removing the camera takes the rest.
+        Assert.True(await store.AddSnapshotAsync(new NewSnapshot("v3", "door", null, now.AddHours(-2), aj)));
+        Assert.True(await store.AddSnapshotAsync(new NewSnapshot("v4", "door", null, now.AddMinutes(-1), aj)));
+        Assert.Equal(2, await store.TrimSnapshotsAsync(kept, keep: 1));   // v3 expired, v4 older than v2
+        Assert.Null(await store.FindSnapshotAsync("door", "v4", kept.AddHours(-2)));
+        Assert.Equal(aj, await store.FindSnapshotAsync("door", "v2", kept));
+        Assert.True(await store.DeleteCameraAsync("door", "k1"));
+        Assert.Equal(0, await store.TrimSnapshotsAsync(kept, keep: 10));
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var store in _opened)
@@ -449,13 +498,17 @@ public sealed class SqliteGalleryTests : GalleryContractTests
         var store = await Open();
         await store.AddFacesAsync("Erasable Zyxwvu", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
         var kept = await store.AddFacesAsync("kept", [Face("Dean_Barker_0001.jpg"), Face("AJ_Lamas_0001.jpg")], "k1");
+        await store.AddCameraAsync(new StoredCamera("door", "rtsp://10.0.0.1/s", "{}", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow), "k1");
+        Assert.True(await store.AddSnapshotAsync(new NewSnapshot("e1", "door", "Erasable Zyxwvu", DateTimeOffset.UtcNow, Face("Abel_Pacheco_0004.jpg").CropPng)));
         await store.RenameSubjectAsync("Erasable Zyxwvu", "Renamed Qwvzxy", "k1");
         await (await Open()).DisposeAsync();   // the index file written at close holds them too
         string[] files = [.. new[] { "", "-wal", "-shm", "-index" }.Select(suffix => Path.Combine(_folder, "store.db" + suffix))];
         var abel = new[] { "Abel_Pacheco_0001.jpg", "Abel_Pacheco_0002.jpg" }.SelectMany(f => ErasureScan.Slices(Face(f)).Concat(ErasureScan.HalfSlices(Face(f)))).ToList();
         var aj = ErasureScan.Slices(Face("AJ_Lamas_0001.jpg"));
         byte[][] names = [ErasureScan.Text("Erasable Zyxwvu"), ErasureScan.Text("Renamed Qwvzxy")];
+        var snapshot = ErasureScan.Slices(Face("Abel_Pacheco_0004.jpg").CropPng);
         Assert.Equal(abel.Count, ErasureScan.Found(files, abel));
+        Assert.Equal(snapshot.Count, ErasureScan.Found(files, snapshot));
         Assert.Equal(names.Length, ErasureScan.Found(files, names));
 
         Assert.True(await store.DeleteFaceAsync("kept", kept[1].Id, "k2"));
@@ -465,6 +518,7 @@ public sealed class SqliteGalleryTests : GalleryContractTests
         Assert.Equal(0, ErasureScan.Found(files, aj));
         Assert.Equal(0, ErasureScan.Found(files, abel));
         Assert.Equal(0, ErasureScan.Found(files, names));
+        Assert.Equal(0, ErasureScan.Found(files, snapshot));
         var dean = ErasureScan.Slices(Face("Dean_Barker_0001.jpg"));
         Assert.Equal(dean.Count, ErasureScan.Found(files, dean));
         var audit = await store.ReadAuditAsync(10);
@@ -541,9 +595,12 @@ public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContrac
         // Faces no other test of this PostgreSQL server stores in plain (the version-1 migration test does, for Abel_Pacheco_0001).
         await store.AddFacesAsync("Erasable Zyxwvu", [Face("Aaron_Eckhart_0001.jpg"), Face("Aaron_Guiel_0001.jpg")], "k1");
         var kept = await store.AddFacesAsync("kept", [Face("Dean_Barker_0001.jpg"), Face("AJ_Lamas_0001.jpg")], "k1");
+        await store.AddCameraAsync(new StoredCamera("door", "rtsp://10.0.0.1/s", "{}", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow), "k1");
+        Assert.True(await store.AddSnapshotAsync(new NewSnapshot("e1", "door", "Erasable Zyxwvu", DateTimeOffset.UtcNow, Face("Abel_Pacheco_0004.jpg").CropPng)));
         await Checkpoint();
-        var faces = new[] { "Aaron_Eckhart_0001.jpg", "Aaron_Guiel_0001.jpg", "Dean_Barker_0001.jpg", "AJ_Lamas_0001.jpg" }.SelectMany(f => ErasureScan.Slices(Face(f))).ToList();
-        Assert.Equal(0, ErasureScan.Found(DatabaseFiles(), faces));                                       // sealed: no plain bytes anywhere
+        var faces = new[] { "Aaron_Eckhart_0001.jpg", "Aaron_Guiel_0001.jpg", "Dean_Barker_0001.jpg", "AJ_Lamas_0001.jpg" }.SelectMany(f => ErasureScan.Slices(Face(f)))
+            .Concat(ErasureScan.Slices(Face("Abel_Pacheco_0004.jpg").CropPng)).ToList();
+        Assert.Equal(0, ErasureScan.Found(DatabaseFiles(), faces));                                       // sealed: no plain bytes anywhere, snapshots neither
         Assert.Equal(1, ErasureScan.Found(DatabaseFiles(), [ErasureScan.Text("Erasable Zyxwvu")]));       // the scan does see the database
         var before = Keys();
 
@@ -551,7 +608,7 @@ public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContrac
         Assert.True(await store.DeleteSubjectAsync("Erasable Zyxwvu", "k2"));
         await Checkpoint();
         var destroyed = before.Except(Keys(), ByteArrays).ToList();
-        Assert.Equal(2, destroyed.Count);                                      // the erased subject's key and the kept one's old key
+        Assert.Equal(2, destroyed.Count);                                      // the erased subject's key (its snapshot's too) and the kept one's old key
         Assert.Equal(0, ErasureScan.Found([.. DatabaseFiles(), _keys], destroyed));
 
         // What is left still opens, from a fresh start too.
@@ -690,6 +747,7 @@ public sealed class PostgresGalleryTests(PostgresServer server) : GalleryContrac
                 INSERT INTO subjects(id, name, created_utc, template) SELECT id, '/' || to_hex(id), created_utc, template FROM face_groups;
                 UPDATE faces SET subject_id = group_id WHERE group_id IS NOT NULL;
                 ALTER TABLE faces DROP COLUMN group_id;
+                DROP TABLE snapshots;
                 DROP TABLE face_groups;
                 UPDATE meta SET value = '3' WHERE key = 'schema';
                 """, conn);

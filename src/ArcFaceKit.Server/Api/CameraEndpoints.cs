@@ -42,8 +42,8 @@ internal static class CameraEndpoints
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, CameraManager cameras, HttpContext http, CancellationToken cancellationToken) =>
         await cameras.DeleteAsync(name, Actor(http), cancellationToken) ? TypedResults.NoContent() : NoCamera(name);
 
-    public static Results<FileContentHttpResult, ProblemHttpResult> SnapshotAsync(string name, string id, CameraManager cameras) =>
-        cameras.Snapshot(name, id) is { } png ? TypedResults.File(png, "image/png") : Refusals.NotFound($"Camera '{name}' has no snapshot '{id}' (snapshots are kept for a limited time).");
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SnapshotAsync(string name, string id, CameraManager cameras, CancellationToken cancellationToken) =>
+        await cameras.SnapshotAsync(name, id, cancellationToken) is { } png ? TypedResults.File(png, "image/png") : Refusals.NotFound($"Camera '{name}' has no snapshot '{id}' (snapshots are kept for a limited time).");
 
     private static ProblemHttpResult NoCamera(string name) => Refusals.NotFound($"No camera '{name}'.");
 

@@ -1,6 +1,7 @@
 using ArcFaceKit.Contracts;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
+using ArcFaceKit.Server.Cameras;
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
@@ -55,8 +56,17 @@ internal static class SubjectEndpoints
     public static async Task<Ok<SubjectJson>> RenameAsync(string name, SubjectRequest body, IFaceGallery gallery, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(SubjectJson.From(await gallery.RenameSubjectAsync(name, body.Name, Actor(http), cancellationToken)));
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, IFaceGallery gallery, HttpContext http, CancellationToken cancellationToken) =>
-        await gallery.DeleteSubjectAsync(name, Actor(http), cancellationToken) ? TypedResults.NoContent() : NoSubject(name);
+    /// <summary>Erases the subject, then what the server's cameras hold of it beside the gallery (kept events, names in running analyses).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, IFaceGallery gallery, CameraManager cameras, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!await gallery.DeleteSubjectAsync(name, Actor(http), cancellationToken))
+        {
+            return NoSubject(name);
+        }
+
+        cameras.Forget(SubjectNames.Lookup(name));
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Ok<List<StoredFaceJson>>> ListFacesAsync(string name, IFaceGallery gallery, CancellationToken cancellationToken) =>
         TypedResults.Ok((await gallery.ListFacesAsync(name, cancellationToken)).Select(f => StoredFaceJson.From(f)).ToList());

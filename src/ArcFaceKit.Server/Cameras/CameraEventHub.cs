@@ -40,6 +40,24 @@ internal sealed class CameraEventHub(ServerOptions options)
         }
     }
 
+    /// <summary>Drops the kept events that name a subject just erased, so no reconnecting client is sent its name again.</summary>
+    public void Forget(string subject)
+    {
+        lock (_gate)
+        {
+            for (var node = _recent.First; node is not null;)
+            {
+                var next = node.Next;
+                if (node.Value.Subject == subject)
+                {
+                    _recent.Remove(node);
+                }
+
+                node = next;
+            }
+        }
+    }
+
     /// <summary>A line of the events that match, from now on, until it is disposed.</summary>
     public CameraEventLine Open(CameraEventFilter filter, Action<CameraEventJson>? dropped = null)
     {

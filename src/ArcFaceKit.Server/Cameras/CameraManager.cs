@@ -103,12 +103,24 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
     public Task<bool> DeleteAsync(string name, string actor, CancellationToken cancellationToken) => _workers.SerialAsync(async () =>
     {
         await _workers.RemoveAsync(name).ConfigureAwait(false);
-        _services.Snapshots.RemoveCamera(name);
         return await Store.DeleteCameraAsync(name, actor, cancellationToken).ConfigureAwait(false);
     }, cancellationToken);
 
     /// <summary>A snapshot of one of the camera's events, while kept.</summary>
-    public byte[]? Snapshot(string name, string id) => _services.Snapshots.Find(name, id);
+    public Task<byte[]?> SnapshotAsync(string name, string id, CancellationToken cancellationToken) => _services.Snapshots.FindAsync(name, id, cancellationToken);
+
+    /// <summary>
+    /// A subject was erased through this server: its kept events go, and every camera's analysis forgets it, so no
+    /// later event names it. (Erased elsewhere, a camera finds it gone when it next names it, and forgets it then.)
+    /// </summary>
+    public void Forget(string subject)
+    {
+        _services.Events.Forget(subject);
+        foreach (var worker in _workers.All)
+        {
+            worker.Forget(subject);
+        }
+    }
 
     private void StartWorker(StoredCamera stored)
     {

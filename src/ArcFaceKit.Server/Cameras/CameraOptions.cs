@@ -9,10 +9,10 @@ public sealed class CameraOptions
     /// <summary>Most cameras the server runs at once (each an ffmpeg decoder and an analysis on the shared pipeline).</summary>
     public int MaxCameras { get; set; } = 4;
 
-    /// <summary>How long a best-face snapshot stays available after its event.</summary>
+    /// <summary>How long a best-face snapshot is kept (in the gallery's store, sealed as faces are) after its event.</summary>
     public TimeSpan SnapshotRetention { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Most snapshots kept in memory, all cameras together (the oldest go first).</summary>
+    /// <summary>Most snapshots kept, all cameras together (the oldest go first); 0 keeps none.</summary>
     public int MaxSnapshots { get; set; } = 1000;
 
     /// <summary>Recent events kept for clients that reconnect with Last-Event-ID.</summary>

@@ -7,14 +7,15 @@ namespace ArcFaceKit.Server.Cameras;
 /// <summary>
 /// One camera at work, in the background: <see cref="VideoSource"/> (ffmpeg; it reconnects a live stream itself) into
 /// a <see cref="VideoAnalyzer"/> over the server's pipeline and gallery, each event published with its best-face
-/// snapshot. Should the source or the analysis fail (the pipeline's line full, ffmpeg missing), it starts again after
+/// snapshot (kept in the gallery's store). Should the source or the analysis fail (the pipeline's line full, ffmpeg missing), it starts again after
 /// a back-off. Stopping it cancels the analysis, which kills and waits for its ffmpeg.
 /// </summary>
 internal sealed partial class CameraWorker : IAsyncDisposable
 {
     private readonly CameraServices _services;
     private readonly CancellationTokenSource _stop = new();
-    private Task _run = Task.CompletedTask;
+    private Task _running = Task.CompletedTask;
+    private volatile CameraRun? _run;
 
     public CameraWorker(StoredCamera stored, CameraServices services)
     {
@@ -35,12 +36,15 @@ internal sealed partial class CameraWorker : IAsyncDisposable
 
     private string Name => Stored.Name;
 
-    public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
+    public void Start() => _running = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Forgets an erased subject in the analysis running now (a new one starts from the gallery as it is).</summary>
+    public void Forget(string subject) => _run?.Analyzer.Forget(subject);
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _run.ConfigureAwait(false);
+        await _running.ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -105,19 +109,20 @@ internal sealed partial class CameraWorker : IAsyncDisposable
                     VisitGap = cameras.VisitGap,
                     CollectUnknownAs = Settings.CollectUnknown ? $"camera:{Name}" : null,
                 };
-                var analyzer = new VideoAnalyzer(_services.Pipeline, _services.Gallery(), analysis);
-                var started = _services.Clock.GetUtcNow();
-                await foreach (var frame in analyzer.AnalyzeAsync(video.ReadFramesAsync(cancellationToken), cancellationToken).ConfigureAwait(false))
+                var run = new CameraRun(new VideoAnalyzer(_services.Pipeline, _services.Gallery(), analysis), _services.Clock.GetUtcNow());
+                _run = run;
+                await foreach (var frame in run.Analyzer.AnalyzeAsync(video.ReadFramesAsync(cancellationToken), cancellationToken).ConfigureAwait(false))
                 {
                     Status.Analysed();
                     foreach (var e in frame.Events)
                     {
-                        Publish(e, started);
+                        await PublishAsync(e, run, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
             finally
             {
+                _run = null;
                 video.StatusChanged -= OnStatus;
                 Status.Reading(null);
             }
@@ -142,18 +147,46 @@ internal sealed partial class CameraWorker : IAsyncDisposable
         StateLogged(_services.Log, Name, state, message);
     }
 
-    private void Publish(VideoEvent e, DateTimeOffset started)
+    /// <summary>
+    /// Publishes an event with its snapshot kept in the store. An event that names a subject no longer in the gallery
+    /// (erased, here or by another process) is not published, and the analysis forgets the subject. A visitor's
+    /// snapshots go to the group its face is kept in when its track ends, so they are named and erased with it.
+    /// </summary>
+    private async Task PublishAsync(VideoEvent e, CameraRun run, CancellationToken cancellationToken)
     {
         string id = _services.Events.NextId();
-        string? snapshot = null;
-        if (e.BestFace is { } face)
+        string? subject = e.IsVisitor ? null : e.Person;
+        var now = _services.Clock.GetUtcNow();
+        bool kept = e.BestFace is { } face && await _services.Snapshots.AddAsync(new NewSnapshot(id, Name, subject, now, ImageEncoder.EncodePng(face)), cancellationToken).ConfigureAwait(false);
+        if (!kept && subject is not null && await _services.Gallery().GetSubjectAsync(subject, cancellationToken).ConfigureAwait(false) is null)
         {
-            _services.Snapshots.Add(id, Name, ImageEncoder.EncodePng(face));
-            snapshot = $"/v1/cameras/{Name}/snapshots/{id}";
+            run.Analyzer.Forget(subject);
+            return;
         }
 
-        _services.Events.Publish(new CameraEventJson(id, CameraEventKinds.Name(e.Kind), Name, e.TrackId, e.IsVisitor ? null : e.Person, e.IsVisitor ? e.Person : null,
-            float.IsNaN(e.Similarity) ? null : e.Similarity, started + e.FirstSeen, started + e.LastSeen, _services.Clock.GetUtcNow(), e.Group, snapshot));
+        if (e.IsVisitor && e.Person is { } visitor)
+        {
+            var snapshots = run.VisitorSnapshots.TryGetValue(visitor, out var list) ? list : run.VisitorSnapshots[visitor] = [];
+            if (kept)
+            {
+                snapshots.Add(id);
+            }
+
+            if (e.Group is { } group)
+            {
+                await _services.Snapshots.AttachAsync(Name, snapshots, group, cancellationToken).ConfigureAwait(false);
+                snapshots.Clear();
+            }
+        }
+
+        _services.Events.Publish(new CameraEventJson(id, CameraEventKinds.Name(e.Kind), Name, e.TrackId, subject, e.IsVisitor ? e.Person : null,
+            float.IsNaN(e.Similarity) ? null : e.Similarity, run.Started + e.FirstSeen, run.Started + e.LastSeen, now, e.Group, kept ? $"/v1/cameras/{Name}/snapshots/{id}" : null));
+    }
+
+    /// <summary>One analysis of the camera's stream (a new one after each reconnect): its analyzer, when it started, and its visitors' snapshots not yet in a group.</summary>
+    private sealed record CameraRun(VideoAnalyzer Analyzer, DateTimeOffset Started)
+    {
+        public Dictionary<string, List<string>> VisitorSnapshots { get; } = new(StringComparer.Ordinal);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Camera} {State}: {Reason}")]

@@ -1,51 +1,58 @@
+using ArcFaceKit.Gallery;
+
 namespace ArcFaceKit.Server.Cameras;
 
 /// <summary>
-/// The best-face crops (PNG) of camera events, in memory only, for <see cref="CameraOptions.SnapshotRetention"/> and at
-/// most <see cref="CameraOptions.MaxSnapshots"/> of them (the oldest go first); a camera's go when it is removed.
+/// The best-face crops (PNG) of camera events, kept in the gallery's store (<see cref="ISnapshotStore"/>: sealed for
+/// the subject, group or camera they belong to, erased with it) for <see cref="CameraOptions.SnapshotRetention"/> and at
+/// most <see cref="CameraOptions.MaxSnapshots"/> of them. One past its time is never answered; the rows are erased at
+/// each <see cref="TrimInterval"/>, starting when the server starts.
 /// </summary>
-internal sealed class SnapshotStore(ServerOptions options, TimeProvider clock)
+internal sealed partial class SnapshotStore(GalleryHost galleries, ServerOptions options, TimeProvider clock, ILogger<SnapshotStore> log) : BackgroundService
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (string Camera, DateTimeOffset Time, byte[] Png)> _snapshots = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
+    /// <summary>How often expired snapshots are erased: their retention is kept to within this.</summary>
+    public static readonly TimeSpan TrimInterval = TimeSpan.FromMinutes(1);
 
-    public void Add(string id, string camera, byte[] png)
-    {
-        lock (_gate)
-        {
-            _snapshots[id] = (camera, clock.GetUtcNow(), png);
-            _order.Enqueue(id);
-            Trim();
-        }
-    }
+    private ISnapshotStore Store => galleries.Gallery;
 
-    public byte[]? Find(string camera, string id)
-    {
-        lock (_gate)
-        {
-            Trim();
-            return _snapshots.TryGetValue(id, out var s) && s.Camera == camera ? s.Png : null;
-        }
-    }
+    private DateTimeOffset Oldest => clock.GetUtcNow() - options.Cameras.SnapshotRetention;
 
-    public void RemoveCamera(string camera)
+    /// <summary>Keeps an event's snapshot; false when its camera is gone or the subject it names was erased.</summary>
+    public Task<bool> AddAsync(NewSnapshot snapshot, CancellationToken cancellationToken) =>
+        options.Cameras.MaxSnapshots == 0 ? Task.FromResult(false) : Store.AddSnapshotAsync(snapshot, cancellationToken);
+
+    /// <summary>Moves a visitor's snapshots to the group its face was kept in (they are then named, merged and erased with it).</summary>
+    public Task<int> AttachAsync(string camera, IReadOnlyCollection<string> ids, long group, CancellationToken cancellationToken) =>
+        Store.AttachSnapshotsAsync(camera, ids, group, cancellationToken);
+
+    public Task<byte[]?> FindAsync(string camera, string id, CancellationToken cancellationToken) => Store.FindSnapshotAsync(camera, id, Oldest, cancellationToken);
+
+    public Task<int> TrimAsync(CancellationToken cancellationToken) => Store.TrimSnapshotsAsync(Oldest, options.Cameras.MaxSnapshots, cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        lock (_gate)
+        using var timer = new PeriodicTimer(TrimInterval, clock);
+        do
         {
-            foreach (string id in _snapshots.Where(s => s.Value.Camera == camera).Select(s => s.Key).ToList())
+            try
             {
-                _snapshots.Remove(id);
+                int trimmed = await TrimAsync(stoppingToken).ConfigureAwait(false);
+                if (trimmed > 0)
+                {
+                    Trimmed(log, trimmed);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                TrimFailed(log, e.Message);   // tried again at the next tick
             }
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private void Trim()
-    {
-        var oldest = clock.GetUtcNow() - options.Cameras.SnapshotRetention;
-        while (_order.TryPeek(out string? id) && (_snapshots.Count > options.Cameras.MaxSnapshots || !_snapshots.TryGetValue(id, out var s) || s.Time < oldest))
-        {
-            _snapshots.Remove(_order.Dequeue());
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Count} camera snapshots past their retention")]
+    private static partial void Trimmed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Erasing expired camera snapshots failed: {Reason}")]
+    private static partial void TrimFailed(ILogger logger, string reason);
 }

@@ -71,6 +71,23 @@ internal sealed class TrackRecognition(int trackId, TimeSpan firstSeen)
         }
     }
 
+    /// <summary>Drops a subject erased from the gallery: its faces' own matches to it, and the track's name when it was the subject's.</summary>
+    public void Forget(string subject)
+    {
+        for (int i = 0; i < _samples.Count; i++)
+        {
+            if (_samples[i].OwnMatch == subject)
+            {
+                _samples[i] = _samples[i] with { OwnMatch = null };
+            }
+        }
+
+        if (IsNamedSubject && Person == subject)
+        {
+            (Person, Similarity) = (null, float.NaN);
+        }
+    }
+
     /// <summary>Takes in the faces of another track found to be the same person.</summary>
     public void Absorb(TrackRecognition other)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
@@ -28,6 +29,7 @@ public sealed class VideoAnalyzer
     private readonly VisitLog _visits;
     private readonly SceneCuts _cuts;
     private readonly GalleryService? _collector;
+    private readonly ConcurrentQueue<string> _forgotten = new();
     private long _frames;
 
     /// <summary>Analyses with the pipeline's stages; with a gallery, tracks are named as its subjects, else only visitors.</summary>
@@ -50,6 +52,17 @@ public sealed class VideoAnalyzer
 
     /// <summary>Faces embedded so far (embedder runs, one a face).</summary>
     public int EmbeddedFaces { get; private set; }
+
+    /// <summary>
+    /// Forgets a subject erased from the gallery, from the next frame on: tracks named as it are unnamed again (and
+    /// become visitors), its faces' matches to it are dropped, and its visit ends without a "left" event, so no later
+    /// event names it. Safe to call from any thread while the analysis runs.
+    /// </summary>
+    public void Forget(string subject)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        _forgotten.Enqueue(subject);
+    }
 
     /// <summary>
     /// Each frame's confirmed tracks and events, in order; after the last frame, one more result (<see cref="AnalyzedFrame.IsEnd"/>)
@@ -76,6 +89,16 @@ public sealed class VideoAnalyzer
 
     private async Task<AnalyzedFrame> AnalyzeFrameAsync(VideoFrame frame, CancellationToken cancellationToken)
     {
+        while (_forgotten.TryDequeue(out string? subject))
+        {
+            foreach (var known in _tracks.Values)
+            {
+                known.Forget(subject);
+            }
+
+            _visits.Forget(subject);
+        }
+
         var events = new List<VideoEvent>();
         var now = frame.Timestamp;
         if (_cuts.IsCut(frame.Image))

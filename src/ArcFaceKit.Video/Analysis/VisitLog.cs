@@ -21,6 +21,15 @@ internal sealed class VisitLog(TimeSpan gap)
         return true;
     }
 
+    /// <summary>Ends a subject's visit without an event: the subject was erased, and no event may name it any more.</summary>
+    public void Forget(string subject)
+    {
+        if (_open.TryGetValue(subject, out var visit) && !visit.IsVisitor)
+        {
+            _open.Remove(subject);
+        }
+    }
+
     /// <summary>The visits that are over at <paramref name="now"/> (all of them when <paramref name="now"/> is null: the end), closed.</summary>
     public IReadOnlyList<VideoEvent> Close(TimeSpan? now, IReadOnlySet<string> present)
     {

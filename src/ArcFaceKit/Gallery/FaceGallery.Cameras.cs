@@ -7,7 +7,7 @@ namespace ArcFaceKit.Gallery;
 /// The cameras a server watches (<see cref="ICameraStore"/>). A camera's source is sealed for the camera's id the way a
 /// subject's faces are for the subject's (PostgreSQL: AES-256-GCM under a key of its own in the key file; ids drawn from
 /// the subjects' sequence, so no camera shares a key with a subject or group; SQLite: plain in the 0600 file, overwritten
-/// on deletion by secure_delete and the WAL truncation). Deleting a camera destroys its key before the commit.
+/// on deletion by secure_delete and the WAL truncation). Deleting a camera destroys its key before the commit, and deletes its snapshots (FaceGallery.Snapshots.cs).
 /// </summary>
 internal sealed partial class FaceGallery : ICameraStore
 {
@@ -60,6 +60,11 @@ internal sealed partial class FaceGallery : ICameraStore
             // A new key for the new source; the old one is destroyed once this commits, so the old URL's credentials cannot be opened.
             long id = found[0].Id;
             renewed = await _sealing.RenewAsync(id).ConfigureAwait(false) ? id : null;
+            if (renewed is not null)
+            {
+                await SealSnapshotsAgainAsync(db, tx, CameraOwns, id, null, null, c).ConfigureAwait(false);
+            }
+
             await GalleryDb.ExecuteAsync(db, tx, c, "UPDATE cameras SET source = @e, settings = @s, updated_utc = @u WHERE id = @i",
                 ("e", _sealing.Seal(id, Encoding.UTF8.GetBytes(camera.Source))), ("s", camera.Settings), ("u", _dialect.TimeValue(camera.UpdatedUtc)), ("i", id)).ConfigureAwait(false);
             await AuditAsync(db, tx, actor, "camera.update", null, null, camera.Name, c).ConfigureAwait(false);
@@ -82,6 +87,7 @@ internal sealed partial class FaceGallery : ICameraStore
         }
 
         await _sealing.ForgetAsync(found[0].Id).ConfigureAwait(false);
+        await GalleryDb.ExecuteAsync(db, tx, c, "DELETE FROM snapshots WHERE camera_id = @i", ("i", found[0].Id)).ConfigureAwait(false);
         await GalleryDb.ExecuteAsync(db, tx, c, "DELETE FROM cameras WHERE id = @i", ("i", found[0].Id)).ConfigureAwait(false);
         await AuditAsync(db, tx, actor, "camera.delete", null, null, name, c).ConfigureAwait(false);
         return (true, (IReadOnlyCollection<FaceOwner>)[]);

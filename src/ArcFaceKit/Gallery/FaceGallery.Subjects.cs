@@ -181,7 +181,8 @@ internal sealed partial class FaceGallery
                 return (false, (IReadOnlyCollection<FaceOwner>)[]);
             }
 
-            if (await CountFacesAsync(db, tx, owner, c).ConfigureAwait(false) == 0)
+            if (await CountFacesAsync(db, tx, owner, c).ConfigureAwait(false) == 0
+                && await GalleryDb.ScalarAsync<long>(db, tx, c, "SELECT COUNT(*) FROM snapshots WHERE subject_id = @s", ("s", owner.Id)).ConfigureAwait(false) == 0)
             {
                 await _sealing.ForgetAsync(owner.Id).ConfigureAwait(false);   // nothing left to protect
             }

@@ -10,13 +10,13 @@ namespace ArcFaceKit.Gallery;
 /// subject's and group's bytes and a search index in memory, which this part composes (SQLite: <c>SqliteGallery.OpenAsync</c>;
 /// PostgreSQL, faces sealed per subject: <c>PostgresGallery.OpenAsync</c>). Schema: meta (schema version, pinned model),
 /// subjects and face_groups (each with a template = normalised mean of its faces), faces (of one subject or one group:
-/// embedding, aligned crop PNG, source), api_keys, audit, request_keys, gallery_version, cameras (FaceGallery.Cameras.cs), webhooks (FaceGallery.Webhooks.cs). Every write is one transaction
+/// embedding, aligned crop PNG, source), api_keys, audit, request_keys, gallery_version, cameras (FaceGallery.Cameras.cs), webhooks (FaceGallery.Webhooks.cs), snapshots (FaceGallery.Snapshots.cs). Every write is one transaction
 /// with its audit entry.
 /// </summary>
 internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 {
-    /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras; 6: webhooks).</summary>
-    public const int SchemaVersion = 6;
+    /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras; 6: webhooks; 7: snapshots).</summary>
+    public const int SchemaVersion = 7;
 
     private readonly GalleryDialect _dialect;
     private readonly SubjectSealing _sealing;
@@ -212,6 +212,7 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
     {
         long faces = await CountFacesAsync(db, tx, owner, c).ConfigureAwait(false);
         await _sealing.ForgetAsync(owner.Id).ConfigureAwait(false);
+        await GalleryDb.ExecuteAsync(db, tx, c, $"DELETE FROM snapshots WHERE {owner.Column} = @s", ("s", owner.Id)).ConfigureAwait(false);
         await GalleryDb.ExecuteAsync(db, tx, c, $"DELETE FROM faces WHERE {owner.Column} = @s", ("s", owner.Id)).ConfigureAwait(false);
         await GalleryDb.ExecuteAsync(db, tx, c, $"DELETE FROM {owner.Table} WHERE id = @s", ("s", owner.Id)).ConfigureAwait(false);
         return faces;
@@ -245,7 +246,8 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 
     /// <summary>
     /// Seals faces (all of an owner's, or the one given) again, inside the write transaction, for the owner they then
-    /// belong to: the same one under its newest key, or another they move to. Returns how many.
+    /// belong to: the same one under its newest key, or another they move to; all of them take the owner's snapshots
+    /// along. Returns how many faces.
     /// </summary>
     private async Task<int> SealAgainAsync(DbConnection db, DbTransaction tx, FaceOwner from, FaceOwner to, long? face, CancellationToken cancellationToken)
     {
@@ -267,6 +269,11 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
             await GalleryDb.ExecuteAsync(db, tx, cancellationToken, "UPDATE faces SET subject_id = @ts, group_id = @tg, embedding = @e, crop = @c WHERE id = @i",
                 ("ts", to.IsGroup ? null : (object)to.Id), ("tg", to.IsGroup ? (object)to.Id : null), ("e", _sealing.Seal(to.Id, _sealing.Open(from.Id, embedding))),
                 ("c", _sealing.Seal(to.Id, _sealing.Open(from.Id, crop))), ("i", id)).ConfigureAwait(false);
+        }
+
+        if (face is null)
+        {
+            await SealSnapshotsAgainAsync(db, tx, $"{from.Column} = @s", from.Id, to, null, cancellationToken).ConfigureAwait(false);
         }
 
         return faces.Count;

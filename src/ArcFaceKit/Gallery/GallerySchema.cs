@@ -6,6 +6,15 @@ namespace ArcFaceKit.Gallery;
 /// <summary>The schema version recorded in meta, which the dialects' migrations start from.</summary>
 internal static class GallerySchema
 {
+    /// <summary>The snapshots table's indexes, the same SQL on both databases: by age (trimming) and by owner (erasure).</summary>
+    public const string SnapshotIndexes = """
+
+        CREATE INDEX IF NOT EXISTS snapshots_created ON snapshots(created_utc);
+        CREATE INDEX IF NOT EXISTS snapshots_camera ON snapshots(camera_id);
+        CREATE INDEX IF NOT EXISTS snapshots_subject ON snapshots(subject_id);
+        CREATE INDEX IF NOT EXISTS snapshots_group ON snapshots(group_id);
+        """;
+
     /// <summary>The version the gallery recorded; 0 for a new database or one from before versions were recorded.</summary>
     private static async Task<int> RecordedAsync(DbConnection db, DbTransaction tx, CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ public static class ErasureScan
         return [.. Spread(embedding), .. Spread(face.CropPng)];
     }
 
+    /// <summary>Three 32-byte runs of an image as stored (a camera snapshot's PNG).</summary>
+    public static IReadOnlyList<byte[]> Slices(byte[] image) => [.. Spread(image)];
+
     /// <summary>Slices of the embedding in half precision, as an index file keeps it.</summary>
     public static IReadOnlyList<byte[]> HalfSlices(NewFace face)
     {

@@ -12,10 +12,16 @@ public sealed class EventListener : IAsyncDisposable
     private readonly List<(string Type, string? Id, JsonElement Data)> _events = [];
     private readonly Task _reading;
 
-    public EventListener(Uri server, string key, string query = "")
+    /// <summary>Follows the events from now on, or, with <paramref name="lastEventId"/>, from after that one (the kept events the server replays).</summary>
+    public EventListener(Uri server, string key, string query = "", string? lastEventId = null)
     {
         _client = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.Add(ApiKeys.Header, key);
+        if (lastEventId is not null)
+        {
+            _client.DefaultRequestHeaders.Add("Last-Event-ID", lastEventId);
+        }
+
         _reading = Task.Run(() => ReadAsync($"/v1/events{query}"));
     }
 
