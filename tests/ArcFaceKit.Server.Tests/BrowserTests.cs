@@ -1,5 +1,6 @@
 using ArcFaceKit.Server.Security;
 using ArcFaceKit.Server.Tests.Support;
+using ArcFaceKit.Video;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -7,7 +8,8 @@ namespace ArcFaceKit.Server.Tests;
 
 /// <summary>
 /// The web page in a real headless Chromium (Debian's chromium driven by Playwright; Playwright's own browser
-/// downloads do not work offline): enroll from photos, search with a photo, see boxes and scores, manage subjects.
+/// downloads do not work offline): enroll from photos, search with a photo, see boxes and scores, manage subjects;
+/// add a camera, follow its live events, name a visitor it saw, analyse a video file.
 /// Screenshots go to $ARCFACEKIT_SCREENSHOTS, or arcfacekit-screenshots in the temp folder.
 /// </summary>
 public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
@@ -109,6 +111,55 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         await Screenshot(page, "7-erased-group");
     }
 
+    [Fact]
+    public async Task A_camera_is_added_its_visitor_is_seen_live_and_named_and_a_video_is_analysed_through_the_page()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does).");
+        Directory.CreateDirectory(_screenshots);
+        using var stream = new LoopbackStream(WebcamMan.Clip("webcam-b.mp4"), Ports.Free());
+        await using var app = await TestApp.StartAsync(WebcamMan.Options(_folder, _ => { }), kestrel: true);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await OpenAsync(browser, app, ApiScopes.Read | ApiScopes.Write | ApiScopes.Cameras);
+        var patience = new LocatorAssertionsToHaveCountOptions { Timeout = 90_000 };
+
+        // Add the camera: it connects, shows a recent frame, and the man (enrolled nowhere) arrives as a visitor.
+        await page.FillAsync("#camera-name", "door");
+        await page.FillAsync("#camera-url", stream.Url);
+        await page.ClickAsync("#camera-form button");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Added camera door.");
+        var camera = page.Locator(".camera[data-camera='door']");
+        await Assertions.Expect(camera.Locator(".state")).ToHaveTextAsync("connected", new LocatorAssertionsToHaveTextOptions { Timeout = 90_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector(\".camera[data-camera='door'] img\").naturalWidth === 400", null, new PageWaitForFunctionOptions { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator("#events li[data-kind='arrived']")).ToHaveCountAsync(1, patience);
+        await Assertions.Expect(page.Locator("#events li[data-kind='arrived'] img")).ToHaveCountAsync(1);
+        Assert.Contains("unknown visitor-", await page.Locator("#events li[data-kind='arrived']").InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshot(page, "8-camera");
+
+        // The camera goes dark for longer than a lost track is kept: his track ends, its best face joins the people to name.
+        stream.Kill();
+        await Assertions.Expect(camera.Locator(".state")).Not.ToHaveTextAsync("connected", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        await Task.Delay(VideoAnalysisOptions.Default.Tracker.RelinkBuffer!.Value + TimeSpan.FromSeconds(1));
+        stream.Restart();
+        await Assertions.Expect(page.Locator("#groups .group")).ToHaveCountAsync(1, patience);
+        await Assertions.Expect(page.Locator("#events li[data-kind='track.ended']")).ToContainTextAsync("kept as group");
+        await page.Locator("#groups .group input[placeholder=Name]").FillAsync("Webcam Man");
+        await page.Locator("#groups .group button", new PageLocatorOptions { HasText = "Name" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Named Webcam Man (1 face(s)).");
+        await Assertions.Expect(page.Locator("tr[data-subject='Webcam Man']")).ToHaveCountAsync(1);
+        Assert.Single(await app.Store.ListFacesAsync("Webcam Man"));
+        await Screenshot(page, "9-visitor-named");
+
+        // A video file of the same man: uploaded, analysed as a job, its tracks listed with him named.
+        await page.SetInputFilesAsync("#video-file", WebcamMan.Clip("webcam-a.mp4"));
+        await page.ClickAsync("#video-form button");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Analysed webcam-a.mp4.", new LocatorAssertionsToHaveTextOptions { Timeout = 180_000 });
+        await Assertions.Expect(page.Locator("#video-state")).ToContainTextAsync("done");
+        await Assertions.Expect(page.Locator("#video-tracks tbody tr").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#video-tracks tbody")).ToContainTextAsync("Webcam Man");
+        await Screenshot(page, "10-video");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private Task<TestApp> StartAsync()
@@ -125,14 +176,14 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
 
-    /// <summary>The page, its dialogs answered (prompts with "renamed"), with a read and write key entered.</summary>
-    private static async Task<IPage> OpenAsync(IBrowser browser, TestApp app)
+    /// <summary>The page, its dialogs answered (prompts with "renamed"), with a key entered (read and write unless told).</summary>
+    private static async Task<IPage> OpenAsync(IBrowser browser, TestApp app, ApiScopes scopes = ApiScopes.Read | ApiScopes.Write)
     {
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(dialog.Type == "prompt" ? "renamed" : null);
         await page.GotoAsync(app.Url!.ToString());
         await Assertions.Expect(page.Locator("#health")).ToContainTextAsync("sqlite");
-        await page.FillAsync("#key", app.NewKey(ApiScopes.Read | ApiScopes.Write, "browser"));
+        await page.FillAsync("#key", app.NewKey(scopes, "browser"));
         await page.ClickAsync("#key-form button");
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Key accepted.");
         return page;

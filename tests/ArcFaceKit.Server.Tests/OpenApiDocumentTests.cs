@@ -48,6 +48,7 @@ public sealed class OpenApiDocumentTests : IDisposable
         ["PUT /v1/cameras/{name}"] = [200, 400, 404, 413, 415, 503],
         ["DELETE /v1/cameras/{name}"] = [204, 404, 503],
         ["GET /v1/cameras/{name}/snapshots/{id}"] = [200, 404],
+        ["GET /v1/cameras/{name}/frame"] = [200, 404],
         ["GET /v1/events"] = [200, 400],
         ["POST /v1/videos"] = [202, 400, 413, 415, 422],
         ["GET /v1/videos"] = [200],

@@ -22,6 +22,8 @@ internal static class CameraEndpoints
         cameras.MapDelete("/{name}", DeleteAsync).ProducesProblems(404, 503).WithSummary("Stops a camera (and its ffmpeg) and removes it with its snapshots.");
         cameras.MapGet("/{name}/snapshots/{id}", SnapshotAsync).Produces<Stream>(StatusCodes.Status200OK, "image/png").ProducesProblems(404)
             .WithSummary("The best-face crop (PNG) of an event, while it is kept (ArcFace:Cameras:SnapshotRetention).");
+        cameras.MapGet("/{name}/frame", Frame).Produces<Stream>(StatusCodes.Status200OK, "image/jpeg").ProducesProblems(404)
+            .WithSummary("The camera's last analysed frame (JPEG), held in memory while it runs.");
     }
 
     public static async Task<Created<CameraJson>> AddAsync(CameraRequest body, CameraManager cameras, HttpContext http, CancellationToken cancellationToken)
@@ -41,6 +43,9 @@ internal static class CameraEndpoints
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, CameraManager cameras, HttpContext http, CancellationToken cancellationToken) =>
         await cameras.DeleteAsync(name, Actor(http), cancellationToken) ? TypedResults.NoContent() : NoCamera(name);
+
+    public static Results<FileContentHttpResult, ProblemHttpResult> Frame(string name, CameraManager cameras) =>
+        cameras.RecentFrame(name) is { } jpeg ? TypedResults.File(jpeg, "image/jpeg") : Refusals.NotFound($"Camera '{name}' has analysed no frame yet (or is not running).");
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SnapshotAsync(string name, string id, CameraManager cameras, CancellationToken cancellationToken) =>
         await cameras.SnapshotAsync(name, id, cancellationToken) is { } png ? TypedResults.File(png, "image/png") : Refusals.NotFound($"Camera '{name}' has no snapshot '{id}' (snapshots are kept for a limited time).");

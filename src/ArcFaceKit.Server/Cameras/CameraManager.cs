@@ -109,6 +109,9 @@ internal sealed partial class CameraManager : IHostedService, IAsyncDisposable
     /// <summary>A snapshot of one of the camera's events, while kept.</summary>
     public Task<byte[]?> SnapshotAsync(string name, string id, CancellationToken cancellationToken) => _services.Snapshots.FindAsync(name, id, cancellationToken);
 
+    /// <summary>The running camera's last analysed frame (JPEG); null when it is not running or has analysed none.</summary>
+    public byte[]? RecentFrame(string name) => _workers.Find(name)?.Status.RecentFrame();
+
     /// <summary>
     /// A subject was erased through this server: its kept events go, and every camera's analysis forgets it, so no
     /// later event names it. (Erased elsewhere, a camera finds it gone when it next names it, and forgets it then.)

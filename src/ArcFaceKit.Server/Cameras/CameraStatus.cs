@@ -1,3 +1,4 @@
+using ArcFaceKit.Imaging;
 using ArcFaceKit.Video;
 
 namespace ArcFaceKit.Server.Cameras;
@@ -16,6 +17,7 @@ internal sealed class CameraStatus(TimeProvider clock)
     private VideoSourceStats _finished = new(0, 0, 0, 0, 0, 0, 0);
     private VideoSource? _source;
     private DateTimeOffset? _lastFrame;
+    private RgbImage? _lastImage;
 
     public string State
     {
@@ -56,13 +58,27 @@ internal sealed class CameraStatus(TimeProvider clock)
         }
     }
 
-    public void Analysed()
+    /// <summary>A frame was analysed: counted, and kept as the camera's recent frame (the decoder gives each frame arrays of its own).</summary>
+    public void Analysed(RgbImage image)
     {
         lock (_gate)
         {
             _analysed.Add();
             _lastFrame = clock.GetUtcNow();
+            _lastImage = image;
         }
+    }
+
+    /// <summary>The last analysed frame as JPEG; null before the first.</summary>
+    public byte[]? RecentFrame()
+    {
+        RgbImage? image;
+        lock (_gate)
+        {
+            image = _lastImage;
+        }
+
+        return image is null ? null : ImageEncoder.EncodeJpeg(image, 80);
     }
 
     public CameraStatusJson Snapshot()

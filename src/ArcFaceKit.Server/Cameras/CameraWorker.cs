@@ -113,7 +113,7 @@ internal sealed partial class CameraWorker : IAsyncDisposable
                 _run = run;
                 await foreach (var frame in run.Analyzer.AnalyzeAsync(video.ReadFramesAsync(cancellationToken), cancellationToken).ConfigureAwait(false))
                 {
-                    Status.Analysed();
+                    Status.Analysed(frame.Frame.Image);
                     foreach (var e in frame.Events)
                     {
                         await PublishAsync(e, run, cancellationToken).ConfigureAwait(false);

@@ -134,9 +134,181 @@ async function refreshGroups() {
   }
 }
 
+// Cameras (the key needs the cameras scope): each one's state, rates and its last analysed frame, refreshed every 2 s.
+let cameraTimer = null;
+const shownUrls = new Map();
+
+function showBlob(img, blob) {
+  const old = shownUrls.get(img);
+  if (old) URL.revokeObjectURL(old);
+  const url = URL.createObjectURL(blob);
+  shownUrls.set(img, url);
+  img.src = url;
+}
+
+async function refreshCameras() {
+  const box = $("cameras");
+  if (!keyInput.value) { box.replaceChildren(); return; }
+  let cameras;
+  try { cameras = await api("/v1/cameras"); } catch (e) {
+    box.textContent = e.message.startsWith("403") ? "This key has no cameras scope." : e.message;
+    return;
+  }
+  const names = new Set(cameras.map((c) => c.name));
+  for (const card of [...box.querySelectorAll(".camera")]) if (!names.has(card.dataset.camera)) card.remove();
+  for (const c of cameras) {
+    let card = box.querySelector(`.camera[data-camera="${CSS.escape(c.name)}"]`);
+    if (!card) {
+      card = document.createElement("div");
+      card.className = "camera";
+      card.dataset.camera = c.name;
+      const title = document.createElement("strong");
+      title.textContent = c.name;
+      const state = document.createElement("span");
+      state.className = "state";
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "Remove";
+      remove.onclick = () => removeCamera(c.name).catch((e) => status(e.message, true));
+      const source = document.createElement("div");
+      source.className = "source";
+      const rates = document.createElement("div");
+      rates.className = "rates";
+      const frame = document.createElement("img");
+      frame.alt = `recent frame of ${c.name}`;
+      card.append(title, " ", state, " ", remove, source, rates, frame);
+      box.append(card);
+    }
+    const s = c.status;
+    const state = card.querySelector(".state");
+    state.textContent = s.state;
+    state.className = `state ${s.state}`;
+    card.querySelector(".source").textContent = c.source;
+    card.querySelector(".rates").textContent = `${s.analysedPerSecond} analysed/s · ${s.dropped} dropped · ${s.analysed} analysed`
+      + (s.lastFrameUtc ? ` · last frame ${new Date(s.lastFrameUtc).toLocaleTimeString()}` : "") + (s.state === "connected" ? "" : ` · ${s.message}`);
+    if (s.analysed > 0) {
+      try { showBlob(card.querySelector("img"), await api(`/v1/cameras/${encodeURIComponent(c.name)}/frame`)); } catch { /* not running now */ }
+    }
+  }
+}
+
+async function removeCamera(name) {
+  if (!confirm(`Stop and remove camera ${name} with its snapshots?`)) return;
+  await api(`/v1/cameras/${encodeURIComponent(name)}`, { method: "DELETE" });
+  status(`Removed camera ${name}.`);
+  await refreshCameras();
+}
+
+$("camera-form").onsubmit = async (e) => {
+  e.preventDefault();
+  const body = { name: $("camera-name").value.trim(), url: $("camera-url").value.trim(), fps: Number($("camera-fps").value), collectUnknown: $("camera-collect").checked };
+  try {
+    await api("/v1/cameras", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    status(`Added camera ${body.name}.`);
+    $("camera-url").value = "";
+    await refreshCameras();
+  } catch (err) { status(err.message, true); }
+};
+
+// Live events: /v1/events read with fetch (an EventSource cannot send the key), newest first, with best-face thumbnails.
+let eventsAbort = null;
+let lastEventId = null;
+
+async function followEvents() {
+  eventsAbort?.abort();
+  const abort = eventsAbort = new AbortController();
+  while (!abort.signal.aborted && keyInput.value) {
+    try {
+      const headers = { "X-Api-Key": keyInput.value, ...(lastEventId ? { "Last-Event-ID": lastEventId } : {}) };
+      const response = await fetch("/v1/events", { headers, signal: abort.signal });
+      if (response.status === 403) { $("events-state").textContent = "This key has no cameras scope."; return; }
+      if (!response.ok) throw new Error(`${response.status}`);
+      $("events-state").textContent = "Following.";
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+          if (data) await showEvent(JSON.parse(data));
+        }
+      }
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      $("events-state").textContent = `Reconnecting (${err.message}).`;
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+async function showEvent(e) {
+  lastEventId = e.id;
+  const item = document.createElement("li");
+  item.className = e.kind.replace(".", "-");
+  item.dataset.kind = e.kind;
+  if (e.subject) item.dataset.subject = e.subject;
+  if (e.snapshot) {
+    const img = document.createElement("img");
+    img.alt = `best face of track ${e.track}`;
+    try { showBlob(img, await api(e.snapshot)); item.append(img); } catch { /* erased or expired */ }
+  }
+  const text = document.createElement("span");
+  const who = e.subject ?? (e.visitor ? `unknown ${e.visitor}` : "unnamed");
+  text.textContent = `${new Date(e.timeUtc).toLocaleTimeString()} · ${e.camera} · ${e.kind} · ${who}`
+    + (e.score != null ? ` ${e.score.toFixed(2)}` : "") + (e.group != null ? ` · kept as group ${e.group}` : "");
+  item.append(text);
+  const list = $("events");
+  list.prepend(item);
+  while (list.children.length > 50) {
+    const gone = list.lastElementChild;
+    const img = gone.querySelector("img");
+    if (img) { URL.revokeObjectURL(shownUrls.get(img)); shownUrls.delete(img); }
+    gone.remove();
+  }
+  if (e.group != null) await refreshGroups();   // a visitor's face was kept: there is someone new to name
+}
+
+// A video file as a job: uploaded as the request body, polled until it ends, then its tracks listed.
+$("video-form").onsubmit = async (e) => {
+  e.preventDefault();
+  const file = $("video-file").files[0];
+  const body = $("video-tracks").querySelector("tbody");
+  body.replaceChildren();
+  try {
+    let job = await api("/v1/videos", { method: "POST", headers: { "Content-Type": file.type || "application/octet-stream" }, body: file });
+    while (job.state === "queued" || job.state === "running") {
+      $("video-state").textContent = `${job.state} · ${Math.round(job.progress * 100)}%`;
+      await new Promise((r) => setTimeout(r, 1000));
+      job = await api(`/v1/videos/${job.id}`);
+    }
+    const sum = job.summary;
+    $("video-state").textContent = `${job.state}${job.message ? ` (${job.message})` : ""} · ${sum.tracks} track(s) · `
+      + `${sum.subjects.length ? sum.subjects.join(", ") : "no one enrolled"}${sum.visitors.length ? ` · ${sum.visitors.length} visitor(s)` : ""}`;
+    for (const t of await api(`/v1/videos/${job.id}/tracks`)) {
+      const row = document.createElement("tr");
+      for (const value of [t.track, t.person ? (t.visitor ? `unknown ${t.person}` : t.person) : "unnamed", t.similarity?.toFixed(3) ?? "", `${t.firstSeen.toFixed(1)}-${t.lastSeen.toFixed(1)}`]) {
+        const cell = document.createElement("td");
+        cell.textContent = value;
+        row.append(cell);
+      }
+      body.append(row);
+    }
+    status(`Analysed ${file.name}.`);
+  } catch (err) { status(err.message, true); }
+};
+
 async function refreshAll() {
   await refreshSubjects();
   await refreshGroups();
+  await refreshCameras();
+  followEvents();
+  clearInterval(cameraTimer);
+  cameraTimer = setInterval(() => refreshCameras().catch(() => {}), 2000);
 }
 
 async function nameGroup(id, name) {
