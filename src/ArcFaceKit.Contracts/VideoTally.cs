@@ -30,6 +30,18 @@ public sealed class VideoTally
         _endedTracks.AddRange(frame.Events.Where(e => e.Kind == VideoEventKind.TrackEnded));
     }
 
+    /// <summary>Unnames the ended tracks of a subject since erased (they count as tracks, named after no one).</summary>
+    public void Forget(string subject)
+    {
+        for (int i = 0; i < _endedTracks.Count; i++)
+        {
+            if (_endedTracks[i] is { IsVisitor: false } e && e.Person == subject)
+            {
+                _endedTracks[i] = e with { Person = null, Similarity = float.NaN, BestFace = null, Template = null };
+            }
+        }
+    }
+
     /// <summary>The subjects and visitors of the tracks ended so far.</summary>
     public IEnumerable<string> People() => _endedTracks.Select(e => e.Person).OfType<string>().Distinct();
 

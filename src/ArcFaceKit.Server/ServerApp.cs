@@ -103,7 +103,6 @@ public static class ServerApp
         // start before the cameras and stop after them, so no event of theirs is missed.
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CameraEventHub>();
-        services.AddSingleton<WebhookTargets>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddSingleton<SnapshotStore>();

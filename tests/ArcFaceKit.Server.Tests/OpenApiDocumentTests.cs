@@ -49,8 +49,10 @@ public sealed class OpenApiDocumentTests : IDisposable
         ["DELETE /v1/cameras/{name}"] = [204, 404, 503],
         ["GET /v1/cameras/{name}/snapshots/{id}"] = [200, 404],
         ["GET /v1/cameras/{name}/frame"] = [200, 404],
+        ["GET /v1/videos/{id}/tracks/{track}/face"] = [200, 404],
         ["GET /v1/events"] = [200, 400],
         ["POST /v1/videos"] = [202, 400, 413, 415, 422],
+        ["POST /v1/videos/from-url"] = [202, 400, 413, 415, 422],
         ["GET /v1/videos"] = [200],
         ["GET /v1/videos/{id}"] = [200, 404],
         ["GET /v1/videos/{id}/events"] = [200, 400, 404],
@@ -91,7 +93,7 @@ public sealed class OpenApiDocumentTests : IDisposable
         // Input: a body, or query or header parameters (a path that matches no route is not this route's to answer).
         var withInput = Operations(doc).Where(o => o.Value.TryGetProperty("requestBody", out _)
             || (o.Value.TryGetProperty("parameters", out var parameters) && parameters.EnumerateArray().Any(p => p.GetProperty("in").GetString() != "path"))).ToList();
-        Assert.Equal(18, withInput.Count);   // 14 with a body, audit, the group list and both kinds of events with a query
+        Assert.Equal(19, withInput.Count);   // 15 with a body, audit, the group list and both kinds of events with a query
         foreach (var (operation, described) in withInput)
         {
             var responses = described.GetProperty("responses");

@@ -45,6 +45,20 @@ public sealed class VideoJobTests : IDisposable
         Assert.All(tracks, t => Assert.Equal("track-ended", t.Event));
         Assert.Contains(tracks, t => t.Person == WebcamMan.Subject);
         Assert.Equal(tracks.Count, done.Summary.Tracks);
+        string face = tracks.First(t => t.Person == WebcamMan.Subject).Face!;
+        Assert.Equal($"/v1/videos/{job.Id}/tracks/{tracks.First(t => t.Person == WebcamMan.Subject).Track}/face", face);
+        using (var png = await SendAsync(app, key, HttpMethod.Get, face))
+        {
+            Assert.Equal(("image/png", 0x89), (png.Content.Headers.ContentType?.MediaType, (await png.Content.ReadAsByteArrayAsync())[0]));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(app, other, HttpMethod.Get, face)).StatusCode);
+
+        // Erasing him through the server unnames his tracks in the job's results and drops their best faces.
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(app, app.NewKey(ApiScopes.Write, "writer"), HttpMethod.Delete, $"/v1/subjects/{WebcamMan.Subject}")).StatusCode);
+        Assert.Empty((await GetAsync<VideoJobJson>(app, key, $"/v1/videos/{job.Id}")).Summary.Subjects);
+        Assert.DoesNotContain(await GetAsync<List<VideoEventJson>>(app, key, $"/v1/videos/{job.Id}/events"), e => e.Person == WebcamMan.Subject);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(app, key, HttpMethod.Get, face)).StatusCode);
 
         Assert.Equal([job.Id], (await GetAsync<List<VideoJobJson>>(app, key, "/v1/videos")).Select(j => j.Id));
         Assert.Empty(await GetAsync<List<VideoJobJson>>(app, other, "/v1/videos"));
@@ -98,6 +112,89 @@ public sealed class VideoJobTests : IDisposable
         Assert.Empty(Directory.GetFiles(folder));
         using var again = await UploadAsync(app, key, clip);
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_video_is_fetched_by_URL_only_from_hosts_the_operator_allows_and_analysed_as_an_upload()
+    {
+        using var files = new ClipServer(await File.ReadAllBytesAsync(WebcamMan.Clip("webcam-b.mp4")));
+        var options = WebcamMan.Options(_folder, o => o.Videos.AllowedHosts = ["127.0.0.1"]);
+        await using (var closed = await TestApp.StartAsync(WebcamMan.Options(_folder, o => o.SqlitePath = Path.Combine(_folder, "closed.db"))))
+        {
+            await RefusedAsync(FromUrlAsync(closed, closed.NewKey(ApiScopes.Cameras), files.Url("clip.mp4")), HttpStatusCode.Forbidden, "allows no video URLs");   // none by default
+        }
+
+        await using var app = await TestApp.StartAsync(options, kestrel: true);
+        string key = app.NewKey(ApiScopes.Cameras);
+        await RefusedAsync(FromUrlAsync(app, key, files.Url("clip.mp4").Replace("127.0.0.1", "127.0.0.2", StringComparison.Ordinal)), HttpStatusCode.Forbidden, "not among the video URLs");
+        await RefusedAsync(FromUrlAsync(app, key, files.Url("clip.mp4").Replace("http://", "http://u:p@", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "user:password");
+        await RefusedAsync(FromUrlAsync(app, key, "file:///etc/passwd"), HttpStatusCode.BadRequest, "http://");
+        await RefusedAsync(FromUrlAsync(app, key, files.Url("missing.mp4")), HttpStatusCode.UnprocessableEntity, "answered 404");
+        await RefusedAsync(FromUrlAsync(app, key, files.Url("moved")), HttpStatusCode.UnprocessableEntity, "redirects are not followed");
+        Assert.Empty(Directory.GetFiles(app.Services.GetRequiredService<VideoJobs>().Folder));
+
+        using var submitted = await FromUrlAsync(app, key, files.Url("clip.mp4"), fps: 2);
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var job = (await submitted.Content.ReadFromJsonAsync<VideoJobJson>())!;
+        Assert.Equal((400, 300, 2.0), (job.Width, job.Height, job.Fps));
+        var done = await WaitForAsync(app, key, job.Id, j => j.State is "done" or "failed");
+        Assert.Equal("done", done.State);
+        Assert.True(done.Summary.Tracks > 0 && done.Summary.Visitors.Count > 0, $"{done.Summary}");   // the man, enrolled nowhere, as a visitor
+    }
+
+    private static Task<HttpResponseMessage> FromUrlAsync(TestApp app, string key, string url, double? fps = null) =>
+        app.Client.SendAsync(TestApp.With(key, HttpMethod.Post, "/v1/videos/from-url", JsonContent.Create(new VideoUrlRequest(url, fps))));
+
+    /// <summary>Serves a clip at /clip.mp4 on 127.0.0.1, a redirect to it at /moved, and 404 for the rest.</summary>
+    private sealed class ClipServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly byte[] _clip;
+        private readonly int _port = Ports.Free();
+
+        public ClipServer(byte[] clip)
+        {
+            _clip = clip;
+            _listener.Prefixes.Add($"http://127.0.0.1:{_port}/");
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        public string Url(string path) => $"http://127.0.0.1:{_port}/{path}";
+
+        public void Dispose() => _listener.Close();
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var response = context.Response;
+                switch (context.Request.Url!.AbsolutePath)
+                {
+                    case "/clip.mp4":
+                        response.ContentType = "video/mp4";
+                        response.ContentLength64 = _clip.Length;
+                        await response.OutputStream.WriteAsync(_clip);
+                        break;
+                    case "/moved":
+                        response.Redirect(Url("clip.mp4"));
+                        break;
+                    default:
+                        response.StatusCode = 404;
+                        break;
+                }
+            }
+        }
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

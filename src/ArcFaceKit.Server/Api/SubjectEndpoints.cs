@@ -3,6 +3,7 @@ using ArcFaceKit.Detection;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Server.Cameras;
 using ArcFaceKit.Server.Security;
+using ArcFaceKit.Server.Videos;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Service;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,15 +57,21 @@ internal static class SubjectEndpoints
     public static async Task<Ok<SubjectJson>> RenameAsync(string name, SubjectRequest body, IFaceGallery gallery, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(SubjectJson.From(await gallery.RenameSubjectAsync(name, body.Name, Actor(http), cancellationToken)));
 
-    /// <summary>Erases the subject, then what the server's cameras hold of it beside the gallery (kept events, names in running analyses).</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string name, IFaceGallery gallery, CameraManager cameras, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>
+    /// Erases the subject, then what the server holds of it beside the gallery: the cameras' kept events and running
+    /// analyses, and video jobs' results.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string name, IFaceGallery gallery, CameraManager cameras, VideoJobs jobs, HttpContext http, CancellationToken cancellationToken)
     {
         if (!await gallery.DeleteSubjectAsync(name, Actor(http), cancellationToken))
         {
             return NoSubject(name);
         }
 
-        cameras.Forget(SubjectNames.Lookup(name));
+        string erased = SubjectNames.Lookup(name);
+        cameras.Forget(erased);
+        jobs.Forget(erased);
         return TypedResults.NoContent();
     }
 

@@ -47,6 +47,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [CommandOption("--webhook-hosts <HOSTS>")]
         [Description("Hosts webhooks may post camera events to, comma-separated: names (hooks.example.com, which must resolve to public addresses), addresses (127.0.0.1) or CIDR ranges (10.1.0.0/16). Default none: webhooks are refused.")]
         public string? WebhookHosts { get; init; }
+
+        [CommandOption("--video-hosts <HOSTS>")]
+        [Description("Hosts videos may be fetched from by URL (POST /v1/videos/from-url), comma-separated as --webhook-hosts. Default none: videos are uploaded.")]
+        public string? VideoHosts { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -65,9 +69,13 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         options.CollectUnknown = settings.CollectUnknown;
         options.RateLimitPerSecond = settings.Rate;
         options.RateLimitBurst = settings.Rate * 2;
-        options.Webhooks.AllowedHosts = settings.WebhookHosts?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        options.Webhooks.AllowedHosts = Hosts(settings.WebhookHosts);
+        options.Videos.AllowedHosts = Hosts(settings.VideoHosts);
         await using var app = ServerApp.Create(["--urls", settings.Urls], options);
         await app.RunAsync(cancellationToken);
         return 0;
     }
+
+    /// <summary>A comma-separated list of hosts, as --webhook-hosts and --video-hosts take them.</summary>
+    private static string[] Hosts(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 }

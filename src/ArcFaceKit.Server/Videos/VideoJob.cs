@@ -1,17 +1,24 @@
 using ArcFaceKit.Contracts;
+using ArcFaceKit.Imaging;
 using ArcFaceKit.Video;
 
 namespace ArcFaceKit.Server.Videos;
 
 /// <summary>
 /// One uploaded video's analysis: its source, owner (the key that sent it: no other key sees it) and the events and
-/// tally the analysis reports, read by requests while the analysis adds to them.
+/// tally the analysis reports, with the best face (PNG) of each ended track, read by requests while the analysis adds
+/// to them.
 /// </summary>
 internal sealed class VideoJob(string id, string owner, VideoSource source, double? fps, DateTimeOffset created)
 {
     private readonly Lock _gate = new();
     private readonly VideoTally _tally = new();
+    /// <summary>Most best faces one job keeps (a track's is about 20 KB); the tracks past it are listed without.</summary>
+    private const int MaxFaces = 1000;
+
     private readonly List<VideoEventJson> _events = [];
+    private readonly Dictionary<int, byte[]> _faces = [];
+    private VideoAnalyzer? _analyzer;
     private string _state = "queued";
     private string? _message;
     private DateTimeOffset? _started;
@@ -53,11 +60,11 @@ internal sealed class VideoJob(string id, string owner, VideoSource source, doub
         }
     }
 
-    public void Started(DateTimeOffset time)
+    public void Started(VideoAnalyzer analyzer, DateTimeOffset time)
     {
         lock (_gate)
         {
-            (_state, _started) = ("running", time);
+            (_state, _started, _analyzer) = ("running", time, analyzer);
         }
     }
 
@@ -66,8 +73,49 @@ internal sealed class VideoJob(string id, string owner, VideoSource source, doub
         lock (_gate)
         {
             _tally.Add(frame);
-            _events.AddRange(frame.Events.Select(e => VideoEventJson.From(e, Id)));
+            foreach (var e in frame.Events)
+            {
+                string? face = null;
+                if (e is { Kind: VideoEventKind.TrackEnded, BestFace: { } best } && _faces.Count < MaxFaces)
+                {
+                    _faces[e.TrackId] = ImageEncoder.EncodePng(best);
+                    face = $"/v1/videos/{Id}/tracks/{e.TrackId}/face";
+                }
+
+                _events.Add(VideoEventJson.From(e, Id, face));
+            }
+
             _embedded = embedded;
+        }
+    }
+
+    /// <summary>The best face of an ended track, while the job is kept.</summary>
+    public byte[]? Face(int track)
+    {
+        lock (_gate)
+        {
+            return _faces.GetValueOrDefault(track);
+        }
+    }
+
+    /// <summary>
+    /// A subject was erased: its tracks are unnamed in the results, their best faces dropped, and a running analysis
+    /// forgets it, as the cameras' do.
+    /// </summary>
+    public void Forget(string subject)
+    {
+        lock (_gate)
+        {
+            _analyzer?.Forget(subject);
+            _tally.Forget(subject);
+            for (int i = 0; i < _events.Count; i++)
+            {
+                if (_events[i] is { Visitor: false } e && e.Person == subject)
+                {
+                    _faces.Remove(e.Track);
+                    _events[i] = e with { Person = null, Similarity = null, Face = null };
+                }
+            }
         }
     }
 
@@ -75,7 +123,7 @@ internal sealed class VideoJob(string id, string owner, VideoSource source, doub
     {
         lock (_gate)
         {
-            (_state, _message, _finished) = (state, message, time);
+            (_state, _message, _finished, _analyzer) = (state, message, time, null);
         }
     }
 

@@ -1,3 +1,5 @@
+using ArcFaceKit.Server.Security;
+
 namespace ArcFaceKit.Server.Videos;
 
 /// <summary>
@@ -21,11 +23,22 @@ public sealed class VideoJobOptions
     /// <summary>How long a finished job's results are kept.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The hosts a video may be fetched from by URL (POST /v1/videos/from-url), as webhooks' targets are given: names,
+    /// addresses and CIDR ranges. None by default: videos are uploaded, and URLs refused.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>How long fetching a video by URL may take, before its analysis.</summary>
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     public void Validate()
     {
-        if (MaxUploadBytes < 1 || MaxDuration <= TimeSpan.Zero || MaxJobs < 0 || Retention < TimeSpan.Zero)
+        if (MaxUploadBytes < 1 || MaxDuration <= TimeSpan.Zero || MaxJobs < 0 || Retention < TimeSpan.Zero || DownloadTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("Videos: MaxUploadBytes and MaxDuration must be positive, MaxJobs and Retention not negative.");
+            throw new ArgumentException("Videos: MaxUploadBytes, MaxDuration and DownloadTimeout must be positive, MaxJobs and Retention not negative.");
         }
+
+        HostAllowList.Parse(AllowedHosts, OutboundPurpose.Videos);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Pipeline;
 using ArcFaceKit.Server.Api;
+using ArcFaceKit.Server.Security;
 using ArcFaceKit.Video;
 
 namespace ArcFaceKit.Server.Videos;
@@ -26,10 +27,12 @@ internal sealed partial class VideoJobs : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<VideoJobs> _log;
     private readonly string _folder = Directory.CreateTempSubdirectory("arcface-videos-").FullName;   // owner-only (0700)
+    private readonly OutboundTargets _urls;
 
     public VideoJobs(FacePipeline pipeline, GalleryHost galleries, ServerOptions options, TimeProvider clock, ILogger<VideoJobs> log)
     {
         (_pipeline, _galleries, _options, _clock, _log) = (pipeline, galleries, options, clock, log);
+        _urls = new OutboundTargets(HostAllowList.Parse(options.Videos.AllowedHosts, OutboundPurpose.Videos));
     }
 
     private VideoJobOptions Limits => _options.Videos;
@@ -38,16 +41,38 @@ internal sealed partial class VideoJobs : IAsyncDisposable
     internal string Folder => _folder;
 
     /// <summary>Takes an upload: refused (an <see cref="ApiProblem"/>) when too many jobs are kept, too large, not a video or too long.</summary>
-    public async Task<VideoJob> SubmitAsync(Stream body, long? length, string owner, double? fps, CancellationToken cancellationToken)
+    public Task<VideoJob> SubmitAsync(Stream body, long? length, string owner, double? fps, CancellationToken cancellationToken)
+    {
+        if (length > Limits.MaxUploadBytes)
+        {
+            throw TooLarge();
+        }
+
+        return AdmitAsync(async (file, c) =>
+        {
+            if (await CopyAsync(body, file, c).ConfigureAwait(false) == 0)
+            {
+                throw new ApiProblem(StatusCodes.Status400BadRequest, "Missing video", "The request has no body: send the video file itself (curl --data-binary @clip.mp4 -H 'Content-Type: video/mp4').");
+            }
+        }, owner, fps, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fetches a video from a URL on a host the operator allows (<see cref="VideoJobOptions.AllowedHosts"/>; 403
+    /// otherwise), within the upload's size limit and <see cref="VideoJobOptions.DownloadTimeout"/>, then takes it as an upload.
+    /// </summary>
+    public async Task<VideoJob> SubmitUrlAsync(string? url, string owner, double? fps, CancellationToken cancellationToken)
+    {
+        var uri = await _urls.CheckAsync(url, cancellationToken).ConfigureAwait(false);
+        return await AdmitAsync((file, c) => DownloadAsync(uri, file, c), owner, fps, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A new job whose video <paramref name="fill"/> writes to its file, within the limits of jobs, size, format and length.</summary>
+    private async Task<VideoJob> AdmitAsync(Func<string, CancellationToken, Task> fill, string owner, double? fps, CancellationToken cancellationToken)
     {
         if (fps is <= 0 or > 1000 || (fps is { } f && !double.IsFinite(f)))
         {
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Bad request", "fps must be a positive number of frames a second (leave it out for every frame).");
-        }
-
-        if (length > Limits.MaxUploadBytes)
-        {
-            throw TooLarge();
         }
 
         lock (_admission)
@@ -65,7 +90,7 @@ internal sealed partial class VideoJobs : IAsyncDisposable
         string file = Path.Combine(_folder, id);
         try
         {
-            await CopyAsync(body, file, cancellationToken).ConfigureAwait(false);
+            await fill(file, cancellationToken).ConfigureAwait(false);
             var source = await OpenAsync(file, fps, cancellationToken).ConfigureAwait(false);
             var job = new VideoJob(id, owner, source, fps, _clock.GetUtcNow());
             _jobs[id] = job;
@@ -87,6 +112,47 @@ internal sealed partial class VideoJobs : IAsyncDisposable
         }
     }
 
+    /// <summary>The video at the URL into the job's file; what went wrong (not reachable, not 2xx, a redirect, too slow) is a 422 saying so.</summary>
+    private async Task DownloadAsync(Uri uri, string file, CancellationToken cancellationToken)
+    {
+        using var client = _urls.CreateClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Limits.DownloadTimeout);
+        try
+        {
+            using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw Unfetched(uri, $"it answered {(int)response.StatusCode} {response.ReasonPhrase}{((int)response.StatusCode is >= 300 and < 400 ? " (redirects are not followed)" : "")}");
+            }
+
+            if (response.Content.Headers.ContentLength > Limits.MaxUploadBytes)
+            {
+                throw TooLarge();
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            if (await CopyAsync(body, file, timeout.Token).ConfigureAwait(false) == 0)
+            {
+                throw Unfetched(uri, "it answered with no body");
+            }
+        }
+        catch (HttpRequestException e) when (e.InnerException is ApiProblem refused)
+        {
+            throw refused;   // the host resolved to an address the operator does not allow (checked at connection)
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unfetched(uri, e.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unfetched(uri, $"it took longer than {Limits.DownloadTimeout.TotalMinutes:0.#} minutes (ArcFace:Videos:DownloadTimeout)");
+        }
+    }
+
+    private static ApiProblem Unfetched(Uri uri, string why) => new(StatusCodes.Status422UnprocessableEntity, "Video not fetched", $"The video at {uri.Host} could not be fetched: {why}.");
+
     /// <summary>The caller's job, or null (another key's jobs are not found either).</summary>
     public VideoJob? Find(string id, string owner)
     {
@@ -98,6 +164,15 @@ internal sealed partial class VideoJobs : IAsyncDisposable
     {
         Trim();
         return [.. _jobs.Values.Where(j => j.Owner == owner).OrderBy(j => j.CreatedUtc)];
+    }
+
+    /// <summary>A subject was erased through this server: every job's results forget it (<see cref="VideoJob.Forget"/>).</summary>
+    public void Forget(string subject)
+    {
+        foreach (var job in _jobs.Values)
+        {
+            job.Forget(subject);
+        }
     }
 
     /// <summary>Cancels the caller's job (its ffmpeg killed and waited for) and forgets it with its results.</summary>
@@ -129,8 +204,8 @@ internal sealed partial class VideoJobs : IAsyncDisposable
 
     private ApiProblem TooLarge() => new(StatusCodes.Status413PayloadTooLarge, "Video too large", $"Videos of up to {Limits.MaxUploadBytes / (1024 * 1024)} MiB are accepted (ArcFace:Videos:MaxUploadBytes).");
 
-    /// <summary>The request body into the job's file, refused past the size limit (a body without a length is counted as it comes).</summary>
-    private async Task CopyAsync(Stream body, string file, CancellationToken cancellationToken)
+    /// <summary>A video's bytes into the job's file, refused past the size limit (a body without a length is counted as it comes); returns how many.</summary>
+    private async Task<long> CopyAsync(Stream body, string file, CancellationToken cancellationToken)
     {
         await using var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         byte[] buffer = new byte[1 << 16];
@@ -147,10 +222,7 @@ internal sealed partial class VideoJobs : IAsyncDisposable
             await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
         }
 
-        if (total == 0)
-        {
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Missing video", "The request has no body: send the video file itself (curl --data-binary @clip.mp4 -H 'Content-Type: video/mp4').");
-        }
+        return total;
     }
 
     private async Task<VideoSource> OpenAsync(string file, double? fps, CancellationToken cancellationToken)
@@ -183,9 +255,9 @@ internal sealed partial class VideoJobs : IAsyncDisposable
             await _analysis.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                job.Started(_clock.GetUtcNow());
                 var analysis = VideoAnalysisOptions.Default with { Scoring = SubjectScorings.Parse(_options.Scoring) };
                 var analyzer = new VideoAnalyzer(_pipeline, _galleries.Gallery, analysis);
+                job.Started(analyzer, _clock.GetUtcNow());
                 await foreach (var frame in analyzer.AnalyzeAsync(job.Source.ReadFramesAsync(cancellationToken), cancellationToken).ConfigureAwait(false))
                 {
                     job.Add(frame, analyzer.EmbeddedFaces);

@@ -18,14 +18,14 @@ internal sealed class WebhookDispatcher : IHostedService, IAsyncDisposable
     private const string SecretPrefix = "whsec_";
     private readonly WorkerSet<long, WebhookWorker> _workers = new();
     private readonly GalleryHost _galleries;
-    private readonly WebhookTargets _targets;
+    private readonly OutboundTargets _targets;
     private readonly WebhookServices _services;
 
-    public WebhookDispatcher(GalleryHost galleries, ServerOptions options, WebhookTargets targets, CameraEventHub events, TimeProvider clock, ILogger<WebhookDispatcher> log)
+    public WebhookDispatcher(GalleryHost galleries, ServerOptions options, CameraEventHub events, TimeProvider clock, ILogger<WebhookDispatcher> log)
     {
         _galleries = galleries;
-        _targets = targets;
-        _services = new WebhookServices(targets.CreateClient(), options.Webhooks, events, () => galleries.Gallery, log, clock);
+        _targets = new OutboundTargets(HostAllowList.Parse(options.Webhooks.AllowedHosts, OutboundPurpose.Webhooks));
+        _services = new WebhookServices(_targets.CreateClient(), options.Webhooks, events, () => galleries.Gallery, log, clock);
     }
 
     private IWebhookStore Store => _galleries.Gallery;

@@ -1,3 +1,5 @@
+using ArcFaceKit.Server.Security;
+
 namespace ArcFaceKit.Server.Webhooks;
 
 /// <summary>
@@ -36,6 +38,6 @@ public sealed class WebhookOptions
             throw new ArgumentException("Webhooks: MaxAttempts and DeliveryLog must be at least 1, MaxPerKey not negative, the delays and the timeout positive (MaxRetryDelay at least RetryDelay).");
         }
 
-        WebhookAllowList.Parse(AllowedHosts);
+        HostAllowList.Parse(AllowedHosts, OutboundPurpose.Webhooks);
     }
 }

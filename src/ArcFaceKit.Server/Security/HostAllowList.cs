@@ -1,14 +1,14 @@
 using System.Net;
 
-namespace ArcFaceKit.Server.Webhooks;
+namespace ArcFaceKit.Server.Security;
 
 /// <summary>
-/// The operator's webhook targets (<see cref="WebhookOptions.AllowedHosts"/>): names allowed as written, and address
-/// ranges. A host passes when it is named, or every address it resolves to is in a range; every address it resolves
+/// The hosts the operator lets the server call for one purpose (webhook targets, video URLs; their AllowedHosts
+/// settings): names allowed as written, and address ranges. A host passes when it is named, or every address it resolves to is in a range; every address it resolves
 /// to must then be in a range, or public for a named host: a name in the list cannot lead to loopback, private,
 /// link-local or other internal addresses (DNS rebinding) unless those addresses are listed themselves.
 /// </summary>
-internal sealed class WebhookAllowList
+internal sealed class HostAllowList
 {
     /// <summary>Addresses no named host may lead to unless a range allows them (RFC 6890's special-purpose blocks, roughly).</summary>
     private static readonly IPNetwork[] Internal = [.. new[]
@@ -19,13 +19,16 @@ internal sealed class WebhookAllowList
 
     private readonly HashSet<string> _names;
     private readonly IPNetwork[] _ranges;
+    private readonly OutboundPurpose _purpose;
 
-    private WebhookAllowList(HashSet<string> names, IPNetwork[] ranges) => (_names, _ranges) = (names, ranges);
+    private HostAllowList(HashSet<string> names, IPNetwork[] ranges, OutboundPurpose purpose) => (_names, _ranges, _purpose) = (names, ranges, purpose);
+
+    public OutboundPurpose Purpose => _purpose;
 
     public bool IsEmpty => _names.Count == 0 && _ranges.Length == 0;
 
     /// <summary>The list as configured; an <see cref="ArgumentException"/> naming an entry that is neither a host name, an address nor a range.</summary>
-    public static WebhookAllowList Parse(IEnumerable<string> entries)
+    public static HostAllowList Parse(IEnumerable<string> entries, OutboundPurpose purpose)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -46,11 +49,11 @@ internal sealed class WebhookAllowList
             }
             else
             {
-                throw new ArgumentException($"Webhooks: allowed host '{entry}' is neither a host name, an address nor a CIDR range (10.1.0.0/16).");
+                throw new ArgumentException($"{purpose.Setting}: '{entry}' is neither a host name, an address nor a CIDR range (10.1.0.0/16).");
             }
         }
 
-        return new WebhookAllowList(names, [.. ranges]);
+        return new HostAllowList(names, [.. ranges], purpose);
     }
 
     /// <summary>Why <paramref name="host"/>, resolved to <paramref name="addresses"/>, may not be called; null when it may.</summary>
@@ -65,12 +68,12 @@ internal sealed class WebhookAllowList
         bool named = _names.Contains(host.TrimEnd('.'));
         if (!named && !addresses.All(InRange))
         {
-            return $"The host '{host}' is not among the webhook targets the operator allows (ArcFace:Webhooks:AllowedHosts, serve --webhook-hosts).";
+            return $"The host '{host}' is not among the {_purpose.What} the operator allows ({_purpose.Setting}, serve {_purpose.Flag}).";
         }
 
         var refused = addresses.Where(a => !InRange(a) && !(named && !IsInternal(a))).ToList();
         return refused.Count == 0 ? null
-            : $"The host '{host}' resolves to {string.Join(", ", refused)}, an address the operator does not allow webhooks to reach (list it in ArcFace:Webhooks:AllowedHosts to allow it).";
+            : $"The host '{host}' resolves to {string.Join(", ", refused)}, an address the operator does not allow {_purpose.What} at (list it in {_purpose.Setting} to allow it).";
     }
 
     private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

@@ -2,17 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using ArcFaceKit.Server.Api;
 
-namespace ArcFaceKit.Server.Webhooks;
+namespace ArcFaceKit.Server.Security;
 
 /// <summary>
-/// Keeps a client's webhook URL from making the server call what the operator does not allow (SSRF): the URL is
-/// checked against the allow-list when registered, and every delivery resolves the host again and connects only to
-/// the addresses it checked then (so a name that resolves elsewhere later, DNS rebinding, is refused); no proxy, no
-/// redirects followed.
+/// Keeps a URL a client gives (a webhook's target, a video to fetch) from making the server call what the operator
+/// does not allow (SSRF): the URL is checked against the allow-list when given, and every connection resolves the host
+/// again and connects only to the addresses it checked then (so a name that resolves elsewhere later, DNS rebinding,
+/// is refused); no proxy, no redirects followed.
 /// </summary>
-internal sealed class WebhookTargets(ServerOptions options)
+internal sealed class OutboundTargets(HostAllowList allowed)
 {
-    private readonly WebhookAllowList _allowed = WebhookAllowList.Parse(options.Webhooks.AllowedHosts);
+    private readonly HostAllowList _allowed = allowed;
 
     /// <summary>
     /// The URL a client asks for, once allowed: http or https, absolute, no credentials; an <see cref="ApiProblem"/>
@@ -23,21 +23,21 @@ internal sealed class WebhookTargets(ServerOptions options)
         if (_allowed.IsEmpty)
         {
             throw new ApiProblem(StatusCodes.Status403Forbidden, "Target not allowed",
-                "Webhooks are off: the operator allows no target hosts yet (ArcFace:Webhooks:AllowedHosts, serve --webhook-hosts).");
+                $"The operator allows no {_allowed.Purpose.What} yet ({_allowed.Purpose.Setting}, serve {_allowed.Purpose.Flag}).");
         }
 
         if (url is null || url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || uri.Host.Length == 0 || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
         {
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Bad request",
-                "A webhook 'url' is an absolute http:// or https:// URL with a host, no user:password@ (deliveries are signed instead) and no #fragment.");
+                "The 'url' must be an absolute http:// or https:// URL with a host, no user:password@ (it would be kept and logged) and no #fragment.");
         }
 
         await AddressesAsync(uri.IdnHost, cancellationToken).ConfigureAwait(false);
         return uri;
     }
 
-    /// <summary>The client deliveries go through: each connection checked here, no proxy, no redirects, no cookies.</summary>
+    /// <summary>The client the calls go through: each connection checked here, no proxy, no redirects, no cookies.</summary>
     public HttpClient CreateClient() => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
