@@ -14,6 +14,12 @@ internal sealed partial class FaceGallery : ISnapshotStore
     /// <summary>The id a snapshot row is sealed for.</summary>
     private const string SnapshotOwner = "COALESCE(subject_id, group_id, camera_id)";
 
+    /// <summary>Snapshots taken before @t, or no newer than the one @k places after the newest (so at most @k are kept).</summary>
+    /// <summary>Snapshots kept under their camera's key (neither a subject's nor a group's).</summary>
+    private const string CameraOwns = "camera_id = @s AND subject_id IS NULL AND group_id IS NULL";
+
+    private const string Expired = "created_utc < @t OR created_utc <= (SELECT created_utc FROM snapshots ORDER BY created_utc DESC LIMIT 1 OFFSET @k)";
+
     public async Task<bool> AddSnapshotAsync(NewSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -66,20 +72,22 @@ internal sealed partial class FaceGallery : ISnapshotStore
         return await reader.ReadAsync(c).ConfigureAwait(false) ? OpenCrop(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
     }, cancellationToken);
 
-    public Task<int> TrimSnapshotsAsync(DateTimeOffset before, int keep, CancellationToken cancellationToken = default) => WriteAsync(async (db, tx, c) =>
+    public async Task<int> TrimSnapshotsAsync(DateTimeOffset before, int keep, CancellationToken cancellationToken = default)
     {
-        int trimmed = await GalleryDb.ExecuteAsync(db, tx, c, "DELETE FROM snapshots WHERE created_utc < @t", ("t", _dialect.TimeValue(before))).ConfigureAwait(false);
-        trimmed += await GalleryDb.ExecuteAsync(db, tx, c, "DELETE FROM snapshots WHERE created_utc <= (SELECT created_utc FROM snapshots ORDER BY created_utc DESC LIMIT 1 OFFSET @k)",
-            ("k", keep)).ConfigureAwait(false);
-        return (trimmed, (IReadOnlyCollection<FaceOwner>)[]);
-    }, cancellationToken, erases: true);
+        // Looked at first, so a minute with nothing to trim costs no write (nor SQLite's WAL truncation after one).
+        long expired = await ReadAsync((db, c) => GalleryDb.ScalarAsync<long>(db, null, c,
+            "SELECT COUNT(*) FROM snapshots WHERE " + Expired,
+            ("t", _dialect.TimeValue(before)), ("k", keep)), cancellationToken).ConfigureAwait(false);
+        return expired == 0 ? 0 : await TrimAsync(before, keep, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<int> TrimAsync(DateTimeOffset before, int keep, CancellationToken cancellationToken) => WriteAsync(async (db, tx, c) =>
+        (await GalleryDb.ExecuteAsync(db, tx, c, "DELETE FROM snapshots WHERE " + Expired, ("t", _dialect.TimeValue(before)), ("k", keep)).ConfigureAwait(false),
+            (IReadOnlyCollection<FaceOwner>)[]), cancellationToken, erases: true);
 
     /// <summary>A camera's id, its row locked for the write; null when there is none of that name.</summary>
     private async Task<long?> CameraIdAsync(DbConnection db, DbTransaction tx, string name, CancellationToken c) =>
         await GalleryDb.ScalarAsync<long?>(db, tx, c, "SELECT id FROM cameras WHERE name = @n" + _dialect.LockRow, ("n", name)).ConfigureAwait(false);
-
-    /// <summary>Snapshots kept under their camera's key (neither a subject's nor a group's).</summary>
-    private const string CameraOwns = "camera_id = @s AND subject_id IS NULL AND group_id IS NULL";
 
     /// <summary>
     /// Seals snapshots again inside the write transaction: those <paramref name="condition"/> selects (sealed for
