@@ -25,14 +25,16 @@ internal sealed class SnapshotFeed : ChangeFeed
 
     /// <summary>
     /// One statement, so one snapshot: its xmin (taken no later than the rows read, so safe as the next position), the
-    /// database's nonce, the trim bound as of those rows, and the changes at or past the position (or past xmin).
+    /// database's nonce, the trim bound as of those rows, and the changes at or past the position (@p), or past xmin
+    /// when none is held. The position is a parameter of its own, so the planner sees its value and reads the feed's
+    /// tail through the index.
     /// </summary>
     private const string Read = """
         SELECT s.xmin, s.nonce, s.trimmed, c.xid, c.nonce, c.owner, c.is_group
         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin, v.nonce,
                      (SELECT value::bigint FROM meta WHERE key = 'feed_trimmed_below') AS trimmed
               FROM gallery_version v WHERE v.id = 1) s
-        LEFT JOIN gallery_changes c ON c.xid >= (CASE WHEN @p < 0 THEN s.xmin ELSE @p END)
+        LEFT JOIN gallery_changes c ON c.xid >= {0}
         """;
 
     /// <summary>The tables this feed needs (schema 8), created or migrated inside the opening transaction.</summary>
@@ -59,7 +61,9 @@ internal sealed class SnapshotFeed : ChangeFeed
         var rows = new List<(long Xid, long Nonce, FaceOwner Owner)>();
         long xmin = 0, nonce = 0, trimmed = 0;
         bool versioned = false;
-        await using (var cmd = GalleryDb.Command(connection, tx, Read, ("p", seen?.Xmin ?? -1)))
+        await using (var cmd = seen is null
+            ? GalleryDb.Command(connection, tx, string.Format(CultureInfo.InvariantCulture, Read, "s.xmin"))
+            : GalleryDb.Command(connection, tx, string.Format(CultureInfo.InvariantCulture, Read, "@p"), ("p", seen.Xmin)))
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
