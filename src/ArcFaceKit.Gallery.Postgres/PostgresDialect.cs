@@ -8,7 +8,7 @@ namespace ArcFaceKit.Gallery;
 /// PostgreSQL under the shared gallery: pooled connections, timestamptz, row locks, and migrations that seal what
 /// earlier versions kept plain (the gallery seals per subject with <see cref="KeyRingSealing"/>, whose key file is bound
 /// to the gallery here). Any number of nodes can share the database (<see cref="GalleryIndex"/> keeps each node's index
-/// in step through the version row).
+/// in step through the <see cref="SnapshotFeed"/>, which lets them write in parallel).
 /// </summary>
 internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOptions options) : GalleryDialect
 {
@@ -17,6 +17,9 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
     public override string Where => $"PostgreSQL schema '{options.Schema}'";
 
     public override string LockRow => " FOR UPDATE";
+
+    /// <summary>Writers of different subjects commit in parallel, on any number of nodes.</summary>
+    public override ChangeFeed Feed { get; } = new SnapshotFeed();
 
     public static NpgsqlDataSource CreateSource(PostgresGalleryOptions options)
     {
@@ -53,9 +56,8 @@ internal sealed class PostgresDialect(NpgsqlDataSource source, PostgresGalleryOp
             CREATE TABLE IF NOT EXISTS gallery_version(id int PRIMARY KEY, v bigint NOT NULL);
             ALTER TABLE gallery_version ADD COLUMN IF NOT EXISTS nonce bigint NOT NULL DEFAULT 0;
             INSERT INTO gallery_version(id, v, nonce) VALUES (1, 0, (random() * 9e18)::bigint) ON CONFLICT (id) DO NOTHING;
-            CREATE TABLE IF NOT EXISTS gallery_changes(v bigint NOT NULL, nonce bigint NOT NULL, owner bigint NOT NULL, is_group int NOT NULL);
-            CREATE INDEX IF NOT EXISTS gallery_changes_v ON gallery_changes(v);
             """).ConfigureAwait(false);
+        await SnapshotFeed.CreateOrMigrateAsync(connection, tx, cancellationToken).ConfigureAwait(false);
         // The key file is bound to this gallery's id, so a key file can never serve two galleries.
         await Run("INSERT INTO meta(key, value) VALUES ('gallery_id', @g) ON CONFLICT (key) DO NOTHING", ("g", Guid.NewGuid().ToString("N"))).ConfigureAwait(false);
         string galleryId = await GalleryDb.ScalarAsync<string>(connection, tx, cancellationToken, "SELECT value FROM meta WHERE key = 'gallery_id'").ConfigureAwait(false);

@@ -26,6 +26,9 @@ internal sealed class SqliteDialect : GalleryDialect
 
     public override string LockRow => "";
 
+    /// <summary>One file, one writer at a time: the version row orders commits at no cost.</summary>
+    public override ChangeFeed Feed { get; } = new VersionFeed();
+
     public static SqliteDialect Open(string path)
     {
         CreateOwnerOnly(path);

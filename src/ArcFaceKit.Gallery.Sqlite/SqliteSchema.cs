@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace ArcFaceKit.Gallery;
 
 /// <summary>
-/// The SQLite tables of gallery schema 7 (5 added cameras, 6 webhooks, 7 snapshots, each created when a file of the schema before is opened), and the migrations from the two version-1 formats (the CLI's gallery:
+/// The SQLite tables of gallery schema 8 (5 added cameras, 6 webhooks, 7 snapshots, 8 nothing here: it changed PostgreSQL's feed; each created when a file of the schema before is opened), and the migrations from the two version-1 formats (the CLI's gallery:
 /// gallery_meta, identities with a template, faces without crops; the server's store: no templates, no sources) and
 /// from schemas 2 and 3 (groups of unnamed faces kept as subjects named with a leading slash).
 /// </summary>

@@ -15,8 +15,8 @@ namespace ArcFaceKit.Gallery;
 /// </summary>
 internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 {
-    /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras; 6: webhooks; 7: snapshots).</summary>
-    public const int SchemaVersion = 7;
+    /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras; 6: webhooks; 7: snapshots; 8: PostgreSQL's change feed by transaction id, for writers in parallel).</summary>
+    public const int SchemaVersion = 8;
 
     private readonly GalleryDialect _dialect;
     private readonly SubjectSealing _sealing;
@@ -63,7 +63,7 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
     /// </summary>
     internal static async Task<FaceGallery> OpenAsync(GalleryDialect dialect, SubjectSealing sealing, string? indexFile, GalleryIndexOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
     {
-        var gallery = new FaceGallery(dialect, sealing, new GalleryIndex(model?.Dimension, indexFile, options, sealing), model);
+        var gallery = new FaceGallery(dialect, sealing, new GalleryIndex(model?.Dimension, indexFile, options, sealing, dialect.Feed), model);
         try
         {
             await using (var lease = await dialect.LeaseAsync(cancellationToken).ConfigureAwait(false))

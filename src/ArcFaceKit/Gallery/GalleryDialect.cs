@@ -32,6 +32,9 @@ internal abstract class GalleryDialect : IAsyncDisposable
 
     public abstract bool IsUniqueViolation(DbException e);
 
+    /// <summary>How commits that change subjects or groups are ordered and recorded for every process's index.</summary>
+    public abstract ChangeFeed Feed { get; }
+
     /// <summary>
     /// Called after a committed erasure (still holding the lease): removes the copies of deleted rows the database keeps
     /// outside its live pages where it can (SQLite: checkpoints and truncates the WAL; secure_delete zeroes the pages).

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using ArcFaceKit.IO;
 using ArcFaceKit.Search;
 
@@ -14,39 +13,36 @@ internal readonly record struct TemplateHit(long SubjectId, float Similarity);
 /// <summary>
 /// The gallery's search in a <see cref="MemorySubjectIndex"/> loaded from the database: subjects with their faces, and
 /// the templates of the groups of unnamed faces (so a new face finds its group by search). Every write that changes
-/// subjects or groups bumps a version row in its transaction (writers queue on that row, so versions follow commit order, and a
-/// random nonce with each bump tells two databases apart), and records in the change feed (gallery_changes: version,
-/// nonce, owner id; nothing more) which subjects and groups it changed. A process whose last seen version is behind
-/// reloads just those owners when the feed covers every commit since, and rebuilds its index otherwise (too far behind,
-/// or commits by a version without the feed); after its own commits it changes it subject by subject. Searches and
+/// subjects or groups records in the change feed (gallery_changes: owner ids, nothing more; ordered as the dialect's
+/// <see cref="ChangeFeed"/> says) which subjects and groups it changed, in its transaction. A process whose position is
+/// behind reloads just those owners when the feed covers every commit since, and rebuilds its index otherwise (too far
+/// behind, or another history); after its own commits it changes it subject by subject. Searches and
 /// changes take turns through one gate, so no search sees a half-loaded index; a rebuild that a read starts loads the
 /// new index beside the one held, outside the gate, and swaps it in, so searches go on meanwhile.
 /// With an index file, a gallery opens from the file instead of the database when the file's stamp is the database's
-/// current version, or an earlier one the feed leads on from (then the file is written again): the file is written (atomically, holding the version row's lock) at open after a load from the
-/// database and at a clean close, and deleted by every writer once it holds that lock and before it commits, so a crash
+/// current position, or an earlier one the feed leads on from (then the file is written again): the file is written (atomically, holding the feed's save lock, which waits for every writer) at open after a load from the
+/// database and at a clean close, and deleted by every writer once it holds its writer's lock and before it commits, so a crash
 /// anywhere leaves either no file or one whose stamp is behind, which is ignored; an erased face leaves no copy in it.
 /// </summary>
 internal sealed class GalleryIndex : IDisposable
 {
-    private const string ReadVersion = "SELECT v, nonce FROM gallery_version WHERE id = 1";
-
-    // Commits the change feed keeps: a process further behind than this loads everything again.
-    private const long FeedLength = 100_000;
     private readonly int? _dimension;
     private readonly string? _file;
     private readonly GalleryIndexOptions _options;
     private readonly SubjectSealing _sealing;
+    private readonly ChangeFeed _feed;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MemorySubjectIndex? _index;
-    private Version? _seen;
+    private FeedPosition? _seen;
     private string? _fileStamp;
     private bool _opened;
     private long _loads;        // how many times _index was loaded whole: a rebuild swaps in only over the one it began beside
     private bool _rebuilding;   // under the gate: one rebuild at a time, the other reads go on with the index held
 
     /// <summary>A null or 0 dimension: a gallery opened for keys and audit only, with no index.</summary>
-    public GalleryIndex(int? dimension, string? indexFile, GalleryIndexOptions options, SubjectSealing sealing)
+    public GalleryIndex(int? dimension, string? indexFile, GalleryIndexOptions options, SubjectSealing sealing, ChangeFeed feed)
     {
+        _feed = feed;
         _dimension = dimension is > 0 ? dimension : null;
         _file = _dimension is null ? null : indexFile;
         _options = options;
@@ -90,23 +86,33 @@ internal sealed class GalleryIndex : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var now = await ReadVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false);
-            if (_index is not null && now == _seen)
+            var file = _index is null && !_opened ? ReadFile(dimension) : null;
+            FeedPosition now;
+            IReadOnlyCollection<FaceOwner>? changed;
+            try
             {
-                return null;
+                (now, changed) = await _feed.ReadAsync(connection, tx, _index is not null ? _seen : file?.Position, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                file?.Index.Dispose();
+                throw;
             }
 
-            if (_index is not null && _seen is { } seen && await ChangesAsync(connection, tx, seen, now, cancellationToken).ConfigureAwait(false) is { } changed)
+            if (_index is not null && changed is not null)
             {
-                await ApplyAsync(_index, connection, tx, changed, cancellationToken).ConfigureAwait(false);
-                _seen = now;
-
-                // As a writer does: no index file may keep what those commits changed or erased (a clean close writes one again).
-                if (_file is not null && _fileStamp is not null)
+                if (changed.Count > 0)
                 {
-                    DeleteFile(_file);
+                    await ApplyAsync(_index, connection, tx, changed, cancellationToken).ConfigureAwait(false);
+
+                    // As a writer does: no index file may keep what those commits changed or erased (a clean close writes one again).
+                    if (_file is not null && _fileStamp is not null)
+                    {
+                        DeleteFile(_file);
+                    }
                 }
 
+                _seen = now;
                 return null;
             }
 
@@ -127,29 +133,29 @@ internal sealed class GalleryIndex : IDisposable
             _index = null;   // until a load completes: a failed one is retried by the next call
             MemorySubjectIndex? index = null;
             bool save = !_opened && tx is null;
-            if (!_opened && ReadFile(dimension) is { } file)
+            if (file is not null)
             {
-                if (file.Version == now)
+                if (changed is { Count: 0 })
                 {
-                    (index, LoadedFrom, save) = (file.Index, "file", false);
+                    (index, LoadedFrom, save) = (file.Value.Index, "file", false);
                 }
-                else if (await ChangesAsync(connection, tx, file.Version, now, cancellationToken).ConfigureAwait(false) is { } since)
+                else if (changed is not null)
                 {
                     try
                     {
-                        await ApplyAsync(file.Index, connection, tx, since, cancellationToken).ConfigureAwait(false);
+                        await ApplyAsync(file.Value.Index, connection, tx, changed, cancellationToken).ConfigureAwait(false);
                     }
                     catch
                     {
-                        file.Index.Dispose();
+                        file.Value.Index.Dispose();
                         throw;
                     }
 
-                    (index, LoadedFrom) = (file.Index, "file and change feed");
+                    (index, LoadedFrom) = (file.Value.Index, "file and change feed");
                 }
                 else
                 {
-                    file.Index.Dispose();
+                    file.Value.Index.Dispose();
                 }
             }
 
@@ -241,7 +247,7 @@ internal sealed class GalleryIndex : IDisposable
     }
 
     /// <summary>A rebuild started at <paramref name="At"/>, when the index had been loaded <paramref name="Loads"/> times.</summary>
-    private sealed record Rebuild(Version At, long Loads);
+    private sealed record Rebuild(FeedPosition At, long Loads);
 
     /// <summary>Loads of every subject and group from the database, at open or when the change feed could not cover a gap.</summary>
     public int FullLoads { get; private set; }
@@ -255,26 +261,15 @@ internal sealed class GalleryIndex : IDisposable
     /// <summary>Called last inside a write transaction that changed subjects or groups; what it returns is handed to <see cref="CommittedAsync"/>.</summary>
     public async Task<object> BeforeCommitAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<FaceOwner> owners, CancellationToken cancellationToken)
     {
-        long nonce = Nonce();
-        long number = await GalleryDb.ScalarAsync<long>(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v + 1, nonce = @n WHERE id = 1 RETURNING v", ("n", nonce)).ConfigureAwait(false);
-
-        // The change feed: which subjects and groups this commit changed (ids only: nothing of a face outlives its
-        // erasure here), in the same transaction; the commit that falls off the end goes.
-        foreach (var owner in owners)
-        {
-            await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "INSERT INTO gallery_changes(v, nonce, owner, is_group) VALUES (@v, @n, @o, @g)",
-                ("v", number), ("n", nonce), ("o", owner.Id), ("g", owner.IsGroup ? 1 : 0)).ConfigureAwait(false);
-        }
-
-        await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "DELETE FROM gallery_changes WHERE v <= @t", ("t", number - FeedLength)).ConfigureAwait(false);
+        object recorded = await _feed.RecordAsync(connection, tx, owners, cancellationToken).ConfigureAwait(false);
         if (_file is not null)
         {
-            // Holding the version row's lock (so no process is writing the file now) and before the commit, so no crash
-            // can leave a file that holds what the commit changes or erases.
+            // Holding the feed's writer's lock (so no process is writing the file now) and before the commit, so no
+            // crash can leave a file that holds what the commit changes or erases.
             DeleteFile(_file);
         }
 
-        return new Version(number, nonce);
+        return recorded;
     }
 
     /// <summary>Called after a commit (still holding the lease) with the subjects and groups whose rows it changed.</summary>
@@ -290,10 +285,9 @@ internal sealed class GalleryIndex : IDisposable
 
             await ReloadAsync(_index, connection, null, owners, cancellationToken).ConfigureAwait(false);
 
-            // Our own commit needs no reload when nobody committed between the version we had seen and ours.
-            if (state is Version ours && ours.Number == _seen?.Number + 1)
+            if (_seen is { } seen && _feed.Committed(seen, state) is { } next)
             {
-                _seen = ours;
+                _seen = next;
             }
         }
         finally
@@ -302,7 +296,7 @@ internal sealed class GalleryIndex : IDisposable
         }
     }
 
-    /// <summary>At a clean close: writes the index file when the index is the database's current version and the file is not.</summary>
+    /// <summary>At a clean close: writes the index file when the index is at the database's current position and the file is not.</summary>
     public async Task CloseAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -343,19 +337,8 @@ internal sealed class GalleryIndex : IDisposable
         _gate.Dispose();
     }
 
-    private static long Nonce() => BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(long)));
-
-    private static async Task<Version> ReadVersionAsync(DbConnection connection, DbTransaction? tx, CancellationToken cancellationToken)
-    {
-        await using var cmd = GalleryDb.Command(connection, tx, ReadVersion);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new Version(reader.GetInt64(0), reader.GetInt64(1))
-            : throw new InvalidOperationException("The gallery has no version row.");
-    }
-
-    /// <summary>The index file with the version it holds; null when missing or damaged (the database is read instead).</summary>
-    private (MemorySubjectIndex Index, Version Version)? ReadFile(int dimension)
+    /// <summary>The index file with the position it holds; null when missing or damaged (the database is read instead).</summary>
+    private (MemorySubjectIndex Index, FeedPosition Position)? ReadFile(int dimension)
     {
         if (_file is null)
         {
@@ -365,14 +348,14 @@ internal sealed class GalleryIndex : IDisposable
         try
         {
             using var stream = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            if (MemorySubjectIndex.ReadStamp(stream) is not { } stamp || Version.Parse(stamp) is not { } version)
+            if (MemorySubjectIndex.ReadStamp(stream) is not { } stamp || _feed.Parse(stamp) is not { } position)
             {
                 return null;
             }
 
             var index = MemorySubjectIndex.Read(stream, dimension, _options);
             _fileStamp = stamp;
-            return (index, version);
+            return (index, position);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -381,11 +364,11 @@ internal sealed class GalleryIndex : IDisposable
     }
 
     /// <summary>
-    /// Writes the index file when the database is still at <paramref name="version"/>, holding the version row's lock
-    /// meanwhile: a writer deletes the file only once it holds that lock, so it cannot delete it before this write lands
-    /// and commit after it, which would leave a file of the old version holding what that commit erased.
+    /// Writes the index file when the database is still at <paramref name="version"/>, holding the feed's save lock
+    /// meanwhile: a writer deletes the file only once it holds the lock that waits for, so it cannot delete it before
+    /// this write lands and commit after it, which would leave a file of the old version holding what that commit erased.
     /// </summary>
-    private async Task SaveAsync(DbConnection connection, MemorySubjectIndex index, Version version, CancellationToken cancellationToken)
+    private async Task SaveAsync(DbConnection connection, MemorySubjectIndex index, FeedPosition version, CancellationToken cancellationToken)
     {
         if (_file is null)
         {
@@ -393,8 +376,8 @@ internal sealed class GalleryIndex : IDisposable
         }
 
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await GalleryDb.ExecuteAsync(connection, tx, cancellationToken, "UPDATE gallery_version SET v = v WHERE id = 1").ConfigureAwait(false);
-        if (await ReadVersionAsync(connection, tx, cancellationToken).ConfigureAwait(false) == version)
+        await _feed.LockForSaveAsync(connection, tx, cancellationToken).ConfigureAwait(false);
+        if ((await _feed.ReadAsync(connection, tx, version, cancellationToken).ConfigureAwait(false)).Changed is { Count: 0 })
         {
             try
             {
@@ -408,60 +391,6 @@ internal sealed class GalleryIndex : IDisposable
         }
 
         await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The gallery's version row: bumped by each commit that changes subjects.</summary>
-    private readonly record struct Version(long Number, long Nonce)
-    {
-        public string Stamp => FormattableString.Invariant($"{Number}:{Nonce}");
-
-        public static Version? Parse(string stamp) =>
-            stamp.Split(':') is [var n, var r] && long.TryParse(n, CultureInfo.InvariantCulture, out long number) && long.TryParse(r, CultureInfo.InvariantCulture, out long nonce)
-                ? new Version(number, nonce)
-                : null;
-    }
-
-    /// <summary>
-    /// The subjects and groups changed by the commits after <paramref name="from"/> up to <paramref name="to"/>; null
-    /// when the feed cannot say: a commit missing (trimmed, or made by a version of this library without the feed), or
-    /// another history (the nonce of either end differs: a database restored from a backup, say).
-    /// </summary>
-    private static async Task<IReadOnlyCollection<FaceOwner>?> ChangesAsync(DbConnection connection, DbTransaction? tx, Version from, Version to, CancellationToken cancellationToken)
-    {
-        if (to.Number <= from.Number || to.Number - from.Number > FeedLength)
-        {
-            return null;
-        }
-
-        var owners = new HashSet<FaceOwner>();
-        var commits = new HashSet<long>();
-        bool fromFound = from.Number == 0;   // an empty index: whatever history follows applies to it
-        await using var cmd = GalleryDb.Command(connection, tx, "SELECT v, nonce, owner, is_group FROM gallery_changes WHERE v >= @a AND v <= @b", ("a", from.Number), ("b", to.Number));
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            long v = reader.GetInt64(0), nonce = reader.GetInt64(1);
-            if (v == from.Number)
-            {
-                if (nonce != from.Nonce)
-                {
-                    return null;
-                }
-
-                fromFound = true;
-                continue;
-            }
-
-            if (v == to.Number && nonce != to.Nonce)
-            {
-                return null;
-            }
-
-            commits.Add(v);
-            owners.Add(new FaceOwner(reader.GetInt64(3) != 0, reader.GetInt64(2)));
-        }
-
-        return fromFound && commits.Count == to.Number - from.Number ? owners : null;
     }
 
     /// <summary>Other processes' commits, as the change feed names their owners.</summary>
