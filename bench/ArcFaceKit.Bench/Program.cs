@@ -8,7 +8,7 @@ namespace ArcFaceKit.Bench;
 //   face-size: --pairs 1000 --sizes 16,20,24,28,32,40,48,64,96 --embedders mobilefacenet_a.onnx,faceplugin_fr_feature.onnx (a+b: fused) --examples DIR (LFW faces scaled onto 640x360 frames)
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512 --kernels all (or names: AvxVnni,Avx512BW,Avx2,AdvSimdDp,AdvSimd,Portable; default the one searches run, which ARCFACEKIT_INT8_KERNEL forces)
-//   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
+//   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, searched in memory and in the database, pgvector exact and HNSW, the library in memory)
 //   gallery-open: --faces 1000000 --dim 512 --faces-per-subject 100 --data random|real --approximate-from 0 (a SQLite gallery opened from its database and its index file; N > 0: with its HNSW graph from N faces)
 //   gallery-groups: --groups 100000 --adds 200 --dim 512 (a new unnamed face placed among that many groups, SQLite)
 //   models: --calibration-images 300 --profile 0|1 (fp32 vs int8, each model alone; 1: time by kind of kernel) --only F,F (these files, fp32 only)

@@ -130,7 +130,7 @@ public sealed class SqliteCameraStoreTests : CameraStoreTests, IDisposable
         await check.OpenAsync();
         await using var version = check.CreateCommand();
         version.CommandText = "SELECT value FROM meta WHERE key = 'schema'";
-        Assert.Equal("6", await version.ExecuteScalarAsync());
+        Assert.Equal(FaceGallery.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), await version.ExecuteScalarAsync());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
