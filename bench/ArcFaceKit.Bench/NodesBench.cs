@@ -59,13 +59,19 @@ internal static class NodesBench
                 var searchers = nodes.Skip(1).ToList();
                 await PhaseAsync(searchers, "warm-up", () => Task.Delay(TimeSpan.FromSeconds(5)));   // code compiled, caches filled: not counted
                 await PhaseAsync(searchers, "quiet", () => Task.Delay(TimeSpan.FromSeconds(seconds)));
+                var cpu = CpuSeconds.Of(writer.ProcessId, server.DataDirectory);
+                var phaseClock = Stopwatch.StartNew();
+                int before = written;
                 await PhaseAsync(searchers, "writes", async () => written = await WriteSteadilyAsync(writer, searchers, written, writeRate, TimeSpan.FromSeconds(seconds)));
+                var (writerCpu, databaseCpu) = cpu.Since(phaseClock.Elapsed);
+                Console.WriteLine($"  {processes} processes: {written - before} writes in {phaseClock.Elapsed.TotalSeconds:F0} s ({(written - before) / phaseClock.Elapsed.TotalSeconds:F0}/s), "
+                    + $"the writer's process using {writerCpu:P0} of a core and PostgreSQL {databaseCpu:P0} meanwhile");
                 foreach (var (searcher, i) in searchers.Select((s, i) => (s, i)))
                 {
                     var quiet = await searcher.ReportAsync("quiet");
                     var busy = await searcher.ReportAsync("writes");
-                    Console.WriteLine($"  {processes} processes, searcher {i + 1}: searches p50 {quiet.P50:F1} / p99 {quiet.P99:F1} ms with no writes, p50 {busy.P50:F1} / p99 {busy.P99:F1} ms "
-                        + $"beside {writeRate} writes/s ({busy.P99 / quiet.P99:F2}x at p99); a remote write found after p50 {busy.DelayP50:F0} / p99 {busy.DelayP99:F0} ms ({busy.Delays} writes)");
+                    Console.WriteLine($"    searcher {i + 1}: searches p50 {quiet.P50:F1} / p99 {quiet.P99:F1} ms with no writes, p50 {busy.P50:F1} / p99 {busy.P99:F1} ms beside the writes "
+                        + $"({busy.P99 / quiet.P99:F2}x at p99; catching up with the feed p99 {busy.CatchUpP99:F1} ms of it); a remote write found after p50 {busy.DelayP50:F0} / p99 {busy.DelayP99:F0} ms ({busy.Delays} writes)");
                 }
             }
 
@@ -141,7 +147,7 @@ internal static class NodesBench
     private static async Task SearcherAsync(IFaceGallery store, int n, int dim, int rate)
     {
         var gate = new Lock();
-        var phases = new Dictionary<string, (List<double> Searches, List<double> Delays)>();
+        var phases = new Dictionary<string, (List<double> Searches, List<double> CatchUps, List<double> Delays)>();
         var watched = new List<(int Written, long Committed)>();
         var told = new HashSet<int>();   // watches to answer "found" for (the others only count, so no pipe fills up)
         string? phase = null;
@@ -181,14 +187,18 @@ internal static class NodesBench
                     }
                 }
 
+                // A search as a client's: catching up with the feed (the count reads nothing else), then the search itself, timed apart.
                 long start = Stopwatch.GetTimestamp();
+                await store.CountFacesAsync();
+                long synced = Stopwatch.GetTimestamp();
                 await store.SearchAsync(Face(rng.Next(n), dim), 10, SubjectScoring.Both);
-                double took = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                long done = Stopwatch.GetTimestamp();
                 lock (gate)
                 {
                     if (phase is not null)
                     {
-                        phases[phase].Searches.Add(took);
+                        phases[phase].Searches.Add(Stopwatch.GetElapsedTime(start, done).TotalMilliseconds);
+                        phases[phase].CatchUps.Add(Stopwatch.GetElapsedTime(start, synced).TotalMilliseconds);
                     }
                 }
 
@@ -214,7 +224,7 @@ internal static class NodesBench
                 {
                     case "phase":
                         phase = words[1];
-                        phases[phase] = ([], []);
+                        phases[phase] = ([], [], []);
                         break;
                     case "watch":
                         watched.Add((int.Parse(words[1], CultureInfo.InvariantCulture), long.Parse(words[2], CultureInfo.InvariantCulture)));
@@ -225,9 +235,9 @@ internal static class NodesBench
 
                         break;
                     case "report":
-                        var (searches, delays) = phases[words[1]];
+                        var (searches, catchUps, delays) = phases[words[1]];
                         Console.WriteLine(FormattableString.Invariant(
-                            $"report {Percentile(searches, 0.5)} {Percentile(searches, 0.99)} {Percentile(delays, 0.5)} {Percentile(delays, 0.99)} {delays.Count}"));
+                            $"report {Percentile(searches, 0.5)} {Percentile(searches, 0.99)} {Percentile(catchUps, 0.99)} {Percentile(delays, 0.5)} {Percentile(delays, 0.99)} {delays.Count}"));
                         break;
                 }
             }
@@ -289,7 +299,45 @@ internal static class NodesBench
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
     }
 
-    private sealed record Report(double P50, double P99, double DelayP50, double DelayP99, int Delays);
+    /// <summary>The CPU time (user + system, from /proc) of the writer's process and of PostgreSQL's (its postmaster and children) since it was read, as a share of one core.</summary>
+    private sealed record CpuSeconds(int Writer, int Postmaster, double WriterStart, double DatabaseStart)
+    {
+        private const double Tick = 100;   // USER_HZ on Linux
+
+        public static CpuSeconds Of(int writer, string dataDirectory)
+        {
+            int postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            return new CpuSeconds(writer, postmaster, Of(p => p == writer), Database(postmaster));
+        }
+
+        public (double Writer, double Database) Since(TimeSpan elapsed) =>
+            ((Of(p => p == Writer) - WriterStart) / elapsed.TotalSeconds, (Database(Postmaster) - DatabaseStart) / elapsed.TotalSeconds);
+
+        private static double Database(int postmaster) => Of(p => p == postmaster || Parent(p) == postmaster);
+
+        /// <summary>Seconds of CPU of the processes <paramref name="chosen"/> picks by pid.</summary>
+        private static double Of(Func<int, bool> chosen) => Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), CultureInfo.InvariantCulture, out int pid) ? pid : 0)
+            .Where(pid => pid > 0 && chosen(pid)).Sum(pid => Fields(pid) is { } f ? (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)) / Tick : 0);
+
+        private static int Parent(int pid) => Fields(pid) is { } f ? int.Parse(f[1], CultureInfo.InvariantCulture) : 0;
+
+        /// <summary>/proc/PID/stat after the command's name (field 3 on), or null when the process is gone.</summary>
+        private static string[]? Fields(int pid)
+        {
+            try
+            {
+                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private sealed record Report(double P50, double P99, double CatchUpP99, double DelayP50, double DelayP99, int Delays);
 
     /// <summary>One node's process, its answers read line by line.</summary>
     private sealed class Node : IAsyncDisposable
@@ -298,6 +346,8 @@ internal static class NodesBench
         private readonly long _started;
 
         private Node(Process process, long started) => (_process, _started) = (process, started);
+
+        public int ProcessId => _process.Id;
 
         public double OpenSeconds { get; private set; }
 
@@ -357,7 +407,7 @@ internal static class NodesBench
         {
             Send($"report {phase}");
             double[] v = [.. (await ReadAsync("report")).Split(' ').Skip(1).Select(w => double.Parse(w, CultureInfo.InvariantCulture))];
-            return new Report(v[0], v[1], v[2], v[3], (int)v[4]);
+            return new Report(v[0], v[1], v[2], v[3], v[4], (int)v[5]);
         }
 
         public async Task StopAsync()

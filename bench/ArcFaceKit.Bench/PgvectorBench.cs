@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Text;
 using ArcFaceKit.Gallery;
 using ArcFaceKit.Recognition;
@@ -48,6 +49,7 @@ internal static class PgvectorBench
 
         using var server = new PostgresServer();
         await OurGalleryAsync(server, vectors, perSubject, queries, options.Repeats);
+        await SearchModesAsync(server, vectors, queries, options.Int("--modes-faces-per-subject", 10), options.Repeats);
         await using var data = NpgsqlDataSource.Create(server.ConnectionString);
         await using var connection = await data.OpenConnectionAsync();
         await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS vector; CREATE TABLE faces (id bigint PRIMARY KEY, e vector(" + dim + "))");
@@ -112,6 +114,53 @@ internal static class PgvectorBench
         double openSeconds = open.Elapsed.TotalSeconds;
         double rate = GalleryOpenBench.SearchRate(reopened, queries, repeats);
         Console.WriteLine($"  the library's PostgreSQL gallery: enrolled {vectors.Count:N0} faces ({perSubject} a subject, one transaction each, sealed) in {fillSeconds:F0} s ({vectors.Count / fillSeconds:F0} faces/s); opened from the database in {openSeconds:F1} s; top-10 subjects (faces and templates, exact 8-bit scan in memory) {rate:F1} searches/s ({1000 / rate:F1} ms)");
+    }
+
+    /// <summary>
+    /// The library's PostgreSQL gallery searched in memory and in the database (pgvector), through its own API: top-10
+    /// subjects by best face, recall@10 against the subjects fp32 exact scoring ranks first; build times (enrolment; the
+    /// graph's build at open; the copies and pgvector's HNSW made at the switch to the database, and enrolment into a
+    /// gallery searched there from the start), then each mode exactly and through HNSW.
+    /// </summary>
+    private static async Task SearchModesAsync(PostgresServer server, List<float[]> vectors, List<float[]> queries, int perSubject, int repeats)
+    {
+        var model = new ModelIdentity("bench vectors", new string('0', 64), 1, vectors[0].Length);
+        var truth = queries.Select(q => vectors.Select((v, i) => (Subject: (long)(i / perSubject), Similarity: TensorPrimitives.Dot(v, q)))
+            .GroupBy(f => f.Subject).Select(g => (g.Key, Best: g.Max(f => f.Similarity))).OrderByDescending(g => g.Best).Take(10).Select(g => g.Key).ToHashSet()).ToList();
+        var options = new PostgresGalleryOptions(server.ConnectionString) { Schema = "modes", KeyFile = server.NewKeyFile(), Search = PostgresSearch.InMemory };
+        var direct = options with { Schema = "modes_direct", KeyFile = server.NewKeyFile(), Search = PostgresSearch.Database };
+        var fill = new Dictionary<string, double>();
+        foreach (var gallery in new[] { options, direct })
+        {
+            var watch = Stopwatch.StartNew();
+            await using var opened = await PostgresGallery.OpenAsync(gallery, model);
+            for (int start = 0; start < vectors.Count; start += perSubject)
+            {
+                var faces = vectors.Skip(start).Take(perSubject).Select(v => new NewFace(v, [])).ToList();
+                await opened.AddFacesAsync((start / perSubject).ToString(CultureInfo.InvariantCulture), faces, "bench");
+            }
+
+            fill[gallery.Schema] = watch.Elapsed.TotalSeconds;
+        }
+
+        Console.WriteLine($"  search modes, {perSubject} faces a subject, top-10 subjects by best face through the gallery's API; enrolment (a transaction a subject): searched in memory {fill["modes"]:F0} s, in the database (pgvector's HNSW kept in step) {fill["modes_direct"]:F0} s");
+        async Task ModeAsync(string label, PostgresGalleryOptions mode)
+        {
+            var watch = Stopwatch.StartNew();
+            await using var gallery = await PostgresGallery.OpenAsync(mode, model);
+            double open = watch.Elapsed.TotalSeconds;
+            var (latency, recall) = Measure(
+                q => gallery.SearchAsync(q, 10, SubjectScoring.BestFace).GetAwaiter().GetResult().Select(m => long.Parse(m.Subject, CultureInfo.InvariantCulture)), queries, truth, repeats);
+            Console.WriteLine($"    {label}: opened in {open,6:F1} s; {latency,7:F2} ms a search ({1000 / latency:F1}/s), recall@10 {recall * 100:F2}%");
+        }
+
+        await ModeAsync("in memory, exact 8-bit scan", options);
+        await ModeAsync("in memory, HNSW (graph built at open)", options with { Index = new GalleryIndexOptions { ApproximateFrom = 1 } });
+        var pgvector = new PgvectorOptions();
+        string searched = vectors.Count >= pgvector.ApproximateFrom ? $"HNSW ef_search {pgvector.EfSearch} re-scored" : $"exact scan (under {pgvector.ApproximateFrom:N0} faces)";
+        await ModeAsync($"switched to the database (copies and HNSW m {pgvector.M}, ef_construction {pgvector.EfConstruction} built at open), {searched}", options with { Search = PostgresSearch.Database });
+        await ModeAsync("in the database, exact scan (re-scored)", options with { Search = PostgresSearch.Database, Pgvector = pgvector with { ApproximateFrom = 0 } });
+        await ModeAsync($"in the database from the start, {searched}", direct);
     }
 
     /// <summary>The library's in-memory search on the same vectors: the exact 8-bit scan and its HNSW graph (defaults).</summary>

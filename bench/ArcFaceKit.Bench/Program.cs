@@ -8,7 +8,7 @@ namespace ArcFaceKit.Bench;
 //   face-size: --pairs 1000 --sizes 16,20,24,28,32,40,48,64,96 --embedders mobilefacenet_a.onnx,faceplugin_fr_feature.onnx (a+b: fused) --examples DIR (LFW faces scaled onto 640x360 frames)
 //   cluster: --faces 100000 --embedder faceplugin_fr_feature.onnx
 //   search: --n 100000,1000000 --dim 128,512 --kernels all (or names: AvxVnni,Avx512BW,Avx2,AdvSimdDp,AdvSimd,Portable; default the one searches run, which ARCFACEKIT_INT8_KERNEL forces)
-//   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, pgvector exact and HNSW, the library in memory)
+//   pgvector: --n 1000000 --dim 128 --data real --pg-m 16 --pg-ef-construction 64 --pg-ef-search 40,128 (PostgreSQL: the library's gallery, searched in memory and in the database, pgvector exact and HNSW, the library in memory)
 //   writers: --writers 1,2,3 --clients 4 --faces 1 --dim 512 --seconds 10 (PostgreSQL: enrolment faces/s of that many gallery nodes writing one database at once)
 //   nodes: --n 1000000 --dim 128 --faces-per-subject 100 --write-rate 50 --search-rate 20 --seconds 20 --remote-writes 10000 (PostgreSQL: a writer and 1, then 2 searcher nodes, each a process: search latency beside writes, a remote write's delay to be found, a restart after remote writes)
 //   gallery-open: --faces 1000000 --dim 512 --faces-per-subject 100 --data random|real --approximate-from 0 (a SQLite gallery opened from its database and its index file; N > 0: with its HNSW graph from N faces)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using ArcFaceKit.Recognition;
 using Npgsql;
@@ -6,8 +7,8 @@ namespace ArcFaceKit.Gallery;
 
 /// <summary>
 /// Opens a gallery in a PostgreSQL schema, with its key file (<see cref="PostgresGalleryOptions.KeyFile"/>): embeddings
-/// and crops sealed per subject, searched exactly in memory, any number of API nodes sharing the database and the key
-/// file. Stores of earlier versions (plain pgvector columns) are sealed and migrated in place in one transaction.
+/// and crops sealed per subject, searched in memory or, chosen per gallery, in the database by pgvector
+/// (<see cref="PostgresSearch"/>), any number of API nodes sharing the database and the key file. Stores of earlier versions (plain pgvector columns) are sealed and migrated in place in one transaction.
 /// </summary>
 public static partial class PostgresGallery
 {
@@ -46,7 +47,25 @@ public static partial class PostgresGallery
             throw;
         }
 
-        return await FaceGallery.OpenAsync(new PostgresDialect(source, options), keys, options.IndexFile, options.Index, model, cancellationToken).ConfigureAwait(false);
+        PgvectorSearch? search;
+        try
+        {
+            search = await PgvectorSearch.ChooseAsync(source, options, keys, model is not null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            keys.Dispose();
+            throw new GalleryException(GalleryError.Invalid, $"PostgreSQL schema '{options.Schema}': not a usable gallery database ({e.Message}).", e);
+        }
+        catch
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            keys.Dispose();
+            throw;
+        }
+
+        return await FaceGallery.OpenAsync(new PostgresDialect(source, options), keys, options.IndexFile, options.Index, model, cancellationToken, search).ConfigureAwait(false);
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]

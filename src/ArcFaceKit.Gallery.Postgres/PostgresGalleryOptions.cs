@@ -21,6 +21,16 @@ public sealed record PostgresGalleryOptions(string ConnectionString)
     /// </summary>
     public string? IndexFile { get; init; }
 
+    /// <summary>
+    /// Where the gallery is searched: null, as it was last (in memory for a new one); <see cref="PostgresSearch.Database"/>
+    /// copies a gallery searched in memory into pgvector tables at open, <see cref="PostgresSearch.InMemory"/> drops them.
+    /// Every node of a gallery searches it the same way: switch with all of them stopped.
+    /// </summary>
+    public PostgresSearch? Search { get; init; }
+
+    /// <summary>How a gallery searched in the database uses pgvector.</summary>
+    public PgvectorOptions Pgvector { get; init; } = new();
+
     /// <summary>How the gallery searches in memory (exact up to a size, then an HNSW graph).</summary>
-    public Search.GalleryIndexOptions Index { get; init; } = Search.GalleryIndexOptions.Default;
+    public ArcFaceKit.Search.GalleryIndexOptions Index { get; init; } = ArcFaceKit.Search.GalleryIndexOptions.Default;
 }

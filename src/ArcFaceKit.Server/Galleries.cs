@@ -27,6 +27,7 @@ internal static class Galleries
                     Schema = options.PostgresSchema,
                     KeyFile = options.PostgresKeyFile,
                     IndexFile = options.PostgresIndexFile,
+                    Search = options.PostgresSearch,
                     Index = index,
                 },
                 model,

@@ -40,6 +40,9 @@ public sealed class ServerOptions
     /// <summary>The PostgreSQL gallery's index file on this node (null: none); see <see cref="Gallery.PostgresGalleryOptions.IndexFile"/>.</summary>
     public string? PostgresIndexFile { get; set; }
 
+    /// <summary>Where the PostgreSQL gallery is searched (null: as it was last); see <see cref="Gallery.PostgresGalleryOptions.Search"/>.</summary>
+    public Gallery.PostgresSearch? PostgresSearch { get; set; }
+
     /// <summary>
     /// The models and how they detect and embed (keys Models:Detector, Models:Embedder, Models:FuseWith:0,
     /// Models:Detection:InputSize, ...); null, or a file left unnamed: the default set's (<see cref="ModelsInForce"/>).

@@ -170,3 +170,13 @@ public sealed class PostgresCrashAndConcurrencyTests(PostgresServer server) : Cr
 
     protected override string[] StoreArgs => ["--store", "postgres", "--postgres", server.ConnectionString, "--schema", _schema, "--key-file", _keys];
 }
+
+/// <summary>The same on a PostgreSQL gallery searched in the database (pgvector): the server processes hold no index.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PgvectorCrashAndConcurrencyTests(PostgresServer server) : CrashAndConcurrencyTests
+{
+    private readonly string _schema = PostgresServer.NewSchema();
+    private readonly string _keys = server.NewKeyFile();
+
+    protected override string[] StoreArgs => ["--store", "postgres", "--postgres", server.ConnectionString, "--schema", _schema, "--key-file", _keys, "--search", "database"];
+}

@@ -297,7 +297,7 @@ public abstract class GalleryContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_gallery_reopened_unchanged_is_read_from_its_index_file_and_never_from_a_stale_or_damaged_one()
+    public virtual async Task A_gallery_reopened_unchanged_is_read_from_its_index_file_and_never_from_a_stale_or_damaged_one()
     {
         var first = await Open();
         await first.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
@@ -335,17 +335,12 @@ public abstract class GalleryContractTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Another_nodes_commits_reach_a_gallery_through_the_change_feed_without_loading_everything()
+    public virtual async Task Another_nodes_commits_reach_a_gallery_through_the_change_feed_without_loading_everything()
     {
         var writer = await Open();
         var reader = await Open();
         int loads = reader.IndexFullLoads;   // 0 when it opened from the file the writer left, else 1
-        await writer.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
-        await writer.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
-        await writer.RenameSubjectAsync("dean", "dean barker", "k1");
-        await writer.AddFacesAsync("aj", [Face("AJ_Lamas_0001.jpg")], "k1");
-        Assert.True(await writer.DeleteSubjectAsync("aj", "k1"));
-        var grouped = await writer.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.GroupThreshold, "k1");
+        var grouped = await WriteSomeOfEachAsync(writer);
 
         // Each search holds what a fresh load of the database holds; the group's template came too, so the same face
         // added on the reader joins the writer's group.
@@ -359,6 +354,17 @@ public abstract class GalleryContractTests : IAsyncDisposable
         Assert.Equal(grouped.Group, (await reader.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.GroupThreshold, "k2")).Group);
         Assert.Equal(loads, reader.IndexFullLoads);
         Assert.Equal(4, reader.IndexChangesApplied);   // abel, dean, aj, the group: each once, however many commits touched it
+    }
+
+    /// <summary>Commits of each kind another node must see: enrolments, a rename, an erasure and an unnamed face's group.</summary>
+    private protected static async Task<GroupFace> WriteSomeOfEachAsync(FaceGallery writer)
+    {
+        await writer.AddFacesAsync("abel", [Face("Abel_Pacheco_0001.jpg"), Face("Abel_Pacheco_0002.jpg")], "k1");
+        await writer.AddFacesAsync("dean", [Face("Dean_Barker_0001.jpg")], "k1");
+        await writer.RenameSubjectAsync("dean", "dean barker", "k1");
+        await writer.AddFacesAsync("aj", [Face("AJ_Lamas_0001.jpg")], "k1");
+        Assert.True(await writer.DeleteSubjectAsync("aj", "k1"));
+        return await writer.AddToGroupsAsync(Face("Aaron_Eckhart_0001.jpg"), TestModels.GroupThreshold, "k1");
     }
 
     [Fact]

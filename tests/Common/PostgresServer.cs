@@ -33,7 +33,8 @@ public sealed class PostgresServer : IDisposable
         Port = Ports.Free();
         string data = Path.Combine(_folder, "data");
         Run(Path.Combine(Bin, "initdb"), ["-D", data, "-U", "arcface", "--auth=trust", "-E", "UTF8", "--no-sync"], asPostgres: true);
-        Run(Path.Combine(Bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(_folder, "log"), "-w", "-o", $"-k {_folder} -p {Port} -c listen_addresses=127.0.0.1 -c fsync=on", "start"], asPostgres: true);
+        // max_connections 300: a test may hold three gallery nodes (a pool each), a server process and raw connections at once.
+        Run(Path.Combine(Bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(_folder, "log"), "-w", "-o", $"-k {_folder} -p {Port} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=300", "start"], asPostgres: true);
         ConnectionString = $"Host=127.0.0.1;Port={Port};Username=arcface;Database=postgres;Pooling=true;Maximum Pool Size=50";
     }
 

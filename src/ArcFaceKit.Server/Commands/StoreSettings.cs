@@ -34,9 +34,13 @@ public class StoreSettings : CommandSettings
     [Description("PostgreSQL: a file on this server where the search index is saved at shutdown and read at the next start while the database is unchanged (a million faces open in seconds). It holds the embeddings unsealed (0600; deleted before every write). Default: none; a SQLite gallery always keeps FILE-index beside its file.")]
     public string? IndexFile { get; init; }
 
+    [CommandOption("--search <WHERE>")]
+    [Description("PostgreSQL: where the gallery is searched, memory or database (pgvector over plain half-precision copies beside the sealed rows, for galleries larger than a node's memory or stateless nodes; a weaker erasure, see docs/server.md). Chosen per gallery: switching copies or drops the copies at start, with every node stopped. Default: as the gallery was last (memory for a new one).")]
+    public string? Search { get; init; }
+
     [CommandOption("--approximate-from <FACES>")]
     [Description("Faces (or subjects) from which searches go through an HNSW graph instead of the exact scan; 0: always exact. Default: 2000000.")]
-    public int ApproximateFrom { get; init; } = Search.GalleryIndexOptions.Default.ApproximateFrom;
+    public int ApproximateFrom { get; init; } = ArcFaceKit.Search.GalleryIndexOptions.Default.ApproximateFrom;
 
     [CommandOption("--load-index")]
     [Description("Read the index file's half-precision copies and HNSW graph into memory at start instead of using them from the file's mapping: at a million faces a start of about 13 s instead of 1 s and their bytes in the process, for about 20% more searches a second (docs/search.md: With the graph).")]
@@ -50,6 +54,13 @@ public class StoreSettings : CommandSettings
         PostgresSchema = Schema,
         PostgresKeyFile = KeyFile,
         PostgresIndexFile = IndexFile,
+        PostgresSearch = Search?.ToLowerInvariant() switch
+        {
+            null => null,
+            "memory" => Gallery.PostgresSearch.InMemory,
+            "database" => Gallery.PostgresSearch.Database,
+            _ => throw new ArgumentException($"--search takes memory or database, not '{Search}'."),
+        },
         ApproximateFrom = ApproximateFrom,
         LoadIndex = LoadIndex,
     };

@@ -21,7 +21,7 @@ internal sealed partial class FaceGallery
 
             // The clustering rule (FaceClusterer): join the nearest centroid at or above the threshold, else start a person.
             // The index finds the nearest; its stored template, read exactly and locked, decides.
-            long? nearest = (await _index.NearestGroupAsync(face.Embedding, c).ConfigureAwait(false))?.SubjectId;
+            long? nearest = (await NearestGroupAsync(db, tx, face.Embedding, c).ConfigureAwait(false))?.SubjectId;
             long group = nearest is { } g && await GroupTemplateAsync(db, tx, g, c).ConfigureAwait(false) is { } template && TensorPrimitives.Dot(template, face.Embedding) >= joinThreshold
                 ? g
                 : await NewGroupAsync(db, tx, now, c).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace ArcFaceKit.Gallery;
 /// <summary>Subjects and their faces: enrolment (safe to retry with a request key), erasure, crops and 1:N search.</summary>
 internal sealed partial class FaceGallery
 {
-    public Task<int> CountFacesAsync(CancellationToken cancellationToken = default) => ReadAsync((_, c) => _index.CountFacesAsync(c), cancellationToken);
+    public Task<int> CountFacesAsync(CancellationToken cancellationToken = default) => ReadAsync(IndexedFacesAsync, cancellationToken);
 
     public Task<IReadOnlyList<Subject>> ListSubjectsAsync(CancellationToken cancellationToken = default) => ReadAsync((db, c) => SubjectsAsync(db, null, null, c), cancellationToken);
 
@@ -211,10 +211,10 @@ internal sealed partial class FaceGallery
     public Task<IReadOnlyList<SubjectMatch>> SearchAsync(float[] probe, int k, SubjectScoring scoring, CancellationToken cancellationToken = default)
     {
         CheckDimension(probe);
-        return ReadAsync((_, c) => SubjectRanking.TopAsync(
-            n => _index.NearestFacesAsync(probe, n, c),
-            n => _index.NearestTemplatesAsync(probe, n, c),
-            s => _index.ScoreAsync(probe, s, c),
+        return ReadAsync((db, c) => SubjectRanking.TopAsync(
+            n => NearestFacesAsync(db, probe, n, c),
+            n => NearestTemplatesAsync(db, probe, n, c),
+            s => ScoreAsync(db, probe, s, c),
             k, scoring), cancellationToken);
     }
 
@@ -224,7 +224,7 @@ internal sealed partial class FaceGallery
         return ReadAsync(async (db, c) =>
         {
             long id = await SubjectIdAsync(db, null, SubjectNames.Lookup(subject), false, c).ConfigureAwait(false) ?? throw NotFound(subject);
-            var match = (await _index.ScoreAsync(probe, [id], c).ConfigureAwait(false)).SingleOrDefault();
+            var match = (await ScoreAsync(db, probe, [id], c).ConfigureAwait(false)).SingleOrDefault();
             return match is null ? null : match with { Similarity = SubjectRanking.Value(match, scoring) };
         }, cancellationToken);
     }

@@ -11,24 +11,30 @@ namespace ArcFaceKit.Gallery;
 /// PostgreSQL, faces sealed per subject: <c>PostgresGallery.OpenAsync</c>). Schema: meta (schema version, pinned model),
 /// subjects and face_groups (each with a template = normalised mean of its faces), faces (of one subject or one group:
 /// embedding, aligned crop PNG, source), api_keys, audit, request_keys, gallery_version, cameras (FaceGallery.Cameras.cs), webhooks (FaceGallery.Webhooks.cs), snapshots (FaceGallery.Snapshots.cs). Every write is one transaction
-/// with its audit entry.
+/// with its audit entry. A gallery searched in its database (<see cref="IDatabaseSearch"/>) holds no index in memory.
 /// </summary>
 internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 {
-    /// <summary>The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras; 6: webhooks; 7: snapshots; 8: PostgreSQL's change feed by transaction id, for writers in parallel).</summary>
-    public const int SchemaVersion = 8;
+    /// <summary>
+    /// The schema this code writes; earlier ones are migrated when opened (4: groups in their own table; 5: cameras; 6: webhooks;
+    /// 7: snapshots; 8: PostgreSQL's change feed by transaction id, for writers in parallel; 9: PostgreSQL galleries may be
+    /// searched in the database, whose copies of the vectors an older version would not keep in step).
+    /// </summary>
+    public const int SchemaVersion = 9;
 
     private readonly GalleryDialect _dialect;
     private readonly SubjectSealing _sealing;
     private readonly GalleryIndex _index;
+    private readonly IDatabaseSearch? _database;
     private readonly ModelIdentity? _model;
     private int _disposed;
 
-    private FaceGallery(GalleryDialect dialect, SubjectSealing sealing, GalleryIndex index, ModelIdentity? model)
+    private FaceGallery(GalleryDialect dialect, SubjectSealing sealing, GalleryIndex index, IDatabaseSearch? database, ModelIdentity? model)
     {
         _dialect = dialect;
         _sealing = sealing;
         _index = index;
+        _database = database;
         _model = model;
     }
 
@@ -59,11 +65,13 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
 
     /// <summary>
     /// Creates or migrates the schema and pins (or checks) the model; a null model opens for keys and audit only. The
-    /// gallery owns what it is given: it disposes them when closed, or here when the open fails.
+    /// gallery owns what it is given: it disposes them when closed, or here when the open fails. With a
+    /// <paramref name="database"/> search, no index is loaded in memory (nor an index file kept).
     /// </summary>
-    internal static async Task<FaceGallery> OpenAsync(GalleryDialect dialect, SubjectSealing sealing, string? indexFile, GalleryIndexOptions options, ModelIdentity? model, CancellationToken cancellationToken = default)
+    internal static async Task<FaceGallery> OpenAsync(GalleryDialect dialect, SubjectSealing sealing, string? indexFile, GalleryIndexOptions options, ModelIdentity? model, CancellationToken cancellationToken = default, IDatabaseSearch? database = null)
     {
-        var gallery = new FaceGallery(dialect, sealing, new GalleryIndex(model?.Dimension, indexFile, options, sealing, dialect.Feed), model);
+        var index = database is null ? new GalleryIndex(model?.Dimension, indexFile, options, sealing, dialect.Feed) : new GalleryIndex(null, null, options, sealing, dialect.Feed);
+        var gallery = new FaceGallery(dialect, sealing, index, database, model);
         try
         {
             await using (var lease = await dialect.LeaseAsync(cancellationToken).ConfigureAwait(false))
@@ -71,6 +79,11 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
                 var db = lease.Connection;
                 await using var tx = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await dialect.CreateOrMigrateAsync(db, tx, model?.Dimension ?? 0, sealing, cancellationToken).ConfigureAwait(false);
+                if (database is not null)
+                {
+                    await database.PrepareAsync(db, tx, model?.Dimension ?? 0, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (model is not null)
                 {
                     await PinAsync(db, tx, model, dialect.Where, cancellationToken).ConfigureAwait(false);
@@ -178,6 +191,12 @@ internal sealed partial class FaceGallery : IFaceGallery, IApiKeyStore
             await using var tx = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await _index.SyncAsync(db, tx, cancellationToken).ConfigureAwait(false);
             outcome = await write(db, tx, cancellationToken).ConfigureAwait(false);
+            if (outcome.Changed.Count > 0 && _database is not null)
+            {
+                // In the write's transaction: the database's copies commit (or roll back) with the rows they copy.
+                await _database.WrittenAsync(db, tx, outcome.Changed, cancellationToken).ConfigureAwait(false);
+            }
+
             if (outcome.Changed.Count > 0)
             {
                 state = await _index.BeforeCommitAsync(db, tx, outcome.Changed, cancellationToken).ConfigureAwait(false);

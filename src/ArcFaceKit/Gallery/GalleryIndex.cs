@@ -400,12 +400,18 @@ internal sealed class GalleryIndex : IDisposable
         ChangesApplied += owners.Count;
     }
 
+    /// <summary>Subjects or groups reloaded by one statement: a node catching up on thousands of commits pays a round trip a batch, not one an owner.</summary>
+    private const int ReloadBatch = 500;
+
     /// <summary>Each owner as the database holds it now (gone, erased or emptied: out of the index).</summary>
     private async Task ReloadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, IEnumerable<FaceOwner> owners, CancellationToken cancellationToken)
     {
-        foreach (var owner in owners)
+        foreach (var kind in owners.Distinct().GroupBy(o => o.IsGroup))
         {
-            await LoadAsync(index, connection, tx, owner, cancellationToken).ConfigureAwait(false);
+            foreach (var batch in kind.Chunk(ReloadBatch))
+            {
+                await LoadAsync(index, connection, tx, batch, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -429,24 +435,25 @@ internal sealed class GalleryIndex : IDisposable
     }
 
     /// <summary>
-    /// Loads every subject and group (or the one given) with its faces into the index. An owner whose key is destroyed
+    /// Loads every subject and group (or the ones given, all of one kind) with their faces into the index. An owner whose key is destroyed
     /// (an erasure that did not finish) is left out: its bytes cannot be opened, and its rows go when the erasure is
     /// repeated. A full load also finishes re-keyings that crashed before destroying their old keys.
     /// </summary>
-    private async Task LoadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, FaceOwner? only, CancellationToken cancellationToken)
+    private async Task LoadAsync(MemorySubjectIndex index, DbConnection connection, DbTransaction? tx, IReadOnlyList<FaceOwner>? only, CancellationToken cancellationToken)
     {
         var ring = _sealing as KeyRingSealing;
         var older = only is null && ring is not null ? ring.SubjectsWithOlderKeys().ToHashSet() : [];
         var oldestInUse = new Dictionary<long, int>();
-        foreach (bool groups in only is { } owner ? [owner.IsGroup] : new[] { false, true })
+        foreach (bool groups in only is { } some ? [some[0].IsGroup] : new[] { false, true })
         {
             string select = groups
                 ? "SELECT o.id, '', f.id, f.embedding FROM face_groups o LEFT JOIN faces f ON f.group_id = o.id"
                 : "SELECT o.id, o.name, f.id, f.embedding FROM subjects o LEFT JOIN faces f ON f.subject_id = o.id";
             var owners = new List<(long Id, string Name, List<(long, float[])> Faces)>();
             var erased = new HashSet<long>();
-            await using (var cmd = only is { } one
-                ? GalleryDb.Command(connection, tx, select + " WHERE o.id = @s ORDER BY f.id", ("s", one.Id))
+            await using (var cmd = only is { } chosen
+                ? GalleryDb.Command(connection, tx, $"{select} WHERE o.id IN ({string.Join(", ", chosen.Select((_, i) => $"@s{i}"))}) ORDER BY o.id, f.id",
+                    [.. chosen.Select((o, i) => ($"s{i}", (object?)o.Id))])
                 : GalleryDb.Command(connection, tx, select + " ORDER BY o.id, f.id"))
             await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -480,7 +487,7 @@ internal sealed class GalleryIndex : IDisposable
                 }
             }
 
-            if (only is { } changed)
+            foreach (var changed in only ?? [])
             {
                 // Gone, erased or emptied: out of the index (a group is searched by its template, which needs faces).
                 index.Remove(changed);
