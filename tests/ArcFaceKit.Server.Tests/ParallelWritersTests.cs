@@ -8,7 +8,7 @@ namespace ArcFaceKit.Server.Tests;
 
 /// <summary>
 /// Several nodes writing one PostgreSQL gallery at once (issue 33, item 2): each gallery opened here is a node of its
-/// own (its own connections and index), beside a real server process. Faces are random unit vectors: these tests are
+/// own (its own connections and index, or none when searched in the database), beside a real server process. Faces are random unit vectors: these tests are
 /// about the store, not the model.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -21,6 +21,7 @@ public sealed class ParallelWritersTests(PostgresServer server) : IAsyncDisposab
     private readonly List<FaceGallery> _opened = [];
     private readonly Random _random = new(33);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NewFace> _probes = new();
+    private PostgresSearch _search = PostgresSearch.InMemory;
 
     private string[] StoreArgs => ["--store", "postgres", "--postgres", server.ConnectionString, "--schema", _schema, "--key-file", _keys];
 
@@ -130,6 +131,20 @@ public sealed class ParallelWritersTests(PostgresServer server) : IAsyncDisposab
         await AssertSameAsFreshLoad(fromFile);
     }
 
+    [Fact]
+    public async Task Three_nodes_searching_in_the_database_writing_at_once_answer_as_a_fresh_open_does()
+    {
+        _search = PostgresSearch.Database;
+        var nodes = new[] { await Open(), await Open(), await Open() };
+        foreach (string probe in ProbeNames)
+        {
+            await nodes[0].AddFacesAsync(probe, [ProbeFace(probe)], "k1");
+        }
+
+        await Task.WhenAll(nodes.Select((node, n) => Task.Run(() => WriteAsync(node, n, () => { }))));
+        await AssertSameAsFreshLoad(nodes);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var gallery in _opened)
@@ -170,11 +185,11 @@ public sealed class ParallelWritersTests(PostgresServer server) : IAsyncDisposab
         }
     }
 
-    /// <summary>Each node's index answers as a gallery freshly loaded from the database does; returns that gallery.</summary>
+    /// <summary>Each node answers as a gallery freshly opened on the database does (its index loaded, or the database searched); returns that gallery.</summary>
     private async Task<FaceGallery> AssertSameAsFreshLoad(params FaceGallery[] nodes)
     {
         var fresh = await Open();
-        Assert.Equal("database", fresh.IndexLoadedFrom);
+        Assert.Equal(_search == PostgresSearch.Database ? null : "database", fresh.IndexLoadedFrom);   // searched in the database: nothing loaded
         var subjects = (await fresh.ListSubjectsAsync()).Select(s => (s.Name, s.FaceCount)).ToList();
         int count = await fresh.CountFacesAsync();
         var probes = ProbeNames.Select(n => ProbeFace(n).Embedding).Append(Face().Embedding).ToList();
@@ -217,7 +232,7 @@ public sealed class ParallelWritersTests(PostgresServer server) : IAsyncDisposab
 
     private async Task<FaceGallery> Open(string? indexFile = null)
     {
-        var gallery = (FaceGallery)await PostgresGallery.OpenAsync(new PostgresGalleryOptions(server.ConnectionString) { Schema = _schema, KeyFile = _keys, IndexFile = indexFile }, TestModels.Model);
+        var gallery = (FaceGallery)await PostgresGallery.OpenAsync(new PostgresGalleryOptions(server.ConnectionString) { Schema = _schema, KeyFile = _keys, IndexFile = indexFile, Search = _search }, TestModels.Model);
         _opened.Add(gallery);
         return gallery;
     }
