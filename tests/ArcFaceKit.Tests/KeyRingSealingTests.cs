@@ -39,6 +39,31 @@ public sealed class KeyRingSealingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reader_finds_keys_another_process_appends_counts_its_own_once_and_a_miss_reads_the_whole_file_before_calling_a_subject_erased()
+    {
+        using var writer = KeyRingSealing.Open(KeyFile);
+        await writer.BindAsync("gallery-a", "test");
+        using var reader = KeyRingSealing.Open(KeyFile);
+        for (int subject = 1; subject <= 50; subject++)
+        {
+            byte[] sealedBytes = writer.Seal(subject, [(byte)subject]);
+            Assert.Equal([(byte)subject], reader.Open(subject, sealedBytes));   // appended after the reader's last read: read from there
+        }
+
+        byte[] own = reader.Seal(100, [1]);                                      // appended by the reader itself, then read again
+        Assert.Equal([1], writer.Open(100, own));
+        Assert.Empty(reader.SubjectsWithOlderKeys());
+        Assert.True(await reader.RenewAsync(100));
+        Assert.Equal([100L], reader.SubjectsWithOlderKeys());
+
+        // Made and destroyed by the other process before the reader looked: its record is zeros, so after reading the
+        // new records and then the whole file the reader finds no key, and the subject is erased.
+        byte[] late = writer.Seal(200, [2]);
+        await writer.ForgetAsync(200);
+        Assert.Throws<SubjectErasedException>(() => reader.Open(200, late));
+    }
+
+    [Fact]
     public async Task Renewing_a_key_keeps_the_old_one_until_it_is_forgotten_and_a_crash_left_over_is_cleaned()
     {
         using var keys = KeyRingSealing.Open(KeyFile);

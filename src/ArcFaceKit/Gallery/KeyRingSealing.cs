@@ -10,7 +10,8 @@ namespace ArcFaceKit.Gallery;
 /// overwrites the subject's key records with zeros and syncs the file, after which the sealed bytes the database may
 /// still hold anywhere (free space, WAL, backups taken later) cannot be opened.
 /// File: fixed 48-byte records (subject id, key generation, live flag, 32-byte key; one header record naming the
-/// gallery it belongs to), 0600, shared by every process of the gallery (a POSIX record lock and a per-path lock in this process serialise changes; readers reload on a miss).
+/// gallery it belongs to), 0600, shared by every process of the gallery (a POSIX record lock and a per-path lock in this process serialise changes; on a miss a reader reads the records
+/// appended since its last read, and the whole file before it calls a subject erased).
 /// </summary>
 internal sealed class KeyRingSealing : SubjectSealing, IDisposable
 {
@@ -24,6 +25,7 @@ internal sealed class KeyRingSealing : SubjectSealing, IDisposable
     private readonly FileStream _file;
     private readonly Lock _lock;
     private Dictionary<long, List<(int Generation, long Offset, byte[] Key)>> _keys = [];
+    private long _read;   // bytes of the file in _keys
     private string? _gallery;
 
     private KeyRingSealing(FileStream file, Lock pathLock)
@@ -32,7 +34,7 @@ internal sealed class KeyRingSealing : SubjectSealing, IDisposable
         _lock = pathLock;
         lock (_lock)
         {
-            Reload();
+            Reload(full: true);
         }
     }
 
@@ -216,7 +218,8 @@ internal sealed class KeyRingSealing : SubjectSealing, IDisposable
                     return key;
                 }
 
-                Reload();   // another process may have written it
+                // Another process may have written it: its new records first, then, before calling it erased, the whole file.
+                Reload(full: attempt == 1);
             }
 
             return null;
@@ -309,34 +312,47 @@ internal sealed class KeyRingSealing : SubjectSealing, IDisposable
         }
     }
 
-    private void Reload()
+    /// <summary>
+    /// Reads the file into the keys: all of it, or only the records appended since the last read (keys are only ever
+    /// appended; erasures overwrite records in place, which only a full read sees). A reader catching up on thousands
+    /// of new subjects, or a writer creating a key under the file lock, then parses a record or two, not the whole file.
+    /// </summary>
+    private void Reload(bool full = false)
     {
-        var keys = new Dictionary<long, List<(int, long, byte[])>>();
-        var record = new byte[RecordSize];
-        _file.Seek(0, SeekOrigin.Begin);
-        for (long offset = 0; _file.Read(record) == RecordSize; offset += RecordSize)
+        long length = _file.Length;
+        full |= length < _read;
+        var keys = full ? [] : _keys;
+        long from = full ? 0 : _read;
+        var data = new byte[(length - from) / RecordSize * RecordSize];
+        int got = data.Length == 0 ? 0 : RandomAccess.Read(_file.SafeFileHandle, data, from);
+        for (int at = 0; at + RecordSize <= got; at += RecordSize)
         {
-            switch (BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(12)))
+            var record = data.AsSpan(at, RecordSize);
+            switch (BinaryPrimitives.ReadInt32LittleEndian(record[12..]))
             {
                 case LiveFlag:
-                    Add(keys, BinaryPrimitives.ReadInt64LittleEndian(record), BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(8)), offset, record.AsSpan(16).ToArray());
+                    Add(keys, BinaryPrimitives.ReadInt64LittleEndian(record), BinaryPrimitives.ReadInt32LittleEndian(record[8..]), from + at, record[16..].ToArray());
                     break;
                 case HeaderFlag:
-                    _gallery = System.Text.Encoding.ASCII.GetString(record.AsSpan(16, 32)).TrimEnd('\0');
+                    _gallery = System.Text.Encoding.ASCII.GetString(record.Slice(16, 32)).TrimEnd('\0');
                     break;
             }
         }
 
         _keys = keys;
+        _read = from + (got / RecordSize * RecordSize);
     }
 
-    private static void Add(Dictionary<long, List<(int, long, byte[])>> keys, long subjectId, int generation, long offset, byte[] key)
+    private static void Add(Dictionary<long, List<(int Generation, long Offset, byte[] Key)>> keys, long subjectId, int generation, long offset, byte[] key)
     {
         if (!keys.TryGetValue(subjectId, out var list))
         {
             keys[subjectId] = list = [];
         }
 
-        list.Add((generation, offset, key));
+        if (!list.Exists(k => k.Offset == offset))   // a record this process appended itself is read again after it
+        {
+            list.Add((generation, offset, key));
+        }
     }
 }
