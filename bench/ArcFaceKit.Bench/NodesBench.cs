@@ -64,7 +64,7 @@ internal static class NodesBench
                 int before = written;
                 await PhaseAsync(searchers, "writes", async () => written = await WriteSteadilyAsync(writer, searchers, written, writeRate, TimeSpan.FromSeconds(seconds)));
                 var (writerCpu, databaseCpu) = cpu.Since(phaseClock.Elapsed);
-                Console.WriteLine($"  {processes} processes: {written - before} writes in {phaseClock.Elapsed.TotalSeconds:F0} s ({(written - before) / phaseClock.Elapsed.TotalSeconds:F0}/s), "
+                Console.WriteLine($"  {processes} processes: {written - before} writes in the {seconds} s phase ({(written - before) / (double)seconds:F0}/s), "
                     + $"the writer's process using {writerCpu:P0} of a core and PostgreSQL {databaseCpu:P0} meanwhile");
                 foreach (var (searcher, i) in searchers.Select((s, i) => (s, i)))
                 {
