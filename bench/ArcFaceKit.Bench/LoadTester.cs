@@ -86,7 +86,7 @@ public static class LoadTester
         await Task.WhenAll(tasks);
         double seconds = clock.Elapsed.TotalSeconds;
         var sorted = latencies.Order().ToArray();
-        return new LoadTestReport(clients, seconds, sorted.Length, enrolls, recognizes, busy, errors, Percentile(sorted, 0.50), Percentile(sorted, 0.99), firstError);
+        return new LoadTestReport(clients, seconds, sorted.Length, enrolls, recognizes, busy, errors, Stats.Percentile(sorted, 0.50), Stats.Percentile(sorted, 0.99), firstError);
     }
 
     /// <summary>Photos with at least one face (asked of the server's own detect endpoint), so the run measures, not fails.</summary>
@@ -113,5 +113,4 @@ public static class LoadTester
         return usable;
     }
 
-    private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 }

@@ -288,16 +288,7 @@ internal static class NodesBench
 
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static double Percentile(List<double> values, double q)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-    }
+    private static double Percentile(List<double> values, double q) => Stats.Percentile([.. values.Order()], q);
 
     /// <summary>The CPU time (user + system, from /proc) of the writer's process and of PostgreSQL's (its postmaster and children) since it was read, as a share of one core.</summary>
     private sealed record CpuSeconds(int Writer, int Postmaster, double WriterStart, double DatabaseStart)

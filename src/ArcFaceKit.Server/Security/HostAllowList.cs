@@ -19,11 +19,9 @@ internal sealed class HostAllowList
 
     private readonly HashSet<string> _names;
     private readonly IPNetwork[] _ranges;
-    private readonly OutboundPurpose _purpose;
+    private HostAllowList(HashSet<string> names, IPNetwork[] ranges, OutboundPurpose purpose) => (_names, _ranges, Purpose) = (names, ranges, purpose);
 
-    private HostAllowList(HashSet<string> names, IPNetwork[] ranges, OutboundPurpose purpose) => (_names, _ranges, _purpose) = (names, ranges, purpose);
-
-    public OutboundPurpose Purpose => _purpose;
+    public OutboundPurpose Purpose { get; }
 
     public bool IsEmpty => _names.Count == 0 && _ranges.Length == 0;
 
@@ -68,12 +66,12 @@ internal sealed class HostAllowList
         bool named = _names.Contains(host.TrimEnd('.'));
         if (!named && !addresses.All(InRange))
         {
-            return $"The host '{host}' is not among the {_purpose.What} the operator allows ({_purpose.Setting}, serve {_purpose.Flag}).";
+            return $"The host '{host}' is not among the {Purpose.What} the operator allows ({Purpose.Setting}, serve {Purpose.Flag}).";
         }
 
         var refused = addresses.Where(a => !InRange(a) && !(named && !IsInternal(a))).ToList();
         return refused.Count == 0 ? null
-            : $"The host '{host}' resolves to {string.Join(", ", refused)}, an address the operator does not allow {_purpose.What} at (list it in {_purpose.Setting} to allow it).";
+            : $"The host '{host}' resolves to {string.Join(", ", refused)}, an address the operator does not allow {Purpose.What} at (list it in {Purpose.Setting} to allow it).";
     }
 
     private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

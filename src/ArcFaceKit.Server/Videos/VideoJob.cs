@@ -11,11 +11,11 @@ namespace ArcFaceKit.Server.Videos;
 /// </summary>
 internal sealed class VideoJob(string id, string owner, VideoSource source, double? fps, DateTimeOffset created)
 {
-    private readonly Lock _gate = new();
-    private readonly VideoTally _tally = new();
     /// <summary>Most best faces one job keeps (a track's is about 20 KB); the tracks past it are listed without.</summary>
     private const int MaxFaces = 1000;
 
+    private readonly Lock _gate = new();
+    private readonly VideoTally _tally = new();
     private readonly List<VideoEventJson> _events = [];
     private readonly Dictionary<int, byte[]> _faces = [];
     private VideoAnalyzer? _analyzer;
@@ -70,15 +70,17 @@ internal sealed class VideoJob(string id, string owner, VideoSource source, doub
 
     public void Add(AnalyzedFrame frame, int embedded)
     {
+        // Encoded before the lock, so requests reading the job do not wait for the PNGs.
+        var ended = frame.Events.Where(e => e is { Kind: VideoEventKind.TrackEnded, BestFace: not null }).ToDictionary(e => e.TrackId, e => ImageEncoder.EncodePng(e.BestFace!));
         lock (_gate)
         {
             _tally.Add(frame);
             foreach (var e in frame.Events)
             {
                 string? face = null;
-                if (e is { Kind: VideoEventKind.TrackEnded, BestFace: { } best } && _faces.Count < MaxFaces)
+                if (e.Kind == VideoEventKind.TrackEnded && ended.TryGetValue(e.TrackId, out byte[]? png) && _faces.Count < MaxFaces)
                 {
-                    _faces[e.TrackId] = ImageEncoder.EncodePng(best);
+                    _faces[e.TrackId] = png;
                     face = $"/v1/videos/{Id}/tracks/{e.TrackId}/face";
                 }
 
